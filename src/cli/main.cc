@@ -1,0 +1,2 @@
+// nnport command line (placeholder).
+int main() { return 0; }

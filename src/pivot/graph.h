@@ -1,0 +1,112 @@
+// The pivot model: a typed dataflow graph per module definition, with parameters.
+//
+// A Model holds module definitions; one of them is the entry. A definition's Graph lists its
+// inputs, nodes in topological order, and outputs. A node applies one catalog op; a `call` node
+// applies another definition (a block class used several times stays one definition).
+// Parameters (trained tensors) belong to the graph that owns them, named by their key in the
+// source framework's checkpoint, stored in the op's canonical layout (see the catalog).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pivot/attributes.h"
+#include "pivot/types.h"
+#include "support/source_location.h"
+
+namespace nnport::pivot {
+
+enum class OpKind : uint16_t {
+#define NNPORT_OP(name, text, family) name,
+#include "pivot/ops/ops.def"
+#undef NNPORT_OP
+};
+
+using ValueId = uint32_t;
+using ParamId = uint32_t;
+
+struct Value {
+  std::string name; // readable, unique in the graph ("x", "conv1_out")
+  TensorType type;
+};
+
+// A rearrangement of one parameter axis recorded by a pass and applied by weight conversion:
+// the axis is split into `split` sizes (row-major), those sub-axes are permuted by `perm`
+// (new sub-axis i = old sub-axis perm[i]), and merged back. Example: a Linear weight whose
+// input features came from flattening (C, H, W) and now come from (H, W, C):
+// {axis: 1, split: [C, H, W], perm: [1, 2, 0]}.
+struct WeightTransform {
+  int64_t axis = 0;
+  std::vector<int64_t> split;
+  std::vector<int64_t> perm;
+  friend bool operator==(const WeightTransform&, const WeightTransform&) = default;
+};
+
+struct Param {
+  std::string name;           // checkpoint key in the source framework ("conv1.weight")
+  std::vector<int64_t> shape; // canonical layout of the op's parameter
+  DType dtype = DType::Float32;
+  // canonical = source_tensor.permute(source_perm); empty means the source framework stores
+  // the parameter in canonical layout already.
+  std::vector<int64_t> source_perm;
+  std::vector<WeightTransform> transforms; // applied in order after source_perm
+};
+
+struct Node {
+  OpKind kind = OpKind::Identity;
+  std::string name;        // unique in the graph; for layers, the source attribute path
+  std::string module_path; // source module instance ("conv1", "features.0"); nodes sharing it
+                           // share one layer object; empty for pure functions
+  std::vector<ValueId> inputs;
+  std::vector<ValueId> outputs;
+  Attrs attrs;
+  std::map<std::string, ParamId> params; // role ("weight", "bias", ...) -> parameter
+  SourceLocation location;
+};
+
+struct Port {
+  std::string name;
+  ValueId value = 0;
+  // target = source.permute(perm); set by layout planning, identity otherwise.
+  std::vector<int64_t> source_to_target_perm;
+};
+
+struct Graph {
+  std::vector<Value> values;
+  std::vector<Node> nodes;
+  std::vector<Param> params;
+  std::vector<Port> inputs;
+  std::vector<Port> outputs;
+
+  ValueId add_value(std::string name, TensorType type);
+  ParamId add_param(Param param);
+  // Makes `name` unique among the graph's values by appending _1, _2, ...
+  std::string unique_value_name(const std::string& name) const;
+  // Index of the node producing `value`, or -1 for graph inputs.
+  int producer(ValueId value) const;
+  std::vector<size_t> users(ValueId value) const;
+};
+
+struct ModuleDef {
+  std::string name;       // unique definition name ("Net", "ResBlock", "ResBlock_2")
+  std::string class_name; // as written in the source
+  Attrs args;             // constructor arguments this definition was built with
+  Graph graph;
+  SourceLocation location;
+};
+
+struct Model {
+  std::string source_framework; // "pytorch" | "keras"
+  std::string source_file;
+  std::string entry_kind = "class"; // "class" | "function"
+  std::vector<ModuleDef> modules;   // definitions, callees before callers
+  size_t entry = 0;                 // index of the top-level definition
+
+  ModuleDef& entry_module() { return modules.at(entry); }
+  const ModuleDef& entry_module() const { return modules.at(entry); }
+  const ModuleDef* find_module(const std::string& name) const;
+};
+
+} // namespace nnport::pivot
