@@ -1,2 +1,63 @@
-// nnport command line (placeholder).
-int main() { return 0; }
+// nnport command line: argument parsing only; the work is in cli/migrate.cc.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/migrate.h"
+
+namespace {
+
+int usage_error(const std::string& message) {
+  std::cerr << "nnport:0:0: error: " << message << " [usage-error]\n";
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nnport: migrate neural-network code between PyTorch and Keras"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("nnport ") + NNPORT_VERSION);
+
+  nnport::cli::MigrateOptions m;
+  auto* migrate = app.add_subcommand("migrate", "Migrate a model file (code, weights, report)");
+  migrate->add_option("SOURCE", m.source, "Python source file")->required();
+  migrate->add_option("--to", m.to, "Target framework: keras or pytorch")->required();
+  migrate->add_option("--from", m.from, "Source framework (default: detected from imports)");
+  migrate->add_option("-o,--outdir", m.outdir, "Output directory (default ./nnport-out)");
+  migrate->add_option("--class", m.class_name, "Model class (or builder) to migrate");
+  migrate->add_option("--input-shape", m.input_shapes, "Input shape in the source convention, e.g. N,3,32,32")
+      ->allow_extra_args(false)->take_all();
+  migrate->add_option("--input-dtype", m.input_dtypes, "Input dtype: float32, float64, int64, int32")->allow_extra_args(false)->take_all();
+  migrate->add_option("--weights", m.weights, "Trained weights to convert");
+  migrate->add_option("--keras-api", m.keras_api, "Generated Keras flavour: keras3 (default) or tf.keras");
+  migrate->add_option("--report", m.report, "Write the JSON report here");
+  migrate->add_option("--keras-json", m.keras_json, "Also write the Keras model.to_json() config here");
+
+  nnport::cli::InspectOptions i;
+  auto* inspect = app.add_subcommand("inspect", "Print the pivot model of a source file");
+  inspect->add_option("SOURCE", i.source, "Python source file")->required();
+  inspect->add_option("--from", i.from, "Source framework (default: detected from imports)");
+  inspect->add_option("--class", i.class_name, "Model class to read");
+  inspect->add_option("--input-shape", i.input_shapes, "Input shape in the source convention")->allow_extra_args(false)->take_all();
+  inspect->add_option("--input-dtype", i.input_dtypes, "Input dtype")->allow_extra_args(false)->take_all();
+  inspect->add_option("--format", i.format, "json (default) or text");
+  inspect->add_option("--stage", i.stage, "read (default) or keras: after the passes for a Keras target");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what());
+  }
+
+  nnport::DiagnosticEngine diags;
+  diags.add_handler([](const nnport::Diagnostic& d) { std::cerr << nnport::format_diagnostic(d) << "\n"; });
+  nnport::cli::ExitStatus status;
+  if (*migrate) status = nnport::cli::run_migrate(m, diags);
+  else status = nnport::cli::run_inspect(i, diags);
+  return static_cast<int>(status);
+}

@@ -1,0 +1,54 @@
+// --input-shape / --input-dtype parsing.
+#include "cli/input_spec.h"
+
+#include <charconv>
+
+namespace nnport::cli {
+
+std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std::string& error) {
+  std::vector<int64_t> dims;
+  if (text.empty()) {
+    error = "empty input shape";
+    return std::nullopt;
+  }
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string_view item = text.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item == "N" || item == "?") {
+      if (!dims.empty()) {
+        error = "'" + std::string(item) + "' is only allowed for the batch (first) dimension";
+        return std::nullopt;
+      }
+      dims.push_back(pivot::kBatch);
+    } else {
+      int64_t value = 0;
+      auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+      if (ec != std::errc() || ptr != item.data() + item.size() || value <= 0 || value > (int64_t{1} << 40)) {
+        error = "'" + std::string(item) + "' is not a positive integer, N or ?";
+        return std::nullopt;
+      }
+      dims.push_back(value);
+    }
+    start = comma + 1;
+  }
+  if (dims.size() > 8) {
+    error = "more than 8 dimensions";
+    return std::nullopt;
+  }
+  return dims;
+}
+
+std::optional<pivot::DType> parse_input_dtype(std::string_view text, std::string& error) {
+  if (text == "float32") return pivot::DType::Float32;
+  if (text == "float64") return pivot::DType::Float64;
+  if (text == "int64") return pivot::DType::Int64;
+  if (text == "int32") return pivot::DType::Int32;
+  error = "'" + std::string(text) + "' is not one of float32, float64, int64, int32";
+  return std::nullopt;
+}
+
+} // namespace nnport::cli

@@ -1,0 +1,208 @@
+// The migrate and inspect drivers: reader -> passes -> writer -> weights -> files + report.
+// Nothing is written unless the whole migration succeeds or is partial; files are written
+// atomically; the source is only ever read.
+#include "cli/migrate.h"
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/detect_framework.h"
+#include "cli/input_spec.h"
+#include "passes/pipeline.h"
+#include "passes/shape_inference.h"
+#include "pivot/serialize.h"
+#include "readers/pytorch/reader.h"
+#include "report/report.h"
+#include "support/atomic_file.h"
+#include "weights/convert.h"
+#include "writers/keras/writer.h"
+
+namespace nnport::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+SourceLocation cli_location() { return SourceLocation{"nnport", 0, 0}; }
+
+bool parse_inputs(const std::vector<std::string>& shapes, const std::vector<std::string>& dtypes,
+                  readers::ReadOptions& read, DiagnosticEngine& diags) {
+  const size_t count = std::max(shapes.size(), dtypes.size());
+  read.inputs.resize(count);
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    std::string error;
+    auto shape = parse_input_shape(shapes[i], error);
+    if (!shape) {
+      diags.error(Code::InvalidInputShape, cli_location()) << "--input-shape " << shapes[i] << ": " << error;
+      return false;
+    }
+    read.inputs[i].shape = *shape;
+  }
+  for (size_t i = 0; i < dtypes.size(); ++i) {
+    std::string error;
+    auto dtype = parse_input_dtype(dtypes[i], error);
+    if (!dtype) {
+      diags.error(Code::InvalidInputShape, cli_location()) << "--input-dtype " << dtypes[i] << ": " << error;
+      return false;
+    }
+    read.inputs[i].dtype = *dtype;
+  }
+  return true;
+}
+
+// Reads SOURCE into a pivot model. `framework` receives the detected/forced framework.
+std::optional<pivot::Model> read_model(const std::string& source_path, const std::string& from,
+                                       const readers::ReadOptions& read, std::string& framework,
+                                       DiagnosticEngine& diags) {
+  bool ok = false;
+  if (!fs::is_regular_file(source_path)) {
+    diags.error(Code::FileNotFound, SourceLocation{source_path, 0, 0}) << "cannot read " << source_path << ": not a regular file";
+    return std::nullopt;
+  }
+  const std::string text = read_file(source_path, &ok);
+  if (!ok) {
+    diags.error(Code::FileNotFound, SourceLocation{source_path, 0, 0}) << "cannot read " << source_path;
+    return std::nullopt;
+  }
+  framework = from.empty() ? detect_framework(text) : from;
+  if (framework.empty()) {
+    diags.error(Code::UnknownFramework, SourceLocation{source_path, 1, 1})
+        << "cannot tell the source framework from the imports (torch or keras/tensorflow); pass --from";
+    return std::nullopt;
+  }
+  if (framework != "pytorch") {
+    diags.error(Code::UnsupportedDirection, SourceLocation{source_path, 1, 1})
+        << "reading " << framework << " sources is not implemented yet";
+    return std::nullopt;
+  }
+  return readers::read_pytorch(source_path, text, read, diags);
+}
+
+std::string stem_of(const std::string& source) {
+  std::string stem = fs::path(source).filename().string();
+  if (stem.size() > 3 && stem.ends_with(".py")) stem.resize(stem.size() - 3);
+  return stem;
+}
+
+ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus status, DiagnosticEngine& diags) {
+  rep.status = status == ExitStatus::Complete ? "complete" : status == ExitStatus::Partial ? "partial" : "failed";
+  if (status == ExitStatus::Failed || status == ExitStatus::Usage) {
+    rep.output.reset();
+    rep.weights_output.reset();
+  }
+  rep.diagnostics = diags.diagnostics();
+  if (!o.report.empty()) {
+    const std::string text = report::to_json(rep).dump(2) + "\n";
+    if (auto error = write_file_atomically(o.report, text); !error.empty()) {
+      std::cerr << format_diagnostic(Diagnostic{cli_location(), Severity::Error, Code::OutputNotWritable, error}) << "\n";
+      if (status != ExitStatus::Usage) return ExitStatus::Failed;
+    }
+  }
+  return status;
+}
+
+} // namespace
+
+ExitStatus run_migrate(const MigrateOptions& o, DiagnosticEngine& diags) {
+  report::Report rep;
+  rep.source = o.source;
+  rep.target_framework = o.to;
+  if (o.weights.empty()) rep.weights_input.reset();
+  else rep.weights_input = o.weights;
+
+  if (o.to != "keras" && o.to != "pytorch") {
+    diags.error(Code::UsageError, cli_location()) << "--to must be keras or pytorch";
+    return finish(rep, o, ExitStatus::Usage, diags);
+  }
+  if (!o.from.empty() && o.from != "keras" && o.from != "pytorch") {
+    diags.error(Code::UsageError, cli_location()) << "--from must be pytorch or keras";
+    return finish(rep, o, ExitStatus::Usage, diags);
+  }
+  if (o.keras_api != "keras3" && o.keras_api != "tf.keras") {
+    diags.error(Code::UsageError, cli_location()) << "--keras-api must be keras3 or tf.keras";
+    return finish(rep, o, ExitStatus::Usage, diags);
+  }
+  readers::ReadOptions read;
+  read.class_name = o.class_name;
+  if (!parse_inputs(o.input_shapes, o.input_dtypes, read, diags)) return finish(rep, o, ExitStatus::Usage, diags);
+
+  std::string framework;
+  auto model = read_model(o.source, o.from, read, framework, diags);
+  rep.source_framework = framework;
+  if (framework == o.to) {
+    diags.error(Code::UsageError, cli_location()) << "source and target framework are both " << o.to;
+    return finish(rep, o, ExitStatus::Usage, diags);
+  }
+  if (!model) return finish(rep, o, ExitStatus::Failed, diags);
+  rep.entry_name = model->entry_module().name;
+  rep.entry_kind = model->entry_kind;
+  if (o.to != "keras") {
+    diags.error(Code::UnsupportedDirection, SourceLocation{o.source, 1, 1}) << "migration to " << o.to << " is not implemented yet";
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  if (!passes::prepare_for_channels_last(*model, diags)) return finish(rep, o, ExitStatus::Failed, diags);
+  report::describe_ports(*model, rep);
+
+  writers::keras::WriteOptions write;
+  write.api = o.keras_api == "tf.keras" ? writers::keras::Api::TfKeras : writers::keras::Api::Keras3;
+  write.source_name = fs::path(o.source).filename().string();
+  auto output = writers::keras::write_keras(*model, write, diags);
+  if (!output) return finish(rep, o, ExitStatus::Failed, diags);
+
+  std::error_code ec;
+  fs::create_directories(o.outdir, ec);
+  if (ec) {
+    diags.error(Code::OutputNotWritable, cli_location()) << "cannot create " << o.outdir << ": " << ec.message();
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  const std::string stem = stem_of(o.source);
+  const fs::path code_path = fs::path(o.outdir) / (stem + ".py");
+  const fs::path weights_path = fs::path(o.outdir) / (stem + ".weights.h5");
+  if (fs::exists(code_path) && fs::equivalent(code_path, o.source, ec)) {
+    diags.error(Code::OutputNotWritable, cli_location()) << "the output " << code_path.string() << " would overwrite the source";
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  if (!o.weights.empty()) {
+    if (!weights::convert_to_keras_h5(model->entry_module().graph, output->weights, o.weights, weights_path.string(), diags))
+      return finish(rep, o, ExitStatus::Failed, diags);
+    rep.weights_output = weights_path.string();
+  }
+  if (!o.keras_json.empty()) {
+    if (auto error = write_file_atomically(o.keras_json, output->config.dump(2) + "\n"); !error.empty()) {
+      diags.error(Code::OutputNotWritable, cli_location()) << error;
+      if (!o.weights.empty()) fs::remove(weights_path, ec);
+      return finish(rep, o, ExitStatus::Failed, diags);
+    }
+  }
+  if (auto error = write_file_atomically(code_path, output->python); !error.empty()) {
+    diags.error(Code::OutputNotWritable, cli_location()) << error;
+    if (!o.weights.empty()) fs::remove(weights_path, ec);
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  rep.output = code_path.string();
+  rep.entry_name = output->entry_name.empty() ? rep.entry_name : output->entry_name;
+  const bool partial = output->partial || diags.has_errors();
+  return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
+}
+
+ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
+  readers::ReadOptions read;
+  read.class_name = o.class_name;
+  if (o.format != "json" && o.format != "text") {
+    diags.error(Code::UsageError, cli_location()) << "--format must be json or text";
+    return ExitStatus::Usage;
+  }
+  if (o.stage != "read" && o.stage != "keras") {
+    diags.error(Code::UsageError, cli_location()) << "--stage must be read or keras";
+    return ExitStatus::Usage;
+  }
+  if (!parse_inputs(o.input_shapes, o.input_dtypes, read, diags)) return ExitStatus::Usage;
+  std::string framework;
+  auto model = read_model(o.source, o.from, read, framework, diags);
+  if (!model) return ExitStatus::Failed;
+  if (o.stage == "keras" && !passes::prepare_for_channels_last(*model, diags)) return ExitStatus::Failed;
+  if (o.format == "json") std::cout << pivot::to_json(*model).dump(2) << "\n";
+  else std::cout << pivot::to_text(*model);
+  return diags.has_errors() ? ExitStatus::Partial : ExitStatus::Complete;
+}
+
+} // namespace nnport::cli

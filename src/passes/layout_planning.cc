@@ -1,0 +1,395 @@
+// Layout planning for channels-last targets (see layout_planning.h).
+#include "passes/layout_planning.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "passes/permutation.h"
+#include "passes/shape_inference.h"
+#include "pivot/ops/catalog.h"
+
+namespace nnport::passes {
+namespace {
+
+using pivot::Graph;
+using pivot::Node;
+using pivot::OpKind;
+using pivot::ValueId;
+
+bool is_unary_passthrough(OpKind kind) {
+  switch (kind) {
+  case OpKind::Relu:
+  case OpKind::LeakyRelu:
+  case OpKind::Sigmoid:
+  case OpKind::Tanh:
+  case OpKind::Gelu:
+  case OpKind::Elu:
+  case OpKind::Silu:
+  case OpKind::Dropout:
+  case OpKind::Identity:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool is_spatial(OpKind kind) {
+  return kind == OpKind::Conv || kind == OpKind::MaxPool || kind == OpKind::AvgPool;
+}
+
+// Ops that accept any stored layout of their first input (axis attributes are rewritten).
+bool is_layout_agnostic(OpKind kind) {
+  return is_unary_passthrough(kind) || kind == OpKind::BatchNorm || kind == OpKind::Add ||
+         kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Div;
+}
+
+// Flatten of all non-batch axes, or the equivalent reshape (N, -1).
+bool is_batch_flatten(const Graph& g, const Node& n) {
+  const auto& in = g.values[n.inputs[0]].type;
+  if (!in.rank_known || in.rank() < 2) return false;
+  if (n.kind == OpKind::Flatten) {
+    auto start = pivot::normalize_axis(pivot::attr_int(n, "start_dim"), in.rank());
+    auto end = pivot::normalize_axis(pivot::attr_int(n, "end_dim"), in.rank());
+    return start && end && *start == 1 && *end == in.rank() - 1;
+  }
+  if (n.kind == OpKind::Reshape) {
+    const auto& shape = pivot::attr_ints(n, "shape");
+    return shape.size() == 2 && shape[0] == pivot::kBatch && shape[1] == pivot::kUnknown &&
+           in.shape[0] == pivot::kBatch;
+  }
+  return false;
+}
+
+class Planner {
+ public:
+  Planner(const Graph& src, DiagnosticEngine& diags) : src_(src), diags_(diags) {
+    new_id_.assign(src.values.size(), 0);
+    perm_.assign(src.values.size(), {});
+    dst_.params = src.params;
+    for (const auto& n : src.nodes)
+      for (const auto& [role, id] : n.params) ++param_uses_[id];
+  }
+
+  bool run(Graph& out) {
+    for (const auto& port : src_.inputs) add_input(port);
+    for (size_t i = 0; i < src_.nodes.size(); ++i)
+      if (!plan_node(src_.nodes[i])) return false;
+    for (const auto& port : src_.outputs) add_output(port);
+    out = std::move(dst_);
+    return true;
+  }
+
+ private:
+  const Graph& src_;
+  DiagnosticEngine& diags_;
+  Graph dst_;
+  std::vector<ValueId> new_id_;
+  std::vector<Perm> perm_; // empty = identity (or unknown rank)
+  std::map<std::pair<ValueId, Perm>, ValueId> materialized_;
+  std::map<pivot::ParamId, int> param_uses_;
+  std::set<std::string> node_names_;
+
+  size_t rank_of(ValueId v) const {
+    const auto& t = src_.values[v].type;
+    return t.rank_known ? t.rank() : 0;
+  }
+  Perm perm_of(ValueId v) const {
+    return perm_[v].empty() ? identity_perm(rank_of(v)) : perm_[v];
+  }
+
+  std::string unique_node_name(const std::string& base) {
+    std::string name = base;
+    for (int i = 1; node_names_.count(name); ++i) name = base + "_" + std::to_string(i);
+    node_names_.insert(name);
+    return name;
+  }
+
+  static pivot::TensorType permuted(const pivot::TensorType& t, const Perm& p) {
+    if (!t.rank_known || p.size() != t.rank()) return t;
+    pivot::TensorType out = t;
+    for (size_t i = 0; i < p.size(); ++i) {
+      out.shape[i] = t.shape[static_cast<size_t>(p[i])];
+      if (t.layout.size() == t.rank()) out.layout[i] = t.layout[static_cast<size_t>(p[i])];
+    }
+    return out;
+  }
+
+  // Does `v` reach a conv/pool through layout-agnostic ops only?
+  bool feeds_spatial(ValueId v) const {
+    std::vector<ValueId> work = {v};
+    std::set<ValueId> seen;
+    while (!work.empty()) {
+      ValueId cur = work.back();
+      work.pop_back();
+      if (!seen.insert(cur).second) continue;
+      for (size_t u : src_.users(cur)) {
+        const Node& n = src_.nodes[u];
+        if (is_spatial(n.kind)) return true;
+        if (is_layout_agnostic(n.kind))
+          for (ValueId o : n.outputs) work.push_back(o);
+      }
+    }
+    return false;
+  }
+
+  void add_input(const pivot::Port& port) {
+    const auto& t = src_.values[port.value].type;
+    Perm p = identity_perm(rank_of(port.value));
+    if (t.rank_known && t.rank() >= 3 && feeds_spatial(port.value)) p = channels_last_perm(t.rank());
+    ValueId id = dst_.add_value(src_.values[port.value].name, permuted(t, p));
+    new_id_[port.value] = id;
+    perm_[port.value] = p;
+    dst_.inputs.push_back({port.name, id, p});
+  }
+
+  void add_output(const pivot::Port& port) {
+    Perm p = perm_of(port.value);
+    const size_t rank = rank_of(port.value);
+    const bool natural = is_identity(p) || p == channels_last_perm(rank);
+    if (!natural) p = identity_perm(rank);
+    ValueId id = get(port.value, p, SourceLocation{});
+    dst_.outputs.push_back({port.name, id, p});
+  }
+
+  // The dst value holding src value `v` stored as v.permute(want).
+  ValueId get(ValueId v, const Perm& want, const SourceLocation& loc) {
+    const Perm have = perm_of(v);
+    if (have == want || want.size() != have.size()) return new_id_[v];
+    auto key = std::make_pair(v, want);
+    if (auto it = materialized_.find(key); it != materialized_.end()) return it->second;
+    Node t;
+    t.kind = OpKind::Transpose;
+    t.name = unique_node_name("transpose");
+    t.inputs = {new_id_[v]};
+    t.attrs["perm"] = transpose_between(have, want);
+    t.location = loc;
+    ValueId out = dst_.add_value(src_.values[v].name + (is_identity(want) ? "_nchw" : "_nhwc"),
+                                 pivot::TensorType{});
+    t.outputs = {out};
+    dst_.nodes.push_back(std::move(t));
+    infer_last();
+    materialized_[key] = out;
+    return out;
+  }
+
+  bool infer_last() {
+    std::string error;
+    if (!infer_node(dst_, dst_.nodes.size() - 1, error)) {
+      const Node& n = dst_.nodes.back();
+      diags_.error(Code::LayoutConflict, n.location)
+          << "after layout planning, " << pivot::op_name(n.kind) << " '" << n.name << "': " << error;
+      return false;
+    }
+    return true;
+  }
+
+  // Appends a copy of `n` with new inputs/attrs; its outputs are stored with `out_perm`.
+  bool emit(const Node& n, std::vector<ValueId> inputs, pivot::Attrs attrs, const Perm& out_perm) {
+    Node copy = n;
+    copy.name = unique_node_name(n.name);
+    copy.inputs = std::move(inputs);
+    copy.attrs = std::move(attrs);
+    copy.outputs.clear();
+    for (ValueId o : n.outputs) {
+      ValueId id = dst_.add_value(src_.values[o].name, pivot::TensorType{});
+      copy.outputs.push_back(id);
+      new_id_[o] = id;
+      perm_[o] = out_perm;
+    }
+    dst_.nodes.push_back(std::move(copy));
+    return infer_last();
+  }
+
+  static int64_t remap_axis(int64_t axis, const Perm& p) {
+    auto a = pivot::normalize_axis(axis, p.size());
+    if (!a) return axis;
+    return invert(p)[*a];
+  }
+
+  // P restricted to the kept source axes, renumbered.
+  static Perm restrict_perm(const Perm& p, const std::vector<bool>& kept) {
+    std::vector<int64_t> renumber(p.size(), -1);
+    int64_t next = 0;
+    for (size_t a = 0; a < p.size(); ++a)
+      if (kept[a]) renumber[a] = next++;
+    Perm out;
+    for (int64_t s : p)
+      if (kept[static_cast<size_t>(s)]) out.push_back(renumber[static_cast<size_t>(s)]);
+    return out;
+  }
+
+  // Linear nodes reached from a flatten output through unary elementwise ops, when those are
+  // its only users and nothing else observes the flattened order.
+  bool absorbing_linears(ValueId flat, std::vector<size_t>& linears) const {
+    std::vector<ValueId> work = {flat};
+    while (!work.empty()) {
+      ValueId cur = work.back();
+      work.pop_back();
+      for (const auto& port : src_.outputs)
+        if (port.value == cur) return false;
+      auto users = src_.users(cur);
+      if (users.empty()) return false;
+      for (size_t u : users) {
+        const Node& n = src_.nodes[u];
+        if (is_unary_passthrough(n.kind)) {
+          work.push_back(n.outputs[0]);
+        } else if (n.kind == OpKind::Linear && n.inputs[0] == cur) {
+          auto w = n.params.find("weight");
+          if (w == n.params.end() || param_uses_.at(w->second) != 1) return false;
+          linears.push_back(u);
+        } else {
+          return false;
+        }
+      }
+    }
+    return !linears.empty();
+  }
+
+  bool plan_flatten(const Node& n) {
+    const ValueId x = n.inputs[0];
+    const Perm p = perm_of(x);
+    pivot::Node flat = n;
+    pivot::Attrs attrs = n.attrs;
+    if (n.kind == OpKind::Reshape) { // (N, -1) is a flatten: say so, it reads better
+      flat.kind = OpKind::Flatten;
+      attrs.clear();
+    }
+    if (is_identity(p)) return emit(flat, {new_id_[x]}, attrs, {});
+    const auto& shape = src_.values[x].type.shape;
+    std::vector<int64_t> split(shape.begin() + 1, shape.end());
+    const bool static_sizes = std::all_of(split.begin(), split.end(), [](int64_t d) { return d >= 0; });
+    std::vector<size_t> linears;
+    if (p[0] == 0 && static_sizes && absorbing_linears(n.outputs[0], linears)) {
+      pivot::WeightTransform transform{1, split, {}};
+      for (size_t i = 1; i < p.size(); ++i) transform.perm.push_back(p[i] - 1);
+      // Axes of size 1 do not change the element order: only record real reorderings.
+      std::vector<int64_t> moved;
+      for (int64_t s : transform.perm)
+        if (split[static_cast<size_t>(s)] != 1) moved.push_back(s);
+      if (!std::is_sorted(moved.begin(), moved.end()))
+        for (size_t l : linears)
+          dst_.params[src_.nodes[l].params.at("weight")].transforms.push_back(transform);
+      return emit(flat, {new_id_[x]}, attrs, {});
+    }
+    return emit(flat, {get(x, identity_perm(p.size()), n.location)}, attrs, {});
+  }
+
+  bool plan_node(const Node& n) {
+    if (n.inputs.empty()) return emit(n, {}, n.attrs, {});
+    const ValueId x = n.inputs[0];
+    const Perm p = perm_of(x);
+    pivot::Attrs attrs = n.attrs;
+    switch (n.kind) {
+    case OpKind::Conv:
+    case OpKind::MaxPool:
+    case OpKind::AvgPool: {
+      const Perm cl = channels_last_perm(rank_of(x));
+      attrs["data_format"] = std::string("channels_last");
+      return emit(n, {get(x, cl, n.location)}, attrs, cl);
+    }
+    case OpKind::BatchNorm:
+      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+      return emit(n, {new_id_[x]}, attrs, p);
+    case OpKind::Softmax:
+    case OpKind::LogSoftmax:
+      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+      return emit(n, {new_id_[x]}, attrs, p);
+    case OpKind::Concat: {
+      std::vector<ValueId> ins;
+      for (ValueId v : n.inputs) {
+        if (rank_of(v) != p.size()) return emit_in_source_order(n);
+        ins.push_back(get(v, p, n.location));
+      }
+      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+      return emit(n, ins, attrs, p);
+    }
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::Div: {
+      if (n.inputs.size() == 1) return emit(n, {new_id_[x]}, attrs, p);
+      if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
+      return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
+    }
+    case OpKind::ReduceMean:
+    case OpKind::ReduceMax:
+    case OpKind::ReduceSum: {
+      std::vector<int64_t> axes;
+      std::vector<bool> kept(p.size(), true);
+      for (int64_t a : pivot::attr_ints(n, "axes")) {
+        auto axis = pivot::normalize_axis(a, p.size());
+        if (!axis) return emit_in_source_order(n);
+        kept[*axis] = false;
+        axes.push_back(invert(p)[*axis]);
+      }
+      std::sort(axes.begin(), axes.end());
+      attrs["axes"] = axes;
+      const Perm out = pivot::attr_bool(n, "keepdims") ? p : restrict_perm(p, kept);
+      return emit(n, {new_id_[x]}, attrs, out);
+    }
+    case OpKind::Squeeze: {
+      const auto& shape = src_.values[x].type.shape;
+      std::vector<bool> kept(p.size(), true);
+      std::vector<int64_t> axes;
+      for (int64_t a : pivot::attr_ints(n, "axes")) {
+        auto axis = pivot::normalize_axis(a, p.size());
+        if (!axis || shape[*axis] != 1) return emit_in_source_order(n);
+        kept[*axis] = false;
+        axes.push_back(invert(p)[*axis]);
+      }
+      attrs["axes"] = axes;
+      return emit(n, {new_id_[x]}, attrs, restrict_perm(p, kept));
+    }
+    case OpKind::Linear:
+      if (!p.empty() && p.back() != static_cast<int64_t>(p.size() - 1)) return emit_in_source_order(n);
+      return emit(n, {new_id_[x]}, attrs, p);
+    case OpKind::Transpose: {
+      // No code: the stored tensor stays as it is; only its permutation relative to the
+      // source changes. out = in.permute(Q) and stored_in = in.permute(P_in) give
+      // stored_in = out.permute(Q^-1 o P_in).
+      const auto& q = pivot::attr_ints(n, "perm");
+      if (q.size() != p.size()) return emit_in_source_order(n);
+      const Perm q_inv = invert(q);
+      Perm out(p.size());
+      for (size_t i = 0; i < p.size(); ++i) out[i] = q_inv[static_cast<size_t>(p[i])];
+      new_id_[n.outputs[0]] = new_id_[x];
+      perm_[n.outputs[0]] = out;
+      return true;
+    }
+    case OpKind::Flatten:
+    case OpKind::Reshape:
+      if (is_batch_flatten(src_, n)) return plan_flatten(n);
+      return emit_in_source_order(n);
+    default:
+      if (is_unary_passthrough(n.kind)) return emit(n, {new_id_[x]}, attrs, p);
+      return emit_in_source_order(n);
+    }
+  }
+
+  // Inputs in source order; outputs in source order.
+  bool emit_in_source_order(const Node& n) {
+    std::vector<ValueId> ins;
+    for (ValueId v : n.inputs) ins.push_back(get(v, identity_perm(rank_of(v)), n.location));
+    return emit(n, ins, n.attrs, {});
+  }
+};
+
+} // namespace
+
+bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
+  auto& module = model.entry_module();
+  for (const auto& n : module.graph.nodes) {
+    if (n.kind == OpKind::Call) {
+      diags.error(Code::VerifierFailure, n.location) << "layout planning needs a flat graph";
+      return false;
+    }
+  }
+  Planner planner(module.graph, diags);
+  Graph planned;
+  if (!planner.run(planned)) return false;
+  module.graph = std::move(planned);
+  return true;
+}
+
+} // namespace nnport::passes

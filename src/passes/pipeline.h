@@ -1,0 +1,17 @@
+// The ordered list of passes between a reader and a writer. The verifier runs after each pass,
+// so a broken invariant is blamed on the pass that broke it.
+#pragma once
+
+#include "pivot/graph.h"
+#include "support/diagnostics.h"
+
+namespace nnport::passes {
+
+// Prepares a model read from a channels-first framework for a channels-last writer (Keras):
+// inline calls -> shape inference -> layout planning -> shape inference.
+bool prepare_for_channels_last(pivot::Model& model, DiagnosticEngine& diags);
+
+// Runs the verifier; reports each problem as an internal error naming `after_pass`.
+bool verify_or_report(const pivot::Model& model, const char* after_pass, DiagnosticEngine& diags);
+
+} // namespace nnport::passes
