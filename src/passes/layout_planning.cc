@@ -259,18 +259,21 @@ class Planner {
     const auto& shape = src_.values[x].type.shape;
     std::vector<int64_t> split(shape.begin() + 1, shape.end());
     const bool static_sizes = std::all_of(split.begin(), split.end(), [](int64_t d) { return d >= 0; });
-    std::vector<size_t> linears;
-    if (p[0] == 0 && static_sizes && absorbing_linears(n.outputs[0], linears)) {
+    if (p[0] == 0 && static_sizes) {
       pivot::WeightTransform transform{1, split, {}};
       for (size_t i = 1; i < p.size(); ++i) transform.perm.push_back(p[i] - 1);
-      // Axes of size 1 do not change the element order: only record real reorderings.
+      // Axes of size 1 do not change the element order ((N, 1, 1, C) flattens like
+      // (N, C, 1, 1)): then the stored order already is the source order.
       std::vector<int64_t> moved;
       for (int64_t s : transform.perm)
         if (split[static_cast<size_t>(s)] != 1) moved.push_back(s);
-      if (!std::is_sorted(moved.begin(), moved.end()))
+      if (std::is_sorted(moved.begin(), moved.end())) return emit(flat, {new_id_[x]}, attrs, {});
+      std::vector<size_t> linears;
+      if (absorbing_linears(n.outputs[0], linears)) {
         for (size_t l : linears)
           dst_.params[src_.nodes[l].params.at("weight")].transforms.push_back(transform);
-      return emit(flat, {new_id_[x]}, attrs, {});
+        return emit(flat, {new_id_[x]}, attrs, {});
+      }
     }
     return emit(flat, {get(x, identity_perm(p.size()), n.location)}, attrs, {});
   }
