@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "cli/migrate.h"
+#include "docs/generate.h"
+#include "support/atomic_file.h"
 
 namespace {
 
@@ -44,6 +46,12 @@ int main(int argc, char** argv) {
   inspect->add_option("--format", i.format, "json (default) or text");
   inspect->add_option("--stage", i.stage, "read (default) or keras: after the passes for a Keras target");
 
+  std::string docs_dir = "docs";
+  auto* dev = app.add_subcommand("dev", "Developer tools");
+  auto* gen_docs = dev->add_subcommand("gen-docs", "Regenerate docs/ops.md and docs/diagnostics.md");
+  gen_docs->add_option("DIR", docs_dir, "Output directory (default docs)");
+  dev->require_subcommand(1);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -52,6 +60,17 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return usage_error(e.what());
+  }
+
+  if (*gen_docs) {
+    for (const auto& [name, text] : {std::pair{"ops.md", nnport::docs::ops_markdown()},
+                                     std::pair{"diagnostics.md", nnport::docs::diagnostics_markdown()}}) {
+      if (auto error = nnport::write_file_atomically(docs_dir + "/" + name, text); !error.empty()) {
+        std::cerr << "nnport:0:0: error: " << error << " [output-not-writable]\n";
+        return 1;
+      }
+    }
+    return 0;
   }
 
   nnport::DiagnosticEngine diags;
