@@ -114,7 +114,7 @@ struct Converter {
     uint64_t changed = 0;
     auto narrowed = to_float32(tensor->view(), changed);
     if (changed > 0)
-      diags.warning(Code::WeightsMismatch, where())
+      diags.warning(Code::WeightsPrecision, where())
           << fmt::format("tensor '{}' is {}; converting it to float32 changes {} of its {} values", entry->first,
                          pivot::dtype_name(stored.dtype), changed, tensor->bytes.size() / pivot::dtype_size(tensor->dtype));
     return narrowed;

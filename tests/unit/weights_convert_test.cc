@@ -136,6 +136,7 @@ TEST(WeightsConvert, WritesKerasLayoutsAndValues) {
   // float64 -> float32 changes 0.1 only; float16 is exact and not mentioned.
   ASSERT_EQ(diags.diagnostics().size(), 1u);
   EXPECT_EQ(diags.diagnostics()[0].severity, Severity::Warning);
+  EXPECT_EQ(diags.diagnostics()[0].code, Code::WeightsPrecision);
   EXPECT_NE(diags.diagnostics()[0].message.find("bn.running_var"), std::string::npos);
   EXPECT_NE(diags.diagnostics()[0].message.find("changes 1 of its 3"), std::string::npos);
 
