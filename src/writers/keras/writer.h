@@ -6,6 +6,7 @@
 // from the graph, so they cannot disagree on layer classes, names, arguments or wiring.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>

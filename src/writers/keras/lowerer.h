@@ -1,0 +1,82 @@
+// Internal to the Keras writer: the state of one lowering (graph -> layer records), shared by
+// lower_graph.cc (driver, naming, dense/norm/activation ops), lower_spatial.cc (conv and
+// pooling) and lower_tensor_ops.cc (shape, elementwise and reduction ops).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pivot/graph.h"
+#include "support/diagnostics.h"
+#include "writers/keras/layer_record.h"
+
+namespace nnport::writers::keras {
+
+class Lowerer {
+ public:
+  Lowerer(const pivot::ModuleDef& module, bool tf_keras, DiagnosticEngine& diags);
+  RecordList run();
+
+ private:
+  // --- values and names
+  static std::string key(pivot::ValueId value) { return "v" + std::to_string(value); }
+  const pivot::TensorType& type(pivot::ValueId value) const { return graph_.values.at(value).type; }
+  std::string unique_layer_name(const std::string& base);
+  std::string base_name(const pivot::Node& node) const;
+  std::string cls(const std::string& pattern, size_t rank) const; // "Conv{r}D" -> "Conv2D"
+
+  // --- record builders
+  // Appends a layer call. `share_role` distinguishes several layers made from one node;
+  // a node whose module_path was seen before reuses that layer object.
+  LayerRecord& add_layer(const pivot::Node& node, const std::string& class_name, std::vector<Arg> args,
+                         std::vector<std::string> inputs, std::string output,
+                         const std::string& share_role = "", const std::string& name_suffix = "");
+  LayerRecord& add_op(const pivot::Node& node, OpCall op, std::vector<std::string> inputs,
+                      std::string output);
+  void add_todo(const pivot::Node& node, Code code, const std::string& message);
+  void no_mapping(const pivot::Node& node, const std::string& message);
+  void add_vars(LayerRecord& record, const pivot::Node& node);
+
+  // --- per-family lowering; each returns after adding records or a TODO
+  void lower_node(const pivot::Node& node);
+  void lower_linear(const pivot::Node& node);
+  void lower_embedding(const pivot::Node& node);
+  void lower_batch_norm(const pivot::Node& node);
+  void lower_activation(const pivot::Node& node);
+  void lower_conv(const pivot::Node& node);
+  void lower_pool(const pivot::Node& node);
+  void lower_flatten(const pivot::Node& node);
+  void lower_reshape_like(const pivot::Node& node);
+  void lower_transpose(const pivot::Node& node);
+  void lower_concat(const pivot::Node& node);
+  void lower_binary(const pivot::Node& node);
+  void lower_reduction(const pivot::Node& node);
+  // Emits a ZeroPadding layer when `pads` is non-zero; returns the key of the padded value.
+  std::string zero_pad(const pivot::Node& node, const std::vector<int64_t>& pads, size_t rank);
+  // A Reshape to the node's static output shape (batch first); false when not static.
+  bool reshape_to_output(const pivot::Node& node, const std::string& input_key);
+
+  // --- passes over the records
+  void fuse_activations();
+  void detect_sequential();
+
+  const pivot::ModuleDef& module_;
+  const pivot::Graph& graph_;
+  bool tf_keras_;
+  DiagnosticEngine& diags_;
+  RecordList out_;
+  std::set<std::string> used_names_;
+  std::map<std::string, int> shared_; // module_path + role -> owner record index
+  int op_count_ = 0;
+};
+
+// Python keyword arguments with a JSON key equal to the keyword.
+Arg kw(const std::string& name, ArgValue value);
+// A JSON-only argument (a Keras default the Python leaves out).
+Arg json_only(const std::string& key, ArgValue value);
+// int when all entries are equal (Keras accepts either), else a tuple; JSON keeps the list.
+Arg int_or_tuple(const std::string& name, const std::vector<int64_t>& values, bool in_python = true);
+
+} // namespace nnport::writers::keras

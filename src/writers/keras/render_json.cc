@@ -1,0 +1,149 @@
+// JSON rendering of layer records (see render_json.h).
+#include "writers/keras/render_json.h"
+
+#include <map>
+
+#include "writers/keras/layer_order.h"
+#include "writers/keras/python_literal.h"
+
+namespace nnport::writers::keras {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kKerasVersion = "2.15.0";
+
+json layer_config(const LayerRecord& r) {
+  json config = json::object();
+  if (r.kind == RecordKind::Input) {
+    json shape = json::array({nullptr});
+    std::string dtype = "float32";
+    for (const auto& arg : r.args) {
+      if (arg.json_key == "shape")
+        for (const auto& d : json_value(arg.value)) shape.push_back(d);
+      if (arg.json_key == "dtype") dtype = arg.value.s;
+    }
+    config["batch_input_shape"] = shape;
+    config["dtype"] = dtype;
+    config["sparse"] = false;
+    config["ragged"] = false;
+    config["name"] = r.name;
+    return config;
+  }
+  config["name"] = r.name;
+  config["trainable"] = true;
+  config["dtype"] = "float32";
+  if (r.kind == RecordKind::Op) {
+    config["function"] = r.op.tf_function;
+    return config;
+  }
+  for (const auto& arg : r.args)
+    if (!arg.json_key.empty()) config[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+  return config;
+}
+
+class ConfigRenderer {
+ public:
+  explicit ConfigRenderer(const RecordList& list) : list_(list) {}
+
+  json run() {
+    json model;
+    if (list_.sequential) {
+      json layers = json::array();
+      for (const auto& r : list_.records) {
+        if (r.kind == RecordKind::Todo) continue;
+        layers.push_back({{"class_name", r.class_name}, {"config", layer_config(r)}});
+      }
+      model["class_name"] = "Sequential";
+      model["config"] = {{"name", list_.model_name}, {"layers", layers}};
+    } else {
+      model["class_name"] = "Functional";
+      model["config"] = functional();
+    }
+    model["keras_version"] = kKerasVersion;
+    model["backend"] = "tensorflow";
+    return model;
+  }
+
+ private:
+  json functional() {
+    const auto& records = list_.records;
+    // Node index of each call: its position among the calls of its layer object.
+    std::map<int, int> calls;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (records[i].kind == RecordKind::Todo) continue;
+      const int op = records[i].owner >= 0 ? records[i].owner : static_cast<int>(i);
+      node_index_[i] = calls[op]++;
+      producer_[records[i].output] = i;
+    }
+    json layers = json::array();
+    for (size_t index : model_layer_order(list_, true)) {
+      const auto& r = records[index];
+      json inbound = json::array();
+      for (size_t i = 0; i < records.size(); ++i) {
+        if (records[i].kind == RecordKind::Todo || records[i].kind == RecordKind::Input) continue;
+        const int op = records[i].owner >= 0 ? records[i].owner : static_cast<int>(i);
+        if (op == static_cast<int>(index)) inbound.push_back(node_data(records[i]));
+      }
+      layers.push_back({{"class_name", r.class_name},
+                        {"config", layer_config(r)},
+                        {"name", r.name},
+                        {"inbound_nodes", inbound}});
+    }
+    json inputs = json::array();
+    for (const auto& k : list_.input_keys) inputs.push_back(ref(k));
+    json outputs = json::array();
+    for (const auto& k : list_.output_keys) outputs.push_back(ref(k));
+    return {{"name", list_.model_name},
+            {"trainable", true},
+            {"layers", layers},
+            {"input_layers", inputs},
+            {"output_layers", outputs}};
+  }
+
+  // [layer name, node index, tensor index] of the call producing `key`.
+  json ref(const std::string& key) const {
+    const size_t p = producer_.at(list_.resolve(key));
+    const auto& r = list_.records[p];
+    const std::string& name = r.owner >= 0 ? list_.records[static_cast<size_t>(r.owner)].name : r.name;
+    return json::array({name, node_index_.at(p), 0});
+  }
+
+  json with_kwargs(json reference, const json& kwargs) const {
+    reference.push_back(kwargs);
+    return reference;
+  }
+
+  json node_data(const LayerRecord& r) const {
+    if (r.kind == RecordKind::Layer) {
+      json node = json::array();
+      for (const auto& in : r.inputs) node.push_back(with_kwargs(ref(in), json::object()));
+      return node;
+    }
+    // TFOpLambda: one flat entry for the first argument, the rest in kwargs.
+    json kwargs = json::object();
+    const OpCall& op = r.op;
+    if (!op.py_operator.empty()) {
+      if (op.scalar && op.scalar_first) {
+        kwargs["y"] = ref(r.inputs[0]);
+        kwargs["name"] = nullptr;
+        return json::array({"_CONSTANT_VALUE", -1, *op.scalar, kwargs});
+      }
+      if (op.scalar) kwargs["y"] = *op.scalar;
+      else kwargs["y"] = ref(r.inputs[1]);
+    }
+    for (const auto& arg : op.kwargs)
+      if (!arg.json_key.empty()) kwargs[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+    return with_kwargs(ref(r.inputs[0]), kwargs);
+  }
+
+  const RecordList& list_;
+  std::map<size_t, int> node_index_;
+  std::map<std::string, size_t> producer_;
+};
+
+} // namespace
+
+nlohmann::json render_config(const RecordList& list) { return ConfigRenderer(list).run(); }
+
+} // namespace nnport::writers::keras

@@ -1,0 +1,265 @@
+// Teaches TensorFlow.js the parts of nnport's Keras JSON (tf.keras 2.x `model.to_json()`
+// format) that TensorFlow.js 4.x does not know, so `tf.models.modelFromJSON` can load and run
+// it:
+//   - TFOpLambda: the layer tf.keras records for a `tf.*` call or a Python operator on a
+//     Keras tensor. It implements every `function` the nnport Keras writer emits, with the
+//     kwargs the writer records: math.reduce_mean / reduce_max / reduce_sum {axis, keepdims},
+//     __operators__.add, math.subtract, math.multiply, math.truediv {y, name},
+//     transpose {perm}, nn.log_softmax {axis}, nn.gelu {approximate}.
+//   - tf.keras writes a TFOpLambda's single inbound node un-nested (`[name, node, tensor,
+//     kwargs]`), a scalar left operand as `["_CONSTANT_VALUE", -1, c, {y: ref}]` and a second
+//     tensor operand as kwarg `y: [name, node, tensor]`. TensorFlow.js only reads nested
+//     nodes, so the functional-model loaders are wrapped to rewrite those three forms first.
+//   - ZeroPadding1D and Subtract, which tf.keras has and TensorFlow.js lacks, and an ELU that
+//     accepts any alpha (TensorFlow.js' ELU layer rejects alpha != 1; nnport always writes
+//     PyTorch's alpha explicitly).
+//
+// Usage: import {registerCustomLayers} from './keras_custom.mjs'; registerCustomLayers(tf);
+
+const PATCHED = Symbol.for('nnport.keras_custom.patched');
+
+// "math.reduceMean" (camel-cased by TensorFlow.js) and "math.reduce_mean" -> "math.reducemean".
+function canonicalFunction(name) {
+  return String(name).replace(/^tf\./, '').replace(/_/g, '').toLowerCase();
+}
+
+function normalizeAxes(axis, rank) {
+  const list = Array.isArray(axis) ? axis : [axis];
+  return list.map((a) => (a < 0 ? a + rank : a));
+}
+
+function broadcastShapes(a, b) {
+  const rank = Math.max(a.length, b.length);
+  const out = [];
+  for (let i = 0; i < rank; ++i) {
+    const da = i + a.length >= rank ? a[i + a.length - rank] : 1;
+    const db = i + b.length >= rank ? b[i + b.length - rank] : 1;
+    if (da === 1) out.push(db);
+    else if (db === 1) out.push(da);
+    else out.push(da == null ? db : da);
+  }
+  return out;
+}
+
+function isLayerRef(value) {
+  return Array.isArray(value) && value.length >= 3 && value.length <= 4 &&
+      typeof value[0] === 'string' && typeof value[1] === 'number' && typeof value[2] === 'number';
+}
+
+// Rewrites tf.keras' TFOpLambda node forms into the nested form TensorFlow.js reads.
+function normalizeFunctionalConfig(config) {
+  if (config == null || !Array.isArray(config.layers)) return config;
+  // Names inside kwargs were camel-cased by TensorFlow.js ("conv_1" -> "conv1"): map back.
+  const byCamel = new Map();
+  for (const layer of config.layers) {
+    const name = layer.name ?? layer.config?.name;
+    byCamel.set(name, name);
+    byCamel.set(String(name).replace(/[_]+(\w|$)/g, (m, p1) => p1.toUpperCase()), name);
+  }
+  const fixRef = (ref) => [byCamel.get(ref[0]) ?? ref[0], ref[1], ref[2]];
+  for (const layer of config.layers) {
+    if (layer.className !== 'TFOpLambda' || !Array.isArray(layer.inboundNodes)) continue;
+    layer.inboundNodes = layer.inboundNodes.map((node) => {
+      if (!Array.isArray(node) || typeof node[0] !== 'string') return node; // already nested
+      const kwargs = {...(node[3] ?? {})};
+      delete kwargs.name;
+      if (node[0] === '_CONSTANT_VALUE') {
+        const ref = fixRef(kwargs.y);
+        delete kwargs.y;
+        return [[...ref, {...kwargs, scalar: node[2], scalarFirst: true}]];
+      }
+      if (isLayerRef(kwargs.y)) {
+        const second = fixRef(kwargs.y);
+        delete kwargs.y;
+        const shared = {...kwargs, yIsInput: true};
+        return [[node[0], node[1], node[2], shared], [...second, shared]];
+      }
+      return [[node[0], node[1], node[2], kwargs]];
+    });
+  }
+  return config;
+}
+
+function makeTFOpLambda(tf) {
+  const gelu = (x, approximate) => tf.tidy(() => {
+    if (approximate) {
+      const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+    }
+    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+  });
+  const binary = {
+    'operators.add': (a, b) => tf.add(a, b),
+    'math.add': (a, b) => tf.add(a, b),
+    'math.subtract': (a, b) => tf.sub(a, b),
+    'math.multiply': (a, b) => tf.mul(a, b),
+    'math.truediv': (a, b) => tf.div(a, b),
+    'math.divide': (a, b) => tf.div(a, b),
+  };
+  const reductions = {
+    'math.reducemean': (x, axis, keep) => tf.mean(x, axis, keep),
+    'math.reducemax': (x, axis, keep) => tf.max(x, axis, keep),
+    'math.reducesum': (x, axis, keep) => tf.sum(x, axis, keep),
+  };
+
+  class TFOpLambda extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.functionName = config.function;
+      this.fn = canonicalFunction(config.function);
+      this.callKwargs = config.callKwargs ?? {};
+      const known = this.fn in binary || this.fn in reductions ||
+          ['transpose', 'compat.v1.transpose', 'nn.logsoftmax', 'math.logsoftmax', 'nn.gelu']
+              .includes(this.fn);
+      if (!known) throw new Error(`TFOpLambda: unsupported function '${config.function}'`);
+    }
+
+    apply(inputs, kwargs) {
+      // TensorFlow.js does not pass kwargs to computeOutputShape; a TFOpLambda layer is
+      // called once, so its call's kwargs are its configuration.
+      if (kwargs != null) {
+        const own = {...kwargs};
+        delete own.training;
+        delete own.mask;
+        if (Object.keys(own).length > 0) this.callKwargs = own;
+      }
+      return super.apply(inputs, kwargs);
+    }
+
+    computeOutputShape(inputShape) {
+      const shapes = Array.isArray(inputShape[0]) || inputShape[0] === undefined && inputShape.length === 0
+          ? inputShape : [inputShape];
+      const first = shapes[0];
+      const kw = this.callKwargs;
+      if (this.fn in reductions) {
+        const axes = normalizeAxes(kw.axis ?? first.map((_, i) => i), first.length);
+        const out = [];
+        first.forEach((d, i) => {
+          if (!axes.includes(i)) out.push(d);
+          else if (kw.keepdims) out.push(1);
+        });
+        return out;
+      }
+      if (this.fn === 'transpose' || this.fn === 'compat.v1.transpose') {
+        const perm = kw.perm ?? first.map((_, i) => first.length - 1 - i);
+        return perm.map((p) => first[p]);
+      }
+      if (this.fn in binary && shapes.length > 1) return broadcastShapes(first, shapes[1]);
+      return first.slice();
+    }
+
+    call(inputs, kwargs) {
+      return tf.tidy(() => {
+        const list = Array.isArray(inputs) ? inputs : [inputs];
+        const x = list[0];
+        const kw = {...this.callKwargs};
+        if (this.fn in binary) {
+          const op = binary[this.fn];
+          if (kw.scalarFirst) return op(tf.scalar(kw.scalar, x.dtype), x);
+          if (kw.yIsInput) return op(x, list[1]);
+          return op(x, tf.scalar(kw.y, x.dtype));
+        }
+        if (this.fn in reductions) {
+          const axes = kw.axis == null ? null : normalizeAxes(kw.axis, x.rank);
+          return reductions[this.fn](x, axes, Boolean(kw.keepdims));
+        }
+        if (this.fn === 'transpose' || this.fn === 'compat.v1.transpose') return tf.transpose(x, kw.perm);
+        if (this.fn === 'nn.logsoftmax' || this.fn === 'math.logsoftmax') {
+          const axis = kw.axis ?? -1;
+          return tf.sub(x, tf.logSumExp(x, axis, true));
+        }
+        if (this.fn === 'nn.gelu') return gelu(x, Boolean(kw.approximate));
+        throw new Error(`TFOpLambda: unsupported function '${this.functionName}'`);
+      });
+    }
+
+    getConfig() {
+      return {...super.getConfig(), function: this.functionName};
+    }
+  }
+  TFOpLambda.className = 'TFOpLambda';
+  return TFOpLambda;
+}
+
+function makeZeroPadding1D(tf) {
+  class ZeroPadding1D extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      const p = config.padding ?? 1;
+      this.padding = Array.isArray(p) ? [p[0], p[1]] : [p, p];
+    }
+    computeOutputShape(s) {
+      return [s[0], s[1] == null ? null : s[1] + this.padding[0] + this.padding[1], s[2]];
+    }
+    call(inputs) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      return tf.pad(x, [[0, 0], this.padding, [0, 0]]);
+    }
+    getConfig() {
+      return {...super.getConfig(), padding: this.padding};
+    }
+  }
+  ZeroPadding1D.className = 'ZeroPadding1D';
+  return ZeroPadding1D;
+}
+
+function makeSubtract(tf) {
+  class Subtract extends tf.layers.Layer {
+    computeOutputShape(shapes) {
+      return broadcastShapes(shapes[0], shapes[1]);
+    }
+    call(inputs) {
+      return tf.tidy(() => tf.sub(inputs[0], inputs[1]));
+    }
+  }
+  Subtract.className = 'Subtract';
+  return Subtract;
+}
+
+function makeElu(tf) {
+  class ELU extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.alpha = config.alpha ?? 1.0;
+    }
+    computeOutputShape(s) {
+      return s;
+    }
+    call(inputs) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      return tf.tidy(() => tf.where(tf.greater(x, 0), x, tf.mul(this.alpha, tf.sub(tf.exp(x), 1))));
+    }
+    getConfig() {
+      return {...super.getConfig(), alpha: this.alpha};
+    }
+  }
+  ELU.className = 'ELU';
+  return ELU;
+}
+
+function patchFunctionalLoaders(tf) {
+  const map = tf.serialization.SerializationMap.getMap().classNameMap;
+  for (const name of ['Functional', 'Model']) {
+    const entry = map[name];
+    if (!entry || entry[PATCHED]) continue;
+    const [cls, fromConfig] = entry;
+    const patched = [cls, (c, config, ...rest) => fromConfig(c, normalizeFunctionalConfig(config), ...rest)];
+    patched[PATCHED] = true;
+    map[name] = patched;
+  }
+}
+
+export function registerCustomLayers(tf) {
+  if (tf[PATCHED]) return;
+  tf.serialization.registerClass(makeTFOpLambda(tf));
+  const map = tf.serialization.SerializationMap.getMap().classNameMap;
+  if (!map.ZeroPadding1D) tf.serialization.registerClass(makeZeroPadding1D(tf));
+  if (!map.Subtract) tf.serialization.registerClass(makeSubtract(tf));
+  tf.serialization.registerClass(makeElu(tf)); // replaces the alpha == 1 only built-in
+  patchFunctionalLoaders(tf);
+  try {
+    tf[PATCHED] = true;
+  } catch {
+    // a frozen module namespace: registering twice is harmless anyway
+  }
+}
