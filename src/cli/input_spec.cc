@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace nnport::cli {
 
 std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std::string& error) {
@@ -20,7 +22,7 @@ std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (item == "N" || item == "?") {
       if (!dims.empty()) {
-        error = "'" + std::string(item) + "' is only allowed for the batch (first) dimension";
+        error = fmt::format("'{}' is only allowed for the batch (first) dimension", item);
         return std::nullopt;
       }
       dims.push_back(pivot::kBatch);
@@ -28,7 +30,7 @@ std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std
       int64_t value = 0;
       auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
       if (ec != std::errc() || ptr != item.data() + item.size() || value <= 0 || value > (int64_t{1} << 40)) {
-        error = "'" + std::string(item) + "' is not a positive integer, N or ?";
+        error = fmt::format("'{}' is not a positive integer, N or ?", item);
         return std::nullopt;
       }
       dims.push_back(value);
@@ -47,7 +49,7 @@ std::optional<pivot::DType> parse_input_dtype(std::string_view text, std::string
   if (text == "float64") return pivot::DType::Float64;
   if (text == "int64") return pivot::DType::Int64;
   if (text == "int32") return pivot::DType::Int32;
-  error = "'" + std::string(text) + "' is not one of float32, float64, int64, int32";
+  error = fmt::format("'{}' is not one of float32, float64, int64, int32", text);
   return std::nullopt;
 }
 

@@ -1,12 +1,133 @@
-// PyTorch reader (placeholder until the reader lands).
+// PyTorch reader entry: parse, discover the model, build it by running __init__ statically,
+// trace forward() into pivot graphs.
 #include "readers/pytorch/reader.h"
+
+#include "readers/pytorch/discovery.h"
+#include "readers/pytorch/init_runner.h"
+#include "readers/pytorch/tracer.h"
 
 namespace nnport::readers {
 
-std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_view,
-                                         const ReadOptions&, DiagnosticEngine& diags) {
-  diags.error(Code::NoModelFound, SourceLocation{path, 1, 1, }) << "PyTorch reader not built yet";
-  return std::nullopt;
+using namespace pytorch;
+
+namespace {
+
+pivot::TensorType input_type(const InputSpec& spec) {
+  pivot::TensorType t;
+  t.dtype = spec.dtype.value_or(pivot::DType::Float32);
+  if (!spec.shape) {
+    t.rank_known = false;
+    return t;
+  }
+  t.shape = *spec.shape;
+  const bool floating = pivot::is_floating(t.dtype);
+  if (t.rank() == 2)
+    t.layout = floating ? "NC" : "NT";
+  else if (t.rank() == 4 && floating)
+    t.layout = "NCHW";
+  return t;
 }
 
-} // namespace nnport::readers
+}  // namespace
+
+std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_view source,
+                                         const ReadOptions& options, DiagnosticEngine& diags) {
+  auto tree = syntax::Tree::parse_python(path, source);
+  if (!tree) {
+    diags.error(Code::SyntaxError, SourceLocation{path, 1, 1}) << "the file could not be parsed";
+    return std::nullopt;
+  }
+  if (auto bad = tree->first_error()) {
+    diags.error(Code::SyntaxError, *bad) << tree->first_error_text();
+    return std::nullopt;
+  }
+  pivot::Model model;
+  model.source_framework = "pytorch";
+  model.source_file = path;
+  Context ctx;
+  ctx.path = path;
+  ctx.tree = &*tree;
+  ctx.diags = &diags;
+  ctx.model = &model;
+  Node root = tree->root();
+  ctx.imports.collect(root);
+  syntax::bind_module_constants(root, ctx.globals);
+  collect_classes(ctx, root);
+
+  std::vector<Candidate> candidates = model_candidates(ctx, root);
+  const Candidate* chosen = nullptr;
+  std::vector<Candidate> all_named;
+  if (!options.class_name.empty()) {
+    auto cls = ctx.classes.find(options.class_name);
+    if (cls != ctx.classes.end() && cls->second.is_module) {
+      all_named.push_back(Candidate{cls->first, &cls->second, {}, cls->second.node.location()});
+      chosen = &all_named.back();
+    } else {
+      for (const auto& c : candidates)
+        if (c.name == options.class_name) chosen = &c;
+    }
+    if (!chosen) {
+      diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
+          << "no nn.Module class or model named '" << options.class_name << "' in this file";
+      return std::nullopt;
+    }
+  } else if (candidates.empty()) {
+    diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
+        << "no class deriving from nn.Module with a forward() and no module-level nn.Sequential";
+    return std::nullopt;
+  } else if (candidates.size() > 1) {
+    std::string names;
+    for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
+    diags.error(Code::AmbiguousModel, candidates[1].location)
+        << "several top-level models (" << names << "); pick one with --class";
+    return std::nullopt;
+  } else {
+    chosen = &candidates[0];
+  }
+
+  std::vector<TraceInput> inputs;
+  for (const auto& spec : options.inputs)
+    inputs.push_back(TraceInput{"", input_type(spec), !spec.shape.has_value()});
+  InstancePtr instance;
+  if (chosen->cls) {
+    auto args = default_constructor_args(ctx, *chosen->cls);
+    if (!args) return std::nullopt;
+    instance = instantiate(ctx, *chosen->cls, *args, chosen->location, chosen->name + "()");
+    model.entry_kind = "class";
+  } else {
+    instance = build_module_expression(ctx, chosen->sequential);
+    if (!instance) {
+      diags.error(Code::NoModelFound, chosen->location)
+          << "'" << chosen->name << "' could not be built";
+      return std::nullopt;
+    }
+    // Children of a module-level Sequential are keyed "0", "1", ... in its state_dict.
+    for (auto& [name, child] : instance->children) assign_paths(*child, name);
+    model.entry_kind = "function";
+    if (inputs.empty())
+      inputs.push_back(TraceInput{"x", {pivot::DType::Float32, {}, false, {}}, true});
+    inputs[0].name = "x";
+  }
+  TraceResult traced = trace_module(ctx, instance, chosen->name, inputs, {});
+  if (!traced.ok && traced.def.graph.nodes.empty()) return std::nullopt;
+  traced.def.class_name = chosen->cls ? chosen->cls->name : "Sequential";
+  for (const auto& [name, value] : instance->args) {
+    if (value.is_bool())
+      traced.def.args[name] = value.b;
+    else if (value.is_int())
+      traced.def.args[name] = value.i;
+    else if (value.kind == syntax::Constant::Kind::Float)
+      traced.def.args[name] = value.f;
+    else if (value.is_string())
+      traced.def.args[name] = value.s;
+    else if (auto ints = value.as_ints())
+      traced.def.args[name] = *ints;
+    else
+      traced.def.args[name] = value.repr();
+  }
+  model.modules.push_back(std::move(traced.def));
+  model.entry = model.modules.size() - 1;
+  return model;
+}
+
+}  // namespace nnport::readers

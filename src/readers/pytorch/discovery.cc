@@ -1,0 +1,119 @@
+// Model discovery (see discovery.h).
+#include "readers/pytorch/discovery.h"
+
+#include <functional>
+
+namespace nnport::readers::pytorch {
+
+using syntax::Field;
+using syntax::Kind;
+
+void collect_classes(Context& ctx, Node module) {
+  for (Node stmt : module.named_children()) {
+    Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+    if (def.is(Kind::FunctionDefinition)) {
+      ctx.functions[std::string(def.field(Field::Name).text())] = def;
+      continue;
+    }
+    if (!def.is(Kind::ClassDefinition)) continue;
+    ClassInfo info;
+    info.name = std::string(def.field(Field::Name).text());
+    info.node = def;
+    if (Node supers = def.field(Field::Superclasses))
+      for (Node b : supers.named_children())
+        if (!b.is(Kind::KeywordArgument)) info.bases.push_back(b);
+    if (Node body = def.field(Field::Body))
+      for (Node member : body.named_children()) {
+        Node m = member.is(Kind::DecoratedDefinition) ? member.field(Field::Definition) : member;
+        if (m.is(Kind::FunctionDefinition))
+          info.methods[std::string(m.field(Field::Name).text())] = m;
+      }
+    ctx.classes[info.name] = std::move(info);
+  }
+  // Resolve bases: torch.nn.Module directly, or a module class of this file (fixpoint).
+  for (auto& [name, info] : ctx.classes) {
+    for (Node b : info.bases) {
+      if (b.is(Kind::Identifier) && ctx.classes.count(std::string(b.text())) && b.text() != name) {
+        if (!info.user_base) info.user_base = &ctx.classes.at(std::string(b.text()));
+        continue;
+      }
+      auto q = ctx.imports.qualify(b);
+      if ((q && *q == "torch.nn.Module") || b.text() == "Module" || b.text() == "nn.Module")
+        info.is_module = true;
+    }
+  }
+  bool changed = true;
+  for (int round = 0; changed && round < 64; ++round) {
+    changed = false;
+    for (auto& [name, info] : ctx.classes)
+      if (!info.is_module && info.user_base && info.user_base->is_module) {
+        info.is_module = true;
+        changed = true;
+      }
+  }
+  // Break inheritance cycles (class A(B), class B(A)) so method lookup terminates quickly.
+  for (auto& [name, info] : ctx.classes) {
+    const ClassInfo* slow = &info;
+    const ClassInfo* fast = &info;
+    for (int i = 0; i < 64 && fast && fast->user_base; ++i) {
+      fast = fast->user_base->user_base;
+      slow = slow->user_base;
+      if (fast == slow) {
+        info.user_base = nullptr;
+        break;
+      }
+    }
+  }
+}
+
+namespace {
+
+// Identifiers called anywhere under `node` (iterative walk).
+void called_names(Node node, std::set<std::string>& out) {
+  std::vector<Node> stack{node};
+  size_t visited = 0;
+  while (!stack.empty() && visited < 2000000) {
+    Node n = stack.back();
+    stack.pop_back();
+    ++visited;
+    if (n.is(Kind::Call)) {
+      Node fn = n.field(Field::Function);
+      if (fn.is(Kind::Identifier)) out.insert(std::string(fn.text()));
+    }
+    const uint32_t count = n.named_child_count();
+    for (uint32_t i = 0; i < count; ++i) stack.push_back(n.named_child(i));
+  }
+}
+
+}  // namespace
+
+std::vector<Candidate> model_candidates(Context& ctx, Node module) {
+  std::set<std::string> used;
+  for (const auto& [name, info] : ctx.classes) {
+    if (!info.is_module) continue;
+    std::set<std::string> calls;
+    called_names(info.node.field(Field::Body), calls);
+    calls.erase(name);
+    used.insert(calls.begin(), calls.end());
+    if (info.user_base) used.insert(info.user_base->name);
+  }
+  std::vector<Candidate> out;
+  for (const auto& [name, info] : ctx.classes) {
+    if (!info.is_module || used.count(name) || !info.method("forward")) continue;
+    out.push_back(Candidate{name, &info, {}, info.node.location()});
+  }
+  for (Node stmt : module.named_children()) {
+    if (!stmt.is(Kind::ExpressionStatement)) continue;
+    Node assign = stmt.named_child(0);
+    if (!assign.is(Kind::Assignment)) continue;
+    Node left = assign.field(Field::Left);
+    Node right = assign.field(Field::Right);
+    if (!left.is(Kind::Identifier) || !right.is(Kind::Call)) continue;
+    auto q = ctx.imports.qualify(right.field(Field::Function));
+    if (q && *q == "torch.nn.Sequential")
+      out.push_back(Candidate{std::string(left.text()), nullptr, right, left.location()});
+  }
+  return out;
+}
+
+}  // namespace nnport::readers::pytorch

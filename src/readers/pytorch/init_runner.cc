@@ -1,0 +1,701 @@
+// __init__ runner (see init_runner.h). Constants go through the syntax evaluator; module
+// constructions are matched against the PyTorch layer table.
+#include "readers/pytorch/init_runner.h"
+
+#include <cctype>
+
+namespace nnport::readers::pytorch {
+
+using syntax::Field;
+using syntax::Kind;
+
+namespace {
+
+constexpr size_t kMaxUnroll = 1024;
+
+struct InitValue {
+  enum class Kind { Unknown, Const, Module, Modules };
+  Kind kind = Kind::Unknown;
+  Constant constant;
+  InstancePtr module;
+  std::vector<InstancePtr> modules;
+  std::string reason;
+  Node where;
+
+  static InitValue unknown(Node where, std::string reason) {
+    InitValue v;
+    v.where = where;
+    v.reason = std::move(reason);
+    return v;
+  }
+  static InitValue of(Constant c) {
+    InitValue v;
+    v.kind = Kind::Const;
+    v.constant = std::move(c);
+    return v;
+  }
+  static InitValue of(InstancePtr m) {
+    InitValue v;
+    v.kind = Kind::Module;
+    v.module = std::move(m);
+    return v;
+  }
+};
+
+InstancePtr unsupported_instance(Node call, Code code, std::string message) {
+  auto inst = std::make_shared<Instance>();
+  inst->kind = Instance::Kind::Unsupported;
+  inst->created = call.location();
+  inst->text = std::string(call.text());
+  inst->code = code;
+  inst->message = std::move(message);
+  return inst;
+}
+
+// Binds a def's parameters (after `self`) from constant arguments and evaluated defaults.
+std::optional<BoundArgs> bind_signature(Context& ctx, Node function,
+                                        std::vector<Constant> positional,
+                                        std::vector<std::pair<std::string, Constant>> keywords,
+                                        const SourceLocation& call_loc, bool defaults_only) {
+  BoundArgs bound;
+  std::vector<Node> params = function.field(Field::Parameters).named_children();
+  size_t next_positional = 0;
+  bool ok = true;
+  for (size_t i = 1; i < params.size(); ++i) {  // params[0] is self
+    Node p = params[i];
+    Node name_node;
+    Node default_node;
+    if (p.is(Kind::Identifier))
+      name_node = p;
+    else if (p.is(Kind::DefaultParameter) || p.is(Kind::TypedDefaultParameter)) {
+      name_node = p.field(Field::Name);
+      default_node = p.field(Field::Value);
+    } else if (p.is(Kind::TypedParameter)) {
+      name_node = p.named_child(0);
+      if (!name_node.is(Kind::Identifier)) name_node = {};
+    } else if (p.is(Kind::ListSplatPattern) || p.is(Kind::DictionarySplatPattern) ||
+               (p.is(Kind::TypedParameter) && !name_node)) {
+      // *args / **kwargs receive nothing the reader tracks; extra arguments are reported below.
+      continue;
+    }
+    if (!name_node.is(Kind::Identifier)) continue;
+    const std::string name(name_node.text());
+    std::optional<Constant> value;
+    if (!defaults_only && next_positional < positional.size()) {
+      value = positional[next_positional++];
+    }
+    for (auto& [key, kv] : keywords)
+      if (key == name) value = kv;
+    if (!value && default_node) {
+      syntax::ConstEvaluator evaluator(ctx.globals);
+      value = evaluator.eval(default_node);
+      if (!value) {
+        ctx.diags->error(Code::NotConstant, default_node.location())
+            << "default of '" << name << "' is not a constant: " << evaluator.error().reason;
+        ok = false;
+        continue;
+      }
+    }
+    if (!value) {
+      if (defaults_only)
+        ctx.diags->error(Code::NotConstant, name_node.location())
+            << "constructor argument '" << name
+            << "' has no default; nnport needs constant constructor arguments";
+      else
+        ctx.diags->error(Code::NotConstant, call_loc)
+            << "constructor argument '" << name << "' is not given";
+      ok = false;
+      continue;
+    }
+    bound[name] = std::move(*value);
+  }
+  if (!ok) return std::nullopt;
+  return bound;
+}
+
+class InitRunner {
+ public:
+  InitRunner(Context& ctx, Instance& self) : ctx_(ctx), self_(self), scope_(&ctx.globals) {}
+
+  void run(const ClassInfo& cls, const BoundArgs& args) {
+    Node init = cls.method("__init__");
+    if (!init) return;  // nn.Module's own __init__: nothing to build
+    for (const auto& [name, value] : args) scope_.bind(name, value);
+    std::vector<Node> params = init.field(Field::Parameters).named_children();
+    if (!params.empty() && params[0].is(Kind::Identifier))
+      self_name_ = std::string(params[0].text());
+    run_block(init.field(Field::Body), 0);
+  }
+
+ private:
+  syntax::ConstEvaluator evaluator() {
+    return syntax::ConstEvaluator(scope_, [this](Node n) -> std::optional<Constant> {
+      if (n.is(Kind::Attribute) && is_self(n.field(Field::Object))) {
+        auto it = self_.members.find(std::string(n.field(Field::Attribute).text()));
+        if (it != self_.members.end() && it->second.constant) return it->second.constant;
+      }
+      return std::nullopt;
+    });
+  }
+
+  bool is_self(Node n) const { return n.is(Kind::Identifier) && n.text() == self_name_; }
+
+  void run_block(Node block, int depth) {
+    if (depth > 32) {
+      ctx_.diags->error(Code::UnsupportedSyntax, block.location()) << "__init__ nested too deeply";
+      return;
+    }
+    for (Node stmt : block.named_children()) run_statement(stmt, depth);
+  }
+
+  void run_statement(Node stmt, int depth) {
+    switch (stmt.kind()) {
+      case Kind::PassStatement: return;
+      case Kind::ExpressionStatement: {
+        Node e = stmt.named_child(0);
+        if (e.is(Kind::Assignment)) return assign(e);
+        if (e.is(Kind::AugmentedAssignment)) return augmented(e);
+        if (e.is(Kind::String) || e.is(Kind::ConcatenatedString)) return;  // docstring
+        if (e.is(Kind::Call)) return call_statement(e);
+        ctx_.diags->error(Code::UnsupportedSyntax, e.location())
+            << "statement in __init__ not understood: " << e.text().substr(0, 60);
+        return;
+      }
+      case Kind::IfStatement: return if_statement(stmt, depth);
+      case Kind::ForStatement: return for_statement(stmt, depth);
+      default: break;
+    }
+    if (stmt.type() == "assert_statement") return;  // checks do not build anything
+    ctx_.diags->error(Code::UnsupportedSyntax, stmt.location())
+        << "'" << stmt.type() << "' in __init__ cannot be followed statically";
+  }
+
+  void if_statement(Node stmt, int depth) {
+    Node cond = stmt.field(Field::Condition);
+    auto ev = evaluator();
+    auto value = ev.eval(cond);
+    if (!value) {
+      ctx_.diags->error(Code::NotConstant, cond.location())
+          << "if condition in __init__ is not constant: " << ev.error().reason;
+      return;
+    }
+    if (value->truthy()) return run_block(stmt.field(Field::Consequence), depth + 1);
+    for (Node alt : stmt.fields(Field::Alternative)) {
+      if (alt.is(Kind::ElseClause)) return run_block(alt.field(Field::Body), depth + 1);
+      Node c = alt.field(Field::Condition);
+      auto ev2 = evaluator();
+      auto v = ev2.eval(c);
+      if (!v) {
+        ctx_.diags->error(Code::NotConstant, c.location())
+            << "elif condition in __init__ is not constant: " << ev2.error().reason;
+        return;
+      }
+      if (v->truthy()) return run_block(alt.field(Field::Consequence), depth + 1);
+    }
+  }
+
+  void for_statement(Node stmt, int depth) {
+    Node left = stmt.field(Field::Left);
+    Node right = stmt.field(Field::Right);
+    auto ev = evaluator();
+    auto seq = ev.eval(right);
+    if (!left.is(Kind::Identifier) || !seq || !seq->is_sequence() ||
+        seq->items.size() > kMaxUnroll || stmt.field(Field::Alternative)) {
+      ctx_.diags->error(Code::UnsupportedSyntax, stmt.location())
+          << "for loop in __init__ is not over a constant sequence";
+      return;
+    }
+    for (const auto& item : seq->items) {
+      scope_.bind(std::string(left.text()), item);
+      run_block(stmt.field(Field::Body), depth + 1);
+    }
+  }
+
+  void bind_target(Node target, InitValue value) {
+    if (target.is(Kind::Attribute) && is_self(target.field(Field::Object))) {
+      const std::string name(target.field(Field::Attribute).text());
+      set_member(name, std::move(value), target);
+      return;
+    }
+    if (target.is(Kind::Identifier)) {
+      const std::string name(target.text());
+      module_locals_.erase(name);
+      scope_.unbind(name);
+      if (value.kind == InitValue::Kind::Const)
+        scope_.bind(name, value.constant);
+      else
+        module_locals_[name] = std::move(value);
+      return;
+    }
+    if ((target.is(Kind::PatternList) || target.is(Kind::TuplePattern)) &&
+        value.kind == InitValue::Kind::Const && value.constant.is_sequence()) {
+      auto targets = target.named_children();
+      if (targets.size() == value.constant.items.size()) {
+        for (size_t i = 0; i < targets.size(); ++i)
+          bind_target(targets[i], InitValue::of(value.constant.items[i]));
+        return;
+      }
+    }
+    ctx_.diags->error(Code::UnsupportedSyntax, target.location())
+        << "assignment target in __init__ not understood: " << target.text().substr(0, 60);
+  }
+
+  void set_member(const std::string& name, InitValue value, Node where) {
+    Member m;
+    m.location = where.location();
+    if (value.kind == InitValue::Kind::Module) {
+      assign_paths(*value.module, name);
+      m.module = value.module;
+    } else if (value.kind == InitValue::Kind::Modules) {
+      // A plain list of modules is not registered by PyTorch; keep it usable in forward.
+      auto list = std::make_shared<Instance>();
+      list->kind = Instance::Kind::ModuleList;
+      list->created = where.location();
+      for (size_t i = 0; i < value.modules.size(); ++i)
+        list->children.emplace_back(std::to_string(i), value.modules[i]);
+      m.module = list;
+    } else if (value.kind == InitValue::Kind::Const) {
+      m.constant = value.constant;
+    } else {
+      m.unknown_reason = value.reason;
+    }
+    self_.members[name] = std::move(m);
+  }
+
+  void assign(Node e) {
+    Node left = e.field(Field::Left);
+    Node right = e.field(Field::Right);
+    if ((left.is(Kind::PatternList) || left.is(Kind::TuplePattern)) &&
+        (right.is(Kind::ExpressionList) || right.is(Kind::Tuple))) {
+      auto targets = left.named_children();
+      auto values = right.named_children();
+      if (targets.size() == values.size()) {
+        std::vector<InitValue> evaluated;
+        for (Node v : values) evaluated.push_back(eval(v));
+        for (size_t i = 0; i < targets.size(); ++i)
+          bind_target(targets[i], std::move(evaluated[i]));
+        return;
+      }
+    }
+    if (right.is(Kind::Assignment)) {  // a = b = value
+      assign(right);
+      bind_target(left, eval(right.field(Field::Left)));
+      return;
+    }
+    InitValue value = eval(right);
+    if (value.kind == InitValue::Kind::Unknown && left.is(Kind::Attribute) &&
+        is_self(left.field(Field::Object)) && !value.reason.empty() && right.is(Kind::Call)) {
+      ctx_.diags->error(Code::UnsupportedOperation, right.location())
+          << "cannot migrate '" << right.text().substr(0, 60) << "': " << value.reason;
+    }
+    bind_target(left, std::move(value));
+  }
+
+  void augmented(Node e) {
+    Node left = e.field(Field::Left);
+    Node right = e.field(Field::Right);
+    if (left.is(Kind::Identifier)) {
+      auto it = module_locals_.find(std::string(left.text()));
+      if (it != module_locals_.end() && it->second.kind == InitValue::Kind::Modules) {
+        InitValue extra = eval(right);
+        if (extra.kind == InitValue::Kind::Modules) {
+          for (auto& m : extra.modules) it->second.modules.push_back(m);
+          return;
+        }
+      }
+      auto ev = evaluator();
+      auto current = scope_.lookup(left.text());
+      auto rhs = ev.eval(right);
+      std::string op(e.field(Field::Operator).type());
+      if (current && rhs && op.size() >= 2) {
+        op.pop_back();
+        if (auto v = syntax::apply_binary(op, *current, *rhs)) {
+          scope_.bind(std::string(left.text()), *v);
+          return;
+        }
+      }
+    }
+    ctx_.diags->error(Code::UnsupportedSyntax, e.location())
+        << "augmented assignment in __init__ not understood: " << e.text().substr(0, 60);
+  }
+
+  void call_statement(Node call) {
+    Node fn = call.field(Field::Function);
+    Node args = call.field(Field::Arguments);
+    if (fn.is(Kind::Attribute)) {
+      const std::string method(fn.field(Field::Attribute).text());
+      Node obj = fn.field(Field::Object);
+      // super().__init__(...), super(Net, self).__init__(), nn.Module.__init__(self)
+      if (method == "__init__") return super_init(call, obj);
+      if (obj.is(Kind::Identifier) && (method == "append" || method == "extend")) {
+        auto it = module_locals_.find(std::string(obj.text()));
+        auto items = args.named_children();
+        if (it != module_locals_.end() && it->second.kind == InitValue::Kind::Modules &&
+            items.size() == 1) {
+          InitValue v = eval(items[0]);
+          if (method == "append" && v.kind == InitValue::Kind::Module) {
+            it->second.modules.push_back(v.module);
+            return;
+          }
+          if (method == "extend" && v.kind == InitValue::Kind::Modules) {
+            for (auto& m : v.modules) it->second.modules.push_back(m);
+            return;
+          }
+        }
+      }
+      if (is_self(obj) && method == "add_module") {
+        auto items = args.named_children();
+        auto ev = evaluator();
+        auto name = items.size() == 2 ? ev.eval(items[0]) : std::nullopt;
+        if (name && name->is_string()) {
+          set_member(name->s, eval(items[1]), call);
+          return;
+        }
+      }
+      auto q = ctx_.imports.qualify(fn);
+      if (q && q->rfind("torch.nn.init.", 0) == 0) {
+        ctx_.diags->warning(Code::TrainingOnly, call.location())
+            << "'" << *q << "' only changes the initial weights; it is not migrated";
+        return;
+      }
+    }
+    ctx_.diags->error(Code::UnsupportedOperation, call.location())
+        << "call in __init__ not migrated: " << call.text().substr(0, 60);
+  }
+
+  void super_init(Node call, Node obj) {
+    const ClassInfo* base = self_.cls ? self_.cls->user_base : nullptr;
+    if (!base) return;  // nn.Module.__init__: nothing to build
+    if (base_depth_ > 16) return;
+    // A user base class: run its __init__ on the same object with the given arguments.
+    std::vector<Constant> positional;
+    std::vector<std::pair<std::string, Constant>> keywords;
+    bool skip_self = obj.is(Kind::Attribute);  // Base.__init__(self, ...)
+    for (Node a : call.field(Field::Arguments).named_children()) {
+      if (skip_self) {
+        skip_self = false;
+        continue;
+      }
+      auto ev = evaluator();
+      if (a.is(Kind::KeywordArgument)) {
+        auto v = ev.eval(a.field(Field::Value));
+        if (!v) return report_not_constant(a, ev);
+        keywords.emplace_back(std::string(a.field(Field::Name).text()), *v);
+      } else {
+        auto v = ev.eval(a);
+        if (!v) return report_not_constant(a, ev);
+        positional.push_back(*v);
+      }
+    }
+    Node base_init = base->method("__init__");
+    if (!base_init) return;
+    auto args = bind_signature(ctx_, base_init, positional, keywords, call.location(), false);
+    if (!args) return;
+    const ClassInfo* saved = self_.cls;
+    self_.cls = base;
+    InitRunner inner(ctx_, self_);
+    inner.base_depth_ = base_depth_ + 1;
+    inner.run(*base, *args);
+    self_.cls = saved;
+  }
+
+  void report_not_constant(Node arg, const syntax::ConstEvaluator& ev) {
+    const Node where = ev.error().node ? ev.error().node : arg;
+    ctx_.diags->error(Code::NotConstant, where.location())
+        << "argument is not a constant: " << ev.error().reason;
+  }
+
+ public:
+  InitValue eval(Node expr) {
+    if (expr.is(Kind::Identifier)) {
+      auto it = module_locals_.find(std::string(expr.text()));
+      if (it != module_locals_.end()) return it->second;
+    }
+    if (expr.is(Kind::Attribute) && is_self(expr.field(Field::Object))) {
+      auto it = self_.members.find(std::string(expr.field(Field::Attribute).text()));
+      if (it != self_.members.end()) {
+        if (it->second.module) return InitValue::of(it->second.module);
+        if (it->second.constant) return InitValue::of(*it->second.constant);
+      }
+    }
+    if (expr.is(Kind::List) || expr.is(Kind::Tuple)) {
+      InitValue list;
+      list.kind = InitValue::Kind::Modules;
+      bool all_modules = !expr.named_children().empty();
+      for (Node item : expr.named_children()) {
+        if (!item.is(Kind::Call) && !item.is(Kind::Identifier)) {
+          all_modules = false;
+          break;
+        }
+        InitValue v = eval(item);
+        if (v.kind != InitValue::Kind::Module) {
+          all_modules = false;
+          break;
+        }
+        list.modules.push_back(v.module);
+      }
+      if (all_modules) return list;
+      if (expr.named_children().empty() && expr.is(Kind::List)) {
+        // An empty list may collect modules (layers = [] ... layers.append(...)).
+        return list;
+      }
+    }
+    if (expr.is(Kind::Call)) {
+      if (auto m = construct(expr)) return InitValue::of(m);
+    }
+    if (expr.is(Kind::ParenthesizedExpression) && expr.named_children().size() == 1)
+      return eval(expr.named_children()[0]);
+    if (expr.is(Kind::ConditionalExpression)) {
+      // `nn.BatchNorm2d(c) if use_bn else nn.Identity()`: only the taken branch is built.
+      auto parts = expr.named_children();
+      auto ev = evaluator();
+      auto cond = parts.size() == 3 ? ev.eval(parts[1]) : std::nullopt;
+      if (cond) return eval(cond->truthy() ? parts[0] : parts[2]);
+    }
+    auto ev = evaluator();
+    if (auto v = ev.eval(expr)) return InitValue::of(*v);
+    return InitValue::unknown(expr, ev.error().reason);
+  }
+
+ private:
+  // Collected call arguments, constants or modules.
+  struct Args {
+    std::vector<InitValue> positional;
+    std::vector<SourceLocation> positional_locs;
+    std::vector<std::pair<std::string, InitValue>> keywords;
+    std::map<std::string, SourceLocation> keyword_locs;
+  };
+
+  Args collect_args(Node args_node) {
+    Args out;
+    for (Node a : args_node.named_children()) {
+      if (a.is(Kind::KeywordArgument)) {
+        const std::string name(a.field(Field::Name).text());
+        out.keywords.emplace_back(name, eval(a.field(Field::Value)));
+        out.keyword_locs[name] = a.location();
+      } else if (a.is(Kind::ListSplat)) {
+        InitValue v = eval(a.named_child(0));
+        if (v.kind == InitValue::Kind::Modules) {
+          for (auto& m : v.modules) {
+            out.positional.push_back(InitValue::of(m));
+            out.positional_locs.push_back(a.location());
+          }
+        } else if (v.kind == InitValue::Kind::Const && v.constant.is_sequence()) {
+          for (auto& c : v.constant.items) {
+            out.positional.push_back(InitValue::of(c));
+            out.positional_locs.push_back(a.location());
+          }
+        } else {
+          out.positional.push_back(InitValue::unknown(a, "cannot unpack this value statically"));
+          out.positional_locs.push_back(a.location());
+        }
+      } else if (a.is(Kind::DictionarySplat)) {
+        out.positional.push_back(InitValue::unknown(a, "**kwargs cannot be followed statically"));
+        out.positional_locs.push_back(a.location());
+      } else {
+        out.positional.push_back(eval(a));
+        out.positional_locs.push_back(a.location());
+      }
+    }
+    return out;
+  }
+
+  // Constant view of arguments; reports the first non-constant one.
+  bool constant_args(const Args& args, const std::string& what, std::vector<Constant>& positional,
+                     std::vector<std::pair<std::string, Constant>>& keywords) {
+    bool ok = true;
+    auto check = [&](const InitValue& v, const SourceLocation& loc) {
+      if (v.kind == InitValue::Kind::Const) return true;
+      ctx_.diags->error(Code::NotConstant, v.where ? v.where.location() : loc)
+          << "argument of " << what << " is not a constant"
+          << (v.reason.empty() ? std::string() : ": " + v.reason);
+      ok = false;
+      return false;
+    };
+    for (size_t i = 0; i < args.positional.size(); ++i)
+      if (check(args.positional[i], args.positional_locs[i]))
+        positional.push_back(args.positional[i].constant);
+    for (const auto& [name, v] : args.keywords)
+      if (check(v, args.keyword_locs.at(name))) keywords.emplace_back(name, v.constant);
+    return ok;
+  }
+
+  // A module construction, or null when `call` is not one.
+  InstancePtr construct(Node call) {
+    Node fn = call.field(Field::Function);
+    Node args_node = call.field(Field::Arguments);
+    if (!args_node.is(Kind::ArgumentList)) return nullptr;
+    if (fn.is(Kind::Identifier) && !scope_.lookup(fn.text())) {
+      auto cls = ctx_.classes.find(std::string(fn.text()));
+      if (cls != ctx_.classes.end() && cls->second.is_module)
+        return construct_user(call, cls->second);
+    }
+    std::optional<std::string> q;
+    if (!(fn.is(Kind::Identifier) &&
+          (scope_.lookup(fn.text()) || module_locals_.count(std::string(fn.text())))))
+      q = ctx_.imports.qualify(fn);
+    if (!q) return nullptr;
+    if (*q == "torch.nn.Sequential" || *q == "torch.nn.ModuleList")
+      return construct_container(call, *q);
+    if (const auto* row = frameworks::pytorch::find_layer(*q))
+      return construct_layer(call, *row, *q);
+    if (q->rfind("torch.nn.", 0) == 0 && q->size() > 9 &&
+        std::isupper(static_cast<unsigned char>((*q)[9])) && q->find('.', 9) == std::string::npos) {
+      const std::string short_name = "nn." + q->substr(9);
+      ctx_.diags->error(Code::UnsupportedLayer, call.location())
+          << short_name << " is not supported yet";
+      return unsupported_instance(call, Code::UnsupportedLayer,
+                                  short_name + " is not supported yet");
+    }
+    return nullptr;
+  }
+
+  InstancePtr construct_layer(Node call, const frameworks::pytorch::OpRow& row,
+                              const std::string& qualified) {
+    const std::string what = "nn." + qualified.substr(qualified.rfind('.') + 1);
+    Args args = collect_args(call.field(Field::Arguments));
+    std::vector<Constant> positional;
+    std::vector<std::pair<std::string, Constant>> keywords;
+    if (!constant_args(args, what, positional, keywords))
+      return unsupported_instance(call, Code::NotConstant, what + " has non-constant arguments");
+    auto inst = std::make_shared<Instance>();
+    inst->kind = Instance::Kind::Layer;
+    inst->row = &row;
+    inst->created = call.location();
+    inst->text = std::string(call.text());
+    if (!bind_row(row, positional, keywords, args.positional_locs, args.keyword_locs,
+                  call.location(), what, *ctx_.diags, inst->attrs))
+      return unsupported_instance(call, Code::UnsupportedArgument,
+                                  what + " has arguments nnport cannot migrate");
+    return inst;
+  }
+
+  InstancePtr construct_container(Node call, const std::string& qualified) {
+    auto inst = std::make_shared<Instance>();
+    const bool is_list = qualified == "torch.nn.ModuleList";
+    inst->kind = is_list ? Instance::Kind::ModuleList : Instance::Kind::Sequential;
+    inst->created = call.location();
+    inst->text = std::string(call.text());
+    std::vector<Node> raw = call.field(Field::Arguments).named_children();
+    // nn.Sequential(OrderedDict([("conv", nn.Conv2d(...)), ...]))
+    if (raw.size() == 1 && raw[0].is(Kind::Call)) {
+      auto q = ctx_.imports.qualify(raw[0].field(Field::Function));
+      const bool ordered = (q && *q == "collections.OrderedDict") ||
+                           raw[0].field(Field::Function).text() == "OrderedDict";
+      if (ordered) {
+        auto inner = raw[0].field(Field::Arguments).named_children();
+        if (inner.size() == 1 && (inner[0].is(Kind::List) || inner[0].is(Kind::Tuple))) {
+          for (Node pair : inner[0].named_children()) {
+            auto parts = pair.named_children();
+            auto ev = evaluator();
+            auto key = parts.size() == 2 ? ev.eval(parts[0]) : std::nullopt;
+            InitValue v = parts.size() == 2 ? eval(parts[1]) : InitValue{};
+            if (!key || !key->is_string() || v.kind != InitValue::Kind::Module) {
+              ctx_.diags->error(Code::UnsupportedSyntax, pair.location())
+                  << "OrderedDict entry is not a (name, module) pair nnport understands";
+              continue;
+            }
+            inst->children.emplace_back(key->s, v.module);
+          }
+          return inst;
+        }
+      }
+    }
+    Args args = collect_args(call.field(Field::Arguments));
+    std::vector<InitValue> items = args.positional;
+    if (is_list && items.size() == 1 && items[0].kind == InitValue::Kind::Modules) {
+      for (auto& m : items[0].modules)
+        inst->children.emplace_back(std::to_string(inst->children.size()), m);
+      return inst;
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (items[i].kind != InitValue::Kind::Module) {
+        ctx_.diags->error(Code::UnsupportedSyntax, args.positional_locs[i])
+            << "argument of " << (is_list ? "nn.ModuleList" : "nn.Sequential")
+            << " is not a module nnport understands";
+        auto bad = std::make_shared<Instance>();
+        bad->kind = Instance::Kind::Unsupported;
+        bad->created = args.positional_locs[i];
+        bad->code = Code::UnsupportedSyntax;
+        bad->message = "not a module";
+        items[i] = InitValue::of(bad);
+      }
+      inst->children.emplace_back(std::to_string(inst->children.size()), items[i].module);
+    }
+    if (!args.keywords.empty())
+      ctx_.diags->error(Code::UnsupportedArgument, call.location())
+          << "keyword arguments of containers are not supported";
+    return inst;
+  }
+
+  InstancePtr construct_user(Node call, const ClassInfo& cls) {
+    if (ctx_.depth > kMaxNesting) {
+      ctx_.diags->error(Code::UnsupportedSyntax, call.location())
+          << "modules nested too deeply (recursive construction?)";
+      return unsupported_instance(call, Code::UnsupportedSyntax, "modules nested too deeply");
+    }
+    Args args = collect_args(call.field(Field::Arguments));
+    std::vector<Constant> positional;
+    std::vector<std::pair<std::string, Constant>> keywords;
+    if (!constant_args(args, cls.name + "()", positional, keywords))
+      return unsupported_instance(call, Code::NotConstant,
+                                  cls.name + " has non-constant arguments");
+    Node init = cls.method("__init__");
+    BoundArgs bound;
+    if (init) {
+      auto b = bind_signature(ctx_, init, positional, keywords, call.location(), false);
+      if (!b)
+        return unsupported_instance(call, Code::NotConstant, "constructor arguments not bound");
+      bound = std::move(*b);
+    }
+    return instantiate(ctx_, cls, std::move(bound), call.location(), std::string(call.text()));
+  }
+
+  Context& ctx_;
+  Instance& self_;
+  syntax::Scope scope_;
+  std::map<std::string, InitValue> module_locals_;
+  std::string self_name_ = "self";
+  int base_depth_ = 0;
+};
+
+}  // namespace
+
+void assign_paths(Instance& instance, const std::string& path) {
+  if (!instance.path.empty()) return;
+  instance.path = path;
+  if (instance.kind == Instance::Kind::Sequential || instance.kind == Instance::Kind::ModuleList)
+    for (auto& [name, child] : instance.children) assign_paths(*child, path + "." + name);
+}
+
+std::optional<BoundArgs> default_constructor_args(Context& ctx, const ClassInfo& cls) {
+  Node init = cls.method("__init__");
+  if (!init) return BoundArgs{};
+  return bind_signature(ctx, init, {}, {}, cls.node.location(), true);
+}
+
+InstancePtr instantiate(Context& ctx, const ClassInfo& cls, BoundArgs args,
+                        const SourceLocation& where, std::string text) {
+  auto inst = std::make_shared<Instance>();
+  inst->kind = Instance::Kind::User;
+  inst->cls = &cls;
+  inst->created = where;
+  inst->text = std::move(text);
+  inst->args = args;
+  ++ctx.depth;
+  InitRunner runner(ctx, *inst);
+  runner.run(cls, args);
+  --ctx.depth;
+  inst->cls = &cls;
+  return inst;
+}
+
+InstancePtr build_module_expression(Context& ctx, Node expr) {
+  Instance holder;
+  holder.kind = Instance::Kind::User;
+  InitRunner runner(ctx, holder);
+  InitValue v = runner.eval(expr);
+  return v.kind == InitValue::Kind::Module ? v.module : nullptr;
+}
+
+}  // namespace nnport::readers::pytorch

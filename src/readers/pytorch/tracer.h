@@ -1,0 +1,69 @@
+// Abstract interpretation of forward(): statements run in order over abstract values (tensors
+// as pivot values, constants, symbolic sizes, tuples, module references), building the graph
+// of one module definition.
+#pragma once
+
+#include <set>
+
+#include "readers/pytorch/model_types.h"
+
+namespace nnport::readers::pytorch {
+
+// A value forward() computes with.
+struct TValue {
+  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self };
+  Kind kind = Kind::Invalid;
+  pivot::ValueId tensor = 0;
+  Constant constant;
+  int64_t dim = pivot::kUnknown;   // Dim: pivot::kBatch or pivot::kUnknown (a run-time size)
+  std::vector<TValue> items;       // Tuple
+  std::vector<std::string> names;  // Tuple fields (torch.max(...).values)
+  InstancePtr module;
+
+  static TValue invalid() { return {}; }
+  static TValue of_tensor(pivot::ValueId v) {
+    TValue t;
+    t.kind = Kind::Tensor;
+    t.tensor = v;
+    return t;
+  }
+  static TValue of_const(Constant c) {
+    TValue t;
+    t.kind = Kind::Const;
+    t.constant = std::move(c);
+    return t;
+  }
+  static TValue of_dim(int64_t d) {
+    TValue t;
+    t.kind = Kind::Dim;
+    t.dim = d;
+    return t;
+  }
+  static TValue of_tuple(std::vector<TValue> items) {
+    TValue t;
+    t.kind = Kind::Tuple;
+    t.items = std::move(items);
+    return t;
+  }
+  bool is_tensor() const { return kind == Kind::Tensor; }
+};
+
+// Input of a traced forward(): a type, or "pending" (decided by the first consuming layer).
+struct TraceInput {
+  std::string name;
+  pivot::TensorType type;
+  bool pending = false;
+};
+
+struct TraceResult {
+  pivot::ModuleDef def;
+  std::vector<TraceInput> inputs;  // final input types (pending ones possibly resolved)
+  bool ok = true;
+};
+
+// Traces `self.forward` (a user class instance, or a Sequential at module level) into a
+// module definition named `def_name`.
+TraceResult trace_module(Context& ctx, const InstancePtr& self, const std::string& def_name,
+                         std::vector<TraceInput> inputs, const std::vector<TValue>& const_args);
+
+}  // namespace nnport::readers::pytorch
