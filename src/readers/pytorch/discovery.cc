@@ -97,10 +97,31 @@ std::vector<Candidate> model_candidates(Context& ctx, Node module) {
     used.insert(calls.begin(), calls.end());
     if (info.user_base) used.insert(info.user_base->name);
   }
+  for (const auto& [name, def] : ctx.functions) {
+    std::set<std::string> calls;
+    called_names(def.field(Field::Body), calls);
+    calls.erase(name);
+    used.insert(calls.begin(), calls.end());
+  }
   std::vector<Candidate> out;
   for (const auto& [name, info] : ctx.classes) {
     if (!info.is_module || used.count(name) || !info.method("forward")) continue;
-    out.push_back(Candidate{name, &info, {}, info.node.location()});
+    out.push_back(Candidate{name, &info, {}, {}, info.node.location()});
+  }
+  // Builder functions: `def build(...): ... return nn.Sequential(...)` (or a module class).
+  for (const auto& [name, def] : ctx.functions) {
+    if (used.count(name)) continue;
+    Node body = def.field(Field::Body);
+    std::vector<Node> stmts = body.named_children();
+    if (stmts.empty() || !stmts.back().is(Kind::ReturnStatement)) continue;
+    Node value = stmts.back().named_child(0);
+    if (!value.is(Kind::Call)) continue;
+    Node fn = value.field(Field::Function);
+    auto q = ctx.imports.qualify(fn);
+    const bool torch_module = q && q->rfind("torch.nn.", 0) == 0 && q->find(".functional.") == std::string::npos;
+    const auto cls = ctx.classes.find(std::string(fn.text()));
+    const bool user_module = cls != ctx.classes.end() && cls->second.is_module;
+    if (torch_module || user_module) out.push_back(Candidate{name, nullptr, {}, def, def.location()});
   }
   for (Node stmt : module.named_children()) {
     if (!stmt.is(Kind::ExpressionStatement)) continue;
@@ -111,7 +132,7 @@ std::vector<Candidate> model_candidates(Context& ctx, Node module) {
     if (!left.is(Kind::Identifier) || !right.is(Kind::Call)) continue;
     auto q = ctx.imports.qualify(right.field(Field::Function));
     if (q && *q == "torch.nn.Sequential")
-      out.push_back(Candidate{std::string(left.text()), nullptr, right, left.location()});
+      out.push_back(Candidate{std::string(left.text()), nullptr, right, {}, left.location()});
   }
   return out;
 }

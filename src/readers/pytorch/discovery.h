@@ -12,7 +12,8 @@ void collect_classes(Context& ctx, Node module);
 struct Candidate {
   std::string name;
   const ClassInfo* cls = nullptr;  // a class, or
-  Node sequential;                 // the right side of `name = nn.Sequential(...)`
+  Node sequential;                 // the right side of `name = nn.Sequential(...)`, or
+  Node builder;                    // a function returning a module
   SourceLocation location;
 };
 

@@ -56,12 +56,13 @@ InstancePtr unsupported_instance(Node call, Code code, std::string message) {
 std::optional<BoundArgs> bind_signature(Context& ctx, Node function,
                                         std::vector<Constant> positional,
                                         std::vector<std::pair<std::string, Constant>> keywords,
-                                        const SourceLocation& call_loc, bool defaults_only) {
+                                        const SourceLocation& call_loc, bool defaults_only,
+                                        size_t first_param = 1) {
   BoundArgs bound;
   std::vector<Node> params = function.field(Field::Parameters).named_children();
   size_t next_positional = 0;
   bool ok = true;
-  for (size_t i = 1; i < params.size(); ++i) {  // params[0] is self
+  for (size_t i = first_param; i < params.size(); ++i) {  // methods: params[0] is self
     Node p = params[i];
     Node name_node;
     Node default_node;
@@ -127,6 +128,17 @@ class InitRunner {
     run_block(init.field(Field::Body), 0);
   }
 
+  // A builder function has no `self`: no name may be taken for it.
+  void self_name_for_builder() { self_name_.clear(); }
+
+  // Runs a module-level builder function's body; the module it returns, or null.
+  InstancePtr run_builder(Node function, const BoundArgs& args) {
+    for (const auto& [name, value] : args) scope_.bind(name, value);
+    builder_ = true;
+    run_block(function.field(Field::Body), 0);
+    return returned_;
+  }
+
  private:
   syntax::ConstEvaluator evaluator() {
     return syntax::ConstEvaluator(scope_, [this](Node n) -> std::optional<Constant> {
@@ -145,7 +157,10 @@ class InitRunner {
       ctx_.diags->error(Code::UnsupportedSyntax, block.location()) << "__init__ nested too deeply";
       return;
     }
-    for (Node stmt : block.named_children()) run_statement(stmt, depth);
+    for (Node stmt : block.named_children()) {
+      if (returned_ || stopped_) return;
+      run_statement(stmt, depth);
+    }
   }
 
   void run_statement(Node stmt, int depth) {
@@ -162,12 +177,27 @@ class InitRunner {
         return;
       }
       case Kind::IfStatement: return if_statement(stmt, depth);
+      case Kind::ReturnStatement:
+        if (builder_) return return_statement(stmt);
+        break;
       case Kind::ForStatement: return for_statement(stmt, depth);
       default: break;
     }
     if (stmt.type() == "assert_statement") return;  // checks do not build anything
     ctx_.diags->error(Code::UnsupportedSyntax, stmt.location())
         << "'" << stmt.type() << "' in __init__ cannot be followed statically";
+  }
+
+  void return_statement(Node stmt) {
+    stopped_ = true;
+    Node value = stmt.named_child(0);
+    InitValue v = value ? eval(value) : InitValue::unknown(stmt, "returns nothing");
+    if (v.kind == InitValue::Kind::Module) {
+      returned_ = v.module;
+      return;
+    }
+    ctx_.diags->error(Code::NoModelFound, stmt.location())
+        << "the builder function does not return a module nnport can build";
   }
 
   void if_statement(Node stmt, int depth) {
@@ -656,6 +686,9 @@ class InitRunner {
   syntax::Scope scope_;
   std::map<std::string, InitValue> module_locals_;
   std::string self_name_ = "self";
+  bool builder_ = false;   // running a builder function: `return` yields the model
+  bool stopped_ = false;   // a return statement ended the body
+  InstancePtr returned_;
   int base_depth_ = 0;
 };
 
@@ -688,6 +721,16 @@ InstancePtr instantiate(Context& ctx, const ClassInfo& cls, BoundArgs args,
   --ctx.depth;
   inst->cls = &cls;
   return inst;
+}
+
+InstancePtr build_from_builder(Context& ctx, Node function) {
+  auto args = bind_signature(ctx, function, {}, {}, function.location(), true, 0);
+  if (!args) return nullptr;
+  Instance holder;
+  holder.kind = Instance::Kind::User;
+  InitRunner runner(ctx, holder);
+  runner.self_name_for_builder();
+  return runner.run_builder(function, *args);
 }
 
 InstancePtr build_module_expression(Context& ctx, Node expr) {

@@ -18,6 +18,10 @@ InstancePtr instantiate(Context& ctx, const ClassInfo& cls, BoundArgs args,
 // null when it is not a module construction.
 InstancePtr build_module_expression(Context& ctx, Node expr);
 
+// Runs a module-level builder function (`def build(): ... return nn.Sequential(...)`) with its
+// parameters' defaults; null (after diagnostics) when it does not return a module.
+InstancePtr build_from_builder(Context& ctx, Node function);
+
 // Sets the state_dict path of a module object and its container children (first name wins).
 void assign_paths(Instance& instance, const std::string& path);
 

@@ -60,7 +60,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   if (!options.class_name.empty()) {
     auto cls = ctx.classes.find(options.class_name);
     if (cls != ctx.classes.end() && cls->second.is_module) {
-      all_named.push_back(Candidate{cls->first, &cls->second, {}, cls->second.node.location()});
+      all_named.push_back(Candidate{cls->first, &cls->second, {}, {}, cls->second.node.location()});
       chosen = &all_named.back();
     } else {
       for (const auto& c : candidates)
@@ -95,7 +95,8 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
     instance = instantiate(ctx, *chosen->cls, *args, chosen->location, chosen->name + "()");
     model.entry_kind = "class";
   } else {
-    instance = build_module_expression(ctx, chosen->sequential);
+    instance = chosen->builder ? build_from_builder(ctx, chosen->builder)
+                               : build_module_expression(ctx, chosen->sequential);
     if (!instance) {
       diags.error(Code::NoModelFound, chosen->location)
           << "'" << chosen->name << "' could not be built";
@@ -110,7 +111,9 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   }
   TraceResult traced = trace_module(ctx, instance, chosen->name, inputs, {});
   if (!traced.ok && traced.def.graph.nodes.empty()) return std::nullopt;
-  traced.def.class_name = chosen->cls ? chosen->cls->name : "Sequential";
+  traced.def.class_name = chosen->cls ? chosen->cls->name
+                          : instance->cls ? instance->cls->name
+                                          : "Sequential";
   for (const auto& [name, value] : instance->args) {
     if (value.is_bool())
       traced.def.args[name] = value.b;

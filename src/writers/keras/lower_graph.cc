@@ -44,7 +44,10 @@ std::string Lowerer::unique_layer_name(const std::string& base) {
 std::string Lowerer::base_name(const pivot::Node& node) const {
   std::string base = node.module_path.empty() ? node.name : node.module_path;
   std::replace(base.begin(), base.end(), '.', '_');
-  return base.empty() ? std::string(pivot::op_name(node.kind)) : base;
+  if (base.empty()) return std::string(pivot::op_name(node.kind));
+  // Children of a top-level nn.Sequential are called "0", "1", ...: name them by what they do.
+  if (base[0] >= '0' && base[0] <= '9') return std::string(pivot::op_name(node.kind)) + "_" + base;
+  return base;
 }
 
 std::string Lowerer::cls(const std::string& pattern, size_t rank) const {
