@@ -4,6 +4,7 @@
 #include "passes/inline_calls.h"
 #include "passes/layout_planning.h"
 #include "passes/shape_inference.h"
+#include "passes/simplify.h"
 #include "passes/verify.h"
 
 namespace nnport::passes {
@@ -22,6 +23,8 @@ bool prepare_for_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
   if (!infer_shapes(model, diags)) return false;
   if (!plan_channels_last(model, diags) || !verify_or_report(model, "layout planning", diags))
     return false;
+  simplify(model);
+  if (!verify_or_report(model, "simplification", diags)) return false;
   return infer_shapes(model, diags);
 }
 

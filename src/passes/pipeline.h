@@ -8,7 +8,7 @@
 namespace nnport::passes {
 
 // Prepares a model read from a channels-first framework for a channels-last writer (Keras):
-// inline calls -> shape inference -> layout planning -> shape inference.
+// inline calls -> shape inference -> layout planning -> simplification -> shape inference.
 bool prepare_for_channels_last(pivot::Model& model, DiagnosticEngine& diags);
 
 // Runs the verifier; reports each problem as an internal error naming `after_pass`.

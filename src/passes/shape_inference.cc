@@ -11,7 +11,10 @@ bool infer_node(pivot::Graph& graph, size_t node_index, std::string& error) {
   std::vector<pivot::TensorType> inputs;
   inputs.reserve(node.inputs.size());
   for (pivot::ValueId in : node.inputs) inputs.push_back(graph.values[in].type);
-  std::vector<pivot::TensorType> outputs(node.outputs.size());
+  // Rules that cannot say anything (a `call` before inlining) leave the known types in place.
+  std::vector<pivot::TensorType> outputs;
+  outputs.reserve(node.outputs.size());
+  for (pivot::ValueId out : node.outputs) outputs.push_back(graph.values[out].type);
   pivot::ShapeContext ctx{node, inputs, outputs, {}};
   bool ok = op.infer(ctx);
   if (!ok) {

@@ -47,6 +47,12 @@ InFlightDiagnostic DiagnosticEngine::report(Code code, Severity severity,
 }
 
 void DiagnosticEngine::consume(Diagnostic diagnostic) {
+  // A later stage may re-derive a problem an earlier one reported (shape inference after the
+  // reader): report each distinct diagnostic once.
+  for (const auto& seen : diagnostics_)
+    if (seen.location == diagnostic.location && seen.code == diagnostic.code &&
+        seen.severity == diagnostic.severity && seen.message == diagnostic.message)
+      return;
   if (diagnostic.severity == Severity::Error) ++error_count_;
   for (const auto& handler : handlers_) handler(diagnostic);
   diagnostics_.push_back(std::move(diagnostic));

@@ -21,7 +21,8 @@ Steps 3 and 4 both run whenever step 2 produced files, so one run reports every 
 
 What it cannot check: the generated Python executing under real Keras (no TensorFlow for Python is
 installed here; the JSON stands in for it, tied to the Python by step 4), training behaviour, and
-the --keras-api tf.keras flavour (only the default keras3 output is exercised).
+and for the --keras-api tf.keras flavour the Python differs from keras3 only in spelling (imports,
+tf.* ops, `alpha=`), which step 4 ties to the same JSON; CMake runs a subset of models that way.
 
 --fake [BREAK] replaces nnport by selftest/fake_nnport.mjs (a hand migration of mlp_basic and
 cnn_small) to prove the harness itself passes a correct migration and catches each BREAK fault;
@@ -85,19 +86,27 @@ def main(argv):
         i = args.index("--node")
         node = args[i + 1]
         del args[i:i + 2]
+    keras_api = "keras3"
+    if "--keras-api" in args:
+        i = args.index("--keras-api")
+        keras_api = args[i + 1]
+        del args[i:i + 2]
     if "--fake" in args:
         i = args.index("--fake")
         fake = args[i + 1] if i + 1 < len(args) else "none"
         del args[i:i + 2]
         args.append("fake")
     if len(args) != 2:
-        print("usage: run_case.py MODEL.py NNPORT [--keep] [--workdir DIR] [--node NODE]\n"
+        print("usage: run_case.py MODEL.py NNPORT [--keep] [--workdir DIR] [--node NODE] "
+              "[--keras-api keras3|tf.keras]\n"
               "       run_case.py MODEL.py --fake [none|BREAK]", file=sys.stderr)
         return 2
     model_path = os.path.abspath(args[0])
     nnport = args[1] if args[1] == "fake" else os.path.abspath(args[1])
     stem = os.path.splitext(os.path.basename(model_path))[0]
     label = f"equivalence.{stem}" + (f" (fake nnport, break={fake})" if fake else "")
+    if keras_api != "keras3":
+        label += f" ({keras_api})"
     if fake is None and not os.access(nnport, os.X_OK):
         print(f"FAIL {label}: nnport binary {nnport!r} is not executable")
         return 1
@@ -141,7 +150,7 @@ def main(argv):
             cmd += ["--input-shape", s]
         for d in case["cli"]["input_dtypes"]:
             cmd += ["--input-dtype", d]
-        cmd += ["--report", report_path, "--keras-json", json_path]
+        cmd += ["--report", report_path, "--keras-json", json_path, "--keras-api", keras_api]
         rc, out, err, dt = run(cmd, NNPORT_TIMEOUT, cwd=work)
     facts.append(f"nnport exit {rc} in {dt:.1f}s")
     migrated = False

@@ -1,6 +1,8 @@
 // Helpers for the PyTorch reader tests: read an inline model, find nodes, dump diagnostics.
 #pragma once
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -19,7 +21,8 @@ struct ReadResult {
   const pivot::Node* node(const std::string& name) const {
     for (const auto& n : graph().nodes)
       if (n.name == name) return &n;
-    return nullptr;
+    // gtest reports the exception as a test failure instead of crashing on a null node.
+    throw std::runtime_error("no node named '" + name + "' in the graph");
   }
   const pivot::TensorType& out_type(const std::string& name) const {
     return graph().values[node(name)->outputs.at(0)].type;

@@ -15,11 +15,15 @@ void register_dense_ops(std::vector<OpSchema>& out) {
           .optional_param("bias", "out", "bias vector, present when bias=True")
           .shape([](ShapeContext& ctx) {
             TensorType t = ctx.inputs[0];
-            if (!t.rank_known || t.rank() == 0) return ctx.fail("linear needs an input of rank >= 1");
+            if (!t.rank_known) {
+              ctx.outputs[0] = t;
+              return true;
+            }
+            if (t.rank() == 0) return ctx.fail("linear needs an input of rank >= 1");
             const int64_t in = ctx.get_int("in_features");
             if (t.shape.back() >= 0 && t.shape.back() != in)
-              return ctx.fail("last axis has size " + std::to_string(t.shape.back()) +
-                              " but in_features is " + std::to_string(in));
+              return ctx.fail("input " + shape_to_string(t.shape) + " has a last axis of size " +
+                              std::to_string(t.shape.back()) + " but in_features is " + std::to_string(in));
             t.shape.back() = ctx.get_int("out_features");
             if (!t.layout.empty()) t.layout.back() = 'F';
             ctx.outputs[0] = t;

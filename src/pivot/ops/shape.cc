@@ -164,7 +164,11 @@ bool concat_shape(ShapeContext& ctx) {
   if (!axis) return ctx.fail("concat axis out of range for shape " + shape_to_string(out.shape));
   for (size_t i = 1; i < ctx.inputs.size(); ++i) {
     const TensorType& t = ctx.inputs[i];
-    if (!t.rank_known || t.rank() != out.rank()) return ctx.fail("concat inputs differ in rank");
+    if (!t.rank_known) {
+      ctx.outputs[0] = t;
+      return true;
+    }
+    if (t.rank() != out.rank()) return ctx.fail("concat inputs differ in rank");
     for (size_t d = 0; d < t.rank(); ++d) {
       if (d == *axis) {
         out.shape[d] = (out.shape[d] >= 0 && t.shape[d] >= 0) ? out.shape[d] + t.shape[d] : kUnknown;

@@ -124,8 +124,11 @@ TValue Tracer::apply_row(const frameworks::pytorch::OpRow& row, const TValue& in
         << what
         << " without dim uses PyTorch's implicit dim (deprecated); migrated as dim=" << axis;
   }
-  return add_node(row.kind, std::string(pivot::op_name(row.kind)), {}, {*in}, std::move(attrs),
-                  call);
+  // Named after the source function (adaptive_avg_pool2d, leaky_relu), which reads better in
+  // the generated code than the pivot op it maps to.
+  const std::string source_name = row.symbol.substr(row.symbol.rfind('.') + 1);
+  return add_node(row.kind, source_name.empty() ? std::string(pivot::op_name(row.kind)) : source_name,
+                  {}, {*in}, std::move(attrs), call);
 }
 
 std::optional<TValue> Tracer::torch_function(const std::string& q, const CallArgs& args,
@@ -372,10 +375,7 @@ std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValu
     const OpKind kind = name == "mean"  ? OpKind::ReduceMean
                         : name == "sum" ? OpKind::ReduceSum
                                         : OpKind::ReduceMax;
-    const char* node_name = name == "mean"  ? "reduce_mean"
-                            : name == "sum" ? "reduce_sum"
-                                            : "reduce_max";
-    TValue out = add_node(kind, node_name, {}, {x}, {{"axes", axes}, {"keepdims", keepdims}}, call);
+    TValue out = add_node(kind, name, {}, {x}, {{"axes", axes}, {"keepdims", keepdims}}, call);
     if (name == "max" && !all) {
       // (values, indices): indices are not migrated; using them is reported.
       TValue pair = TValue::of_tuple({out, TValue::invalid()});
