@@ -2,6 +2,8 @@
 // trace forward() into pivot graphs.
 #include "readers/pytorch/reader.h"
 
+#include <algorithm>
+
 #include "readers/pytorch/discovery.h"
 #include "readers/pytorch/init_runner.h"
 #include "readers/pytorch/tracer.h"
@@ -55,6 +57,10 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   collect_classes(ctx, root);
 
   std::vector<Candidate> candidates = model_candidates(ctx, root);
+  // Source order, so that messages and the reported location do not depend on names.
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return std::pair(a.location.line, a.location.column) < std::pair(b.location.line, b.location.column);
+  });
   const Candidate* chosen = nullptr;
   std::vector<Candidate> all_named;
   if (!options.class_name.empty()) {
@@ -78,7 +84,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   } else if (candidates.size() > 1) {
     std::string names;
     for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
-    diags.error(Code::AmbiguousModel, candidates[1].location)
+    diags.error(Code::AmbiguousModel, candidates[0].location)
         << "several top-level models (" << names << "); pick one with --class";
     return std::nullopt;
   } else {
@@ -111,6 +117,14 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   }
   TraceResult traced = trace_module(ctx, instance, chosen->name, inputs, {});
   if (!traced.ok && traced.def.graph.nodes.empty()) return std::nullopt;
+  // Without the rank of every input there is no model to write: fail rather than guess.
+  for (const auto& port : traced.def.graph.inputs) {
+    if (traced.def.graph.values[port.value].type.rank_known) continue;
+    if (!diags.has_errors())
+      diags.error(Code::NeedsInputShape, chosen->location)
+          << "the shape of input '" << port.name << "' is unknown; pass --input-shape";
+    return std::nullopt;
+  }
   traced.def.class_name = chosen->cls ? chosen->cls->name
                           : instance->cls ? instance->cls->name
                                           : "Sequential";
