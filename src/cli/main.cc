@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/coverage.h"
 #include "cli/migrate.h"
 #include "docs/generate.h"
 #include "support/atomic_file.h"
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
   inspect->add_option("--format", i.format, "json (default) or text");
   inspect->add_option("--stage", i.stage, "read (default) or keras: after the passes for a Keras target");
 
+  nnport::cli::CoverageOptions c;
+  auto* coverage = app.add_subcommand("coverage", "Tabulate which .py files migrate to Keras completely");
+  coverage->add_option("DIR", c.paths, "Directories (recursive) or .py files")->required();
+  coverage->add_option("--json", c.json, "Also write the table as JSON");
+
   std::string docs_dir = "docs";
   auto* dev = app.add_subcommand("dev", "Developer tools");
   auto* gen_docs = dev->add_subcommand("gen-docs", "Regenerate docs/ops.md and docs/diagnostics.md");
@@ -72,6 +78,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+
+  if (*coverage) return static_cast<int>(nnport::cli::run_coverage(c));
 
   nnport::DiagnosticEngine diags;
   diags.add_handler([](const nnport::Diagnostic& d) { std::cerr << nnport::format_diagnostic(d) << "\n"; });

@@ -102,9 +102,9 @@ ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus statu
 
 } // namespace
 
-ExitStatus run_migrate(const MigrateOptions& o, DiagnosticEngine& diags) {
-  report::Report rep;
-  rep.source = o.source;
+namespace {
+
+ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep, DiagnosticEngine& diags) {
   rep.target_framework = o.to;
   if (o.weights.empty()) rep.weights_input.reset();
   else rep.weights_input = o.weights;
@@ -184,7 +184,25 @@ ExitStatus run_migrate(const MigrateOptions& o, DiagnosticEngine& diags) {
   return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
 }
 
-ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
+} // namespace
+
+ExitStatus run_migrate(const MigrateOptions& o, DiagnosticEngine& diags) {
+  report::Report rep;
+  rep.source = o.source;
+  // A bug must never crash the tool or leave half-written output: files are only written at
+  // the very end (atomically), so an exception before that leaves nothing behind.
+  try {
+    return migrate_unguarded(o, rep, diags);
+  } catch (const std::exception& e) {
+    diags.error(Code::InternalError, SourceLocation{o.source, 0, 0})
+        << "internal error (" << e.what() << "); please report this file to the nnport developers";
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+}
+
+namespace {
+
+ExitStatus inspect_unguarded(const InspectOptions& o, DiagnosticEngine& diags) {
   readers::ReadOptions read;
   read.class_name = o.class_name;
   if (o.format != "json" && o.format != "text") {
@@ -203,6 +221,18 @@ ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
   if (o.format == "json") std::cout << pivot::to_json(*model).dump(2) << "\n";
   else std::cout << pivot::to_text(*model);
   return diags.has_errors() ? ExitStatus::Partial : ExitStatus::Complete;
+}
+
+} // namespace
+
+ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
+  try {
+    return inspect_unguarded(o, diags);
+  } catch (const std::exception& e) {
+    diags.error(Code::InternalError, SourceLocation{o.source, 0, 0})
+        << "internal error (" << e.what() << "); please report this file to the nnport developers";
+    return ExitStatus::Failed;
+  }
 }
 
 } // namespace nnport::cli

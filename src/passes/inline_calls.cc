@@ -75,8 +75,11 @@ class Inliner {
       for (auto& [role, id] : copy.params) {
         pivot::Param p = g.params[id];
         p.name = join(prefix, p.name);
-        auto it = params_by_name_.find(p.name);
-        if (it == params_by_name_.end()) it = params_by_name_.emplace(p.name, out.add_param(p)).first;
+        // Blocks of one stored tensor (MultiheadAttention's in_proj_weight) are distinct params.
+        const std::string key =
+            p.source_slice ? p.name + "[" + std::to_string(p.source_slice->start) + "]" : p.name;
+        auto it = params_by_name_.find(key);
+        if (it == params_by_name_.end()) it = params_by_name_.emplace(key, out.add_param(p)).first;
         id = it->second;
       }
       out.nodes.push_back(std::move(copy));

@@ -28,6 +28,13 @@ bool is_unary_passthrough(OpKind kind) {
   case OpKind::Silu:
   case OpKind::Dropout:
   case OpKind::Identity:
+  case OpKind::Relu6:
+  case OpKind::Hardsigmoid:
+  case OpKind::Hardswish:
+  case OpKind::Mish:
+  case OpKind::Selu:
+  case OpKind::Softplus:
+  case OpKind::Softsign:
     return true;
   default:
     return false;
@@ -35,12 +42,14 @@ bool is_unary_passthrough(OpKind kind) {
 }
 
 bool is_spatial(OpKind kind) {
-  return kind == OpKind::Conv || kind == OpKind::MaxPool || kind == OpKind::AvgPool;
+  return kind == OpKind::Conv || kind == OpKind::MaxPool || kind == OpKind::AvgPool ||
+         kind == OpKind::ConvTranspose || kind == OpKind::Resize;
 }
 
 // Ops that accept any stored layout of their first input (axis attributes are rewritten).
 bool is_layout_agnostic(OpKind kind) {
-  return is_unary_passthrough(kind) || kind == OpKind::BatchNorm || kind == OpKind::Add ||
+  return is_unary_passthrough(kind) || kind == OpKind::BatchNorm || kind == OpKind::GroupNorm ||
+         kind == OpKind::PRelu || kind == OpKind::Pad || kind == OpKind::Add ||
          kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Div;
 }
 
@@ -286,14 +295,32 @@ class Planner {
     switch (n.kind) {
     case OpKind::Conv:
     case OpKind::MaxPool:
-    case OpKind::AvgPool: {
+    case OpKind::AvgPool:
+    case OpKind::ConvTranspose:
+    case OpKind::Resize: {
       const Perm cl = channels_last_perm(rank_of(x));
       attrs["data_format"] = std::string("channels_last");
       return emit(n, {get(x, cl, n.location)}, attrs, cl);
     }
     case OpKind::BatchNorm:
+    case OpKind::GroupNorm:
+    case OpKind::PRelu:
       attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
       return emit(n, {new_id_[x]}, attrs, p);
+    case OpKind::Pad: {
+      // Pads of the trailing axes, expanded to every axis and listed in stored order.
+      const auto& pads = pivot::attr_ints(n, "pads");
+      if (p.empty() || pads.size() > 2 * p.size()) return emit_in_source_order(n);
+      std::vector<int64_t> full(2 * p.size() - pads.size(), 0);
+      full.insert(full.end(), pads.begin(), pads.end());
+      std::vector<int64_t> stored;
+      for (int64_t s : p) {
+        stored.push_back(full[2 * static_cast<size_t>(s)]);
+        stored.push_back(full[2 * static_cast<size_t>(s) + 1]);
+      }
+      attrs["pads"] = stored;
+      return emit(n, {new_id_[x]}, attrs, p);
+    }
     case OpKind::Softmax:
     case OpKind::LogSoftmax:
       attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
@@ -331,6 +358,14 @@ class Planner {
       const Perm out = pivot::attr_bool(n, "keepdims") ? p : restrict_perm(p, kept);
       return emit(n, {new_id_[x]}, attrs, out);
     }
+    case OpKind::Slice: return plan_slice(n);
+    case OpKind::L2Normalize:
+      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+      return emit(n, {new_id_[x]}, attrs, p);
+    case OpKind::Maximum:
+    case OpKind::Minimum:
+      if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
+      return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
     case OpKind::Squeeze: {
       const auto& shape = src_.values[x].type.shape;
       std::vector<bool> kept(p.size(), true);
@@ -347,6 +382,24 @@ class Planner {
     case OpKind::Linear:
       if (!p.empty() && p.back() != static_cast<int64_t>(p.size() - 1)) return emit_in_source_order(n);
       return emit(n, {new_id_[x]}, attrs, p);
+    case OpKind::Embedding: {
+      // A lookup per index: the output keeps the indices' stored order, features last.
+      if (p.empty()) return emit(n, {new_id_[x]}, attrs, {});
+      Perm out = p;
+      out.push_back(static_cast<int64_t>(p.size()));
+      return emit(n, {new_id_[x]}, attrs, out);
+    }
+    case OpKind::AddParam: return plan_add_param(n);
+    case OpKind::LayerNorm: {
+      // Normalises the trailing axes: any stored order that keeps them trailing works, so a
+      // (T, N, E) tensor kept batch-first by a transpose stays batch-first.
+      const size_t k = pivot::attr_ints(n, "normalized_shape").size();
+      bool trailing = k <= p.size();
+      for (size_t i = p.size() - std::min(k, p.size()); trailing && i < p.size(); ++i)
+        trailing = p[i] == static_cast<int64_t>(i);
+      if (!trailing) return emit_in_source_order(n);
+      return emit(n, {new_id_[x]}, attrs, p);
+    }
     case OpKind::Transpose: {
       // No code: the stored tensor stays as it is; only its permutation relative to the
       // source changes. out = in.permute(Q) and stored_in = in.permute(P_in) give
@@ -368,6 +421,64 @@ class Planner {
       if (is_unary_passthrough(n.kind)) return emit(n, {new_id_[x]}, attrs, p);
       return emit_in_source_order(n);
     }
+  }
+
+  // x + value: with x stored permuted, the value is permuted alike (the weight's source_perm)
+  // so a sequence-first positional encoding does not force x back to (T, N, E).
+  bool plan_add_param(const Node& n) {
+    const ValueId x = n.inputs[0];
+    const Perm p = perm_of(x);
+    const auto& shape = pivot::attr_ints(n, "shape");
+    auto it = n.params.find("value");
+    if (is_identity(p) || p.size() < shape.size() || it == n.params.end()) return emit_in_source_order(n);
+    // The value covers the trailing axes; p must keep the leading (broadcast) ones in place.
+    const size_t offset = p.size() - shape.size();
+    Perm q;
+    for (size_t i = 0; i < p.size(); ++i) {
+      if (i < offset && p[i] != static_cast<int64_t>(i)) return emit_in_source_order(n);
+      if (i >= offset) q.push_back(p[i] - static_cast<int64_t>(offset));
+    }
+    for (int64_t a : q)
+      if (a < 0) return emit_in_source_order(n);
+    pivot::Param param = src_.params.at(it->second);
+    if (!param.source_perm.empty()) return emit_in_source_order(n);
+    param.source_perm = q;
+    std::vector<int64_t> permuted_shape;
+    for (int64_t a : q) permuted_shape.push_back(param.shape[static_cast<size_t>(a)]);
+    param.shape = permuted_shape;
+    pivot::Attrs attrs = n.attrs;
+    attrs["shape"] = permuted_shape;
+    const int64_t slice_axis = pivot::attr_int(n, "slice_axis");
+    if (slice_axis >= 0) attrs["slice_axis"] = invert(q)[static_cast<size_t>(slice_axis)];
+    Node copy = n;
+    copy.params["value"] = dst_.add_param(std::move(param));
+    return emit(copy, {new_id_[x]}, attrs, p);
+  }
+
+  // A slice works on the stored tensor with its axes renamed; indexed axes drop out of the
+  // permutation like reduced ones.
+  bool plan_slice(const Node& n) {
+    const ValueId x = n.inputs[0];
+    const Perm p = perm_of(x);
+    if (is_identity(p)) return emit(n, {new_id_[x]}, n.attrs, {});
+    pivot::Attrs attrs = n.attrs;
+    std::vector<int64_t> axes;
+    for (int64_t a : pivot::attr_ints(n, "axes")) {
+      auto axis = pivot::normalize_axis(a, p.size());
+      if (!axis) return emit_in_source_order(n);
+      axes.push_back(invert(p)[*axis]);
+    }
+    std::vector<bool> kept(p.size(), true);
+    std::vector<int64_t> squeezed;
+    for (int64_t a : pivot::attr_ints(n, "squeeze_axes")) {
+      auto axis = pivot::normalize_axis(a, p.size());
+      if (!axis) return emit_in_source_order(n);
+      kept[*axis] = false;
+      squeezed.push_back(invert(p)[*axis]);
+    }
+    attrs["axes"] = axes;
+    attrs["squeeze_axes"] = squeezed;
+    return emit(n, {new_id_[x]}, attrs, restrict_perm(p, kept));
   }
 
   // Inputs in source order; outputs in source order.

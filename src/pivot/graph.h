@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,17 @@ struct WeightTransform {
   friend bool operator==(const WeightTransform&, const WeightTransform&) = default;
 };
 
+// A parameter that is one block of a stored tensor: [start, start + length) along `axis` of a
+// source tensor whose size on that axis is `extent`. PyTorch's MultiheadAttention stores the
+// query, key and value projections as the three row blocks of one in_proj_weight (3E, E).
+struct SourceSlice {
+  int64_t axis = 0; // axis of the stored tensor (before source_perm)
+  int64_t start = 0;
+  int64_t length = 0;
+  int64_t extent = 0;
+  friend bool operator==(const SourceSlice&, const SourceSlice&) = default;
+};
+
 struct Param {
   std::string name;           // checkpoint key in the source framework ("conv1.weight")
   std::vector<int64_t> shape; // canonical layout of the op's parameter
@@ -52,6 +64,8 @@ struct Param {
   // the parameter in canonical layout already.
   std::vector<int64_t> source_perm;
   std::vector<WeightTransform> transforms; // applied in order after source_perm
+  // Taken from the stored tensor before source_perm; several parameters may share one key.
+  std::optional<SourceSlice> source_slice;
 };
 
 struct Node {

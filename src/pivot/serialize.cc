@@ -10,6 +10,14 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// How nodes refer to a parameter: its checkpoint key, plus the block for a sliced one (several
+// parameters may come from one stored tensor).
+std::string param_reference(const Param& p) {
+  if (!p.source_slice) return p.name;
+  return p.name + "[" + std::to_string(p.source_slice->start) + ":" +
+         std::to_string(p.source_slice->start + p.source_slice->length) + "]";
+}
+
 Json dim_to_json(int64_t d) {
   if (d == kBatch) return "N";
   if (d == kUnknown) return nullptr;
@@ -122,6 +130,9 @@ Json graph_to_json(const Graph& g) {
         ts.push_back(Json{{"axis", t.axis}, {"split", t.split}, {"perm", t.perm}});
       pj["transforms"] = ts;
     }
+    if (p.source_slice)
+      pj["source_slice"] = Json{{"axis", p.source_slice->axis}, {"start", p.source_slice->start},
+                                {"length", p.source_slice->length}, {"extent", p.source_slice->extent}};
     params.push_back(pj);
   }
   Json nodes = Json::array();
@@ -139,7 +150,7 @@ Json graph_to_json(const Graph& g) {
     nj["attrs"] = attrs;
     if (!n.params.empty()) {
       Json ps = Json::object();
-      for (const auto& [role, id] : n.params) ps[role] = g.params.at(id).name;
+      for (const auto& [role, id] : n.params) ps[role] = param_reference(g.params.at(id));
       nj["params"] = ps;
     }
     nj["loc"] = location_to_json(n.location);
@@ -206,7 +217,12 @@ struct Parser {
         for (const auto& tj : pj["transforms"])
           p.transforms.push_back({tj.at("axis").get<int64_t>(), tj.at("split").get<std::vector<int64_t>>(),
                                   tj.at("perm").get<std::vector<int64_t>>()});
-      param_ids[p.name] = static_cast<ParamId>(g.params.size());
+      if (pj.contains("source_slice")) {
+        const Json& sj = pj["source_slice"];
+        p.source_slice = SourceSlice{sj.at("axis").get<int64_t>(), sj.at("start").get<int64_t>(),
+                                     sj.at("length").get<int64_t>(), sj.at("extent").get<int64_t>()};
+      }
+      param_ids[param_reference(p)] = static_cast<ParamId>(g.params.size());
       g.params.push_back(std::move(p));
     }
     auto lookup = [&](const Json& name, ValueId& out) {

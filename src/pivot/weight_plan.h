@@ -13,6 +13,19 @@ struct WeightSlot {
   std::string target_name;   // e.g. "layers/conv1/vars/0" (Keras) or "conv1.weight" (PyTorch)
   ParamId param = 0;         // parameter of the graph the plan was made for
   std::vector<int64_t> perm; // target = canonical.permute(perm); empty means identity
+  // Row-major reshape after the permutation (Keras EinsumDense kernels (E, heads, head_dim));
+  // empty keeps the permuted shape.
+  std::vector<int64_t> shape = {};
+  // Target-side reorder of equal blocks of the canonical tensor's first axis, applied before
+  // `perm`: block i of the result is block block_order[i] of the canonical tensor (Keras GRU
+  // gates z, r, h from PyTorch r, z, n: {1, 0, 2}). Empty: no reorder.
+  std::vector<int64_t> block_order{};
+  // Parameters combined with `param`, each brought to the target layout the same way: Sum adds
+  // them (one Keras LSTM/SimpleRNN bias = bias_ih + bias_hh), Stack puts them along a new first
+  // axis (Keras GRU reset_after bias (2, 3H) = [input bias; recurrent bias]).
+  enum class Combine { Sum, Stack };
+  std::vector<ParamId> combine_with{};
+  Combine combine = Combine::Sum;
 };
 
 struct WeightPlan {

@@ -8,6 +8,7 @@
 
 #include "support/atomic_file.h"
 #include "weights/checkpoint_reader.h"
+#include "weights/combine.h"
 #include "weights/keras_h5_writer.h"
 #include "weights/tensor.h"
 
@@ -68,6 +69,12 @@ struct Converter {
     const pivot::Param& param = graph.params[slot.param];
     const auto* entry = find(param.name);
     auto expected = source_shape(param);
+    if (expected && param.source_slice) {
+      // The stored tensor holds this parameter as one block of a larger axis.
+      auto axis = pivot::normalize_axis(param.source_slice->axis, expected->size());
+      if (axis) (*expected)[*axis] = param.source_slice->extent;
+      else expected.reset();
+    }
     if (!expected) {
       mismatch() << fmt::format("internal: parameter '{}' has an invalid source permutation", param.name);
       return std::nullopt;
@@ -98,12 +105,28 @@ struct Converter {
       return std::nullopt;
     }
     std::string error;
-    auto tensor = permute_axes(stored, param.source_perm, error);
+    std::optional<Tensor> block;
+    if (param.source_slice)
+      block = slice_axis(stored, param.source_slice->axis, param.source_slice->start,
+                         param.source_slice->length, error);
+    auto tensor = param.source_slice ? (block ? permute_axes(block->view(), param.source_perm, error)
+                                              : std::nullopt)
+                                     : permute_axes(stored, param.source_perm, error);
     for (const auto& transform : param.transforms) {
       if (!tensor) break;
       tensor = apply_transform(tensor->view(), transform, error);
     }
+    if (tensor && !slot.block_order.empty()) tensor = reorder_blocks(*tensor, slot.block_order, error);
     if (tensor) tensor = permute_axes(tensor->view(), slot.perm, error);
+    if (tensor && !slot.shape.empty()) {
+      // A row-major reshape keeps the bytes; only the element count must agree.
+      if (element_count(slot.shape) == element_count(tensor->shape)) tensor->shape = slot.shape;
+      else {
+        error = "cannot reshape " + pivot::shape_to_string(tensor->shape) + " to " +
+                pivot::shape_to_string(slot.shape);
+        tensor.reset();
+      }
+    }
     if (!tensor) {
       mismatch() << fmt::format("internal: cannot bring tensor '{}' to the layout of '{}': {}", entry->first,
                                 slot.target_name, error);
@@ -152,6 +175,23 @@ bool convert_to_keras_h5(const pivot::Graph& graph, const pivot::WeightPlan& pla
   for (const auto& slot : plan.slots) {
     auto tensor = converter.prepare(slot);
     if (!tensor) continue;
+    if (!slot.combine_with.empty()) {
+      // Each further parameter goes through the same steps, then the tensors are combined.
+      std::vector<Tensor> parts{std::move(*tensor)};
+      for (pivot::ParamId other : slot.combine_with) {
+        pivot::WeightSlot single = slot;
+        single.param = other;
+        single.combine_with.clear();
+        if (auto part = converter.prepare(single)) parts.push_back(std::move(*part));
+      }
+      if (parts.size() != slot.combine_with.size() + 1) continue;
+      std::string error;
+      tensor = combine_tensors(parts, slot.combine, error);
+      if (!tensor) {
+        converter.mismatch() << fmt::format("internal: cannot combine the tensors of '{}': {}", slot.target_name, error);
+        continue;
+      }
+    }
     if (!targets.insert(slot.target_name).second) {
       converter.mismatch() << fmt::format("internal: two parameters are planned for '{}'", slot.target_name);
       continue;

@@ -223,4 +223,33 @@ std::optional<Tensor> to_float32(const TensorView& input, uint64_t& changed_valu
   return out;
 }
 
+std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start, int64_t length,
+                                 std::string& error) {
+  auto a = pivot::normalize_axis(axis, input.shape.size());
+  if (!a || start < 0 || length < 0 || start + length > input.shape[*a]) {
+    error = fmt::format("cannot take [{}, {}) of axis {} of shape {}", start, start + length, axis,
+                        pivot::shape_to_string(input.shape));
+    return std::nullopt;
+  }
+  // Row-major: the tensor is `outer` blocks of (axis size * inner) elements; each block
+  // contributes its rows [start, start + length).
+  const size_t elem = pivot::dtype_size(input.dtype);
+  uint64_t outer = 1;
+  uint64_t inner = 1;
+  for (size_t i = 0; i < *a; ++i) outer *= static_cast<uint64_t>(input.shape[i]);
+  for (size_t i = *a + 1; i < input.shape.size(); ++i) inner *= static_cast<uint64_t>(input.shape[i]);
+  const uint64_t row = inner * elem;
+  const uint64_t block = static_cast<uint64_t>(input.shape[*a]) * row;
+  Tensor out;
+  out.dtype = input.dtype;
+  out.shape = input.shape;
+  out.shape[*a] = length;
+  out.bytes.resize(static_cast<size_t>(outer * static_cast<uint64_t>(length) * row));
+  for (uint64_t o = 0; o < outer; ++o)
+    std::memcpy(out.bytes.data() + o * static_cast<uint64_t>(length) * row,
+                input.bytes.data() + o * block + static_cast<uint64_t>(start) * row,
+                static_cast<size_t>(static_cast<uint64_t>(length) * row));
+  return out;
+}
+
 } // namespace nnport::weights

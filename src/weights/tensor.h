@@ -48,6 +48,10 @@ std::optional<Tensor> permute_axes(const TensorView& input, std::span<const int6
 std::optional<Tensor> apply_transform(const TensorView& input, const pivot::WeightTransform& transform,
                                       std::string& error);
 
+// result = input[start : start + length] along `axis` (a contiguous block of the stored tensor).
+std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start, int64_t length,
+                                 std::string& error);
+
 // Converts floating tensors to float32. float16/bfloat16 are exact; float64 may round, and
 // `changed_values` counts the elements whose value changed (NaN stays NaN and is not counted).
 // Returns nullopt for non-floating dtypes.

@@ -61,6 +61,8 @@ JSON_ONLY_CLASSES = {"InputLayer", "TFOpLambda", "SlicingOpLambda"}
 
 _conv = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups",
          "activation", "use_bias"]
+_deconv = ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format",
+           "dilation_rate", "activation", "use_bias"]
 _pool = ["pool_size", "strides", "padding", "data_format"]
 _gpool = ["data_format", "keepdims"]
 POSITIONAL = {
@@ -74,6 +76,11 @@ POSITIONAL = {
     "Dropout": ["rate", "noise_shape", "seed"],
     "Flatten": ["data_format"],
     "Embedding": ["input_dim", "output_dim"],
+    # keras/src/layers/rnn/{lstm,gru,simple_rnn}.py: units, activation, recurrent_activation, ...
+    "LSTM": ["units", "activation", "recurrent_activation", "use_bias"],
+    "GRU": ["units", "activation", "recurrent_activation", "use_bias"],
+    "SimpleRNN": ["units", "activation", "use_bias"],
+    "Bidirectional": ["layer", "merge_mode"],
     "ReLU": ["max_value", "negative_slope", "threshold"],
     "LeakyReLU": ["negative_slope"],
     "ELU": ["alpha"],
@@ -84,6 +91,13 @@ POSITIONAL = {
     "ZeroPadding1D": ["padding"], "ZeroPadding2D": ["padding", "data_format"],
     "Cropping1D": ["cropping"], "Cropping2D": ["cropping", "data_format"],
     "UpSampling1D": ["size"], "UpSampling2D": ["size", "data_format", "interpolation"],
+    "UpSampling3D": ["size", "data_format"],
+    "ZeroPadding3D": ["padding", "data_format"], "Cropping3D": ["cropping", "data_format"],
+    # keras/src/layers/convolutional/depthwise_conv2d.py and conv{1,2,3}d_transpose.py
+    "DepthwiseConv2D": ["kernel_size", "strides", "padding", "depth_multiplier", "data_format",
+                        "dilation_rate", "activation", "use_bias"],
+    "Conv1DTranspose": _deconv, "Conv2DTranspose": _deconv, "Conv3DTranspose": _deconv,
+    "SpatialDropout1D": ["rate"], "SpatialDropout2D": ["rate"], "SpatialDropout3D": ["rate"],
     "Concatenate": ["axis"],
     "Add": [], "Multiply": [], "Subtract": [], "Average": [], "Maximum": [], "Minimum": [],
     "Identity": [],
@@ -222,21 +236,34 @@ class PythonModel:
     # --- layer constructions and wiring
     def _collect_layers(self):
         seen_calls = set()
-        for fn in [n for n in ast.walk(self.tree) if isinstance(n, (ast.FunctionDef, ast.Module))]:
+        # Methods of the custom layer classes the module defines are layer internals, not model code.
+        internal = {id(f) for c in ast.walk(self.tree)
+                    if isinstance(c, ast.ClassDef) and c.name in self.custom_classes
+                    for f in ast.walk(c) if isinstance(f, ast.FunctionDef)}
+        for fn in [n for n in ast.walk(self.tree)
+                   if isinstance(n, (ast.FunctionDef, ast.Module)) and id(n) not in internal]:
             env = {}      # variable -> ("out", layer_name) | ("layer", record)
             body = fn.body
             for stmt in body:
                 self._walk_stmt(stmt, env, seen_calls)
         # constructions anywhere else (class bodies, nested expressions)
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and id(node) not in seen_calls:
+            if isinstance(node, ast.Call) and id(node) not in seen_calls and \
+                    id(node) not in self.nested_layer_calls:
                 cls = self.layer_class_of_call(node)
                 if cls:
                     seen_calls.add(id(node))
                     self._make_record(node, cls)
 
+    # Layers constructed as another layer's argument (Bidirectional(LSTM(...))): compared as that
+    # argument's value, not as layers of their own.
+    nested_layer_calls = set()
+
     def _make_record(self, call, cls):
         rec = {"cls": cls, "line": call.lineno, "kwargs": {}, "name": None, "calls": []}
+        for a in list(call.args) + [k.value for k in call.keywords]:
+            if isinstance(a, ast.Call):
+                self.nested_layer_calls.add(id(a))
         params = POSITIONAL.get(cls)
         if call.args:
             if cls in self.custom_classes:
@@ -536,6 +563,9 @@ def check(py_path, json_path, outdir=None):
                      if json_inbound_names((by_name[n].get("inbound_nodes") or [[]])[0]) == ins]
         same_fn = [n for n in cands
                    if token((by_name[n].get("config") or {}).get("function", "getitem")) == token(op["func"])]
+        # Several ops of one function on the same inputs (x[:, 0], x[:, -1]): nnport numbers op layers
+        # in statement order (tf.f, tf.f_1, ...), so the lowest number pairs with the earliest statement.
+        same_fn.sort(key=lambda n: int(re.search(r"_(\d+)$", n).group(1)) if re.search(r"_(\d+)$", n) else 0)
         pick = (same_fn or cands or [None])[0]
         if pick is None:
             if unpaired:

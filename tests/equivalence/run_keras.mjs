@@ -108,6 +108,16 @@ function toSnakeCase(name) {
 // names each entry of model.layers snake_case(class name) plus a per-class counter in layer order
 // ("dense", "dense_1", ...). keras.ops calls are operations, not layers, so the JSON's op layers
 // (TFOpLambda/SlicingOpLambda) take no slot. The class name is the JSON config's (= the Python's).
+const RNN_CLASSES = new Set(['LSTM', 'GRU', 'SimpleRNN']);
+
+// Keras 3 Bidirectional keeps its two RNNs in attributes forward_layer / backward_layer
+// (keras/src/layers/rnn/bidirectional.py), each saving under its `cell`; TensorFlow.js lists the
+// forward layer's weights, then the backward layer's.
+function bidirectionalWeightPaths(layer) {
+  const half = layer.weights.length / 2;
+  return layer.weights.map((_, i) => (i < half ? `forward_layer/cell/vars/${i}` : `backward_layer/cell/vars/${i - half}`));
+}
+
 function loadWeights(tf, h5wasm, model, file, classOf) {
   const unused = listDatasets(h5wasm, file, '', new Set());
   const total = unused.size;
@@ -130,7 +140,28 @@ function loadWeights(tf, h5wasm, model, file, classOf) {
       const expected = layer.weights;
       if (expected.length === 0) continue;
       layersWithWeights += 1;
-      const gpath = `${lpath}/vars`;
+      const weightPaths = typeof layer.kerasWeightPaths === 'function' ? layer.kerasWeightPaths()
+          : cls === 'Bidirectional' ? bidirectionalWeightPaths(layer) : null;
+      if (weightPaths) {
+        // Layers saving variables in sublayers (MultiHeadAttention): one path per weight.
+        const values = weightPaths.map((rel, i) => {
+          const path = `${lpath}/${rel}`;
+          const ds = file.get(path);
+          if (!(ds instanceof h5wasm.Dataset)) fail(`weights: '${path}' is missing for layer '${layer.name}'`);
+          if (!sameShape(ds.shape || [], expected[i].shape)) {
+            fail(`weights: '${path}' has shape [${ds.shape}] but layer '${layer.name}' needs [${expected[i].shape}]`);
+          }
+          unused.delete(path);
+          return tf.tensor(Float32Array.from(ds.value), ds.shape || [], 'float32');
+        });
+        layersWithWeights += 1;
+        layer.setWeights(values);
+        tf.dispose(values);
+        continue;
+      }
+      // Keras 3 recurrent layers own no variables themselves: they live in the layer's `cell`
+      // attribute (keras/src/layers/rnn/rnn.py), saved as <layer>/cell/vars.
+      const gpath = RNN_CLASSES.has(cls) ? `${lpath}/cell/vars` : `${lpath}/vars`;
       const group = file.get(gpath);
       const who = `layer '${layer.name}' (${cls}, Keras 3 path '${lpath}')`;
       if (!group || !(group instanceof h5wasm.Group)) {

@@ -124,3 +124,35 @@ TEST(LayoutPlanning, FlattenObservedDirectlyIsMaterialisedInSourceOrder) {
   ASSERT_TRUE(plan(b));
   EXPECT_EQ(count_kind(b.graph(), OpKind::Transpose), 1u);
 }
+
+// The seq-first transformer recipe: ids.transpose(0, 1) -> embedding -> x + pe[:T] with pe of
+// shape (max_len, 1, E) -> the reader's batch-first transposes around the encoder -> layer norm
+// of the (T, N, E) result -> mean over dim 0. Everything stays batch-first in storage: no
+// transpose is emitted, the positional encoding's weight is permuted to (1, max_len, E), and the
+// mean over the time axis 0 becomes a mean over stored axis 1.
+TEST(LayoutPlanning, SequenceFirstTransformerKeepsTheBatchAxisFirst) {
+  GraphBuilder b;
+  auto ids = b.input("ids", {kBatch, 9}, DType::Int64);
+  auto t = b.op(OpKind::Transpose, "to_seq_first", {ids}, {{"perm", std::vector<int64_t>{1, 0}}});
+  auto e = b.op(OpKind::Embedding, "emb", {t}, {{"num_embeddings", int64_t{30}}, {"embedding_dim", int64_t{16}}}, {"weight"});
+  auto pe = b.op(OpKind::AddParam, "pe", {e},
+                 {{"shape", std::vector<int64_t>{20, 1, 16}}, {"slice_axis", int64_t{0}}}, {"value"});
+  auto bf = b.op(OpKind::Transpose, "to_batch_first", {pe}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  auto r = b.op(OpKind::Relu, "relu", {bf});
+  auto sf = b.op(OpKind::Transpose, "back", {r}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  auto ln = b.op(OpKind::LayerNorm, "norm", {sf}, {{"normalized_shape", std::vector<int64_t>{16}}}, {"weight", "bias"});
+  auto m = b.op(OpKind::ReduceMean, "mean", {ln}, {{"axes", std::vector<int64_t>{0}}});
+  b.output(m);
+  ASSERT_TRUE(plan(b));
+  const Graph& g = b.graph();
+  EXPECT_EQ(count_kind(g, OpKind::Transpose), 0u);
+  EXPECT_EQ(attr_ints(find(g, "mean"), "axes"), (std::vector<int64_t>{1}));
+  const Node& add = find(g, "pe");
+  EXPECT_EQ(attr_ints(add, "shape"), (std::vector<int64_t>{1, 20, 16}));
+  EXPECT_EQ(attr_int(add, "slice_axis"), 1);
+  const Param& value = g.params[add.params.at("value")];
+  EXPECT_EQ(value.source_perm, (std::vector<int64_t>{1, 0, 2}));
+  EXPECT_EQ(value.shape, (std::vector<int64_t>{1, 20, 16}));
+  EXPECT_EQ(g.values[find(g, "norm").outputs[0]].type.shape, (std::vector<int64_t>{kBatch, 9, 16}));
+  EXPECT_EQ(g.outputs[0].source_to_target_perm, (std::vector<int64_t>{0, 1}));
+}

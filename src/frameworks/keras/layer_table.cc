@@ -5,6 +5,7 @@
 #include "frameworks/keras/layer_table.h"
 
 #include <numeric>
+#include <tuple>
 
 namespace nnport::frameworks::keras {
 namespace {
@@ -32,10 +33,15 @@ std::vector<LayerRow> build_rows() {
                    {"pads", "padding", "padding", "padding",
                     "zero -> 'valid'; Keras 'same' amounts -> 'same'; else ZeroPadding{r}D + 'valid'"},
                    {"dilation", "dilation_rate", "dilation_rate", "dilation_rate", "omitted when all 1"},
-                   {"groups", "groups", "groups", "groups", "omitted when 1"},
+                   {"groups", "groups", "groups", "groups",
+                    "omitted when 1; groups == in_channels (2-D) -> DepthwiseConv2D(depth_multiplier=out/in)"},
+                   {"padding_mode", "", "", "",
+                    "reflect -> ops.pad(mode='reflect') / tf.pad(mode='REFLECT') + 'valid'; replicate "
+                    "only for 1-cell pads ('symmetric'); circular: TODO"},
                    {"bias", "use_bias", "use_bias", "use_bias", "written only when False"}},
                   {{"weight", "kernel", VarPerm::ConvKernel}, {"bias", "bias", VarPerm::Identity}},
-                  "channels_last only (layout planning has run)"});
+                  "channels_last only (layout planning has run); DepthwiseConv2D kernel: the "
+                  "ConvKernel permutation then reshape to (kh, kw, in, out/in)"});
   rows.push_back({OpKind::MaxPool, "MaxPooling{r}D", "MaxPooling{r}D",
                   {{"kernel_size", "pool_size", "pool_size", "pool_size", ""},
                    {"stride", "strides", "strides", "strides", "omitted when equal to pool_size"},
@@ -104,8 +110,78 @@ std::vector<LayerRow> build_rows() {
   rows.push_back({OpKind::ReduceMax, "GlobalMaxPooling{r}D", "GlobalMaxPooling{r}D",
                   {{"axes", "", "", "", "exactly the spatial axes of a channels-last tensor"}}, {},
                   "other axes: keras.ops.max / tf.reduce_max (TFOpLambda math.reduce_max)"});
+  // Keras 3 saves MultiHeadAttention's EinsumDense sublayers through its public properties
+  // (saving_lib visits public attributes first, sorted): key_dense, output_dense, query_dense,
+  // value_dense, each kernel then bias.
+  rows.push_back({OpKind::MultiHeadAttention, "MultiHeadAttention", "MultiHeadAttention",
+                  {{"num_heads", "num_heads", "num_heads", "num_heads", ""},
+                   {"embed_dim", "key_dim", "key_dim", "key_dim", "embed_dim // num_heads (conventions row 14)"},
+                   {"dropout", "dropout", "dropout", "dropout", "always written"},
+                   {"bias", "use_bias", "use_bias", "use_bias", "written only when False"}},
+                  {{"key_weight", "kernel", VarPerm::Transpose, "key_dense"},
+                   {"key_bias", "bias", VarPerm::Identity, "key_dense"},
+                   {"output_weight", "kernel", VarPerm::Transpose, "output_dense"},
+                   {"output_bias", "bias", VarPerm::Identity, "output_dense"},
+                   {"query_weight", "kernel", VarPerm::Transpose, "query_dense"},
+                   {"query_bias", "bias", VarPerm::Identity, "query_dense"},
+                   {"value_weight", "kernel", VarPerm::Transpose, "value_dense"},
+                   {"value_bias", "bias", VarPerm::Identity, "value_dense"}},
+                  "called as mha(query, value, key); kernels (in, heads, head_dim), output kernel "
+                  "(heads, head_dim, out)"});
+  rows.push_back({OpKind::LayerNorm, "LayerNormalization", "LayerNormalization",
+                  {{"normalized_shape", "axis", "axis", "axis", "-1, or the list of trailing axes"},
+                   {"epsilon", "epsilon", "epsilon", "epsilon", "always written (Keras default 1e-3)"},
+                   {"elementwise_affine", "scale", "scale", "scale", "written only when False"},
+                   {"bias", "center", "center", "center", "written only when False"}},
+                  {{"weight", "gamma", VarPerm::Identity}, {"bias", "beta", VarPerm::Identity}}, ""});
+  rows.push_back({OpKind::AddParam, "AddParameter", "AddParameter",
+                  {{"shape", "shape", "shape", "shape", ""},
+                   {"slice_axis", "slice_axis", "slice_axis", "slice_axis", "written only when >= 0"}},
+                  {{"value", "value", VarPerm::Identity}},
+                  "custom layer defined in the generated module (inputs + value[slice])"});
+  rows.push_back({OpKind::PrependParam, "PrependParameter", "PrependParameter",
+                  {{"shape", "shape", "shape", "shape", ""}},
+                  {{"value", "value", VarPerm::Identity}},
+                  "custom layer defined in the generated module (ViT class token)"});
   rows.push_back({OpKind::ReduceSum, "", "", {}, {},
                   "keras.ops.sum / tf.reduce_sum (TFOpLambda math.reduce_sum)"});
+  // Recurrent layers (writers/keras/lower_recurrent.cc): one Keras layer per stacked layer,
+  // wrapped in Bidirectional(merge_mode="concat") for two directions; the variables live in the
+  // layer's cell (Keras 3 path <layer>/cell/vars, forward_layer/cell and backward_layer/cell).
+  for (auto [kind, cls, bias_note] :
+       {std::tuple{OpKind::Lstm, "LSTM", "bias = bias_ih + bias_hh (one Keras bias)"},
+        std::tuple{OpKind::Gru, "GRU", "bias (2, 3H) = [bias_ih; bias_hh]; gate blocks r,z,n -> z,r,h"},
+        std::tuple{OpKind::Rnn, "SimpleRNN", "bias = bias_ih + bias_hh (one Keras bias)"}})
+    rows.push_back({kind, cls, cls,
+                    {{"hidden_size", "units", "units", "units", "positional (keyword inside Bidirectional)"},
+                     {"nonlinearity", "activation", "activation", "activation",
+                      "always written: tanh (LSTM/GRU), tanh/relu (SimpleRNN)"},
+                     {"bias", "use_bias", "use_bias", "use_bias", "always written"},
+                     {"num_layers", "", "", "", "one layer per stacked layer; return_sequences from the reads"},
+                     {"bidirectional", "", "", "", "Bidirectional(layer, merge_mode=\"concat\")"},
+                     {"dropout", "", "", "", "a Dropout layer between stacked layers (inference no-op)"}},
+                    {{"weight_ih_l{k}[_reverse]", "kernel", VarPerm::Transpose},
+                     {"weight_hh_l{k}[_reverse]", "recurrent_kernel", VarPerm::Transpose},
+                     {"bias_ih_l{k}[_reverse]", "bias", VarPerm::Identity}},
+                    bias_note});
+  rows.push_back({OpKind::Select, "", "", {}, {},
+                  "absorbed into a recurrent layer's return_sequences=False output when it reads the "
+                  "final state; else a Python subscript x[:, -1] (SlicingOpLambda __operators__.getitem)"});
+  rows.push_back({OpKind::Slice, "", "", {}, {},
+                  "a Python subscript x[:, 1:5, -1] (SlicingOpLambda __operators__.getitem); never the batch axis"});
+  rows.push_back({OpKind::Stack, "", "", {{"axis", "axis", "axis", "axis", "always written"}}, {},
+                  "keras.ops.stack / tf.stack (TFOpLambda stack)"});
+  rows.push_back({OpKind::Tile, "", "", {{"repeats", "repeats", "multiples", "multiples", "batch repeat must be 1"}},
+                  {}, "keras.ops.tile / tf.tile (TFOpLambda tile)"});
+  rows.push_back({OpKind::Maximum, "Maximum", "Maximum", {}, {},
+                  "broadcasting operands: keras.ops.maximum / tf.math.maximum (TFOpLambda math.maximum)"});
+  rows.push_back({OpKind::Minimum, "Minimum", "Minimum", {}, {},
+                  "broadcasting operands: keras.ops.minimum / tf.math.minimum (TFOpLambda math.minimum)"});
+  rows.push_back({OpKind::L2Normalize, "", "",
+                  {{"axis", "axis", "axis", "axis", ""},
+                   {"epsilon", "epsilon", "epsilon", "epsilon", "Keras 3 ops.normalize: e; tf.math.l2_normalize: e^2"}},
+                  {}, "keras.ops.normalize(order=2) / tf.math.l2_normalize (TFOpLambda math.l2_normalize)"});
+  for (auto& row : layer_breadth_rows()) rows.push_back(std::move(row));
   return rows;
 }
 

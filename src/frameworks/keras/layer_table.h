@@ -27,6 +27,9 @@ struct VarRow {
   std::string_view role;     // pivot parameter role ("weight", "bias", "running_mean")
   std::string_view variable; // Keras variable name ("kernel", "moving_mean")
   VarPerm perm = VarPerm::Identity;
+  // Sublayer holding the variable ("query_dense" of MultiHeadAttention); "" = the layer itself.
+  // Its kernels are reshaped to the EinsumDense shapes by the writer (lower_attention.cc).
+  std::string_view sublayer = {};
 };
 
 struct ArgRow {
@@ -49,6 +52,9 @@ struct LayerRow {
 // The row for `kind`, or nullptr when Keras has no mapping at all (e.g. `call`).
 const LayerRow* find_row(pivot::OpKind kind);
 const std::vector<LayerRow>& all_rows();
+// Rows of transposed convs, GroupNorm, UpSampling, pads, PReLU, extra activations
+// (layer_breadth_rows.cc).
+std::vector<LayerRow> layer_breadth_rows();
 
 // Keyword of `pivot_attr` for `kind` in the chosen API; the attribute name if no row says.
 std::string_view keyword(pivot::OpKind kind, std::string_view pivot_attr, bool tf_keras);

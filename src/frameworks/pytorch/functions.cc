@@ -71,6 +71,8 @@ std::vector<OpRow> build() {
   add(t, {"torch.nn.functional.avg_pool1d", "torch.avg_pool1d"}, OpKind::AvgPool, 1,
       avg_pool_args(false), cf);
   add(t, {"torch.nn.functional.avg_pool2d"}, OpKind::AvgPool, 2, avg_pool_args(true), cf);
+  add(t, {"torch.nn.functional.max_pool3d", "torch.max_pool3d"}, OpKind::MaxPool, 3, max_pool_args(), cf);
+  add(t, {"torch.nn.functional.avg_pool3d"}, OpKind::AvgPool, 3, avg_pool_args(true), cf);
   add(t, {"torch.nn.functional.adaptive_avg_pool1d", "torch.adaptive_avg_pool1d"},
       OpKind::ReduceMean, 1, {required("output_size", convert::adaptive_to_one)},
       {{"axes", std::vector<int64_t>{2}}, {"keepdims", true}});
@@ -83,6 +85,7 @@ std::vector<OpRow> build() {
   add(t, {"torch.nn.functional.adaptive_max_pool2d"}, OpKind::ReduceMax, 2,
       {required("output_size", convert::adaptive_to_one), default_only("return_indices", B(false))},
       {{"axes", std::vector<int64_t>{2, 3}}, {"keepdims", true}});
+  for (auto& row : function_breadth_rows()) t.push_back(std::move(row));
   return t;
 }
 

@@ -21,7 +21,8 @@ OpRow conv(std::string symbol, size_t rank) {
                 optional("dilation", I(1), convert::to_ints_per_axis, "dilation"),
                 optional("groups", I(1), convert::to_int, "groups"),
                 optional("bias", B(true), convert::to_bool, "bias"),
-                default_only("padding_mode", S("zeros")), ignored("device"), ignored("dtype")},
+                optional("padding_mode", S("zeros"), convert::padding_mode), ignored("device"),
+                ignored("dtype")},
                {{"data_format", std::string("channels_first")}}};
 }
 
@@ -90,6 +91,10 @@ std::vector<OpRow> build() {
        optional("bias", B(true), convert::to_bool, "bias"), ignored("device"), ignored("dtype")}));
   t.push_back(conv("torch.nn.Conv1d", 1));
   t.push_back(conv("torch.nn.Conv2d", 2));
+  t.push_back(conv("torch.nn.Conv3d", 3));
+  t.push_back(max_pool("torch.nn.MaxPool3d", 3));
+  t.push_back(avg_pool("torch.nn.AvgPool3d", 3));
+  t.push_back(batch_norm("torch.nn.BatchNorm3d"));
   t.push_back(max_pool("torch.nn.MaxPool1d", 1));
   t.push_back(max_pool("torch.nn.MaxPool2d", 2));
   t.push_back(avg_pool("torch.nn.AvgPool1d", 1));
@@ -129,9 +134,13 @@ std::vector<OpRow> build() {
       "torch.nn.ELU", OpKind::Elu,
       {optional("alpha", F(1.0), convert::to_float, "alpha"), ignored("inplace", B(false))}));
   t.push_back(simple("torch.nn.SiLU", OpKind::Silu, {ignored("inplace", B(false))}));
+  // Recurrent layers (rows built in recurrent_rows.cc).
+  for (auto& row : recurrent_rows()) t.push_back(std::move(row));
+  for (auto& row : layer_breadth_rows()) t.push_back(std::move(row));
   OpRow identity = simple("torch.nn.Identity", OpKind::Identity);
   identity.any_args = true;
   t.push_back(std::move(identity));
+  append_attention_layers(t);
   return t;
 }
 
@@ -164,7 +173,15 @@ bool param_present(const pivot::Node& node, std::string_view role) {
   };
   switch (node.kind) {
     case OpKind::Linear:
-    case OpKind::Conv: return role != "bias" || flag("bias");
+    case OpKind::Conv:
+    case OpKind::ConvTranspose: return role != "bias" || flag("bias");
+    case OpKind::GroupNorm: return flag("affine");
+    case OpKind::Lstm:
+    case OpKind::Gru:
+    case OpKind::Rnn: return role.rfind("bias", 0) != 0 || flag("bias");
+    case OpKind::LayerNorm:
+      return flag("elementwise_affine") && (role != "bias" || flag("bias"));
+    case OpKind::MultiHeadAttention: return !role.ends_with("bias") || flag("bias");
     case OpKind::BatchNorm:
       if (role == "weight" || role == "bias") return flag("affine");
       return flag("track_running_stats");

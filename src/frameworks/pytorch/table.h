@@ -53,6 +53,14 @@ const OpRow* find_layer(std::string_view qualified_symbol);
 const OpRow* find_function(std::string_view qualified_symbol);
 const std::vector<OpRow>& layer_rows();
 const std::vector<OpRow>& function_rows();
+// Attention-family layer rows (attention_layers.cc), appended to the layer table.
+void append_attention_layers(std::vector<OpRow>& rows);
+// nn.LSTM / nn.GRU / nn.RNN rows (recurrent_rows.cc).
+std::vector<OpRow> recurrent_rows();
+// Transposed convs, GroupNorm/InstanceNorm, upsampling, padding, extra activations
+// (layer_breadth_rows.cc).
+std::vector<OpRow> layer_breadth_rows();
+std::vector<OpRow> function_breadth_rows();
 
 // Whether a node built from these tables owns the parameter of `role` (bias=False,
 // affine=False and track_running_stats=False drop some).
@@ -76,6 +84,10 @@ std::string dropout_rate(const ArgContext&, pivot::Attrs&);
 std::string padding_idx(const ArgContext&, pivot::Attrs&);
 std::string bn_momentum(const ArgContext&, pivot::Attrs&);
 std::string gelu_approximate(const ArgContext&, pivot::Attrs&);
+std::string trailing_shape(const ArgContext&, pivot::Attrs&);      // LayerNorm normalized_shape
+std::string width_or_embed_dim(const ArgContext&, pivot::Attrs&);  // MHA kdim/vdim, None: embed_dim
+std::string padding_mode(const ArgContext&, pivot::Attrs&);     // zeros/reflect/replicate/circular
+std::string rnn_nonlinearity(const ArgContext&, pivot::Attrs&);  // 'tanh' | 'relu'
 }  // namespace convert
 
 }  // namespace nnport::frameworks::pytorch

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 
 namespace nnport::pivot {
 namespace {
@@ -26,6 +27,11 @@ std::vector<OpSchema> build_catalog() {
   register_shape_ops(collected);
   register_elementwise_ops(collected);
   register_reduction_ops(collected);
+  register_indexing_ops(collected);
+  register_attention_ops(collected);
+  register_recurrent_ops(collected);
+  register_pointwise_activation_ops(collected);
+  register_layer_breadth_ops(collected);
 
   std::vector<OpSchema> by_kind(kOpNames.size());
   std::vector<bool> seen(kOpNames.size(), false);
@@ -74,7 +80,7 @@ const AttrSpec* OpSchema::find_attr(std::string_view attr_name) const {
 
 const ParamSpec* OpSchema::find_param(std::string_view role) const {
   for (const auto& spec : params)
-    if (spec.role == role) return &spec;
+    if (spec.role == role || recurrent_role_matches(spec.role, role)) return &spec;
   return nullptr;
 }
 
@@ -142,9 +148,10 @@ template <typename T>
 const T& typed_attr(const Node& node, const std::string& name) {
   const AttrValue& value = get_attr(node, name);
   if (const T* typed = std::get_if<T>(&value)) return *typed;
-  std::cerr << "nnport: internal error: attribute '" << name << "' of " << op_name(node.kind)
-            << " node '" << node.name << "' is missing or mistyped\n";
-  std::abort();
+  // A broken invariant, not bad input: thrown so that the command's guard reports it as an
+  // internal error without writing anything, instead of taking the process down.
+  throw std::logic_error("attribute '" + name + "' of " + std::string(op_name(node.kind)) + " node '" +
+                         node.name + "' is missing or mistyped");
 }
 } // namespace
 

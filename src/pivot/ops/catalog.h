@@ -118,8 +118,18 @@ void register_activation_ops(std::vector<OpSchema>& out);
 void register_shape_ops(std::vector<OpSchema>& out);
 void register_elementwise_ops(std::vector<OpSchema>& out);
 void register_reduction_ops(std::vector<OpSchema>& out);
+void register_indexing_ops(std::vector<OpSchema>& out); // ops/indexing.cc
+void register_attention_ops(std::vector<OpSchema>& out);
+void register_recurrent_ops(std::vector<OpSchema>& out);
+void register_pointwise_activation_ops(std::vector<OpSchema>& out); // activation_pointwise.cc
+void register_layer_breadth_ops(std::vector<OpSchema>& out);        // layer_breadth.cc
+// Parameter role patterns with a layer number (recurrent ops: "weight_ih_l{k}[_reverse]").
+bool recurrent_role_matches(std::string_view pattern, std::string_view role);
 
 // Shared shape-rule helpers.
+// `stops` value of a slice that runs to the end of its axis (Python's omitted stop).
+inline constexpr int64_t kSliceEnd = INT64_MAX;
+
 namespace shape_rules {
 bool same_as_input(ShapeContext& ctx);
 // Output size of a sliding window along one axis (floor or ceil mode); kUnknown in, kUnknown out.

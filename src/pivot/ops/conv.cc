@@ -21,6 +21,8 @@ void register_conv_ops(std::vector<OpSchema>& out) {
           .attr("pads", AttrType::Ints, std::vector<int64_t>{},
                 "zero padding [before_0, after_0, ...]; [] means none")
           .attr("groups", AttrType::Int, int64_t{1}, "channel groups; in_channels for depthwise")
+          .attr("padding_mode", AttrType::String, std::string("zeros"),
+                "how `pads` are filled: 'zeros', 'reflect', 'replicate' or 'circular'")
           .attr("bias", AttrType::Bool, true, "whether a bias is added")
           .attr("data_format", AttrType::String, std::string("channels_first"),
                 "'channels_first' (N, C, *spatial) or 'channels_last' (N, *spatial, C)")

@@ -4,6 +4,9 @@
 
 #include <cctype>
 
+#include "readers/pytorch/init_tensors.h"
+#include "readers/pytorch/transformer_modules.h"
+
 namespace nnport::readers::pytorch {
 
 using syntax::Field;
@@ -14,11 +17,13 @@ namespace {
 constexpr size_t kMaxUnroll = 1024;
 
 struct InitValue {
-  enum class Kind { Unknown, Const, Module, Modules };
+  enum class Kind { Unknown, Const, Module, Modules, Tensor };
   Kind kind = Kind::Unknown;
+  InitTensor tensor;  // Tensor: its shape (values come from the checkpoint)
   Constant constant;
   InstancePtr module;
   std::vector<InstancePtr> modules;
+  std::vector<std::string> keys;  // Modules from a dict: one key per module
   std::string reason;
   Node where;
 
@@ -196,6 +201,10 @@ class InitRunner {
       returned_ = v.module;
       return;
     }
+    if (quiet_return_) {  // a helper method: its caller reports what it cannot use
+      returned_value_ = v;
+      return;
+    }
     ctx_.diags->error(Code::NoModelFound, stmt.location())
         << "the builder function does not return a module nnport can build";
   }
@@ -227,16 +236,29 @@ class InitRunner {
   void for_statement(Node stmt, int depth) {
     Node left = stmt.field(Field::Left);
     Node right = stmt.field(Field::Right);
-    auto ev = evaluator();
-    auto seq = ev.eval(right);
-    if (!left.is(Kind::Identifier) || !seq || !seq->is_sequence() ||
-        seq->items.size() > kMaxUnroll || stmt.field(Field::Alternative)) {
+    // `for name, p in self.lstm.named_parameters(): nn.init.orthogonal_(p)`: a loop over
+    // parameters can only initialise or freeze them; transferred weights replace any
+    // initialisation and freezing does not change inference, so the loop is skipped.
+    if (right.is(Kind::Call) && right.field(Field::Function).is(Kind::Attribute)) {
+      const auto method = right.field(Field::Function).field(Field::Attribute).text();
+      if (method == "parameters" || method == "named_parameters") {
+        ctx_.diags->note(Code::TrainingOnly, stmt.location())
+            << "loop over " << method << "() in __init__ skipped (parameter initialisation; "
+            << "trained weights are transferred)";
+        return;
+      }
+    }
+    auto seq = constant_sequence(right);
+    const bool target_ok = left.is(Kind::Identifier) || left.is(Kind::PatternList) ||
+                           left.is(Kind::TuplePattern);
+    if (!target_ok || !seq || seq->items.size() > kMaxUnroll || stmt.field(Field::Alternative)) {
       ctx_.diags->error(Code::UnsupportedSyntax, stmt.location())
           << "for loop in __init__ is not over a constant sequence";
       return;
     }
     for (const auto& item : seq->items) {
-      scope_.bind(std::string(left.text()), item);
+      bind_target(left, InitValue::of(item));
+      if (stopped_) return;
       run_block(stmt.field(Field::Body), depth + 1);
     }
   }
@@ -246,6 +268,26 @@ class InitRunner {
       const std::string name(target.field(Field::Attribute).text());
       set_member(name, std::move(value), target);
       return;
+    }
+    if (target.is(Kind::Subscript) && value.kind == InitValue::Kind::Module) {
+      // self.heads["cls"] = nn.Linear(...) on an nn.ModuleDict member
+      Node holder = target.field(Field::Value);
+      auto ev = evaluator();
+      auto key = ev.eval(target.field(Field::Subscript));
+      if (holder.is(Kind::Attribute) && is_self(holder.field(Field::Object)) && key &&
+          key->is_string()) {
+        auto it = self_.members.find(std::string(holder.field(Field::Attribute).text()));
+        if (it != self_.members.end() && it->second.module && it->second.module->is_dict) {
+          add_child(*it->second.module, key->s, value.module);
+          return;
+        }
+      }
+    }
+    if (target.is(Kind::Subscript) && value.kind == InitValue::Kind::Tensor &&
+        target.field(Field::Value).is(Kind::Identifier)) {
+      // pe[:, 0::2] = torch.sin(...): fills values of a local tensor; its shape stays.
+      auto it = module_locals_.find(std::string(target.field(Field::Value).text()));
+      if (it != module_locals_.end() && it->second.kind == InitValue::Kind::Tensor) return;
     }
     if (target.is(Kind::Identifier)) {
       const std::string name(target.text());
@@ -286,6 +328,12 @@ class InitRunner {
       m.module = list;
     } else if (value.kind == InitValue::Kind::Const) {
       m.constant = value.constant;
+    } else if (value.kind == InitValue::Kind::Tensor) {
+      if (value.tensor.parameter)
+        m.stored_shape = value.tensor.shape;
+      else
+        m.unknown_reason = "a tensor attribute that is neither an nn.Parameter nor a registered "
+                           "buffer is not in the state_dict";
     } else {
       m.unknown_reason = value.reason;
     }
@@ -373,6 +421,11 @@ class InitRunner {
           }
         }
       }
+      if (obj.is(Kind::Attribute) && is_self(obj.field(Field::Object)) &&
+          (method == "append" || method == "extend" || method == "update"))
+        if (append_to_member(obj, method, args)) return;
+      if (is_self(obj) && (method == "register_buffer" || method == "register_parameter"))
+        return register_stored(call, method);
       if (is_self(obj) && method == "add_module") {
         auto items = args.named_children();
         auto ev = evaluator();
@@ -470,7 +523,11 @@ class InitRunner {
         return list;
       }
     }
+    if (expr.is(Kind::ListComprehension) || expr.type() == "dictionary_comprehension")
+      return comprehension(expr);
+    if (auto tensor = init_tensor(expr)) return *tensor;
     if (expr.is(Kind::Call)) {
+      if (auto helper = helper_method(expr)) return *helper;
       if (auto m = construct(expr)) return InitValue::of(m);
     }
     if (expr.is(Kind::ParenthesizedExpression) && expr.named_children().size() == 1)
@@ -567,6 +624,8 @@ class InitRunner {
     if (!q) return nullptr;
     if (*q == "torch.nn.Sequential" || *q == "torch.nn.ModuleList")
       return construct_container(call, *q);
+    if (*q == "torch.nn.ModuleDict") return construct_dict(call);
+    if (is_transformer_symbol(*q)) return construct_composite(call, *q);
     if (const auto* row = frameworks::pytorch::find_layer(*q))
       return construct_layer(call, *row, *q);
     if (q->rfind("torch.nn.", 0) == 0 && q->size() > 9 &&
@@ -658,6 +717,262 @@ class InitRunner {
     return inst;
   }
 
+  // --- stored tensors and composite modules (init_tensors.cc, transformer_modules.cc)
+
+  // A tensor expression as InitValue (Tensor, or Unknown with the reason); nullopt otherwise.
+  std::optional<InitValue> init_tensor(Node expr) {
+    TensorLookup lookup = [this](std::string_view name) -> const InitTensor* {
+      auto it = module_locals_.find(std::string(name));
+      if (it == module_locals_.end() || it->second.kind != InitValue::Kind::Tensor) return nullptr;
+      return &it->second.tensor;
+    };
+    ConstantEval constant = [this](Node n) { return evaluator().eval(n); };
+    auto outcome = eval_init_tensor(ctx_.imports, expr, lookup, constant);
+    if (!outcome) return std::nullopt;
+    if (!outcome->tensor) return InitValue::unknown(expr, outcome->error);
+    InitValue v;
+    v.kind = InitValue::Kind::Tensor;
+    v.tensor = *outcome->tensor;
+    return v;
+  }
+
+  // self.register_buffer("pe", pe[, persistent=True]) / self.register_parameter("w", p).
+  void register_stored(Node call, const std::string& method) {
+    auto items = call.field(Field::Arguments).named_children();
+    std::optional<Constant> name;
+    InitValue value;
+    bool persistent = true;
+    size_t positional = 0;
+    for (Node a : items) {
+      if (a.is(Kind::KeywordArgument)) {
+        const std::string key(a.field(Field::Name).text());
+        auto v = evaluator().eval(a.field(Field::Value));
+        if (key == "name") name = v;
+        else if (key == "tensor" || key == "param") value = eval(a.field(Field::Value));
+        else if (key == "persistent") persistent = v && v->truthy();
+        continue;
+      }
+      if (positional == 0) name = evaluator().eval(a);
+      else if (positional == 1) value = eval(a);
+      else if (positional == 2) { auto v = evaluator().eval(a); persistent = v && v->truthy(); }
+      ++positional;
+    }
+    if (!name || !name->is_string() || value.kind != InitValue::Kind::Tensor || !persistent) {
+      const std::string why = !persistent ? "a non-persistent buffer is not in the state_dict, so its values are unknown"
+                              : value.kind == InitValue::Kind::Unknown && !value.reason.empty() ? value.reason
+                                                                                                   : "arguments not understood";
+      ctx_.diags->error(Code::UnsupportedOperation, call.location())
+          << "self." << method << "(...) not migrated: " << why;
+      if (name && name->is_string()) set_member(name->s, InitValue::unknown(call, why), call);
+      return;
+    }
+    value.tensor.parameter = true;  // in the state_dict like a parameter
+    set_member(name->s, value, call);
+  }
+
+  // nn.TransformerEncoderLayer / nn.TransformerEncoder (arguments may be modules).
+  InstancePtr construct_composite(Node call, const std::string& qualified) {
+    std::vector<CtorArg> out;
+    for (Node a : call.field(Field::Arguments).named_children()) {
+      CtorArg arg;
+      Node value = a;
+      if (a.is(Kind::KeywordArgument)) {
+        arg.name = std::string(a.field(Field::Name).text());
+        value = a.field(Field::Value);
+      }
+      arg.node = value;
+      InitValue v = eval(value);
+      if (v.kind == InitValue::Kind::Const) arg.constant = v.constant;
+      if (v.kind == InitValue::Kind::Module) arg.module = v.module;
+      arg.reason = v.reason;
+      out.push_back(std::move(arg));
+    }
+    return construct_transformer(ctx_, call, qualified, out);
+  }
+
+  // --- containers, comprehensions and helper methods of __init__
+
+  // A constant sequence to iterate: a constant expression, or enumerate / zip / reversed of
+  // constant sequences.
+  std::optional<Constant> constant_sequence(Node expr) {
+    Node fn = expr.is(Kind::Call) ? expr.field(Field::Function) : Node();
+    if (fn.is(Kind::Identifier) && !scope_.lookup(fn.text()) &&
+        (fn.text() == "enumerate" || fn.text() == "zip" || fn.text() == "reversed")) {
+      std::vector<std::vector<Constant>> lists;
+      for (Node a : expr.field(Field::Arguments).named_children()) {
+        if (a.is(Kind::KeywordArgument)) return std::nullopt;
+        auto seq = constant_sequence(a);
+        if (!seq) return std::nullopt;
+        lists.push_back(seq->items);
+      }
+      if (lists.empty() || (fn.text() != "zip" && lists.size() != 1)) return std::nullopt;
+      std::vector<Constant> out;
+      if (fn.text() == "reversed") return Constant::list({lists[0].rbegin(), lists[0].rend()});
+      size_t n = lists[0].size();
+      for (const auto& l : lists) n = std::min(n, l.size());
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<Constant> row;
+        if (fn.text() == "enumerate") row.push_back(Constant::integer(static_cast<int64_t>(i)));
+        for (const auto& l : lists) row.push_back(l[i]);
+        out.push_back(Constant::tuple(row));
+      }
+      return Constant::list(out);
+    }
+    auto ev = evaluator();
+    auto v = ev.eval(expr);
+    if (v && v->is_sequence()) return v;
+    return std::nullopt;
+  }
+
+  // [Block(c) for c in chans], {k: nn.Linear(8, n) for k, n in heads.items()}: modules, keyed
+  // modules or constants.
+  InitValue comprehension(Node expr) {
+    Node body = expr.field(Field::Body);
+    std::vector<Node> clauses;
+    for (Node c : expr.named_children())
+      if (c.type() == "for_in_clause" || c.type() == "if_clause") clauses.push_back(c);
+    InitValue modules;
+    modules.kind = InitValue::Kind::Modules;
+    std::vector<Constant> constants;
+    std::string failure;
+    auto run = [&](auto&& self, size_t level) -> void {
+      if (!failure.empty()) return;
+      if (level == clauses.size()) {
+        Node value_node = body.is(Kind::Pair) ? body.field(Field::Value) : body;
+        if (body.is(Kind::Pair)) {
+          auto ev = evaluator();
+          auto key = ev.eval(body.field(Field::Key));
+          if (!key || !key->is_string()) {
+            failure = "dict comprehension keys must be constant strings";
+            return;
+          }
+          modules.keys.push_back(key->s);
+        }
+        InitValue v = eval(value_node);
+        if (v.kind == InitValue::Kind::Module)
+          modules.modules.push_back(v.module);
+        else if (v.kind == InitValue::Kind::Const)
+          constants.push_back(v.constant);
+        else
+          failure = v.reason.empty() ? "element is not a module or constant" : v.reason;
+        return;
+      }
+      Node clause = clauses[level];
+      if (clause.type() == "if_clause") {
+        auto ev = evaluator();
+        auto c = ev.eval(clause.named_child(0));
+        if (!c) {
+          failure = "comprehension condition is not constant: " + ev.error().reason;
+          return;
+        }
+        if (c->truthy()) self(self, level + 1);
+        return;
+      }
+      auto seq = constant_sequence(clause.field(Field::Right));
+      if (!seq || seq->items.size() > kMaxUnroll) {
+        failure = "comprehension is not over a constant sequence";
+        return;
+      }
+      for (const auto& item : seq->items) {
+        bind_target(clause.field(Field::Left), InitValue::of(item));
+        self(self, level + 1);
+      }
+    };
+    run(run, 0);
+    if (!failure.empty()) return InitValue::unknown(expr, failure);
+    if (!modules.modules.empty() && constants.empty()) return modules;
+    if (modules.modules.empty()) return InitValue::of(Constant::list(constants));
+    return InitValue::unknown(expr, "comprehension mixes modules and constants");
+  }
+
+  void add_child(Instance& container, const std::string& key, const InstancePtr& child) {
+    if (!container.path.empty()) assign_paths(*child, container.path + "." + key);
+    container.children.emplace_back(key, child);
+  }
+
+  // self.blocks.append(m) / .extend([...]) on an nn.ModuleList member, .update({...}) on an
+  // nn.ModuleDict member.
+  bool append_to_member(Node obj, const std::string& method, Node args) {
+    auto it = self_.members.find(std::string(obj.field(Field::Attribute).text()));
+    auto items = args.named_children();
+    if (it == self_.members.end() || !it->second.module || items.size() != 1) return false;
+    Instance& container = *it->second.module;
+    if (container.kind != Instance::Kind::ModuleList) return false;
+    InitValue v = eval(items[0]);
+    if (method == "append" && v.kind == InitValue::Kind::Module && !container.is_dict) {
+      add_child(container, std::to_string(container.children.size()), v.module);
+      return true;
+    }
+    if (v.kind != InitValue::Kind::Modules || (method == "update") != container.is_dict) return false;
+    for (size_t i = 0; i < v.modules.size(); ++i)
+      add_child(container, container.is_dict ? v.keys.at(i) : std::to_string(container.children.size()),
+                v.modules[i]);
+    return true;
+  }
+
+  // nn.ModuleDict({"a": m, ...}) / nn.ModuleDict({k: m for ...}) / nn.ModuleDict([("a", m)]).
+  InstancePtr construct_dict(Node call) {
+    auto inst = std::make_shared<Instance>();
+    inst->kind = Instance::Kind::ModuleList;
+    inst->is_dict = true;
+    inst->created = call.location();
+    inst->text = std::string(call.text());
+    auto raw = call.field(Field::Arguments).named_children();
+    if (raw.empty()) return inst;
+    auto bad = [&](Node where) {
+      ctx_.diags->error(Code::UnsupportedSyntax, where.location())
+          << "nn.ModuleDict entry is not a (constant name, module) pair nnport understands";
+      return unsupported_instance(call, Code::UnsupportedSyntax, "nn.ModuleDict not understood");
+    };
+    Node arg = raw[0];
+    if (arg.is(Kind::Dictionary) || arg.is(Kind::List) || arg.is(Kind::Tuple)) {
+      for (Node pair : arg.named_children()) {
+        auto parts = pair.is(Kind::Pair)
+                         ? std::vector<Node>{pair.field(Field::Key), pair.field(Field::Value)}
+                         : pair.named_children();
+        auto ev = evaluator();
+        auto key = parts.size() == 2 ? ev.eval(parts[0]) : std::nullopt;
+        InitValue v = parts.size() == 2 ? eval(parts[1]) : InitValue{};
+        if (!key || !key->is_string() || v.kind != InitValue::Kind::Module) return bad(pair);
+        inst->children.emplace_back(key->s, v.module);
+      }
+      return inst;
+    }
+    InitValue v = eval(arg);
+    if (v.kind != InitValue::Kind::Modules || v.keys.size() != v.modules.size()) return bad(arg);
+    for (size_t i = 0; i < v.modules.size(); ++i) inst->children.emplace_back(v.keys[i], v.modules[i]);
+    return inst;
+  }
+
+  // self._make_layer(64, 2, stride=1): a method of the class that builds and returns modules,
+  // run on the same object (it may update self.inplanes and the like).
+  std::optional<InitValue> helper_method(Node call) {
+    Node fn = call.field(Field::Function);
+    if (!fn.is(Kind::Attribute) || !is_self(fn.field(Field::Object)) || !self_.cls) return std::nullopt;
+    const std::string name(fn.field(Field::Attribute).text());
+    Node def = self_.cls->method(name);
+    if (!def || name == "__init__" || name == "forward" || self_.members.count(name)) return std::nullopt;
+    if (base_depth_ > 16) return InitValue::unknown(call, "helper methods nested too deeply");
+    Args args = collect_args(call.field(Field::Arguments));
+    std::vector<Constant> positional;
+    std::vector<std::pair<std::string, Constant>> keywords;
+    if (!constant_args(args, "self." + name + "()", positional, keywords))
+      return InitValue::unknown(call, "helper method arguments are not constant");
+    auto bound = bind_signature(ctx_, def, positional, keywords, call.location(), false);
+    if (!bound) return InitValue::unknown(call, "helper method arguments not bound");
+    InitRunner inner(ctx_, self_);
+    inner.base_depth_ = base_depth_ + 1;
+    auto params = def.field(Field::Parameters).named_children();
+    if (!params.empty() && params[0].is(Kind::Identifier)) inner.self_name_ = std::string(params[0].text());
+    inner.builder_ = true;
+    inner.quiet_return_ = true;
+    for (const auto& [key, value] : *bound) inner.scope_.bind(key, value);
+    inner.run_block(def.field(Field::Body), 0);
+    if (inner.returned_) return InitValue::of(inner.returned_);
+    if (inner.returned_value_) return *inner.returned_value_;
+    return InitValue::unknown(call, "self." + name + "() does not return a module nnport can build");
+  }
+
   InstancePtr construct_user(Node call, const ClassInfo& cls) {
     if (ctx_.depth > kMaxNesting) {
       ctx_.diags->error(Code::UnsupportedSyntax, call.location())
@@ -689,6 +1004,8 @@ class InitRunner {
   bool builder_ = false;   // running a builder function: `return` yields the model
   bool stopped_ = false;   // a return statement ended the body
   InstancePtr returned_;
+  std::optional<InitValue> returned_value_;  // a helper method's non-module result
+  bool quiet_return_ = false;
   int base_depth_ = 0;
 };
 

@@ -45,6 +45,8 @@ struct Member {
   std::optional<Constant> constant;
   std::string unknown_reason;
   SourceLocation location;
+  // nn.Parameter / registered buffer: in the state_dict, so only its shape is evaluated.
+  std::optional<std::vector<int64_t>> stored_shape = {};
 };
 
 // A module object created by a constructor call in __init__ (or at module level).
@@ -58,12 +60,16 @@ struct Instance {
   // Layer
   const frameworks::pytorch::OpRow* row = nullptr;
   pivot::Attrs attrs;
+  bool is_dict = false;  // ModuleList kind built by nn.ModuleDict: iterating yields the keys
   // Sequential / ModuleList children, named "0", "1", ... or by OrderedDict keys
   std::vector<std::pair<std::string, InstancePtr>> children;
   // User class instance
   const ClassInfo* cls = nullptr;
   BoundArgs args;
   std::map<std::string, Member> members;
+  // A built-in composite expanded by the reader ("TransformerEncoderLayer",
+  // "TransformerEncoder"; transformer_modules.cc): kind ModuleList holding its submodules.
+  std::string composite = {};
   // Unsupported: what was reported at creation
   Code code = Code::UnsupportedLayer;
   std::string message;

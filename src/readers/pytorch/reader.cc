@@ -93,7 +93,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
 
   std::vector<TraceInput> inputs;
   for (const auto& spec : options.inputs)
-    inputs.push_back(TraceInput{"", input_type(spec), !spec.shape.has_value()});
+    inputs.push_back(TraceInput{"", input_type(spec), !spec.shape.has_value(), {}});
   InstancePtr instance;
   if (chosen->cls) {
     auto args = default_constructor_args(ctx, *chosen->cls);
@@ -112,7 +112,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
     for (auto& [name, child] : instance->children) assign_paths(*child, name);
     model.entry_kind = "function";
     if (inputs.empty())
-      inputs.push_back(TraceInput{"x", {pivot::DType::Float32, {}, false, {}}, true});
+      inputs.push_back(TraceInput{"x", {pivot::DType::Float32, {}, false, {}}, true, {}});
     inputs[0].name = "x";
   }
   TraceResult traced = trace_module(ctx, instance, chosen->name, inputs, {});

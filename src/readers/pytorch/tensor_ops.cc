@@ -134,6 +134,8 @@ TValue Tracer::apply_row(const frameworks::pytorch::OpRow& row, const TValue& in
 std::optional<TValue> Tracer::torch_function(const std::string& q, const CallArgs& args,
                                              Node call) {
   const std::string name = last_component(q);
+  if (auto zeros = recurrent_torch_function(q, args, call)) return *zeros;
+  if (auto v = structure_function(q, args, call)) return *v;
   if (const auto* row = frameworks::pytorch::find_function(q)) {
     const TValue* input = args.get(0, "input");
     if (!input) {
@@ -199,6 +201,7 @@ std::optional<TValue> Tracer::torch_function(const std::string& q, const CallArg
 std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValue& self,
                                             const CallArgs& args, Node call) {
   const pivot::ValueId x = self.tensor;
+  if (auto v = structure_method(name, self, args, call)) return *v;
   if (const auto* row = frameworks::pytorch::find_function("Tensor." + name))
     return apply_row(*row, self, args, 0, call, "Tensor." + name);
   if (name == "contiguous" || name == "clone" || name == "detach" || name == "float")
@@ -317,6 +320,11 @@ std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValu
       for (size_t i = 0; i < t.rank(); ++i) {
         if (t.shape[i] == 1)
           axes.push_back(static_cast<int64_t>(i));
+        else if (t.shape[i] == pivot::kBatch)
+          // h_n.squeeze() of a one-layer RNN is common: the batch axis is kept, which differs
+          // from PyTorch only for a batch of 1 (where PyTorch drops it too).
+          diags_.warning(Code::DynamicShape, call.location())
+              << "squeeze() without dim keeps the batch axis (PyTorch would also drop it for a batch of 1)";
         else if (t.shape[i] < 0)
           return unsupported(call, Code::DynamicShape,
                              "squeeze() without dim needs every size statically", {x});

@@ -3,6 +3,7 @@
 
 #include "passes/shape_inference.h"
 #include "pivot/ops/catalog.h"
+#include "readers/pytorch/python_math.h"
 
 namespace nnport::readers::pytorch {
 
@@ -13,6 +14,14 @@ using syntax::Kind;
 namespace {
 constexpr int kMaxDepth = 150;
 constexpr size_t kMaxUnroll = 1024;
+
+bool is_torch_dtype(const std::string& q) {
+  static const std::set<std::string> kDtypes = {
+      "torch.float32", "torch.float", "torch.float64", "torch.double", "torch.float16",
+      "torch.half",    "torch.int64", "torch.long",    "torch.int32",  "torch.int",
+      "torch.bool",    "torch.bfloat16"};
+  return kDtypes.count(q) > 0;
+}
 
 std::string short_text(Node n) {
   std::string_view t = n.text();
@@ -119,6 +128,7 @@ TValue Tracer::add_node(OpKind kind, const std::string& name_hint, const std::st
     diags_.error(Code::ShapeMismatch, n.location)
         << pivot::op_name(n.kind) << " '" << n.name << "': " << error;
   }
+  propagate_folded(g_.nodes.back());
   return TValue::of_tensor(out);
 }
 
@@ -155,6 +165,7 @@ bool Tracer::run(std::vector<TraceInput>& inputs, const std::vector<TValue>& con
   auto add_input = [&](size_t i) {
     const pivot::ValueId v = g_.add_value(inputs[i].name, inputs[i].type);
     g_.inputs.push_back(pivot::Port{g_.values[v].name, v, {}});
+    if (!inputs[i].folded.empty()) folded_[v] = inputs[i].folded;
     input_index_[v] = i;
     if (inputs[i].pending) pending_.insert(v);
     return v;
@@ -162,7 +173,7 @@ bool Tracer::run(std::vector<TraceInput>& inputs, const std::vector<TValue>& con
   TValue result;
   if (self_->kind != Instance::Kind::User) {
     // A module-level Sequential: one input through the chain.
-    if (inputs.empty()) inputs.push_back(TraceInput{"x", {}, true});
+    if (inputs.empty()) inputs.push_back(TraceInput{"x", {}, true, {}});
     const pivot::ValueId x = add_input(0);
     CallArgs args;
     args.positional.push_back(TValue::of_tensor(x));
@@ -215,7 +226,7 @@ bool Tracer::run(std::vector<TraceInput>& inputs, const std::vector<TValue>& con
         continue;
       }
       inputs.push_back(
-          TraceInput{pname, pivot::TensorType{pivot::DType::Float32, {}, false, {}}, true});
+          TraceInput{pname, pivot::TensorType{pivot::DType::Float32, {}, false, {}}, true, {}});
       frame[pname] = TValue::of_tensor(add_input(inputs.size() - 1));
       ++tensor_index;
     }
@@ -232,6 +243,13 @@ bool Tracer::run(std::vector<TraceInput>& inputs, const std::vector<TValue>& con
         << "the type of input '" << g_.values[v].name << "' cannot be inferred; pass --input-shape";
   std::vector<pivot::ValueId> outs;
   returns_tuple = result.kind == TValue::Kind::Tuple;
+  if (returns_tuple && !result.names.empty() && forward_def_) {
+    std::string keys;
+    for (const auto& k : result.names) keys += (keys.empty() ? "" : ", ") + k;
+    diags_.warning(Code::UnsupportedSyntax, forward_def_.location())
+        << "forward() returns a dict; the Keras model returns its values as a list in key order ("
+        << keys << ")";
+  }
   if (result.is_tensor())
     outs.push_back(result.tensor);
   else if (result.kind == TValue::Kind::Tuple)
@@ -350,19 +368,8 @@ bool Tracer::run_statement(Node stmt, int depth) {
       Node left = stmt.field(Field::Left);
       TValue seq = eval(stmt.field(Field::Right));
       std::vector<TValue> items;
-      if (seq.kind == TValue::Kind::Tuple)
-        items = seq.items;
-      else if (seq.kind == TValue::Kind::Const && seq.constant.is_sequence())
-        for (const auto& c : seq.constant.items) items.push_back(TValue::of_const(c));
-      else if (seq.kind == TValue::Kind::Module &&
-               (seq.module->kind == Instance::Kind::ModuleList ||
-                seq.module->kind == Instance::Kind::Sequential))
-        for (const auto& [name, child] : seq.module->children) {
-          TValue m;
-          m.kind = TValue::Kind::Module;
-          m.module = child;
-          items.push_back(m);
-        }
+      if (auto elements = iterate(seq))
+        items = std::move(*elements);
       else {
         if (seq.kind != TValue::Kind::Invalid)
           diags_.error(Code::UnsupportedSyntax, stmt.location())
@@ -523,6 +530,8 @@ TValue Tracer::eval_inner(Node expr) {
       }
       break;
     }
+    case Kind::ListComprehension: return eval_comprehension(expr);
+    case Kind::Dictionary: return eval_dict(expr);
     case Kind::ConditionalExpression: {
       auto parts = expr.named_children();
       if (parts.size() == 3) {
@@ -546,6 +555,7 @@ TValue Tracer::eval_attribute(Node expr) {
       obj_node.is(Kind::Identifier) && locals_->count(std::string(obj_node.text()));
   if (!local_shadow && !(obj_node.is(Kind::Identifier) && obj_node.text() == self_name_)) {
     if (auto q = ctx_.imports.qualify(expr)) {
+      if (is_torch_dtype(*q)) return TValue::of_const(Constant::string(*q));  // x.to(torch.float32)
       // torch.float32 and similar dotted constants are not values forward() computes with.
       diags_.error(Code::UnsupportedOperation, expr.location())
           << "'" << *q << "' is not supported here";
@@ -569,6 +579,7 @@ TValue Tracer::eval_attribute(Node expr) {
         return m;
       }
       if (it->second.constant) return TValue::of_const(*it->second.constant);
+      if (it->second.stored_shape) return stored_member(attr, *it->second.stored_shape);
       diags_.error(Code::NotConstant, expr.location())
           << "'" << short_text(expr)
           << "' could not be evaluated in __init__: " << it->second.unknown_reason;
@@ -578,10 +589,11 @@ TValue Tracer::eval_attribute(Node expr) {
       if (attr == "shape") {
         if (!need_rank(obj.tensor, expr)) return TValue::invalid();
         std::vector<TValue> dims;
-        for (int64_t d : type_of(obj.tensor).shape)
-          dims.push_back(d >= 0 ? TValue::of_const(Constant::integer(d)) : TValue::of_dim(d));
+        for (size_t i = 0; i < type_of(obj.tensor).rank(); ++i)
+          dims.push_back(dim_value(obj.tensor, i));
         return TValue::of_tuple(std::move(dims));
       }
+      if (attr == "device") return TValue::of_const(Constant::string("cpu"));  // placement only
       if (attr == "ndim") {
         if (!need_rank(obj.tensor, expr)) return TValue::invalid();
         return TValue::of_const(
@@ -611,6 +623,13 @@ TValue Tracer::eval_subscript(Node expr) {
   TValue obj = eval(expr.field(Field::Value));
   std::vector<Node> subs = expr.fields(Field::Subscript);
   if (obj.kind == TValue::Kind::Invalid) return obj;
+  if (auto stored = stored_subscript(obj, subs, expr)) return *stored;
+  // Results of recurrent layers go to select_index (recurrent_call.cc), the rest to the
+  // general slicing of tensor_indexing.cc.
+  if (obj.is_tensor() && !recurrent_result(obj.tensor))
+    if (auto indexed = index_tensor(obj, subs, expr)) return *indexed;
+  if (obj.is_tensor())
+    if (auto selected = select_index(obj, subs, expr)) return *selected;
   if (obj.is_tensor())
     return unsupported(expr, Code::UnsupportedOperation,
                        "tensor indexing '" + short_text(expr) + "' is not supported yet",
@@ -621,6 +640,7 @@ TValue Tracer::eval_subscript(Node expr) {
     return TValue::invalid();
   }
   Node index_node = subs[0];
+  if (auto keyed = index_by_key(obj, index_node)) return *keyed;
   // Sequence-like values: tuples of abstract values, constants, module containers.
   std::vector<TValue> items;
   std::vector<std::string> names;
@@ -723,8 +743,11 @@ TValue Tracer::eval_binary(Node expr) {
     return TValue::invalid();
   }
   if ((a.kind == TValue::Kind::Dim || b.kind == TValue::Kind::Dim) && !a.is_tensor() &&
-      !b.is_tensor())
+      !b.is_tensor()) {
+    if (auto folded = dim_arithmetic(op, a, b)) return *folded;
     return TValue::of_dim(pivot::kUnknown);  // a run-time size
+  }
+  if (auto stored = stored_binary(op, a, b, expr)) return *stored;
   OpKind kind;
   if (op == "+")
     kind = OpKind::Add;
@@ -834,6 +857,8 @@ TValue Tracer::eval_call(Node expr) {
   if (!local_name && !rooted_local) {
     if (auto q = ctx_.imports.qualify(fn)) {
       CallArgs args = eval_args(args_node);
+      if (auto v = stored_function(*q, args, expr)) return *v;
+      if (auto v = python_math(*q, args)) return *v;
       if (auto v = torch_function(*q, args, expr)) return *v;
       std::vector<pivot::ValueId> ins;
       for (const auto& a : args.positional)
@@ -862,6 +887,33 @@ TValue Tracer::eval_call(Node expr) {
       return unsupported(expr, Code::UnsupportedOperation,
                          "tensor method '." + name + "()' is not supported yet", {obj.tensor});
     }
+    if (obj.kind == TValue::Kind::Stored) return *stored_method(name, obj, eval_args(args_node), expr);
+    // torch.zeros(...).to(device) / .cuda() / .requires_grad_(): placement only; the arguments
+    // (often a module-level device object) are not evaluated.
+    if (obj.kind == TValue::Kind::Zeros &&
+        (name == "to" || name == "cuda" || name == "cpu" || name == "float" || name == "detach" ||
+         name == "requires_grad_" || name == "contiguous"))
+      return obj;
+    if (obj.kind == TValue::Kind::Module)
+      if (auto v = container_method(obj, name)) return *v;
+    // outs.append(head(f)) / outs.extend([...]) on a local list
+    if ((name == "append" || name == "extend") && obj_node.is(Kind::Identifier) &&
+        (obj.kind == TValue::Kind::Tuple || (obj.kind == TValue::Kind::Const && obj.constant.is_sequence()))) {
+      CallArgs args = eval_args(args_node);
+      auto items = iterate(obj);
+      if (items && args.positional.size() == 1) {
+        if (name == "append") items->push_back(args.positional[0]);
+        else if (auto more = iterate(args.positional[0])) items->insert(items->end(), more->begin(), more->end());
+        else items.reset();
+      }
+      if (items) {
+        (*locals_)[std::string(obj_node.text())] = TValue::of_tuple(std::move(*items));
+        return TValue::of_const(Constant::none());
+      }
+    }
+    // nn.LSTM.flatten_parameters(): a cuDNN memory-layout call without effect on values.
+    if (obj.kind == TValue::Kind::Module && name == "flatten_parameters")
+      return TValue::of_const(Constant::none());
     if (obj.kind == TValue::Kind::Module && name == "forward")
       return call_value(obj, eval_args(args_node), expr);
     if (obj.kind == TValue::Kind::Self) return call_value(eval(fn), eval_args(args_node), expr);
@@ -876,6 +928,7 @@ TValue Tracer::eval_call(Node expr) {
   if (fn.is(Kind::Identifier) && !local_name) {
     const std::string name(fn.text());
     CallArgs args = eval_args(args_node);
+    if (auto it = iteration_builtin(name, args, expr)) return *it;
     bool handled = false;
     TValue v = builtin(name, args, expr, handled);
     if (handled) return v;
@@ -1044,6 +1097,7 @@ TValue Tracer::inline_function(Node def, bool is_method, const CallArgs& args, N
 // ---------------------------------------------------------------- modules
 
 TValue Tracer::apply_module(const InstancePtr& module, const CallArgs& args, Node call) {
+  if (!module->composite.empty()) return trace_transformer(module, args, call);
   switch (module->kind) {
     case Instance::Kind::Sequential: {
       if (args.positional.size() != 1 || !args.keywords.empty()) {
@@ -1060,6 +1114,11 @@ TValue Tracer::apply_module(const InstancePtr& module, const CallArgs& args, Nod
       return x;
     }
     case Instance::Kind::Layer: {
+      if (module->row && (module->row->kind == OpKind::Lstm || module->row->kind == OpKind::Gru ||
+                          module->row->kind == OpKind::Rnn))
+        return apply_recurrent(module, args, call);
+      if (module->row && module->row->kind == OpKind::MultiHeadAttention)
+        return trace_attention(module, args, call);
       if (args.positional.size() != 1 || !args.keywords.empty()) {
         diags_.error(Code::UnsupportedSyntax, call.location())
             << "layer '" << module->path << "' is called with other than one tensor";
@@ -1128,7 +1187,8 @@ TValue Tracer::call_user(const InstancePtr& module, const CallArgs& args, Node c
     }
     auto v = as_tensor(a, call);
     if (!v) return TValue::invalid();
-    TraceInput ti{g_.values[*v].name, type_of(*v), pending_.count(*v) > 0};
+    TraceInput ti{g_.values[*v].name, type_of(*v), pending_.count(*v) > 0, {}};
+    if (auto f = folded_.find(*v); f != folded_.end()) ti.folded = f->second;
     inputs.push_back(ti);
     in_values.push_back(*v);
   }
@@ -1229,6 +1289,7 @@ TValue Tracer::call_user(const InstancePtr& module, const CallArgs& args, Node c
   }
   // The call op's shape rule leaves types to the inliner, so the traced types are set here.
   g_.nodes.push_back(std::move(node));
+  propagate_folded(g_.nodes.back());
   if (!returns_tuple && outs.size() == 1) return outs[0];
   return TValue::of_tuple(std::move(outs));
 }

@@ -9,16 +9,23 @@
 
 namespace nnport::readers::pytorch {
 
+struct StoredRef;  // stored_tensors.h
+
 // A value forward() computes with.
 struct TValue {
-  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self };
+  // Zeros: torch.zeros(shape) (items = the sizes), kept symbolic because its only supported
+  // use is an RNN initial state, where zeros equal no initial state (recurrent_call.cc).
+  // Stored: an nn.Parameter / buffer of the module (self.pe[:, :n]), until an op consumes it.
+  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self, Zeros, Stored };
   Kind kind = Kind::Invalid;
   pivot::ValueId tensor = 0;
   Constant constant;
   int64_t dim = pivot::kUnknown;   // Dim: pivot::kBatch or pivot::kUnknown (a run-time size)
+  int64_t scale = 1;               // Dim kBatch: the size is batch * scale (b * t)
   std::vector<TValue> items;       // Tuple
   std::vector<std::string> names;  // Tuple fields (torch.max(...).values)
   InstancePtr module;
+  std::shared_ptr<const StoredRef> stored = {};
 
   static TValue invalid() { return {}; }
   static TValue of_tensor(pivot::ValueId v) {
@@ -53,6 +60,8 @@ struct TraceInput {
   std::string name;
   pivot::TensorType type;
   bool pending = false;
+  // Axes of run-time size known to be batch * scale (time folded into the batch).
+  std::map<size_t, int64_t> folded;
 };
 
 struct TraceResult {

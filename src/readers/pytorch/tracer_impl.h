@@ -48,6 +48,56 @@ class Tracer {
                    size_t skip, Node call, const std::string& what);
   std::optional<int64_t> const_int(const TValue* v, Node where, const char* what);
 
+  // --- recurrent layers (recurrent_call.cc)
+  TValue apply_recurrent(const InstancePtr& module, const CallArgs& args, Node call);
+  // torch.zeros(...) as an initial state; nullopt for other functions.
+  std::optional<TValue> recurrent_torch_function(const std::string& qualified, const CallArgs& args,
+                                                 Node call);
+  TValue pack_padded(const CallArgs& args, Node call);
+  TValue pad_packed(const CallArgs& args, Node call);
+  // x[i], x[:, -1], x[-1, :, :]: constant ints and full slices only; nullopt for other forms.
+  std::optional<TValue> select_index(const TValue& obj, const std::vector<Node>& subs, Node expr);
+
+  // --- indexing, combining, casts and batch-folding reshapes (tensor_indexing.cc)
+  // x[...] with constant ints, slices, None and Ellipsis; nullopt for other subscripts.
+  std::optional<TValue> index_tensor(const TValue& obj, const std::vector<Node>& subs, Node expr);
+  // Produced by a recurrent layer (possibly through transposes / selects): indexed by select.
+  bool recurrent_result(pivot::ValueId v) const;
+  std::optional<TValue> structure_function(const std::string& qualified, const CallArgs& args,
+                                           Node call);
+  std::optional<TValue> structure_method(const std::string& name, const TValue& self,
+                                         const CallArgs& args, Node call);
+  TValue reshape_to(const std::string& name, pivot::ValueId x, const std::vector<TValue>& dims,
+                    Node call);
+  // Size of axis `axis` of `v` as forward() sees it (a constant, the batch times a factor, or a
+  // run-time size).
+  TValue dim_value(pivot::ValueId v, size_t axis) const;
+  // b * t, b // 2, ... on symbolic sizes; nullopt when neither operand is a size.
+  std::optional<TValue> dim_arithmetic(const std::string& op, const TValue& a, const TValue& b);
+  // --- containers, loops and comprehensions (forward_structure.cc)
+  // The elements a for loop or comprehension visits; nullopt when not statically iterable.
+  std::optional<std::vector<TValue>> iterate(const TValue& seq);
+  TValue eval_comprehension(Node expr);
+  TValue eval_dict(Node expr);
+  // zip(...), enumerate(...), reversed(...); nullopt for other names.
+  std::optional<TValue> iteration_builtin(const std::string& name, const CallArgs& args, Node call);
+  // module_dict.items() / .keys() / .values(), module_list.__len__ ...; nullopt otherwise.
+  std::optional<TValue> container_method(const TValue& obj, const std::string& name);
+  // self.heads["cls"], a dict value by key; nullopt when obj is not keyed.
+  std::optional<TValue> index_by_key(const TValue& obj, Node index_node);
+
+  // --- stored tensors: nn.Parameter / buffers (stored_tensors.cc); nullopt when no operand is one
+  TValue stored_member(const std::string& name, const std::vector<int64_t>& shape);
+  std::optional<TValue> stored_subscript(const TValue& obj, const std::vector<Node>& subs, Node expr);
+  std::optional<TValue> stored_method(const std::string& name, const TValue& obj, const CallArgs& args,
+                                      Node call);
+  std::optional<TValue> stored_binary(const std::string& op, const TValue& a, const TValue& b, Node expr);
+  std::optional<TValue> stored_function(const std::string& qualified, const CallArgs& args, Node call);
+
+  // Carries the batch-times-factor knowledge of axis 0 through the node just added.
+  void propagate_folded(const pivot::Node& node);
+  std::map<pivot::ValueId, std::map<size_t, int64_t>> folded_;
+
  private:
   friend struct TracerAccess;
   bool run_block(Node block, int depth);
@@ -64,6 +114,11 @@ class Tracer {
   TValue call_value(const TValue& callee, const CallArgs& args, Node call);
   TValue apply_module(const InstancePtr& module, const CallArgs& args, Node call);
   TValue apply_layer(const InstancePtr& module, pivot::ValueId input, Node call);
+  // nn.MultiheadAttention (attention_trace.cc): returns (output, <attention weights: invalid>)
+  TValue trace_attention(const InstancePtr& module, const CallArgs& args, Node call);
+  // nn.TransformerEncoder / nn.TransformerEncoderLayer composites (transformer_trace.cc)
+  TValue trace_transformer(const InstancePtr& module, const CallArgs& args, Node call);
+  pivot::ValueId trace_encoder_layer(const InstancePtr& layer, pivot::ValueId x, Node call);
   TValue call_user(const InstancePtr& module, const CallArgs& args, Node call);
   TValue inline_function(Node def, bool is_method, const CallArgs& args, Node call);
   TValue builtin(const std::string& name, const CallArgs& args, Node call, bool& handled);
@@ -79,6 +134,8 @@ class Tracer {
   std::string self_name_ = "self";
   std::optional<TValue> returned_;
   std::set<pivot::ValueId> pending_;
+  // Batch-first tensors standing for PackedSequences of full length (recurrent_call.cc).
+  std::set<pivot::ValueId> packed_;
   std::map<pivot::ValueId, size_t> input_index_;
   std::vector<TraceInput>* inputs_ = nullptr;
   std::map<const Instance*, std::map<std::string, pivot::ParamId>> params_;

@@ -112,12 +112,18 @@ pivot::WeightPlan make_weight_plan(const RecordList& list, bool tf_keras) {
   for (size_t i = 0; i < order.size(); ++i) {
     const auto& record = list.records[order[i]];
     const std::string group = "layers/" + keys[i];
+    for (const auto& sub : record.empty_subgroups) plan.empty_groups.push_back(group + "/" + sub);
     if (record.vars.empty()) {
       plan.empty_groups.push_back(group);
       continue;
     }
-    for (size_t v = 0; v < record.vars.size(); ++v)
-      plan.slots.push_back({group + "/vars/" + std::to_string(v), record.vars[v].param, record.vars[v].perm});
+    std::map<std::string, int> per_sublayer; // variables are numbered within each sublayer
+    for (const auto& var : record.vars) {
+      const std::string path = var.sublayer.empty() ? group : group + "/" + var.sublayer;
+      const int index = per_sublayer[path]++;
+      plan.slots.push_back({path + "/vars/" + std::to_string(index), var.param, var.perm, var.shape,
+                            var.block_order, var.combine_with, var.combine});
+    }
   }
   return plan;
 }

@@ -128,8 +128,11 @@ void Lowerer::add_vars(LayerRecord& record, const pivot::Node& node) {
     auto it = node.params.find(std::string(var.role));
     if (it == node.params.end()) continue;
     const auto& param = graph_.params.at(it->second);
-    record.vars.push_back({std::string(var.variable), it->second,
-                           fk::permutation(var.perm, param.shape.size())});
+    WeightVar weight;
+    weight.variable = std::string(var.variable);
+    weight.param = it->second;
+    weight.perm = fk::permutation(var.perm, param.shape.size());
+    record.vars.push_back(std::move(weight));
   }
 }
 
@@ -169,6 +172,7 @@ RecordList Lowerer::run() {
 }
 
 void Lowerer::lower_node(const pivot::Node& node) {
+  if (absorbed_.count(&node)) return; // lowered together with a recurrent layer
   switch (node.kind) {
   case OpKind::Identity:
     if (!node.inputs.empty() && !node.outputs.empty()) out_.aliases[key(node.outputs[0])] = key(node.inputs[0]);
@@ -218,6 +222,32 @@ void Lowerer::lower_node(const pivot::Node& node) {
   case OpKind::ReduceMean:
   case OpKind::ReduceMax:
   case OpKind::ReduceSum: return lower_reduction(node);
+  case OpKind::MultiHeadAttention: return lower_attention(node);
+  case OpKind::LayerNorm: return lower_layer_norm(node);
+  case OpKind::AddParam:
+  case OpKind::PrependParam: return lower_stored_tensor(node);
+  case OpKind::Lstm:
+  case OpKind::Gru:
+  case OpKind::Rnn: return lower_recurrent(node);
+  case OpKind::Select: return lower_select(node);
+  case OpKind::Slice: return lower_slice(node);
+  case OpKind::Stack: return lower_stack(node);
+  case OpKind::Tile: return lower_tile(node);
+  case OpKind::Maximum:
+  case OpKind::Minimum: return lower_extremum(node);
+  case OpKind::L2Normalize: return lower_l2_normalize(node);
+  case OpKind::ConvTranspose: return lower_conv_transpose(node);
+  case OpKind::GroupNorm: return lower_group_norm(node);
+  case OpKind::Resize: return lower_resize(node);
+  case OpKind::Pad: return lower_pad(node);
+  case OpKind::PRelu: return lower_prelu(node);
+  case OpKind::Relu6:
+  case OpKind::Hardsigmoid:
+  case OpKind::Hardswish:
+  case OpKind::Mish:
+  case OpKind::Selu:
+  case OpKind::Softplus:
+  case OpKind::Softsign: return lower_pointwise_activation(node);
   }
   no_mapping(node, "no Keras mapping for op '" + std::string(pivot::op_name(node.kind)) + "'");
 }
@@ -240,6 +270,12 @@ void Lowerer::lower_embedding(const pivot::Node& node) {
                            kw("output_dim", ArgValue::integer(pivot::attr_int(node, "embedding_dim")))};
   auto& record = add_layer(node, "Embedding", std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
   add_vars(record, node);
+  // The checkpoint already holds the padding row; PyTorch also keeps its gradient at zero.
+  if (record.owner < 0 && pivot::attr_is_set(node, "padding_idx"))
+    diags_.warning(Code::TrainingOnly, node.location)
+        << "padding_idx=" << pivot::attr_int(node, "padding_idx")
+        << ": Keras Embedding has no frozen padding row; inference is exact, but in training the "
+           "row receives gradients (conventions row 13)";
 }
 
 void Lowerer::lower_batch_norm(const pivot::Node& node) {
@@ -293,7 +329,9 @@ void Lowerer::lower_activation(const pivot::Node& node) {
   case OpKind::Dropout: {
     Arg rate = kw("rate", ArgValue::real(pivot::attr_float(node, "rate")));
     rate.py_name.clear();
-    add_layer(node, "Dropout", {rate}, {in}, out);
+    // Dropout1d/2d/3d drop whole channels: SpatialDropout{r}D (channels-last input).
+    const bool spatial = pivot::attr_bool(node, "spatial") && t.rank_known && t.rank() >= 3 && t.rank() <= 5;
+    add_layer(node, spatial ? cls("SpatialDropout{r}D", t.rank() - 2) : "Dropout", {rate}, {in}, out);
     return;
   }
   case OpKind::Relu: {

@@ -86,10 +86,14 @@ void Lowerer::lower_conv(const pivot::Node& node) {
 
   std::string input = key(node.inputs[0]);
   std::string padding = "valid";
-  if (!all_zero(pads)) {
+  if (!all_zero(pads) && pivot::attr_string(node, "padding_mode") != "zeros") {
+    input = conv_mode_pad(node, pads); // reflect/replicate: an explicit pad, then 'valid'
+    if (input.empty()) return;
+  } else if (!all_zero(pads)) {
     if (matches_same(pads, sizes, kernel, stride, dilation)) padding = "same";
     else input = zero_pad(node, pads, rank);
   }
+  if (lower_depthwise_conv(node, input, padding)) return;
   const int64_t groups = pivot::attr_int(node, "groups");
   const bool bias = pivot::attr_bool(node, "bias");
   std::vector<Arg> args;

@@ -62,7 +62,7 @@ void Lowerer::lower_reshape_like(const pivot::Node& node) {
       return;
     }
   }
-  if (!reshape_to_output(node, key(node.inputs[0])))
+  if (!reshape_to_output(node, key(node.inputs[0])) && !reshape_op(node))
     no_mapping(node, std::string(pivot::op_name(node.kind)) +
                          " moves or merges the batch axis, or its output shape is not static");
 }

@@ -53,6 +53,40 @@ class Lowerer {
   void lower_concat(const pivot::Node& node);
   void lower_binary(const pivot::Node& node);
   void lower_reduction(const pivot::Node& node);
+  // lower_attention.cc
+  void lower_attention(const pivot::Node& node);
+  void lower_layer_norm(const pivot::Node& node);
+  void lower_stored_tensor(const pivot::Node& node);
+  // Recurrent layers and the selects/concats reading their results (lower_recurrent.cc).
+  void lower_recurrent(const pivot::Node& node);
+  void lower_select(const pivot::Node& node);
+  std::string final_state_from_sequence(const pivot::Node& node, const std::string& sequence);
+  std::string state_from_sequence(const pivot::Node& node, const std::string& sequence, int64_t direction);
+  // Slicing, stacking, tiling, maximum/minimum, L2 normalisation and reshapes that do not keep
+  // the batch first (lower_indexing.cc).
+  void lower_slice(const pivot::Node& node);
+  void lower_stack(const pivot::Node& node);
+  void lower_tile(const pivot::Node& node);
+  void lower_extremum(const pivot::Node& node);
+  void lower_l2_normalize(const pivot::Node& node);
+  // lower_layer_breadth.cc: transposed/depthwise convs, GroupNorm, UpSampling, pads, PReLU and
+  // the extra activations.
+  void lower_conv_transpose(const pivot::Node& node);
+  void lower_group_norm(const pivot::Node& node);
+  void lower_resize(const pivot::Node& node);
+  void lower_pad(const pivot::Node& node);
+  void lower_prelu(const pivot::Node& node);
+  void lower_pointwise_activation(const pivot::Node& node);
+  // DepthwiseConv2D when the conv is depthwise (groups == in_channels); false otherwise.
+  bool lower_depthwise_conv(const pivot::Node& node, const std::string& input, const std::string& padding);
+  // A keras.ops.pad / tf.pad call with a PyTorch mode; "" (after a TODO) when Keras cannot.
+  std::string mode_pad(const pivot::Node& node, const std::string& input, const std::vector<int64_t>& pads,
+                       const std::string& mode, double value, const std::string& output);
+  // The conv's spatial pads filled per its padding_mode; returns the padded value's key or "".
+  std::string conv_mode_pad(const pivot::Node& node, const std::vector<int64_t>& pads);
+  // keras.ops.reshape / tf.reshape to the node's output shape with -1 for the one run-time
+  // size; false when more than one size is only known at run time.
+  bool reshape_op(const pivot::Node& node);
   // Emits a ZeroPadding layer when `pads` is non-zero; returns the key of the padded value.
   std::string zero_pad(const pivot::Node& node, const std::vector<int64_t>& pads, size_t rank);
   // A Reshape to the node's static output shape (batch first); false when not static.
@@ -70,6 +104,7 @@ class Lowerer {
   std::set<std::string> used_names_;
   std::map<std::string, int> shared_; // module_path + role -> owner record index
   int op_count_ = 0;
+  std::set<const pivot::Node*> absorbed_; // nodes already expressed by a recurrent layer's records
 };
 
 // Python keyword arguments with a JSON key equal to the keyword.

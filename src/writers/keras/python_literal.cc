@@ -104,6 +104,17 @@ std::string python_value(const ArgValue& value) {
     }
     return out + (value.ints.size() == 2 ? ",)" : ")");
   }
+  case Kind::Layer: {
+    if (!value.layer) return "None";
+    std::string out = "layers." + value.layer->class_name + "(";
+    bool first = true;
+    for (const auto& arg : value.layer->args) {
+      if (!arg.in_python || arg.py_name.empty()) continue; // keywords only: readable and checkable
+      out += (first ? "" : ", ") + arg.py_name + "=" + python_value(arg.py_value ? *arg.py_value : arg.value);
+      first = false;
+    }
+    return out + ")";
+  }
   }
   return "None";
 }
@@ -128,6 +139,13 @@ nlohmann::json json_value(const ArgValue& value) {
     for (size_t i = 0; i + 1 < value.ints.size(); i += 2)
       out.push_back(nlohmann::json::array({value.ints[i], value.ints[i + 1]}));
     return out;
+  }
+  case Kind::Layer: {
+    if (!value.layer) return nullptr;
+    nlohmann::json config = {{"trainable", true}, {"dtype", "float32"}};
+    for (const auto& arg : value.layer->args)
+      if (!arg.json_key.empty()) config[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+    return {{"class_name", value.layer->class_name}, {"config", config}};
   }
   }
   return nullptr;

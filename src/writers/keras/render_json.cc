@@ -117,6 +117,14 @@ class ConfigRenderer {
   json node_data(const LayerRecord& r) const {
     if (r.kind == RecordKind::Layer) {
       json node = json::array();
+      if (!r.input_keywords.empty() && !r.inputs.empty()) {
+        // tf.keras serializes every call argument after the first as a kwarg.
+        json kwargs = json::object();
+        for (size_t i = 1; i < r.inputs.size() && i - 1 < r.input_keywords.size(); ++i)
+          kwargs[r.input_keywords[i - 1]] = ref(r.inputs[i]);
+        node.push_back(with_kwargs(ref(r.inputs[0]), kwargs));
+        return node;
+      }
       for (const auto& in : r.inputs) node.push_back(with_kwargs(ref(in), json::object()));
       return node;
     }
@@ -134,6 +142,26 @@ class ConfigRenderer {
     }
     for (const auto& arg : op.kwargs)
       if (!arg.json_key.empty()) kwargs[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+    if (op.subscript) {
+      // tf.keras serialises each slice object as {"start", "stop", "step"} and an index as an int.
+      json spec = json::array();
+      for (const auto& item : *op.subscript) {
+        if (item.index) {
+          spec.push_back(item.start.value_or(0));
+          continue;
+        }
+        auto bound = [](const std::optional<int64_t>& b) { return b ? json(*b) : json(nullptr); };
+        spec.push_back({{"start", bound(item.start)}, {"stop", bound(item.stop)}, {"step", bound(item.step)}});
+      }
+      kwargs["slice_spec"] = spec;
+    }
+    if (op.list_input) {
+      json node = json::array();
+      for (const auto& in : r.inputs) node.push_back(with_kwargs(ref(in), kwargs));
+      return node;
+    }
+    // A second tensor operand of a function (keras.ops.maximum(a, b)): tf.keras records it as y.
+    if (op.py_operator.empty() && r.inputs.size() == 2) kwargs["y"] = ref(r.inputs[1]);
     return with_kwargs(ref(r.inputs[0]), kwargs);
   }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "writers/keras/custom_layers.h"
 #include "writers/keras/python_literal.h"
 
 namespace nnport::writers::keras {
@@ -67,6 +68,16 @@ class PythonRenderer {
     }
     lines.push_back("");
     lines.push_back("");
+    for (const auto& cls_name : list_.custom_classes) {
+      std::string source = custom_layer_source(cls_name, header_.tf_keras);
+      for (size_t at = 0; at < source.size();) {
+        const size_t end = source.find('\n', at);
+        lines.push_back(source.substr(at, end - at));
+        at = end == std::string::npos ? source.size() : end + 1;
+      }
+      lines.push_back("");
+      lines.push_back("");
+    }
     lines.push_back("def " + python_identifier(list_.model_name) + "():");
     std::string framework = header_.source_framework == "pytorch" ? "PyTorch" : header_.source_framework;
     if (framework.empty()) framework = "source";
@@ -79,6 +90,13 @@ class PythonRenderer {
   }
 
  private:
+  // Custom layer classes are defined in the generated module itself, not in keras.layers.
+  std::string constructor(const std::string& class_name) const {
+    for (const auto& c : list_.custom_classes)
+      if (c == class_name) return class_name;
+    return "layers." + class_name;
+  }
+
   void sequential(std::vector<std::string>& lines) {
     lines.push_back("    return " + keras_ + ".Sequential(");
     lines.push_back("        [");
@@ -89,7 +107,7 @@ class PythonRenderer {
       } else if (r.kind == RecordKind::Todo) {
         lines.push_back(indent + "# TODO(nnport): " + r.todo);
       } else {
-        emit_call(lines, indent, "layers." + r.class_name, python_args(r.args, r.name), ",");
+        emit_call(lines, indent, constructor(r.class_name), python_args(r.args, r.name), ",");
       }
     }
     lines.push_back("        ],");
@@ -154,17 +172,18 @@ class PythonRenderer {
       std::vector<std::string> inputs;
       for (const auto& in : r.inputs) inputs.push_back(var(in));
       std::string call_inputs = inputs.size() == 1 ? inputs[0] : "[" + join(inputs) + "]";
+      if (!r.input_keywords.empty()) call_inputs = join(inputs); // mha(query, value, key)
       if (r.kind == RecordKind::Layer) {
         if (shared.count(static_cast<int>(i)) || r.owner >= 0) {
           const int owner = r.owner >= 0 ? r.owner : static_cast<int>(i);
           if (!layer_vars_.count(owner)) {
             layer_vars_[owner] = fresh(r.name);
-            emit_call(lines, indent, layer_vars_[owner] + " = layers." + r.class_name,
+            emit_call(lines, indent, layer_vars_[owner] + " = " + constructor(r.class_name),
                       python_args(r.args, r.name), "");
           }
           lines.push_back(indent + target + " = " + layer_vars_[owner] + "(" + call_inputs + ")");
         } else {
-          emit_call(lines, indent, target + " = layers." + r.class_name, python_args(r.args, r.name),
+          emit_call(lines, indent, target + " = " + constructor(r.class_name), python_args(r.args, r.name),
                     "(" + call_inputs + ")");
         }
       } else {
@@ -197,10 +216,31 @@ class PythonRenderer {
       lines.push_back(indent + target + " = " + rhs);
       return;
     }
+    if (op.subscript) {
+      lines.push_back(indent + target + " = " + inputs[0] + "[" + subscript_text(*op.subscript) + "]");
+      return;
+    }
     std::vector<std::string> args = inputs;
+    if (op.list_input) args = {"[" + join(inputs) + "]"};
     auto kwargs = python_args(op.kwargs, "");
     args.insert(args.end(), kwargs.begin(), kwargs.end());
     emit_call(lines, indent, target + " = " + op.py_function, args, "");
+  }
+
+  // `:, -1, 1:5:2` (an omitted bound stays empty, as written by hand).
+  static std::string subscript_text(const std::vector<SubscriptItem>& items) {
+    std::vector<std::string> parts;
+    for (const auto& item : items) {
+      if (item.index) {
+        parts.push_back(std::to_string(item.start.value_or(0)));
+        continue;
+      }
+      std::string part = (item.start ? std::to_string(*item.start) : "") + ":" +
+                         (item.stop ? std::to_string(*item.stop) : "");
+      if (item.step) part += ":" + std::to_string(*item.step);
+      parts.push_back(part);
+    }
+    return join(parts);
   }
 
   static std::string join(const std::vector<std::string>& items) {

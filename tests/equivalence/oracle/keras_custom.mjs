@@ -16,6 +16,10 @@
 //
 // Usage: import {registerCustomLayers} from './keras_custom.mjs'; registerCustomLayers(tf);
 
+import {structureOps} from './keras_structure_ops.mjs';
+import {breadthOps, registerBreadthLayers} from './keras_layers_breadth.mjs';
+import {makeAttentionLayers, normalizeAttentionNodes} from './keras_attention.mjs';
+
 const PATCHED = Symbol.for('nnport.keras_custom.patched');
 
 // "math.reduceMean" (camel-cased by TensorFlow.js) and "math.reduce_mean" -> "math.reducemean".
@@ -58,7 +62,7 @@ function normalizeFunctionalConfig(config) {
   }
   const fixRef = (ref) => [byCamel.get(ref[0]) ?? ref[0], ref[1], ref[2]];
   for (const layer of config.layers) {
-    if (layer.className !== 'TFOpLambda' || !Array.isArray(layer.inboundNodes)) continue;
+    if (!['TFOpLambda', 'SlicingOpLambda'].includes(layer.className) || !Array.isArray(layer.inboundNodes)) continue;
     layer.inboundNodes = layer.inboundNodes.map((node) => {
       if (!Array.isArray(node) || typeof node[0] !== 'string') return node; // already nested
       const kwargs = {...(node[3] ?? {})};
@@ -95,7 +99,11 @@ function makeTFOpLambda(tf) {
     'math.multiply': (a, b) => tf.mul(a, b),
     'math.truediv': (a, b) => tf.div(a, b),
     'math.divide': (a, b) => tf.div(a, b),
+    'math.maximum': (a, b) => tf.maximum(a, b),
+    'math.minimum': (a, b) => tf.minimum(a, b),
   };
+  // getitem, stack, tile, reshape, l2_normalize; pad (keras_layers_breadth.mjs)
+  const structure = {...structureOps(tf), ...breadthOps(tf)};
   const reductions = {
     'math.reducemean': (x, axis, keep) => tf.mean(x, axis, keep),
     'math.reducemax': (x, axis, keep) => tf.max(x, axis, keep),
@@ -108,7 +116,7 @@ function makeTFOpLambda(tf) {
       this.functionName = config.function;
       this.fn = canonicalFunction(config.function);
       this.callKwargs = config.callKwargs ?? {};
-      const known = this.fn in binary || this.fn in reductions ||
+      const known = this.fn in binary || this.fn in reductions || this.fn in structure ||
           ['transpose', 'compat.v1.transpose', 'nn.logsoftmax', 'math.logsoftmax', 'nn.gelu']
               .includes(this.fn);
       if (!known) throw new Error(`TFOpLambda: unsupported function '${config.function}'`);
@@ -131,6 +139,7 @@ function makeTFOpLambda(tf) {
           ? inputShape : [inputShape];
       const first = shapes[0];
       const kw = this.callKwargs;
+      if (this.fn in structure) return structure[this.fn].shape(shapes, kw);
       if (this.fn in reductions) {
         const axes = normalizeAxes(kw.axis ?? first.map((_, i) => i), first.length);
         const out = [];
@@ -153,6 +162,7 @@ function makeTFOpLambda(tf) {
         const list = Array.isArray(inputs) ? inputs : [inputs];
         const x = list[0];
         const kw = {...this.callKwargs};
+        if (this.fn in structure) return structure[this.fn].call(list, kw);
         if (this.fn in binary) {
           const op = binary[this.fn];
           if (kw.scalarFirst) return op(tf.scalar(kw.scalar, x.dtype), x);
@@ -237,13 +247,81 @@ function makeElu(tf) {
   return ELU;
 }
 
+// GRU with reset_after=True (the Keras 2.x/3 default, = PyTorch nn.GRU): TensorFlow.js 4.22
+// only implements reset_after=False (its GRUCell throws otherwise), so this is OUR OWN
+// implementation, written from keras/src/layers/rnn/gru.py GRUCell.call (reset_after branch):
+//   [x_z, x_r, x_h] = x @ kernel + bias[0];  [r_z, r_r, r_h] = h @ recurrent_kernel + bias[1]
+//   z = recurrent_activation(x_z + r_z); r = recurrent_activation(x_r + r_r)
+//   hh = activation(x_h + r * r_h);       h = z * h_prev + (1 - z) * hh
+// with a zero initial state. Supported: units, activation, recurrent_activation, use_bias,
+// return_sequences, go_backwards (steps read last to first and, as in Keras, returned in the
+// order read; Bidirectional flips them back); not: return_state, masks, dropout (inference only).
+function makeGru(tf) {
+  class GRU extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      if (config.resetAfter === false) throw new Error('GRU oracle: only reset_after=True is implemented');
+      if (config.returnState) throw new Error('GRU oracle: return_state not implemented');
+      this.goBackwards = Boolean(config.goBackwards);
+      this.units = config.units;
+      this.activation = config.activation ?? 'tanh';
+      this.recurrentActivation = config.recurrentActivation ?? 'sigmoid';
+      this.useBias = config.useBias ?? true;
+      this.returnSequences = Boolean(config.returnSequences);
+    }
+    build(inputShape) {
+      const input = inputShape[inputShape.length - 1];
+      const u = this.units;
+      this.kernel = this.addWeight('kernel', [input, 3 * u], 'float32', tf.initializers.zeros());
+      this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.zeros());
+      if (this.useBias) this.bias = this.addWeight('bias', [2, 3 * u], 'float32', tf.initializers.zeros());
+      this.built = true;
+    }
+    computeOutputShape(inputShape) {
+      return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const act = (name, v) => (name === 'relu' ? tf.relu(v) : name === 'sigmoid' ? tf.sigmoid(v)
+            : name === 'linear' ? v : tf.tanh(v));
+        const u = this.units;
+        const k = this.kernel.read();
+        const rk = this.recurrentKernel.read();
+        const [bIn, bRec] = this.useBias ? tf.unstack(this.bias.read()) : [tf.zeros([3 * u]), tf.zeros([3 * u])];
+        let h = tf.zeros([x.shape[0], u]);
+        const outputs = [];
+        const steps = tf.unstack(x, 1);
+        if (this.goBackwards) steps.reverse();
+        for (const xt of steps) {
+          const [xz, xr, xh] = tf.split(tf.add(tf.matMul(xt, k), bIn), 3, -1);
+          const [rz, rr, rh] = tf.split(tf.add(tf.matMul(h, rk), bRec), 3, -1);
+          const z = act(this.recurrentActivation, tf.add(xz, rz));
+          const r = act(this.recurrentActivation, tf.add(xr, rr));
+          const hh = act(this.activation, tf.add(xh, tf.mul(r, rh)));
+          h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
+          outputs.push(h);
+        }
+        return this.returnSequences ? tf.stack(outputs, 1) : h;
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), units: this.units, activation: this.activation,
+              recurrentActivation: this.recurrentActivation, useBias: this.useBias,
+              returnSequences: this.returnSequences, goBackwards: this.goBackwards, resetAfter: true};
+    }
+  }
+  GRU.className = 'GRU';
+  return GRU;
+}
+
 function patchFunctionalLoaders(tf) {
   const map = tf.serialization.SerializationMap.getMap().classNameMap;
   for (const name of ['Functional', 'Model']) {
     const entry = map[name];
     if (!entry || entry[PATCHED]) continue;
     const [cls, fromConfig] = entry;
-    const patched = [cls, (c, config, ...rest) => fromConfig(c, normalizeFunctionalConfig(config), ...rest)];
+    const patched = [cls, (c, config, ...rest) => fromConfig(c, normalizeAttentionNodes(normalizeFunctionalConfig(config)), ...rest)];
     patched[PATCHED] = true;
     map[name] = patched;
   }
@@ -251,11 +329,19 @@ function patchFunctionalLoaders(tf) {
 
 export function registerCustomLayers(tf) {
   if (tf[PATCHED]) return;
-  tf.serialization.registerClass(makeTFOpLambda(tf));
+  const TFOpLambda = makeTFOpLambda(tf);
+  tf.serialization.registerClass(TFOpLambda);
+  // tf.keras' class for `x[...]` on a Keras tensor: a TFOpLambda of __operators__.getitem.
+  class SlicingOpLambda extends TFOpLambda {}
+  SlicingOpLambda.className = 'SlicingOpLambda';
+  tf.serialization.registerClass(SlicingOpLambda);
   const map = tf.serialization.SerializationMap.getMap().classNameMap;
   if (!map.ZeroPadding1D) tf.serialization.registerClass(makeZeroPadding1D(tf));
   if (!map.Subtract) tf.serialization.registerClass(makeSubtract(tf));
   tf.serialization.registerClass(makeElu(tf)); // replaces the alpha == 1 only built-in
+  tf.serialization.registerClass(makeGru(tf)); // replaces the reset_after=False only built-in
+  for (const cls of makeAttentionLayers(tf)) tf.serialization.registerClass(cls); // keras_attention.mjs
+  registerBreadthLayers(tf); // GroupNormalization, grouped convs, UpSampling, pads (keras_layers_breadth.mjs)
   patchFunctionalLoaders(tf);
   try {
     tf[PATCHED] = true;

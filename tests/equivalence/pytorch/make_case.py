@@ -119,14 +119,15 @@ def randomise(model, gen):
     with torch.no_grad():
         for mname, mod in model.named_modules():
             prefix = mname + "." if mname else ""
-            if isinstance(mod, (nn.Linear, nn.Conv1d, nn.Conv2d)):
+            if isinstance(mod, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d,
+                                nn.ConvTranspose2d, nn.ConvTranspose3d)):
                 fan_in = mod.weight[0].numel()
                 normal(mod.weight, 1.3 / math.sqrt(fan_in))
                 touched.add(prefix + "weight")
                 if mod.bias is not None:
                     uniform(mod.bias, -0.3, 0.3)
                     touched.add(prefix + "bias")
-            elif isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            elif isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
                 if mod.affine:
                     uniform(mod.weight, 0.5, 1.5)
                     uniform(mod.bias, -0.5, 0.5)
@@ -137,9 +138,47 @@ def randomise(model, gen):
                     mod.num_batches_tracked.fill_(int(torch.randint(1, 1000, (1,), generator=gen)))
                     touched.update({prefix + "running_mean", prefix + "running_var",
                                     prefix + "num_batches_tracked"})
+            elif isinstance(mod, (nn.GroupNorm, nn.InstanceNorm1d, nn.InstanceNorm2d,
+                                  nn.InstanceNorm3d)):
+                if mod.affine:
+                    uniform(mod.weight, 0.5, 1.5)
+                    uniform(mod.bias, -0.5, 0.5)
+                    touched.update({prefix + "weight", prefix + "bias"})
+            elif isinstance(mod, nn.PReLU):
+                uniform(mod.weight, 0.05, 0.4)
+                touched.add(prefix + "weight")
             elif isinstance(mod, nn.Embedding):
                 normal(mod.weight, 1.0)
                 touched.add(prefix + "weight")
+            elif isinstance(mod, (nn.LSTM, nn.GRU, nn.RNN)):
+                # U(-k, k) with k = 1.5/sqrt(hidden): a bit larger than PyTorch's 1/sqrt(hidden)
+                # init so the gates are not all near 0.5; both biases random, so a migration that
+                # drops bias_hh (or does not sum the two) is caught.
+                bound = 1.5 / math.sqrt(mod.hidden_size)
+                for pname, p in mod.named_parameters(recurse=False):
+                    uniform(p, -bound, bound)
+                    touched.add(prefix + pname)
+            elif isinstance(mod, nn.LayerNorm) and mod.elementwise_affine:
+                uniform(mod.weight, 0.5, 1.5)
+                uniform(mod.bias, -0.5, 0.5)
+                touched.update({prefix + "weight", prefix + "bias"})
+            elif isinstance(mod, nn.MultiheadAttention):
+                # Packed or separate q/k/v projections and the packed bias; out_proj is an
+                # nn.Linear (NonDynamicallyQuantizableLinear) and is handled above.
+                for pname, p in mod.named_parameters(recurse=False):
+                    if p.dim() >= 2:
+                        normal(p, 1.3 / math.sqrt(p.shape[1]))
+                    else:
+                        uniform(p, -0.3, 0.3)
+                    touched.add(prefix + pname)
+        # Tensors registered directly on a module (positional encodings, class tokens).
+        for name, t in list(model.named_parameters()) + list(model.named_buffers()):
+            if name not in touched and "." not in name.split(".")[-1] and t.is_floating_point():
+                owner = model.get_submodule(name.rsplit(".", 1)[0]) if "." in name else model
+                if type(owner).__module__.startswith("torch.nn"):
+                    continue  # belongs to a built-in layer this function does not know
+                normal(t, 0.5)
+                touched.add(name)
     missing = [k for k in model.state_dict() if k not in touched]
     if missing:
         raise CaseError("parameters/buffers not randomised (unknown owner module): " + ", ".join(missing))

@@ -1,0 +1,176 @@
+// Attention ops: multi-head attention, layer normalisation, and stored tensors (positional
+// encodings, class tokens) that a model adds to or prepends to its sequence.
+#include "pivot/ops/catalog.h"
+
+namespace nnport::pivot {
+namespace {
+
+// Canonical layouts keep PyTorch's (out, in) Linear layout per projection: the q/k/v weights
+// are the three row blocks of PyTorch's in_proj_weight when kdim == vdim == embed_dim.
+OpSchema multi_head_attention() {
+  return SchemaBuilder(OpKind::MultiHeadAttention, "Scaled dot-product attention over several heads")
+      .doc("Inputs (query, key, value), each batch-first (N, T, features). With head_dim = "
+           "embed_dim / num_heads: q = query W_q^T + b_q split into heads, likewise k and v; "
+           "per head softmax(q k^T / sqrt(head_dim)) v over the key axis; heads concatenated and "
+           "projected by W_o, b_o. Output (N, T_query, embed_dim). PyTorch calls (q, k, v), Keras "
+           "(query, value, key) (conventions row 14). No masks: a mask the reader cannot prove "
+           "absent is reported.")
+      .inputs(3, 3)
+      .required_attr("embed_dim", AttrType::Int, "query width and output width")
+      .required_attr("num_heads", AttrType::Int, "number of heads; divides embed_dim")
+      .required_attr("kdim", AttrType::Int, "width of the key input")
+      .required_attr("vdim", AttrType::Int, "width of the value input")
+      .attr("bias", AttrType::Bool, true, "whether the projections have biases")
+      .attr("dropout", AttrType::Float, 0.0, "dropout on the attention weights (training only)")
+      .param("query_weight", "embed_dim, embed_dim", "query projection (out, in)")
+      .param("key_weight", "embed_dim, kdim", "key projection (out, in)")
+      .param("value_weight", "embed_dim, vdim", "value projection (out, in)")
+      .optional_param("query_bias", "embed_dim", "query projection bias, when bias=True")
+      .optional_param("key_bias", "embed_dim", "key projection bias, when bias=True")
+      .optional_param("value_bias", "embed_dim", "value projection bias, when bias=True")
+      .param("output_weight", "embed_dim, embed_dim", "output projection (out, in)")
+      .optional_param("output_bias", "embed_dim", "output projection bias, when bias=True")
+      .shape([](ShapeContext& ctx) {
+        const int64_t e = ctx.get_int("embed_dim");
+        const int64_t heads = ctx.get_int("num_heads");
+        if (heads <= 0 || e % heads != 0)
+          return ctx.fail("embed_dim " + std::to_string(e) + " is not divisible by num_heads " +
+                          std::to_string(heads));
+        const std::string widths[] = {"embed_dim", "kdim", "vdim"};
+        for (size_t i = 0; i < 3; ++i) {
+          const TensorType& t = ctx.inputs[i];
+          if (!t.rank_known) continue;
+          if (t.rank() != 3) return ctx.fail("attention inputs must be (N, T, features), got " +
+                                             shape_to_string(t.shape));
+          const int64_t want = ctx.get_int(widths[i]);
+          if (t.shape.back() >= 0 && t.shape.back() != want)
+            return ctx.fail("input " + std::to_string(i) + " has width " + std::to_string(t.shape.back()) +
+                            " but " + widths[i] + " is " + std::to_string(want));
+        }
+        TensorType out = ctx.inputs[0];
+        if (out.rank_known && out.rank() == 3) out.shape[2] = e;
+        ctx.outputs[0] = out;
+        return true;
+      })
+      .param_shape([](const Node& n, const std::string& role) -> std::vector<int64_t> {
+        const int64_t e = attr_int(n, "embed_dim");
+        if (role == "key_weight") return {e, attr_int(n, "kdim")};
+        if (role == "value_weight") return {e, attr_int(n, "vdim")};
+        if (role == "query_weight" || role == "output_weight") return {e, e};
+        return {e};
+      })
+      .build();
+}
+
+OpSchema layer_norm() {
+  return SchemaBuilder(OpKind::LayerNorm, "Normalisation over the trailing axes of each sample")
+      .doc("y = (x - mean) / sqrt(var + epsilon) * weight + bias, mean and biased variance over "
+           "the last len(normalized_shape) axes. PyTorch eps defaults to 1e-5, Keras "
+           "LayerNormalization's to 1e-3: always written (conventions row 6).")
+      .required_attr("normalized_shape", AttrType::Ints, "sizes of the trailing axes normalised")
+      .attr("epsilon", AttrType::Float, 1e-5, "added to the variance")
+      .attr("elementwise_affine", AttrType::Bool, true, "whether weight (and bias) exist")
+      .attr("bias", AttrType::Bool, true, "whether the bias exists (with elementwise_affine)")
+      .optional_param("weight", "*normalized_shape", "scale (gamma)")
+      .optional_param("bias", "*normalized_shape", "shift (beta)")
+      .shape([](ShapeContext& ctx) {
+        const TensorType& in = ctx.inputs[0];
+        const auto& norm = ctx.get_ints("normalized_shape");
+        if (in.rank_known) {
+          if (norm.size() > in.rank())
+            return ctx.fail("normalized_shape has more axes than the input " + shape_to_string(in.shape));
+          for (size_t i = 0; i < norm.size(); ++i) {
+            const int64_t d = in.shape[in.rank() - norm.size() + i];
+            if (d >= 0 && d != norm[i])
+              return ctx.fail("input " + shape_to_string(in.shape) + " does not end with normalized_shape " +
+                              shape_to_string(norm));
+          }
+        }
+        ctx.outputs[0] = in;
+        return true;
+      })
+      .param_shape([](const Node& n, const std::string&) -> std::vector<int64_t> {
+        return attr_ints(n, "normalized_shape");
+      })
+      .build();
+}
+
+// A stored tensor (register_buffer / nn.Parameter) whose value comes from the checkpoint.
+OpSchema add_param() {
+  return SchemaBuilder(OpKind::AddParam, "Adds a stored tensor: y = x + value[slice]")
+      .doc("`value` (a buffer or parameter of the source model, loaded from the checkpoint) is "
+           "sliced to [0, x.shape[slice_axis]) along `slice_axis` when slice_axis >= 0, then "
+           "added with broadcasting. Used for positional encodings (`x + self.pe[:, :x.size(1)]`).")
+      .required_attr("shape", AttrType::Ints, "shape of the stored tensor")
+      .attr("slice_axis", AttrType::Int, int64_t{-1}, "axis sliced to the input's length; -1: none")
+      .param("value", "*shape", "the stored tensor")
+      .shape([](ShapeContext& ctx) {
+        const TensorType& in = ctx.inputs[0];
+        auto value = ctx.get_ints("shape");
+        const int64_t axis = ctx.get_int("slice_axis");
+        if (!in.rank_known) {
+          ctx.outputs[0] = in;
+          return true;
+        }
+        if (value.size() > in.rank()) return ctx.fail("stored tensor has more axes than the input");
+        const size_t offset = in.rank() - value.size();
+        if (axis >= 0) {
+          if (static_cast<size_t>(axis) >= value.size()) return ctx.fail("slice_axis out of range");
+          const int64_t n = in.shape[offset + static_cast<size_t>(axis)];
+          if (n < 0) return ctx.fail("the sliced axis needs a static input size");
+          if (n > value[static_cast<size_t>(axis)])
+            return ctx.fail("input length " + std::to_string(n) + " exceeds the stored tensor's " +
+                            std::to_string(value[static_cast<size_t>(axis)]));
+          value[static_cast<size_t>(axis)] = n;
+        }
+        for (size_t i = 0; i < value.size(); ++i) {
+          const int64_t d = in.shape[offset + i];
+          if (value[i] != 1 && d >= 0 && d != value[i])
+            return ctx.fail("cannot broadcast " + shape_to_string(value) + " onto " + shape_to_string(in.shape));
+          if (value[i] != 1 && d == 1) return ctx.fail("the stored tensor would widen the input");
+        }
+        ctx.outputs[0] = in;
+        return true;
+      })
+      .param_shape([](const Node& n, const std::string&) -> std::vector<int64_t> {
+        return attr_ints(n, "shape");
+      })
+      .build();
+}
+
+// ViT class token: concat([value broadcast over the batch, x], axis=1).
+OpSchema prepend_param() {
+  return SchemaBuilder(OpKind::PrependParam, "Prepends a stored (1, K, E) tensor to every sample")
+      .doc("y = concat([broadcast(value, (N, K, E)), x], axis=1) for x of shape (N, T, E); the "
+           "`cls_token.expand(N, -1, -1)` + `torch.cat(..., dim=1)` idiom of ViT models.")
+      .required_attr("shape", AttrType::Ints, "shape of the stored tensor, (1, K, E)")
+      .param("value", "*shape", "the stored tensor")
+      .shape([](ShapeContext& ctx) {
+        const TensorType& in = ctx.inputs[0];
+        const auto& value = ctx.get_ints("shape");
+        if (value.size() != 3 || value[0] != 1) return ctx.fail("the stored tensor must be (1, K, E)");
+        TensorType out = in;
+        if (in.rank_known) {
+          if (in.rank() != 3) return ctx.fail("input must be (N, T, E)");
+          if (in.shape[2] >= 0 && in.shape[2] != value[2]) return ctx.fail("widths differ");
+          out.shape[1] = in.shape[1] >= 0 ? in.shape[1] + value[1] : kUnknown;
+        }
+        ctx.outputs[0] = out;
+        return true;
+      })
+      .param_shape([](const Node& n, const std::string&) -> std::vector<int64_t> {
+        return attr_ints(n, "shape");
+      })
+      .build();
+}
+
+} // namespace
+
+void register_attention_ops(std::vector<OpSchema>& out) {
+  out.push_back(multi_head_attention());
+  out.push_back(layer_norm());
+  out.push_back(add_param());
+  out.push_back(prepend_param());
+}
+
+} // namespace nnport::pivot

@@ -1,0 +1,149 @@
+// Recurrent ops: LSTM, GRU and simple (Elman) RNN over a batch-first sequence, possibly stacked
+// and bidirectional, plus `select` (one index of one axis), the op that reads their results
+// (h_n[-1], out[:, -1]).
+#include "pivot/ops/catalog.h"
+
+#include <string>
+
+namespace nnport::pivot {
+namespace {
+
+int64_t gates(OpKind kind) { return kind == OpKind::Lstm ? 4 : kind == OpKind::Gru ? 3 : 1; }
+
+bool recurrent_shape(ShapeContext& ctx) {
+  const TensorType& in = ctx.inputs[0];
+  const int64_t hidden = ctx.get_int("hidden_size");
+  const int64_t dirs = ctx.get_bool("bidirectional") ? 2 : 1;
+  const int64_t states = ctx.get_int("num_layers") * dirs;
+  int64_t batch = kBatch;
+  int64_t steps = kUnknown;
+  if (in.rank_known) {
+    if (in.rank() != 3)
+      return ctx.fail("expects a batch-first (N, T, F) sequence, got " + shape_to_string(in.shape));
+    if (in.shape[2] >= 0 && in.shape[2] != ctx.get_int("input_size"))
+      return ctx.fail("input " + shape_to_string(in.shape) + " has " + std::to_string(in.shape[2]) +
+                      " features but input_size is " + std::to_string(ctx.get_int("input_size")));
+    batch = in.shape[0];
+    steps = in.shape[1];
+  }
+  TensorType seq;
+  seq.shape = {batch, steps, dirs * hidden};
+  seq.layout = "NTF";
+  ctx.outputs[0] = seq;
+  TensorType state;
+  state.shape = {states, batch, hidden};
+  for (size_t i = 1; i < ctx.outputs.size(); ++i) ctx.outputs[i] = state;
+  return true;
+}
+
+// Parameter roles are the PyTorch state_dict suffixes: weight_ih_l0, bias_hh_l1_reverse, ...
+std::vector<int64_t> recurrent_param_shape(const Node& n, const std::string& role) {
+  const int64_t hidden = attr_int(n, "hidden_size");
+  const int64_t rows = gates(n.kind) * hidden;
+  const int64_t dirs = attr_bool(n, "bidirectional") ? 2 : 1;
+  const bool first_layer = role.find("_l0") != std::string::npos;
+  if (role.rfind("weight_ih", 0) == 0)
+    return {rows, first_layer ? attr_int(n, "input_size") : dirs * hidden};
+  if (role.rfind("weight_hh", 0) == 0) return {rows, hidden};
+  return {rows};
+}
+
+OpSchema recurrent(OpKind kind, std::string summary, std::string doc, int outputs) {
+  SchemaBuilder b(kind, std::move(summary));
+  b.doc(std::move(doc))
+      .inputs(1, outputs)  // x, then h0 (and c0 for LSTM)
+      .outputs(outputs)
+      .required_attr("input_size", AttrType::Int, "features of each input step")
+      .required_attr("hidden_size", AttrType::Int, "units of each direction")
+      .attr("num_layers", AttrType::Int, int64_t{1}, "stacked layers; layer k>0 reads layer k-1's output")
+      .attr("bidirectional", AttrType::Bool, false,
+            "a second direction reads the sequence reversed; outputs concatenate [forward, backward]")
+      .attr("bias", AttrType::Bool, true, "whether the bias_ih/bias_hh parameters exist")
+      .attr("dropout", AttrType::Float, 0.0,
+            "dropout between stacked layers in training (conventions row 12); inference no-op");
+  if (kind == OpKind::Rnn)
+    b.attr("nonlinearity", AttrType::String, std::string("tanh"), "'tanh' or 'relu'");
+  b.param("weight_ih_l{k}[_reverse]", "gates*hidden, in",
+          "input weights of layer k (in = input_size for k = 0, else dirs*hidden); gate blocks in "
+          "PyTorch order")
+      .param("weight_hh_l{k}[_reverse]", "gates*hidden, hidden", "recurrent weights of layer k")
+      .optional_param("bias_ih_l{k}[_reverse]", "gates*hidden", "input bias, present when bias=True")
+      .optional_param("bias_hh_l{k}[_reverse]", "gates*hidden", "recurrent bias, present when bias=True")
+      .shape(recurrent_shape)
+      .param_shape(recurrent_param_shape);
+  return b.build();
+}
+
+bool select_shape(ShapeContext& ctx) {
+  const TensorType& in = ctx.inputs[0];
+  if (!in.rank_known) {
+    ctx.outputs[0] = in;
+    return true;
+  }
+  auto axis = normalize_axis(ctx.get_int("axis"), in.rank());
+  if (!axis) return ctx.fail("select axis out of range for " + shape_to_string(in.shape));
+  const int64_t size = in.shape[*axis];
+  const int64_t index = ctx.get_int("index");
+  if (size >= 0 && (index >= size || index < -size))
+    return ctx.fail("index " + std::to_string(index) + " out of range for axis of size " +
+                    std::to_string(size));
+  TensorType out = in;
+  out.shape.erase(out.shape.begin() + static_cast<long>(*axis));
+  if (in.layout.size() == in.rank()) out.layout.erase(*axis, 1);
+  else out.layout.clear();
+  ctx.outputs[0] = out;
+  return true;
+}
+
+} // namespace
+
+void register_recurrent_ops(std::vector<OpSchema>& out) {
+  const std::string common =
+      " Input is batch-first (N, T, F) (a reader inserts transposes for time-major sources); "
+      "outputs are the full sequence (N, T, dirs*H) and the final states (num_layers*dirs, N, H), "
+      "row l*dirs+d for layer l, direction d (d=1: backward). Optional inputs are the initial "
+      "states in that same layout (absent = zeros). The backward direction's output at step t "
+      "is its state after reading steps T-1..t, so out[:, -1] of a bidirectional layer is NOT "
+      "the concatenation of both final states (conventions row 11).";
+  out.push_back(recurrent(
+      OpKind::Lstm, "Long short-term memory layers (PyTorch nn.LSTM semantics)",
+      "Gates i, f, g, o (PyTorch order, also Keras' i, f, c, o): i = sigmoid(W_ii x + b_ii + W_hi h + "
+      "b_hi), f, o alike, g = tanh(...), c' = f*c + i*g, h' = o*tanh(c'). Two biases (b_ih, b_hh) "
+      "where Keras has one (their sum, conventions row 9)." + common + " Outputs: sequence, h_n, c_n; "
+      "inputs: x, h0, c0.",
+      3));
+  out.push_back(recurrent(
+      OpKind::Gru, "Gated recurrent unit layers (PyTorch nn.GRU semantics)",
+      "Gates r, z, n (PyTorch order; Keras orders z, r, h): r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), "
+      "z alike, n = tanh(W_in x + b_in + r*(W_hn h + b_hn)), h' = (1-z)*n + z*h. The reset gate "
+      "applies after the recurrent matmul, i.e. Keras reset_after=True (conventions row 10)." +
+          common + " Outputs: sequence, h_n; inputs: x, h0.",
+      2));
+  out.push_back(recurrent(
+      OpKind::Rnn, "Simple (Elman) recurrent layers (PyTorch nn.RNN semantics)",
+      "h' = act(W_ih x + b_ih + W_hh h + b_hh) with act tanh or relu; Keras SimpleRNN has one bias "
+      "(the sum)." + common + " Outputs: sequence, h_n; inputs: x, h0.",
+      2));
+  out.push_back(SchemaBuilder(OpKind::Select, "One index of one axis; the axis is removed")
+                    .doc("x.select(axis, index) = x[..., index, ...]; a negative index counts from "
+                         "the end. Used for h_n[-1] and out[:, -1].")
+                    .required_attr("axis", AttrType::Int, "the indexed axis")
+                    .required_attr("index", AttrType::Int, "position along the axis")
+                    .shape(select_shape)
+                    .build());
+}
+
+// A parameter role pattern from the table above: "{k}" stands for a layer number and
+// "[_reverse]" for an optional suffix, mirroring PyTorch's state_dict keys.
+bool recurrent_role_matches(std::string_view pattern, std::string_view role) {
+  const auto k = pattern.find("{k}");
+  if (k == std::string_view::npos) return false;
+  if (role.substr(0, k) != pattern.substr(0, k)) return false;
+  size_t i = k;
+  while (i < role.size() && role[i] >= '0' && role[i] <= '9') ++i;
+  if (i == k) return false;
+  const std::string_view rest = role.substr(i);
+  return rest.empty() || rest == "_reverse";
+}
+
+} // namespace nnport::pivot
