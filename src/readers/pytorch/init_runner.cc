@@ -616,6 +616,9 @@ class InitRunner {
       auto cls = ctx_.classes.find(std::string(fn.text()));
       if (cls != ctx_.classes.end() && cls->second.is_module)
         return construct_user(call, cls->second);
+      auto function = ctx_.functions.find(std::string(fn.text()));
+      if (function != ctx_.functions.end() && !module_locals_.count(std::string(fn.text())))
+        return construct_from_function(call, function->second);
     }
     std::optional<std::string> q;
     if (!(fn.is(Kind::Identifier) &&
@@ -971,6 +974,32 @@ class InitRunner {
     if (inner.returned_) return InitValue::of(inner.returned_);
     if (inner.returned_value_) return *inner.returned_value_;
     return InitValue::unknown(call, "self." + name + "() does not return a module nnport can build");
+  }
+
+  // A module-level helper that builds and returns a module (`def double_conv(cin, cout):
+  // return nn.Sequential(...)`), run with constant arguments like a builder. Null when it
+  // does not return a module (the caller then reports the call as not constant).
+  InstancePtr construct_from_function(Node call, Node def) {
+    if (base_depth_ > 16 || ctx_.depth > kMaxNesting) return nullptr;
+    Args args = collect_args(call.field(Field::Arguments));
+    std::vector<Constant> positional;
+    std::vector<std::pair<std::string, Constant>> keywords;
+    if (!constant_args(args, std::string(def.field(Field::Name).text()) + "()", positional, keywords))
+      return nullptr;
+    auto bound = bind_signature(ctx_, def, positional, keywords, call.location(), false, 0);
+    if (!bound) return nullptr;
+    Instance holder;
+    holder.kind = Instance::Kind::User;
+    InitRunner inner(ctx_, holder);
+    inner.base_depth_ = base_depth_ + 1;
+    inner.self_name_.clear();
+    inner.builder_ = true;
+    inner.quiet_return_ = true;
+    for (const auto& [key, value] : *bound) inner.scope_.bind(key, value);
+    ++ctx_.depth;
+    inner.run_block(def.field(Field::Body), 0);
+    --ctx_.depth;
+    return inner.returned_;
   }
 
   InstancePtr construct_user(Node call, const ClassInfo& cls) {

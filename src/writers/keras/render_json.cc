@@ -103,7 +103,10 @@ class ConfigRenderer {
 
   // [layer name, node index, tensor index] of the call producing `key`.
   json ref(const std::string& key) const {
-    const size_t p = producer_.at(list_.resolve(key));
+    auto found = producer_.find(list_.resolve(key));
+    // Only partial output (a TODO(nnport) spot without inputs) has values nothing produced.
+    if (found == producer_.end()) return json::array({"TODO_nnport", 0, 0});
+    const size_t p = found->second;
     const auto& r = list_.records[p];
     const std::string& name = r.owner >= 0 ? list_.records[static_cast<size_t>(r.owner)].name : r.name;
     return json::array({name, node_index_.at(p), 0});

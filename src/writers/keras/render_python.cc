@@ -123,7 +123,12 @@ class PythonRenderer {
     return name;
   }
 
-  std::string var(const std::string& key) const { return vars_.at(list_.resolve(key)); }
+  // A value nothing produced can only come from an input-less TODO(nnport) spot (partial
+  // output): it is written as None so the module still parses and the marker above it explains.
+  std::string var(const std::string& key) const {
+    auto it = vars_.find(list_.resolve(key));
+    return it != vars_.end() ? it->second : "None";
+  }
 
   void functional(std::vector<std::string>& lines) {
     const auto& records = list_.records;
