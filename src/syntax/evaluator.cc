@@ -461,9 +461,12 @@ std::optional<Constant> ConstEvaluator::compare(Node node, int depth) {
 std::optional<Constant> ConstEvaluator::call(Node node, int depth) {
   Node fn = node.field(Field::Function);
   Node args_node = node.field(Field::Arguments);
-  if (!fn.is(Kind::Identifier) || !args_node.is(Kind::ArgumentList))
+  if (!fn.is(Kind::Identifier) || !args_node.is(Kind::ArgumentList)) {
+    if (resolver_)
+      if (auto v = resolver_(node)) return v;  // e.g. torch.cuda.is_available()
     return fail(node,
                 "'" + std::string(node.text().substr(0, 60)) + "' is not a constant expression");
+  }
   const std::string_view name = fn.text();
   if (scope_.lookup(name)) return fail(fn, "'" + std::string(name) + "' is shadowed");
   std::vector<Constant> args;
@@ -622,7 +625,7 @@ std::optional<Constant> ConstEvaluator::subscript(Node node, int depth) {
   return seq->items[static_cast<size_t>(k)];
 }
 
-void bind_module_constants(Node module, Scope& scope) {
+void bind_module_constants(Node module, Scope& scope, const ConstEvaluator::Resolver& resolver) {
   for (Node stmt : module.named_children()) {
     if (!stmt.is(Kind::ExpressionStatement)) continue;
     Node assign = stmt.named_child(0);
@@ -630,7 +633,7 @@ void bind_module_constants(Node module, Scope& scope) {
     Node left = assign.field(Field::Left);
     Node right = assign.field(Field::Right);
     if (!left.is(Kind::Identifier) || right.null()) continue;
-    ConstEvaluator evaluator(scope);
+    ConstEvaluator evaluator(scope, resolver);
     auto v = evaluator.eval(right);
     // A later non-constant rebinding hides an earlier constant one.
     if (v)

@@ -36,8 +36,9 @@ struct EvalError {
 
 class ConstEvaluator {
  public:
-  // Asked first for identifiers missing from the scope and for attributes (`self.flag`);
-  // returns nullopt when it does not know the value either.
+  // Asked first for identifiers missing from the scope, for attributes (`self.flag`) and for
+  // calls of dotted names (`torch.cuda.is_available()`); returns nullopt when it does not know
+  // the value either.
   using Resolver = std::function<std::optional<Constant>(Node)>;
 
   explicit ConstEvaluator(const Scope& scope, Resolver resolver = {})
@@ -71,6 +72,6 @@ std::optional<Constant> apply_binary(std::string_view op, const Constant& a, con
 std::optional<bool> apply_compare(std::string_view op, const Constant& a, const Constant& b);
 
 // Binds module-level `NAME = <constant expr>` assignments, in order; others are skipped.
-void bind_module_constants(Node module, Scope& scope);
+void bind_module_constants(Node module, Scope& scope, const ConstEvaluator::Resolver& resolver = {});
 
 }  // namespace nnport::syntax

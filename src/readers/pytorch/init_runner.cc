@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "readers/pytorch/init_tensors.h"
+#include "readers/pytorch/placement.h"
 #include "readers/pytorch/transformer_modules.h"
 
 namespace nnport::readers::pytorch {
@@ -151,11 +152,52 @@ class InitRunner {
         auto it = self_.members.find(std::string(n.field(Field::Attribute).text()));
         if (it != self_.members.end() && it->second.constant) return it->second.constant;
       }
-      return std::nullopt;
+      return placement_constant(ctx_.imports, n);
     });
   }
 
   bool is_self(Node n) const { return n.is(Kind::Identifier) && n.text() == self_name_; }
+
+  // Whether a block only initialises weights: nn.init.* calls, in-place initializers of
+  // .weight/.bias, `pass`, and ifs (any condition) over such blocks.
+  bool init_only_block(Node block, int depth) const {
+    if (depth > 16) return false;
+    for (Node stmt : block.named_children()) {
+      if (stmt.is(Kind::PassStatement) || stmt.type() == "comment") continue;
+      if (stmt.is(Kind::ExpressionStatement)) {
+        Node call = stmt.named_child(0);
+        if (!call.is(Kind::Call) || !call.field(Field::Function).is(Kind::Attribute)) return false;
+        Node fn = call.field(Field::Function);
+        auto q = ctx_.imports.qualify(fn);
+        if (q && q->rfind("torch.nn.init.", 0) == 0) continue;
+        if (is_parameter_init(fn.field(Field::Object), std::string(fn.field(Field::Attribute).text())))
+          continue;
+        return false;
+      }
+      if (stmt.is(Kind::IfStatement)) {
+        if (!init_only_block(stmt.field(Field::Consequence), depth + 1)) return false;
+        for (Node alt : stmt.fields(Field::Alternative)) {
+          Node body = alt.field(Field::Consequence) ? alt.field(Field::Consequence) : alt.field(Field::Body);
+          if (!body || !init_only_block(body, depth + 1)) return false;
+        }
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+
+  // `<x>.weight[.data].<init>_(...)` / `<x>.bias[.data].<init>_(...)`: an in-place initializer.
+  static bool is_parameter_init(Node obj, const std::string& method) {
+    static const char* kInit[] = {"uniform_", "normal_", "zero_", "fill_", "constant_"};
+    bool init = false;
+    for (const char* k : kInit) init = init || method == k;
+    if (!init || !obj.is(Kind::Attribute)) return false;
+    if (obj.field(Field::Attribute).text() == "data") obj = obj.field(Field::Object);
+    if (!obj.is(Kind::Attribute)) return false;
+    const std::string_view leaf = obj.field(Field::Attribute).text();
+    return leaf == "weight" || leaf == "bias";
+  }
 
   void run_block(Node block, int depth) {
     if (depth > 32) {
@@ -244,6 +286,16 @@ class InitRunner {
       if (method == "parameters" || method == "named_parameters") {
         ctx_.diags->note(Code::TrainingOnly, stmt.location())
             << "loop over " << method << "() in __init__ skipped (parameter initialisation; "
+            << "trained weights are transferred)";
+        return;
+      }
+      // `for m in self.modules(): if isinstance(m, nn.Conv2d): nn.init.kaiming_normal_(m.weight)`
+      // is skipped the same way when its body only initialises weights.
+      if ((method == "modules" || method == "children" || method == "named_modules" ||
+           method == "named_children") &&
+          init_only_block(stmt.field(Field::Body), 0)) {
+        ctx_.diags->note(Code::TrainingOnly, stmt.location())
+            << "loop over " << method << "() in __init__ skipped (weight initialisation; "
             << "trained weights are transferred)";
         return;
       }
@@ -435,6 +487,22 @@ class InitRunner {
           return;
         }
       }
+      // self._init_weights() / self.build_layers(): a helper method run as part of __init__.
+      if (is_self(obj) && self_.cls && self_.cls->method(method) && method != "forward" &&
+          !self_.members.count(method)) {
+        auto v = helper_method(call);
+        if (v && v->kind == InitValue::Kind::Unknown && v->reason.find("does not return") == std::string::npos)
+          ctx_.diags->error(Code::UnsupportedOperation, call.location())
+              << "helper call in __init__ not migrated: " << call.text().substr(0, 60) << ": " << v->reason;
+        return;
+      }
+      // self.fc.weight.data.uniform_(-r, r) / m.bias.data.zero_(): in-place initial values of a
+      // parameter, which the converted weights replace.
+      if (is_parameter_init(obj, method)) {
+        ctx_.diags->warning(Code::TrainingOnly, call.location())
+            << "'" << call.text().substr(0, 60) << "' only changes the initial weights; it is not migrated";
+        return;
+      }
       auto q = ctx_.imports.qualify(fn);
       if (q && q->rfind("torch.nn.init.", 0) == 0) {
         ctx_.diags->warning(Code::TrainingOnly, call.location())
@@ -525,6 +593,8 @@ class InitRunner {
     }
     if (expr.is(Kind::ListComprehension) || expr.type() == "dictionary_comprehension")
       return comprehension(expr);
+    // self.device = torch.device(...) / self.use_cuda = torch.cuda.is_available() (placement.h)
+    if (auto placement = placement_constant(ctx_.imports, expr)) return InitValue::of(*placement);
     if (auto tensor = init_tensor(expr)) return *tensor;
     if (expr.is(Kind::Call)) {
       if (auto helper = helper_method(expr)) return *helper;

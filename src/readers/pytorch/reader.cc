@@ -6,6 +6,7 @@
 
 #include "readers/pytorch/discovery.h"
 #include "readers/pytorch/init_runner.h"
+#include "readers/pytorch/placement.h"
 #include "readers/pytorch/tracer.h"
 
 namespace nnport::readers {
@@ -53,7 +54,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   ctx.model = &model;
   Node root = tree->root();
   ctx.imports.collect(root);
-  syntax::bind_module_constants(root, ctx.globals);
+  syntax::bind_module_constants(root, ctx.globals, placement_resolver(ctx.imports));
   collect_classes(ctx, root);
 
   std::vector<Candidate> candidates = model_candidates(ctx, root);

@@ -163,6 +163,20 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
     return failed(unsupported(call, Code::UnsupportedOperation,
                        "an unbatched (2-D) input to '" + module->path + "' is not supported",
                        {*x}));
+  {
+    // Keras recurrent layers run over axis 1 of a batch-first input. When the model's batch is
+    // the time axis here (`lstm(x.view(len(x), 1, -1))`, the recurrence runs ACROSS samples),
+    // no Keras layer computes that: refuse instead of writing a model that cannot load.
+    const auto& dims = type_of(*x).shape;
+    const size_t time_axis = batch_first ? 1 : 0;
+    if (dims[time_axis] == pivot::kBatch)
+      return failed(unsupported(call, Code::UnsupportedOperation,
+                                "the recurrence of '" + module->path +
+                                    "' runs over the model's batch axis (its input is " +
+                                    pivot::shape_to_string(dims) +
+                                    "); Keras recurrent layers iterate over time within each sample",
+                                {*x}));
+  }
   const std::string path = module->path.empty() ? std::string(pivot::op_name(kind)) : module->path;
   const std::vector<int64_t> swap = {1, 0, 2};
   pivot::ValueId seq_in = *x;

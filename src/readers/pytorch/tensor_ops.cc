@@ -206,6 +206,10 @@ std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValu
     return apply_row(*row, self, args, 0, call, "Tensor." + name);
   if (name == "contiguous" || name == "clone" || name == "detach" || name == "float")
     return self;  // no effect on values in inference (float: inputs are float32 already)
+  // x.long() / x.int() on token ids that are integers already (an int64 input): no effect.
+  if ((name == "long" || name == "int") && args.positional.empty() && args.keywords.empty() &&
+      !pending_.count(x) && !pivot::is_floating(type_of(x).dtype))
+    return self;
   if (name == "add" || name == "sub" || name == "mul" || name == "div" || name == "add_" ||
       name == "mul_" || name == "sub_" || name == "div_") {
     const TValue* other = args.get(0, "other");

@@ -3,6 +3,7 @@
 
 #include "passes/shape_inference.h"
 #include "pivot/ops/catalog.h"
+#include "readers/pytorch/placement.h"
 #include "readers/pytorch/python_math.h"
 
 namespace nnport::readers::pytorch {
@@ -418,8 +419,10 @@ void Tracer::assign(Node target, const TValue& value) {
     for (size_t i = 0; i < targets.size(); ++i) assign(targets[i], items[i]);
     return;
   }
+  if (write_only_member(target)) return;
   diags_.error(Code::UnsupportedSyntax, target.location())
-      << "assignment to '" << short_text(target) << "' in forward() is not supported";
+      << "assignment to '" << short_text(target)
+      << "' in forward() is not supported (the member is read, so it carries state between calls)";
 }
 
 // ---------------------------------------------------------------- expressions
@@ -610,6 +613,9 @@ TValue Tracer::eval_attribute(Node expr) {
                 << "'." << attr << "' (indices) is not supported";
           return obj.items[i];
         }
+      break;
+    case TValue::Kind::Param:  // next(self.parameters()).data: the same parameter handle
+      if (attr == "data") return obj;
       break;
     case TValue::Kind::Invalid: return obj;
     default: break;
@@ -847,6 +853,7 @@ TValue Tracer::eval_call(Node expr) {
         << "generator arguments are not supported";
     return TValue::invalid();
   }
+  if (auto p = parameter_handle(expr)) return *p;  // next(self.parameters())
   const bool local_name = fn.is(Kind::Identifier) && locals_->count(std::string(fn.text()));
   Node root = fn;
   for (int guard = 0; root.is(Kind::Attribute) && guard < 64; ++guard)
@@ -859,6 +866,7 @@ TValue Tracer::eval_call(Node expr) {
       CallArgs args = eval_args(args_node);
       if (auto v = stored_function(*q, args, expr)) return *v;
       if (auto v = python_math(*q, args)) return *v;
+      if (auto c = placement_constant(ctx_.imports, expr)) return TValue::of_const(*c);
       if (auto v = torch_function(*q, args, expr)) return *v;
       std::vector<pivot::ValueId> ins;
       for (const auto& a : args.positional)
@@ -888,11 +896,13 @@ TValue Tracer::eval_call(Node expr) {
                          "tensor method '." + name + "()' is not supported yet", {obj.tensor});
     }
     if (obj.kind == TValue::Kind::Stored) return *stored_method(name, obj, eval_args(args_node), expr);
+    if (obj.kind == TValue::Kind::Param || obj.kind == TValue::Kind::Empty)
+      return *factory_method(name, obj, eval_args(args_node), expr);
     // torch.zeros(...).to(device) / .cuda() / .requires_grad_(): placement only; the arguments
     // (often a module-level device object) are not evaluated.
     if (obj.kind == TValue::Kind::Zeros &&
         (name == "to" || name == "cuda" || name == "cpu" || name == "float" || name == "detach" ||
-         name == "requires_grad_" || name == "contiguous"))
+         name == "requires_grad_" || name == "contiguous" || name == "zero_"))
       return obj;
     if (obj.kind == TValue::Kind::Module)
       if (auto v = container_method(obj, name)) return *v;

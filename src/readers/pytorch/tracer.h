@@ -16,7 +16,10 @@ struct TValue {
   // Zeros: torch.zeros(shape) (items = the sizes), kept symbolic because its only supported
   // use is an RNN initial state, where zeros equal no initial state (recurrent_call.cc).
   // Stored: an nn.Parameter / buffer of the module (self.pe[:, :n]), until an op consumes it.
-  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self, Zeros, Stored };
+  // Param: `next(self.parameters())`, only usable to make new tensors (weight.new(...)); Empty:
+  // an uninitialized `weight.new(sizes)` (items = the sizes), Zeros after .zero_()
+  // (state_factories.cc).
+  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self, Zeros, Stored, Param, Empty };
   Kind kind = Kind::Invalid;
   pivot::ValueId tensor = 0;
   Constant constant;

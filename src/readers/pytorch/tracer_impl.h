@@ -54,6 +54,16 @@ class Tracer {
   std::optional<TValue> recurrent_torch_function(const std::string& qualified, const CallArgs& args,
                                                  Node call);
   TValue pack_padded(const CallArgs& args, Node call);
+  // `self.attr = ...` in forward() where nothing in the class reads self.attr
+  // (self_assignment.cc): the write cannot change an output.
+  bool write_only_member(Node target);
+  // --- initial-state factories (state_factories.cc): `next(self.parameters())` as a Param;
+  // nullopt for other calls.
+  std::optional<TValue> parameter_handle(Node call);
+  // weight.new(...).zero_() / weight.new_zeros(...) / .data on a Param or Empty; nullopt when
+  // obj is neither (Zeros methods stay in tracer.cc).
+  std::optional<TValue> factory_method(const std::string& name, const TValue& obj, const CallArgs& args,
+                                       Node call);
   TValue pad_packed(const CallArgs& args, Node call);
   // x[i], x[:, -1], x[-1, :, :]: constant ints and full slices only; nullopt for other forms.
   std::optional<TValue> select_index(const TValue& obj, const std::vector<Node>& subs, Node expr);
