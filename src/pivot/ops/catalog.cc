@@ -187,6 +187,33 @@ bool same_as_input(ShapeContext& ctx) {
   return true;
 }
 
+bool broadcast(ShapeContext& ctx) {
+  if (ctx.inputs.size() == 1) {
+    ctx.outputs[0] = ctx.inputs[0];
+    return true;
+  }
+  const TensorType& a = ctx.inputs[0];
+  const TensorType& b = ctx.inputs[1];
+  if (!a.rank_known || !b.rank_known) {
+    ctx.outputs[0] = a.rank_known ? b : a;
+    return true;
+  }
+  TensorType out = a.rank() >= b.rank() ? a : b;
+  const size_t rank = out.rank();
+  for (size_t i = 0; i < rank; ++i) {
+    const int64_t da = i + a.rank() >= rank ? a.shape[i + a.rank() - rank] : 1;
+    const int64_t db = i + b.rank() >= rank ? b.shape[i + b.rank() - rank] : 1;
+    if (da == 1) out.shape[i] = db;
+    else if (db == 1) out.shape[i] = da;
+    else if (da >= 0 && db >= 0 && da != db)
+      return ctx.fail("cannot broadcast " + shape_to_string(a.shape) + " with " +
+                      shape_to_string(b.shape));
+    else out.shape[i] = da >= 0 ? da : db;
+  }
+  ctx.outputs[0] = out;
+  return true;
+}
+
 int64_t window_output(int64_t size, int64_t kernel, int64_t stride, int64_t dilation,
                       int64_t pad_before, int64_t pad_after, bool ceil_mode) {
   if (size < 0) return kUnknown;

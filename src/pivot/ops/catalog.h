@@ -132,6 +132,8 @@ inline constexpr int64_t kSliceEnd = INT64_MAX;
 
 namespace shape_rules {
 bool same_as_input(ShapeContext& ctx);
+// NumPy broadcasting of two inputs; with one input (a scalar operand), that input's type.
+bool broadcast(ShapeContext& ctx);
 // Output size of a sliding window along one axis (floor or ceil mode); kUnknown in, kUnknown out.
 int64_t window_output(int64_t size, int64_t kernel, int64_t stride, int64_t dilation,
                       int64_t pad_before, int64_t pad_after, bool ceil_mode);

@@ -109,26 +109,6 @@ bool tile_shape(ShapeContext& ctx) {
   return true;
 }
 
-bool broadcast_shape(ShapeContext& ctx) {
-  const TensorType& a = ctx.inputs[0];
-  const TensorType& b = ctx.inputs[1];
-  if (!a.rank_known || !b.rank_known) {
-    ctx.outputs[0] = a.rank_known ? b : a;
-    return true;
-  }
-  TensorType out = a.rank() >= b.rank() ? a : b;
-  const size_t rank = out.rank();
-  for (size_t i = 0; i < rank; ++i) {
-    const int64_t da = i + a.rank() >= rank ? a.shape[i + a.rank() - rank] : 1;
-    const int64_t db = i + b.rank() >= rank ? b.shape[i + b.rank() - rank] : 1;
-    if (da >= 0 && db >= 0 && da != db && da != 1 && db != 1)
-      return ctx.fail("cannot broadcast " + shape_to_string(a.shape) + " with " +
-                      shape_to_string(b.shape));
-    out.shape[i] = da == 1 ? db : (db == 1 ? da : (da >= 0 ? da : db));
-  }
-  ctx.outputs[0] = out;
-  return true;
-}
 
 bool axis_in_range(ShapeContext& ctx) {
   const TensorType& in = ctx.inputs[0];
@@ -171,11 +151,11 @@ void register_indexing_ops(std::vector<OpSchema>& out) {
           .build());
   out.push_back(SchemaBuilder(OpKind::Maximum, "Elementwise maximum of two tensors (broadcasting)")
                     .inputs(2, 2)
-                    .shape(broadcast_shape)
+                    .shape(shape_rules::broadcast)
                     .build());
   out.push_back(SchemaBuilder(OpKind::Minimum, "Elementwise minimum of two tensors (broadcasting)")
                     .inputs(2, 2)
-                    .shape(broadcast_shape)
+                    .shape(shape_rules::broadcast)
                     .build());
   out.push_back(
       SchemaBuilder(OpKind::L2Normalize, "Divides by the L2 norm along one axis")
