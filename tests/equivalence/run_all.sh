@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the whole equivalence suite against one nnport binary without CMake/CTest:
-#   tests/equivalence/run_all.sh /work/main/build/dev/nnport [JOBS]
+#   tests/equivalence/run_all.sh build/dev/nnport [JOBS]
 # Same checks as `ctest -L equivalence` (see README.md): every model in pytorch/models, every
 # negative case in negative/cases.json, and the harness self-tests. Prints one PASS/FAIL line per
 # case, the failure details, and a summary; exits 1 if anything failed.
