@@ -10,6 +10,10 @@
 
 namespace nnport::readers::pytorch {
 
+// Enough for very deep real models (loops that build hundreds of blocks), small enough to end
+// quickly on recursive construction code.
+constexpr size_t kMaxInitStatements = 100000;
+
 using syntax::Field;
 using syntax::Kind;
 
@@ -211,6 +215,15 @@ class InitRunner {
   }
 
   void run_statement(Node stmt, int depth) {
+    if (++ctx_.init_statements > kMaxInitStatements) {
+      if (!ctx_.init_budget_reported)
+        ctx_.diags->error(Code::UnsupportedSyntax, stmt.location())
+            << "building the model runs more than " << kMaxInitStatements
+            << " statements; nnport stops here (recursive or explosive construction code?)";
+      ctx_.init_budget_reported = true;
+      stopped_ = true;
+      return;
+    }
     switch (stmt.kind()) {
       case Kind::PassStatement: return;
       case Kind::ExpressionStatement: {
@@ -558,6 +571,9 @@ class InitRunner {
 
  public:
   InitValue eval(Node expr) {
+    // After the statement budget ran out nothing more is evaluated: every further step of a
+    // recursive construction would only repeat the same failure, exponentially often.
+    if (ctx_.init_budget_reported) return InitValue::unknown(expr, "construction stopped");
     if (expr.is(Kind::Identifier)) {
       auto it = module_locals_.find(std::string(expr.text()));
       if (it != module_locals_.end()) return it->second;
@@ -1073,6 +1089,11 @@ class InitRunner {
   }
 
   InstancePtr construct_user(Node call, const ClassInfo& cls) {
+    if (ctx_.constructing.count(&cls)) {
+      ctx_.diags->error(Code::UnsupportedSyntax, call.location())
+          << "class " << cls.name << " constructs itself in its own __init__ (recursive module)";
+      return unsupported_instance(call, Code::UnsupportedSyntax, "recursive construction of " + cls.name);
+    }
     if (ctx_.depth > kMaxNesting) {
       ctx_.diags->error(Code::UnsupportedSyntax, call.location())
           << "modules nested too deeply (recursive construction?)";
@@ -1132,8 +1153,10 @@ InstancePtr instantiate(Context& ctx, const ClassInfo& cls, BoundArgs args,
   inst->text = std::move(text);
   inst->args = args;
   ++ctx.depth;
+  const bool outermost = ctx.constructing.insert(&cls).second;
   InitRunner runner(ctx, *inst);
   runner.run(cls, args);
+  if (outermost) ctx.constructing.erase(&cls);
   --ctx.depth;
   inst->cls = &cls;
   return inst;

@@ -90,6 +90,15 @@ struct Context {
   std::map<std::string, int> definition_names;  // class name -> uses, for unique def names
   std::map<std::string, bool> returns_tuple;    // definition name -> forward returns a tuple
   int depth = 0;                                // nesting of instantiation/tracing
+  // Bounds on static execution of __init__, so recursive or explosive construction code ends
+  // with a diagnostic instead of running for ever: classes being constructed (a class that
+  // constructs itself is recursive), and statements executed so far.
+  std::set<const ClassInfo*> constructing;
+  size_t init_statements = 0;
+  bool init_budget_reported = false;
+  // The same bound for tracing forward(): statements executed, over all inlined calls.
+  size_t trace_statements = 0;
+  bool trace_budget_reported = false;
 };
 
 inline constexpr int kMaxNesting = 48;

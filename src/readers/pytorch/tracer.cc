@@ -268,13 +268,27 @@ bool Tracer::run(std::vector<TraceInput>& inputs, const std::vector<TValue>& con
   return true;
 }
 
+// Enough for forward loops over hundreds of blocks; small enough to end recursive helpers fast.
+constexpr size_t kMaxTraceStatements = 100000;
+
 bool Tracer::run_block(Node block, int depth) {
   if (depth > kMaxDepth) {
     diags_.error(Code::UnsupportedSyntax, block.location()) << "code nested too deeply";
     return true;
   }
-  for (Node stmt : block.named_children())
+  for (Node stmt : block.named_children()) {
+    // Recursive helpers (`return self.f(self.f(x))`) would unroll exponentially: a global
+    // statement budget ends them with a diagnostic instead of a hang.
+    if (++ctx_.trace_statements > kMaxTraceStatements) {
+      if (!ctx_.trace_budget_reported)
+        diags_.error(Code::UnsupportedSyntax, stmt.location())
+            << "tracing forward() runs more than " << kMaxTraceStatements
+            << " statements; nnport stops here (recursive helper calls?)";
+      ctx_.trace_budget_reported = true;
+      return true;
+    }
     if (run_statement(stmt, depth)) return true;
+  }
   return false;
 }
 
@@ -1065,6 +1079,14 @@ TValue Tracer::builtin(const std::string& name, const CallArgs& args, Node call,
 }
 
 TValue Tracer::inline_function(Node def, bool is_method, const CallArgs& args, Node call) {
+  if (++ctx_.trace_statements > kMaxTraceStatements) {
+    if (!ctx_.trace_budget_reported)
+      diags_.error(Code::UnsupportedSyntax, call.location())
+          << "tracing forward() makes more than " << kMaxTraceStatements
+          << " calls and statements; nnport stops here (recursive helper calls?)";
+    ctx_.trace_budget_reported = true;
+    return TValue::invalid();
+  }
   if (depth_ > 40) {
     diags_.error(Code::UnsupportedSyntax, call.location())
         << "calls nested too deeply (recursion?)";
