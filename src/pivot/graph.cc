@@ -1,12 +1,12 @@
 // Graph construction helpers.
 #include "pivot/graph.h"
 
-#include <unordered_set>
+#include <algorithm>
 
 namespace nnport::pivot {
 
 ValueId Graph::add_value(std::string name, TensorType type) {
-  values.push_back(Value{unique_value_name(name), std::move(type)});
+  values.push_back(Value{take_value_name(name), std::move(type)});
   return static_cast<ValueId>(values.size() - 1);
 }
 
@@ -16,13 +16,17 @@ ParamId Graph::add_param(Param param) {
 }
 
 std::string Graph::unique_value_name(const std::string& name) const {
-  std::unordered_set<std::string> taken;
-  for (const auto& value : values) taken.insert(value.name);
-  if (!taken.count(name)) return name;
-  for (int i = 1;; ++i) {
-    std::string candidate = name + "_" + std::to_string(i);
-    if (!taken.count(candidate)) return candidate;
-  }
+  NameIndex& index = value_names_;
+  if (index.indexed > values.size()) index = NameIndex{};
+  for (; index.indexed < values.size(); ++index.indexed) index.names.reserve(values[index.indexed].name);
+  return index.names.peek_unique(name);
+}
+
+std::string Graph::take_value_name(const std::string& name) {
+  unique_value_name(name); // brings the index up to date
+  std::string unique = value_names_.names.make_unique(name);
+  ++value_names_.indexed; // the value about to be appended carries `unique`
+  return unique;
 }
 
 int Graph::producer(ValueId value) const {

@@ -16,6 +16,7 @@
 #include "pivot/attributes.h"
 #include "pivot/types.h"
 #include "support/source_location.h"
+#include "support/unique_names.h"
 
 namespace nnport::pivot {
 
@@ -66,6 +67,9 @@ struct Param {
   std::vector<WeightTransform> transforms; // applied in order after source_perm
   // Taken from the stored tensor before source_perm; several parameters may share one key.
   std::optional<SourceSlice> source_slice;
+  // Other checkpoint keys accepted for the same tensor, tried in order after `name` (e.g. the
+  // legacy Keras order keys "#<k>/<i>").
+  std::vector<std::string> aliases;
 };
 
 struct Node {
@@ -88,6 +92,8 @@ struct Port {
 };
 
 struct Graph {
+  // Values are only appended through add_value (renaming a value in place would defeat the
+  // name index below).
   std::vector<Value> values;
   std::vector<Node> nodes;
   std::vector<Param> params;
@@ -101,6 +107,16 @@ struct Graph {
   // Index of the node producing `value`, or -1 for graph inputs.
   int producer(ValueId value) const;
   std::vector<size_t> users(ValueId value) const;
+
+private:
+  std::string take_value_name(const std::string& name);
+  // Names taken by `values`, indexed lazily (values[0, indexed) are in `names`) so that
+  // naming costs O(1) amortised instead of a scan of all values; rebuilt when `values` shrank.
+  struct NameIndex {
+    UniqueNames names;
+    size_t indexed = 0;
+  };
+  mutable NameIndex value_names_;
 };
 
 struct ModuleDef {

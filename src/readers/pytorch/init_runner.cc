@@ -12,7 +12,7 @@ namespace nnport::readers::pytorch {
 
 // Enough for very deep real models (loops that build hundreds of blocks), small enough to end
 // quickly on recursive construction code.
-constexpr size_t kMaxInitStatements = 100000;
+constexpr size_t kMaxInitStatements = 20000;
 
 using syntax::Field;
 using syntax::Kind;

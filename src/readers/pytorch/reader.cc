@@ -118,6 +118,9 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
   }
   TraceResult traced = trace_module(ctx, instance, chosen->name, inputs, {});
   if (!traced.ok && traced.def.graph.nodes.empty()) return std::nullopt;
+  // A trace cut short by the budget (runaway recursion) describes no model at all: partial
+  // output would be a fragment of an unrolled recursion.
+  if (ctx.trace_budget_reported || ctx.init_budget_reported) return std::nullopt;
   // Without the rank of every input there is no model to write: fail rather than guess.
   for (const auto& port : traced.def.graph.inputs) {
     if (traced.def.graph.values[port.value].type.rank_known) continue;

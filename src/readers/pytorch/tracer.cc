@@ -1,8 +1,12 @@
 // forward() tracer: statements, expressions, module application, call nodes for user blocks.
 #include "readers/pytorch/tracer_impl.h"
 
+#include <cctype>
+#include <limits>
+
 #include "passes/shape_inference.h"
 #include "pivot/ops/catalog.h"
+#include "readers/pytorch/adaptive_pool.h"
 #include "readers/pytorch/placement.h"
 #include "readers/pytorch/python_math.h"
 
@@ -46,12 +50,7 @@ Tracer::Tracer(Context& ctx, DiagnosticEngine& diags, InstancePtr self, pivot::M
     : ctx_(ctx), diags_(diags), self_(std::move(self)), def_(def), g_(def.graph) {}
 
 std::string Tracer::unique_node_name(const std::string& base) {
-  std::string name = base.empty() ? "node" : base;
-  if (node_names_.insert(name).second) return name;
-  for (int i = 1;; ++i) {
-    std::string candidate = name + "_" + std::to_string(i);
-    if (node_names_.insert(candidate).second) return candidate;
-  }
+  return node_names_.make_unique(base.empty() ? "node" : base);
 }
 
 void Tracer::resolve_pending(pivot::Node& node) {
@@ -268,8 +267,9 @@ bool Tracer::run(std::vector<TraceInput>& inputs, const std::vector<TValue>& con
   return true;
 }
 
-// Enough for forward loops over hundreds of blocks; small enough to end recursive helpers fast.
-constexpr size_t kMaxTraceStatements = 100000;
+// Enough for forward loops over hundreds of blocks (a block's forward is a few statements);
+// small enough to end recursive helpers within a fraction of a second.
+constexpr size_t kMaxTraceStatements = 20000;
 
 bool Tracer::run_block(Node block, int depth) {
   if (depth > kMaxDepth) {
@@ -777,6 +777,8 @@ TValue Tracer::eval_binary(Node expr) {
     kind = OpKind::Mul;
   else if (op == "/")
     kind = OpKind::Div;
+  else if (op == "@")
+    return matmul(a, b, expr, false);
   else {
     std::vector<pivot::ValueId> ins;
     if (a.is_tensor()) ins.push_back(a.tensor);
@@ -798,6 +800,8 @@ TValue Tracer::eval_compare(Node expr) {
       if (left.kind != TValue::Kind::Const || right.kind != TValue::Kind::Const) {
         // `mask is None` where mask is a tensor argument: decidable.
         const std::string_view op = ops[k].type();
+        if (ops.size() == 1)  // `ids == pad_idx`, `mask == 0` (attention_masks.cc)
+          if (auto v = compare_values(op, left, right, expr)) return *v;
         if ((op == "is" || op == "is not") && right.kind == TValue::Kind::Const &&
             right.constant.is_none() && left.kind != TValue::Kind::Invalid) {
           result = result && (op == "is not");
@@ -860,6 +864,9 @@ CallArgs Tracer::eval_args(Node args_node) {
 }
 
 TValue Tracer::eval_call(Node expr) {
+  // Once the trace budget is spent, calls are not evaluated at all: evaluating their arguments
+  // first would keep unrolling a recursive helper (`self.f(self.f(x))`) one level per frame.
+  if (ctx_.trace_budget_reported) return TValue::invalid();
   Node fn = expr.field(Field::Function);
   Node args_node = expr.field(Field::Arguments);
   if (!args_node.is(Kind::ArgumentList)) {
@@ -910,6 +917,7 @@ TValue Tracer::eval_call(Node expr) {
                          "tensor method '." + name + "()' is not supported yet", {obj.tensor});
     }
     if (obj.kind == TValue::Kind::Stored) return *stored_method(name, obj, eval_args(args_node), expr);
+    if (obj.kind == TValue::Kind::Mask) return mask_method(name, obj, eval_args(args_node), expr);
     if (obj.kind == TValue::Kind::Param || obj.kind == TValue::Kind::Empty)
       return *factory_method(name, obj, eval_args(args_node), expr);
     // torch.zeros(...).to(device) / .cuda() / .requires_grad_(): placement only; the arguments
@@ -1048,6 +1056,14 @@ TValue Tracer::builtin(const std::string& name, const CallArgs& args, Node call,
   }
   if (name == "float" && cs.size() == 1 && cs[0].is_number())
     return TValue::of_const(Constant::floating(*cs[0].as_double()));
+  if (name == "float" && cs.size() == 1 && cs[0].is_string()) {  // float('-inf') in masks
+    std::string text;
+    for (char c : cs[0].s)
+      if (c != ' ') text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const double inf = std::numeric_limits<double>::infinity();
+    if (text == "inf" || text == "+inf" || text == "infinity") return TValue::of_const(Constant::floating(inf));
+    if (text == "-inf" || text == "-infinity") return TValue::of_const(Constant::floating(-inf));
+  }
   if (name == "bool" && cs.size() == 1) return TValue::of_const(Constant::boolean(cs[0].truthy()));
   if (name == "len" && cs.size() == 1 && cs[0].is_sequence())
     return TValue::of_const(Constant::integer(static_cast<int64_t>(cs[0].items.size())));
@@ -1179,6 +1195,9 @@ TValue Tracer::apply_module(const InstancePtr& module, const CallArgs& args, Nod
 TValue Tracer::apply_layer(const InstancePtr& module, pivot::ValueId input, Node call) {
   pivot::Attrs attrs = module->attrs;
   const OpKind kind = module->row->kind;
+  if (attrs.count("output_size"))  // adaptive pooling to sizes other than 1
+    return trace_adaptive_pool(*this, kind, input, attrs,
+                               module->path.empty() ? "adaptive_pool" : module->path, call);
   if ((kind == OpKind::Softmax || kind == OpKind::LogSoftmax) && !attrs.count("axis")) {
     // PyTorch's legacy rule (_get_softmax_dim): dim 0 for ranks 0, 1 and 3, else dim 1.
     const auto& t = type_of(input);

@@ -2,7 +2,10 @@
 // tensor_ops.cc (tensor methods and torch functions). Internal to the reader.
 #pragma once
 
+#include <array>
+
 #include "readers/pytorch/tracer.h"
+#include "support/unique_names.h"
 
 namespace nnport::readers::pytorch {
 
@@ -47,9 +50,23 @@ class Tracer {
   TValue apply_row(const frameworks::pytorch::OpRow& row, const TValue& input, const CallArgs& args,
                    size_t skip, Node call, const std::string& what);
   std::optional<int64_t> const_int(const TValue* v, Node where, const char* what);
+  // a @ b, torch.matmul, torch.bmm (`batched`: both operands must be 3-D) between tensors.
+  TValue matmul(const TValue& a, const TValue& b, Node where, bool batched);
+
+  // --- attention masks (attention_masks.cc)
+  // torch.ones / torch.full / torch.triu / torch.tril of constant sizes and
+  // nn.Transformer.generate_square_subsequent_mask as a Mask; nullopt for other calls.
+  std::optional<TValue> mask_function(const std::string& qualified, const CallArgs& args, Node call);
+  TValue mask_method(const std::string& name, const TValue& mask, const CallArgs& args, Node call);
+  // `ids == pad_idx` (an Equal node) and comparisons of a Mask; nullopt for other operands.
+  std::optional<TValue> compare_values(std::string_view op, const TValue& a, const TValue& b,
+                                       Node where);
 
   // --- recurrent layers (recurrent_call.cc)
   TValue apply_recurrent(const InstancePtr& module, const CallArgs& args, Node call);
+  // Initial states of a recurrent call as batch-first pivot values; nullopt + `problem` when not mappable.
+  std::optional<std::vector<pivot::ValueId>> initial_states(const Instance& module, const TValue& state, Node call,
+                                                            std::string& problem);
   // torch.zeros(...) as an initial state; nullopt for other functions.
   std::optional<TValue> recurrent_torch_function(const std::string& qualified, const CallArgs& args,
                                                  Node call);
@@ -126,9 +143,13 @@ class Tracer {
   TValue apply_layer(const InstancePtr& module, pivot::ValueId input, Node call);
   // nn.MultiheadAttention (attention_trace.cc): returns (output, <attention weights: invalid>)
   TValue trace_attention(const InstancePtr& module, const CallArgs& args, Node call);
-  // nn.TransformerEncoder / nn.TransformerEncoderLayer composites (transformer_trace.cc)
+  // nn.TransformerEncoder(Layer) / nn.TransformerDecoder(Layer) composites (transformer_trace.cc)
   TValue trace_transformer(const InstancePtr& module, const CallArgs& args, Node call);
-  pivot::ValueId trace_encoder_layer(const InstancePtr& layer, pivot::ValueId x, Node call);
+  // An encoder layer, or a decoder layer when `memory` is given (cross-attention over it).
+  // `masks`: attn_mask and key_padding_mask of the self-attention, then of the cross-attention.
+  pivot::ValueId trace_encoder_layer(const InstancePtr& layer, pivot::ValueId x,
+                                     std::optional<pivot::ValueId> memory,
+                                     const std::array<TValue, 4>& masks, Node call);
   TValue call_user(const InstancePtr& module, const CallArgs& args, Node call);
   TValue inline_function(Node def, bool is_method, const CallArgs& args, Node call);
   TValue builtin(const std::string& name, const CallArgs& args, Node call, bool& handled);
@@ -146,10 +167,13 @@ class Tracer {
   std::set<pivot::ValueId> pending_;
   // Batch-first tensors standing for PackedSequences of full length (recurrent_call.cc).
   std::set<pivot::ValueId> packed_;
+  // A packed sequence (or a recurrent output of one) -> its lengths tensor (N,), when the
+  // lengths are a run-time tensor rather than statically the full length.
+  std::map<pivot::ValueId, pivot::ValueId> packed_lengths_;
   std::map<pivot::ValueId, size_t> input_index_;
   std::vector<TraceInput>* inputs_ = nullptr;
   std::map<const Instance*, std::map<std::string, pivot::ParamId>> params_;
-  std::set<std::string> node_names_;
+  UniqueNames node_names_;
   Node forward_def_;
   int depth_ = 0;
 };
