@@ -2,6 +2,7 @@
 # Migration benchmarks: whole-process wall time (hyperfine, process start included) on the
 # 300-line model, then the in-process stage costs (google-benchmark).
 #   bench/run.sh            (builds build/bench in Release first)
+# Weight conversion has its own script (needs PyTorch and ~8 GB of disk): bench/weights_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNPORT_BUILD_BENCH=ON -DNNPORT_BUILD_TESTS=OFF >/dev/null

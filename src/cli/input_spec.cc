@@ -21,10 +21,12 @@ std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (item == "N" || item == "?") {
-      if (!dims.empty()) {
-        error = fmt::format("'{}' is only allowed for the batch (first) dimension", item);
-        return std::nullopt;
-      }
+      // The batch is usually first; a recurrent initial state (num_layers, N, hidden) has it second.
+      for (int64_t d : dims)
+        if (d == pivot::kBatch) {
+          error = fmt::format("'{}' is allowed for one (the batch) dimension only", item);
+          return std::nullopt;
+        }
       dims.push_back(pivot::kBatch);
     } else {
       int64_t value = 0;

@@ -5,6 +5,7 @@
 
 #include "cli/coverage.h"
 #include "cli/migrate.h"
+#include "cli/weights_commands.h"
 #include "docs/generate.h"
 #include "support/atomic_file.h"
 
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
   migrate->add_option("--keras-api", m.keras_api, "Generated Keras flavour: keras3 (default) or tf.keras");
   migrate->add_option("--report", m.report, "Write the JSON report here");
   migrate->add_option("--keras-json", m.keras_json, "Also write the Keras model.to_json() config here");
+  migrate->add_flag("--dev-same-framework", m.dev_same_framework)->group("");
+  migrate->add_option("--dev-weight-plan", m.dev_weight_plan)->group("");
 
   nnport::cli::InspectOptions i;
   auto* inspect = app.add_subcommand("inspect", "Print the pivot model of a source file");
@@ -46,6 +49,28 @@ int main(int argc, char** argv) {
   inspect->add_option("--input-dtype", i.input_dtypes, "Input dtype")->allow_extra_args(false)->take_all();
   inspect->add_option("--format", i.format, "json (default) or text");
   inspect->add_option("--stage", i.stage, "read (default) or keras: after the passes for a Keras target");
+
+  nnport::cli::ConvertWeightsOptions w;
+  auto* convert_weights = app.add_subcommand("convert-weights", "Convert a checkpoint for a model source (no code written)");
+  convert_weights->add_option("WEIGHTS", w.weights, "Checkpoint: .safetensors, .pt/.pth, .weights.h5/.h5")->required();
+  convert_weights->add_option("--model", w.model, "Python source file of the model")->required();
+  convert_weights->add_option("--to", w.to, "Target framework: keras or pytorch")->required();
+  convert_weights->add_option("-o,--output", w.output, "Output weights file")->required();
+  convert_weights->add_option("--from", w.from, "Source framework (default: detected from imports)");
+  convert_weights->add_option("--class", w.class_name, "Model class (or builder) the weights belong to");
+  convert_weights->add_option("--input-shape", w.input_shapes, "Input shape in the source convention")->allow_extra_args(false)->take_all();
+  convert_weights->add_option("--input-dtype", w.input_dtypes, "Input dtype")->allow_extra_args(false)->take_all();
+  convert_weights->add_option("--report", w.report, "Write the JSON report here");
+
+  nnport::cli::InspectWeightsOptions iw;
+  auto* inspect_weights = app.add_subcommand("inspect-weights", "List the tensors of a checkpoint (and what they feed)");
+  inspect_weights->add_option("FILE", iw.file, "Checkpoint file")->required();
+  inspect_weights->add_option("--model", iw.model, "Python source file: map tensors to its parameters");
+  inspect_weights->add_option("--from", iw.from, "Source framework (default: detected from imports)");
+  inspect_weights->add_option("--class", iw.class_name, "Model class to read");
+  inspect_weights->add_option("--input-shape", iw.input_shapes, "Input shape in the source convention")->allow_extra_args(false)->take_all();
+  inspect_weights->add_option("--input-dtype", iw.input_dtypes, "Input dtype")->allow_extra_args(false)->take_all();
+  inspect_weights->add_flag("--json", iw.json, "Print JSON instead of text");
 
   nnport::cli::CoverageOptions c;
   auto* coverage = app.add_subcommand("coverage", "Tabulate which .py files migrate to Keras completely");
@@ -85,6 +110,8 @@ int main(int argc, char** argv) {
   diags.add_handler([](const nnport::Diagnostic& d) { std::cerr << nnport::format_diagnostic(d) << "\n"; });
   nnport::cli::ExitStatus status;
   if (*migrate) status = nnport::cli::run_migrate(m, diags);
+  else if (*convert_weights) status = nnport::cli::run_convert_weights(w, diags);
+  else if (*inspect_weights) status = nnport::cli::run_inspect_weights(iw, diags);
   else status = nnport::cli::run_inspect(i, diags);
   return static_cast<int>(status);
 }

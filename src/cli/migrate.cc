@@ -8,74 +8,23 @@
 
 #include "cli/detect_framework.h"
 #include "cli/input_spec.h"
+#include "cli/model_loading.h"
 #include "passes/pipeline.h"
 #include "passes/shape_inference.h"
 #include "pivot/serialize.h"
+#include "readers/keras/reader.h"
 #include "readers/pytorch/reader.h"
 #include "report/report.h"
 #include "support/atomic_file.h"
 #include "weights/convert.h"
 #include "writers/keras/writer.h"
+#include "writers/pytorch/plan_json.h"
+#include "writers/pytorch/writer.h"
 
 namespace nnport::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-SourceLocation cli_location() { return SourceLocation{"nnport", 0, 0}; }
-
-bool parse_inputs(const std::vector<std::string>& shapes, const std::vector<std::string>& dtypes,
-                  readers::ReadOptions& read, DiagnosticEngine& diags) {
-  const size_t count = std::max(shapes.size(), dtypes.size());
-  read.inputs.resize(count);
-  for (size_t i = 0; i < shapes.size(); ++i) {
-    std::string error;
-    auto shape = parse_input_shape(shapes[i], error);
-    if (!shape) {
-      diags.error(Code::InvalidInputShape, cli_location()) << "--input-shape " << shapes[i] << ": " << error;
-      return false;
-    }
-    read.inputs[i].shape = *shape;
-  }
-  for (size_t i = 0; i < dtypes.size(); ++i) {
-    std::string error;
-    auto dtype = parse_input_dtype(dtypes[i], error);
-    if (!dtype) {
-      diags.error(Code::InvalidInputShape, cli_location()) << "--input-dtype " << dtypes[i] << ": " << error;
-      return false;
-    }
-    read.inputs[i].dtype = *dtype;
-  }
-  return true;
-}
-
-// Reads SOURCE into a pivot model. `framework` receives the detected/forced framework.
-std::optional<pivot::Model> read_model(const std::string& source_path, const std::string& from,
-                                       const readers::ReadOptions& read, std::string& framework,
-                                       DiagnosticEngine& diags) {
-  bool ok = false;
-  if (!fs::is_regular_file(source_path)) {
-    diags.error(Code::FileNotFound, SourceLocation{source_path, 0, 0}) << "cannot read " << source_path << ": not a regular file";
-    return std::nullopt;
-  }
-  const std::string text = read_file(source_path, &ok);
-  if (!ok) {
-    diags.error(Code::FileNotFound, SourceLocation{source_path, 0, 0}) << "cannot read " << source_path;
-    return std::nullopt;
-  }
-  framework = from.empty() ? detect_framework(text) : from;
-  if (framework.empty()) {
-    diags.error(Code::UnknownFramework, SourceLocation{source_path, 1, 1})
-        << "cannot tell the source framework from the imports (torch or keras/tensorflow); pass --from";
-    return std::nullopt;
-  }
-  if (framework != "pytorch") {
-    diags.error(Code::UnsupportedDirection, SourceLocation{source_path, 1, 1})
-        << "reading " << framework << " sources is not implemented yet";
-    return std::nullopt;
-  }
-  return readers::read_pytorch(source_path, text, read, diags);
-}
 
 std::string stem_of(const std::string& source) {
   std::string stem = fs::path(source).filename().string();
@@ -104,6 +53,52 @@ ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus statu
 
 namespace {
 
+// The channels-first back end: prepare_for_channels_first -> PyTorch writer -> OUTDIR/<stem>.py.
+ExitStatus migrate_to_pytorch(const MigrateOptions& o, report::Report& rep, pivot::Model& model,
+                              DiagnosticEngine& diags) {
+  if (!passes::prepare_for_channels_first(model, diags)) return finish(rep, o, ExitStatus::Failed, diags);
+  report::describe_ports(model, rep);
+  writers::pytorch::WriteOptions write;
+  write.source_name = fs::path(o.source).filename().string();
+  auto output = writers::pytorch::write_pytorch(model, write, diags);
+  if (!output) return finish(rep, o, ExitStatus::Failed, diags);
+  std::error_code ec;
+  fs::create_directories(o.outdir, ec);
+  if (ec) {
+    diags.error(Code::OutputNotWritable, cli_location()) << "cannot create " << o.outdir << ": " << ec.message();
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  const fs::path code_path = fs::path(o.outdir) / (stem_of(o.source) + ".py");
+  const fs::path weights_path = fs::path(o.outdir) / (stem_of(o.source) + ".pt");
+  if (fs::exists(code_path) && fs::equivalent(code_path, o.source, ec)) {
+    diags.error(Code::OutputNotWritable, cli_location()) << "the output " << code_path.string() << " would overwrite the source";
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  if (!o.weights.empty()) {
+    if (!weights::convert_to_torch_pt(model.entry_module().graph, output->weights, o.weights, weights_path.string(), diags))
+      return finish(rep, o, ExitStatus::Failed, diags);
+    rep.weights_output = weights_path.string();
+  }
+  if (!o.dev_weight_plan.empty()) {
+    const auto plan = writers::pytorch::weight_plan_json(model.entry_module().graph, output->weights);
+    if (auto error = write_file_atomically(o.dev_weight_plan, plan.dump(2) + "\n"); !error.empty()) {
+      diags.error(Code::OutputNotWritable, cli_location()) << error;
+      if (!o.weights.empty()) fs::remove(weights_path, ec);
+      return finish(rep, o, ExitStatus::Failed, diags);
+    }
+  }
+  if (auto error = write_file_atomically(code_path, output->python); !error.empty()) {
+    diags.error(Code::OutputNotWritable, cli_location()) << error;
+    if (!o.weights.empty()) fs::remove(weights_path, ec);
+    return finish(rep, o, ExitStatus::Failed, diags);
+  }
+  rep.output = code_path.string();
+  rep.entry_name = output->entry_name;
+  rep.entry_kind = "class";
+  const bool partial = output->partial || diags.has_errors();
+  return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
+}
+
 ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep, DiagnosticEngine& diags) {
   rep.target_framework = o.to;
   if (o.weights.empty()) rep.weights_input.reset();
@@ -128,17 +123,14 @@ ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep, Diagn
   std::string framework;
   auto model = read_model(o.source, o.from, read, framework, diags);
   rep.source_framework = framework;
-  if (framework == o.to) {
+  if (framework == o.to && !o.dev_same_framework) {
     diags.error(Code::UsageError, cli_location()) << "source and target framework are both " << o.to;
     return finish(rep, o, ExitStatus::Usage, diags);
   }
   if (!model) return finish(rep, o, ExitStatus::Failed, diags);
   rep.entry_name = model->entry_module().name;
   rep.entry_kind = model->entry_kind;
-  if (o.to != "keras") {
-    diags.error(Code::UnsupportedDirection, SourceLocation{o.source, 1, 1}) << "migration to " << o.to << " is not implemented yet";
-    return finish(rep, o, ExitStatus::Failed, diags);
-  }
+  if (o.to == "pytorch") return migrate_to_pytorch(o, rep, *model, diags);
   if (!passes::prepare_for_channels_last(*model, diags)) return finish(rep, o, ExitStatus::Failed, diags);
   report::describe_ports(*model, rep);
 

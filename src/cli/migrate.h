@@ -21,6 +21,10 @@ struct MigrateOptions {
   std::string keras_api = "keras3";      // --keras-api keras3|tf.keras
   std::string report;                    // --report
   std::string keras_json;                // --keras-json (extension): write model.to_json()
+  // Developer options (hidden): --dev-same-framework allows --from pytorch --to pytorch (the
+  // round-trip test of the PyTorch writer); --dev-weight-plan writes the weight plan as JSON.
+  bool dev_same_framework = false;
+  std::string dev_weight_plan;
 };
 
 // Exit status of the contract.

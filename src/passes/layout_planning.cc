@@ -1,4 +1,4 @@
-// Layout planning for channels-last targets (see layout_planning.h).
+// Layout planning for channels-last and channels-first targets (see layout_planning.h).
 #include "passes/layout_planning.h"
 
 #include <algorithm>
@@ -70,9 +70,19 @@ bool is_batch_flatten(const Graph& g, const Node& n) {
   return false;
 }
 
+// The data format spatial ops run in, and the permutation taking a tensor of the other format
+// to it.
+struct Target {
+  std::string data_format; // "channels_last" | "channels_first"
+  Perm change(size_t rank) const {
+    return data_format == "channels_last" ? channels_last_perm(rank) : invert(channels_last_perm(rank));
+  }
+};
+
 class Planner {
  public:
-  Planner(const Graph& src, DiagnosticEngine& diags) : src_(src), diags_(diags) {
+  Planner(const Graph& src, Target target, DiagnosticEngine& diags)
+      : src_(src), target_(std::move(target)), diags_(diags) {
     new_id_.assign(src.values.size(), 0);
     perm_.assign(src.values.size(), {});
     dst_.params = src.params;
@@ -91,6 +101,7 @@ class Planner {
 
  private:
   const Graph& src_;
+  const Target target_;
   DiagnosticEngine& diags_;
   Graph dst_;
   std::vector<ValueId> new_id_;
@@ -124,8 +135,14 @@ class Planner {
     return out;
   }
 
-  // Does `v` reach a conv/pool through layout-agnostic ops only?
-  bool feeds_spatial(ValueId v) const {
+  // The stored order a conv/pool of the source's data format needs in the target's.
+  Perm spatial_perm(const Node& n, size_t rank) const {
+    if (pivot::attr_string(n, "data_format") == target_.data_format) return identity_perm(rank);
+    return target_.change(rank);
+  }
+
+  // The first conv/pool `v` reaches through layout-agnostic ops only, or nullptr.
+  const Node* feeds_spatial(ValueId v) const {
     std::vector<ValueId> work = {v};
     std::set<ValueId> seen;
     while (!work.empty()) {
@@ -134,18 +151,29 @@ class Planner {
       if (!seen.insert(cur).second) continue;
       for (size_t u : src_.users(cur)) {
         const Node& n = src_.nodes[u];
-        if (is_spatial(n.kind)) return true;
+        if (is_spatial(n.kind)) return &n;
         if (is_layout_agnostic(n.kind))
           for (ValueId o : n.outputs) work.push_back(o);
       }
     }
-    return false;
+    return nullptr;
   }
 
   void add_input(const pivot::Port& port) {
     const auto& t = src_.values[port.value].type;
     Perm p = identity_perm(rank_of(port.value));
-    if (t.rank_known && t.rank() >= 3 && feeds_spatial(port.value)) p = channels_last_perm(t.rank());
+    if (t.rank_known && t.rank() >= 3)
+      if (const Node* spatial = feeds_spatial(port.value)) p = spatial_perm(*spatial, t.rank());
+    // Keras inputs are batch-first: an input with the batch elsewhere (an RNN initial state
+    // (num_layers, N, hidden)) is fed with its batch axis moved to the front.
+    if (t.rank_known && !t.shape.empty() && t.shape[0] != pivot::kBatch) {
+      const auto batch = std::find(t.shape.begin(), t.shape.end(), pivot::kBatch);
+      if (batch != t.shape.end()) {
+        p = {batch - t.shape.begin()};
+        for (size_t i = 0; i < t.rank(); ++i)
+          if (static_cast<int64_t>(i) != p[0]) p.push_back(static_cast<int64_t>(i));
+      }
+    }
     ValueId id = dst_.add_value(src_.values[port.value].name, permuted(t, p));
     new_id_[port.value] = id;
     perm_[port.value] = p;
@@ -155,8 +183,17 @@ class Planner {
   void add_output(const pivot::Port& port) {
     Perm p = perm_of(port.value);
     const size_t rank = rank_of(port.value);
-    const bool natural = is_identity(p) || p == channels_last_perm(rank);
+    const bool natural = is_identity(p) || p == target_.change(rank);
     if (!natural) p = identity_perm(rank);
+    // Keras outputs are batch-first: a time-major (T, N, ...) output is returned batch-first.
+    const auto& shape = src_.values[port.value].type.shape;
+    const auto batch = std::find(shape.begin(), shape.end(), pivot::kBatch);
+    if (p.size() == shape.size() && !p.empty() && batch != shape.end() &&
+        shape[static_cast<size_t>(p[0])] != pivot::kBatch) {
+      p = {batch - shape.begin()};
+      for (size_t i = 0; i < rank; ++i)
+        if (static_cast<int64_t>(i) != p[0]) p.push_back(static_cast<int64_t>(i));
+    }
     ValueId id = get(port.value, p, SourceLocation{});
     dst_.outputs.push_back({port.name, id, p});
   }
@@ -173,7 +210,8 @@ class Planner {
     t.inputs = {new_id_[v]};
     t.attrs["perm"] = transpose_between(have, want);
     t.location = loc;
-    ValueId out = dst_.add_value(src_.values[v].name + (is_identity(want) ? "_nchw" : "_nhwc"),
+    const bool to_channels_first = is_identity(want) == (target_.data_format == "channels_last");
+    ValueId out = dst_.add_value(src_.values[v].name + (to_channels_first ? "_nchw" : "_nhwc"),
                                  pivot::TensorType{});
     t.outputs = {out};
     dst_.nodes.push_back(std::move(t));
@@ -298,9 +336,9 @@ class Planner {
     case OpKind::AvgPool:
     case OpKind::ConvTranspose:
     case OpKind::Resize: {
-      const Perm cl = channels_last_perm(rank_of(x));
-      attrs["data_format"] = std::string("channels_last");
-      return emit(n, {get(x, cl, n.location)}, attrs, cl);
+      const Perm want = spatial_perm(n, rank_of(x));
+      attrs["data_format"] = target_.data_format;
+      return emit(n, {get(x, want, n.location)}, attrs, want);
     }
     case OpKind::BatchNorm:
     case OpKind::GroupNorm:
@@ -491,7 +529,9 @@ class Planner {
 
 } // namespace
 
-bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
+namespace {
+
+bool plan_layout(pivot::Model& model, const Target& target, DiagnosticEngine& diags) {
   auto& module = model.entry_module();
   for (const auto& n : module.graph.nodes) {
     if (n.kind == OpKind::Call) {
@@ -499,10 +539,38 @@ bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
       return false;
     }
   }
-  Planner planner(module.graph, diags);
+  Planner planner(module.graph, target, diags);
   Graph planned;
   if (!planner.run(planned)) return false;
   module.graph = std::move(planned);
+  return true;
+}
+
+// Whether some op is bound to a data format other than `target` (only those need a plan).
+bool needs_planning(const Graph& g, const Target& target) {
+  for (const auto& n : g.nodes) {
+    if (!pivot::schema(n.kind).find_attr("data_format")) continue;
+    if (pivot::attr_string(n, "data_format") != target.data_format) return true;
+  }
+  return false;
+}
+
+} // namespace
+
+bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
+  return plan_layout(model, Target{"channels_last"}, diags);
+}
+
+bool plan_channels_first(pivot::Model& model, DiagnosticEngine& diags) {
+  const Target target{"channels_first"};
+  auto& g = model.entry_module().graph;
+  if (needs_planning(g, target)) return plan_layout(model, target, diags);
+  // Already channels-first (a PyTorch source): the graph stays as written.
+  for (auto* ports : {&g.inputs, &g.outputs})
+    for (auto& port : *ports) {
+      const auto& t = g.values[port.value].type;
+      port.source_to_target_perm = identity_perm(t.rank_known ? t.rank() : 0);
+    }
   return true;
 }
 

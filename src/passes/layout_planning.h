@@ -22,4 +22,11 @@ namespace nnport::passes {
 // Plans the entry module, which must be flat (no `call` nodes). Returns false on failure.
 bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags);
 
+// The mirror image for a channels-first target (PyTorch): a channels-last graph (Keras source)
+// is stored channels-first around its convolutions and pooling, with one permute at an image
+// input, axis attributes rewritten, and Flatten before Linear absorbed into a row permutation
+// of the Linear weight. A graph whose ops are all channels-first already (a PyTorch source) is
+// left exactly as it is; its ports get identity permutations.
+bool plan_channels_first(pivot::Model& model, DiagnosticEngine& diags);
+
 } // namespace nnport::passes

@@ -28,4 +28,13 @@ bool prepare_for_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
   return infer_shapes(model, diags);
 }
 
+bool prepare_for_channels_first(pivot::Model& model, DiagnosticEngine& diags) {
+  if (!verify_or_report(model, "reading", diags)) return false;
+  if (!inline_calls(model, diags) || !verify_or_report(model, "inlining", diags)) return false;
+  if (!infer_shapes(model, diags)) return false;
+  if (!plan_channels_first(model, diags) || !verify_or_report(model, "layout planning", diags))
+    return false;
+  return infer_shapes(model, diags);
+}
+
 } // namespace nnport::passes

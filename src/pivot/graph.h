@@ -67,6 +67,15 @@ struct Param {
   std::vector<WeightTransform> transforms; // applied in order after source_perm
   // Taken from the stored tensor before source_perm; several parameters may share one key.
   std::optional<SourceSlice> source_slice;
+  // Shape of the stored tensor when it differs in rank from the canonical one (Keras
+  // MultiHeadAttention kernels (E, heads, head_dim), DepthwiseConv2D (*k, in, multiplier), a
+  // GRU bias row): after source_slice the stored tensor is reshaped, row-major, to the
+  // canonical shape un-permuted by source_perm. Empty: the shapes agree.
+  std::vector<int64_t> stored_shape;
+  // Canonical = the result with equal blocks of axis 0 reordered: block i is block
+  // block_order[i] of it (Keras GRU gates z, r, h -> PyTorch r, z, n: {1, 0, 2}). Applied after
+  // source_perm and transforms. Empty: no reorder.
+  std::vector<int64_t> block_order;
   // Other checkpoint keys accepted for the same tensor, tried in order after `name` (e.g. the
   // legacy Keras order keys "#<k>/<i>").
   std::vector<std::string> aliases;

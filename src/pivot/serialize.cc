@@ -124,6 +124,9 @@ Json graph_to_json(const Graph& g) {
   for (const auto& p : g.params) {
     Json pj{{"name", p.name}, {"shape", p.shape}, {"dtype", std::string(dtype_name(p.dtype))}};
     if (!p.source_perm.empty()) pj["source_perm"] = p.source_perm;
+    if (!p.stored_shape.empty()) pj["stored_shape"] = p.stored_shape;
+    if (!p.block_order.empty()) pj["block_order"] = p.block_order;
+    if (!p.aliases.empty()) pj["aliases"] = p.aliases;
     if (!p.transforms.empty()) {
       Json ts = Json::array();
       for (const auto& t : p.transforms)
@@ -213,6 +216,10 @@ struct Parser {
       if (!dtype) return fail("unknown dtype in param " + p.name);
       p.dtype = *dtype;
       if (pj.contains("source_perm")) p.source_perm = pj["source_perm"].get<std::vector<int64_t>>();
+      if (pj.contains("stored_shape"))
+        p.stored_shape = pj["stored_shape"].get<std::vector<int64_t>>();
+      if (pj.contains("block_order")) p.block_order = pj["block_order"].get<std::vector<int64_t>>();
+      if (pj.contains("aliases")) p.aliases = pj["aliases"].get<std::vector<std::string>>();
       if (pj.contains("transforms"))
         for (const auto& tj : pj["transforms"])
           p.transforms.push_back({tj.at("axis").get<int64_t>(), tj.at("split").get<std::vector<int64_t>>(),

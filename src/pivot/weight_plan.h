@@ -26,6 +26,10 @@ struct WeightSlot {
   enum class Combine { Sum, Stack };
   std::vector<ParamId> combine_with{};
   Combine combine = Combine::Sum;
+  // The target holds zeros shaped like `param` brought to the target layout: a tensor the
+  // target framework always has but the source does not (PyTorch's bias_hh of an LSTM/RNN
+  // whose source, Keras, has one bias that became bias_ih). Nothing is read for it.
+  bool zeros = false;
 };
 
 struct WeightPlan {

@@ -1,21 +1,51 @@
 // Trained-weight conversion: read the source checkpoint, map tensors to pivot parameters by
-// name, bring them to canonical layout, apply recorded transforms, permute to the target
-// layout, and write the target file atomically.
+// name (then aliases), check every tensor before anything is written, then stream each one
+// through its layout steps (canonical layout, recorded transforms, target layout) into a
+// WeightSink, which writes the target file atomically.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "pivot/graph.h"
 #include "pivot/weight_plan.h"
 #include "support/diagnostics.h"
+#include "weights/checkpoint.h"
+#include "weights/weight_sink.h"
 
 namespace nnport::weights {
 
-// PyTorch checkpoint (.safetensors; .pt/.pth when supported) -> Keras 3 `.weights.h5`.
-// `graph` is the graph the plan was made for (its params carry names and transforms).
-// Returns false after reporting diagnostics; then no output file exists.
+// The engine: executes `plan` (made for `graph`) on the checkpoint at `input_path` into `sink`.
+// Every missing, extra, misshapen or ill-typed tensor is reported (weights-mismatch, all of
+// them, at the input file); the sink is opened only when there is none. `output_path` is where
+// write failures are reported. Returns false after reporting diagnostics; then no output exists.
+bool convert_weights(const pivot::Graph& graph, const pivot::WeightPlan& plan,
+                     const std::string& input_path, WeightSink& sink,
+                     const std::string& output_path, DiagnosticEngine& diags);
+
+// PyTorch checkpoint (.safetensors, .pt/.pth) -> Keras 3 `.weights.h5`.
 bool convert_to_keras_h5(const pivot::Graph& graph, const pivot::WeightPlan& plan,
                          const std::string& input_path, const std::string& output_path,
                          DiagnosticEngine& diags);
 
-} // namespace nnport::weights
+// Checkpoint -> PyTorch state_dict `.pt` (torch.save format), dtypes kept.
+bool convert_to_torch_pt(const pivot::Graph& graph, const pivot::WeightPlan& plan,
+                         const std::string& input_path, const std::string& output_path,
+                         DiagnosticEngine& diags);
+
+// The checkpoint key that holds `param`: its name, then its aliases, each also with the
+// "module." prefix DataParallel saves. nullopt when none is present.
+std::optional<std::string> find_checkpoint_key(const Checkpoint& checkpoint,
+                                               const pivot::Param& param);
+
+// The shape the checkpoint must hold for `param` (before source_slice and source_perm); nullopt
+// when the parameter's recorded layout is inconsistent.
+std::optional<std::vector<int64_t>> stored_shape(const pivot::Param& param);
+// The canonical shape before source_perm (what a Param::stored_shape is reshaped to).
+std::optional<std::vector<int64_t>> unpermuted_shape(const pivot::Param& param);
+
+// Checkpoint keys that hold no inference state and are never reported as unused.
+bool is_training_only_key(const std::string& key);
+
+}  // namespace nnport::weights

@@ -22,6 +22,12 @@ class H5Handle {
   }
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Gives up ownership (to close explicitly and see the result).
+  hid_t release() {
+    hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
 
  private:
   hid_t id_;
@@ -79,61 +85,150 @@ std::string create_group(hid_t file, hid_t link_properties, const std::string& p
   return {};
 }
 
-std::string write_dataset(hid_t file, hid_t link_properties, hid_t creation_properties,
-                          const H5Dataset& dataset) {
-  auto types = hdf5_types(dataset.tensor.dtype);
-  if (!types)
-    return fmt::format("'{}' has dtype {} which the writer does not store", dataset.path,
-                       pivot::dtype_name(dataset.tensor.dtype));
+} // namespace
+
+struct KerasWeightsH5Stream::State {
+  std::optional<H5Handle> file;
+  std::optional<H5Handle> links;
+  std::optional<H5Handle> creation;
+  std::optional<H5Handle> dataset;
+  std::optional<H5Handle> file_space;
+  std::string dataset_path;
+  TypePair types{};
   std::vector<hsize_t> dims;
-  for (int64_t dim : dataset.tensor.shape) dims.push_back(static_cast<hsize_t>(dim));
+};
+
+KerasWeightsH5Stream::KerasWeightsH5Stream() : state_(std::make_unique<State>()) {}
+
+KerasWeightsH5Stream::~KerasWeightsH5Stream() {
+  QuietHdf5Errors quiet;
+  state_.reset();
+}
+
+std::string KerasWeightsH5Stream::create(const std::string& path) {
+  QuietHdf5Errors quiet;
+  // Raw data goes straight to the file: the data sieve buffer would read back and rewrite
+  // whole blocks around each strided piece of a transposed tensor.
+  H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!access.valid() || H5Pset_sieve_buf_size(access.get(), 0) < 0) return "cannot set up HDF5 file access";
+  state_->file.emplace(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
+  if (!state_->file->valid()) return fmt::format("cannot create HDF5 file {}", path);
+  // Intermediate groups ("layers", "layers/dense", ".../vars") come into being with the link.
+  state_->links.emplace(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+  if (!state_->links->valid() || H5Pset_create_intermediate_group(state_->links->get(), 1) < 0)
+    return "cannot set up HDF5 link properties";
+  // No modification times in object headers: the same weights give the same bytes. Contiguous
+  // layout, and no fill value written before the data.
+  state_->creation.emplace(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (!state_->creation->valid() || H5Pset_obj_track_times(state_->creation->get(), false) < 0 ||
+      H5Pset_layout(state_->creation->get(), H5D_CONTIGUOUS) < 0 ||
+      H5Pset_fill_time(state_->creation->get(), H5D_FILL_TIME_NEVER) < 0)
+    return "cannot set up HDF5 dataset properties";
+  // Keras up to 3.9 opens h5_file["vars"] unconditionally for the model's own (usually empty)
+  // variables, so the root group must exist; later versions accept it too.
+  return create_group(state_->file->get(), state_->links->get(), "vars");
+}
+
+std::string KerasWeightsH5Stream::begin_dataset(const std::string& path, pivot::DType dtype,
+                                                std::span<const int64_t> shape) {
+  QuietHdf5Errors quiet;
+  if (!state_->file || state_->dataset) return fmt::format("internal: cannot start dataset '{}' now", path);
+  auto types = hdf5_types(dtype);
+  if (!types)
+    return fmt::format("'{}' has dtype {} which the writer does not store", path, pivot::dtype_name(dtype));
+  state_->types = *types;
+  state_->dims.clear();
+  for (int64_t dim : shape) state_->dims.push_back(static_cast<hsize_t>(dim));
   // Rank 0 is a scalar dataspace, as numpy 0-d arrays are stored by h5py.
-  H5Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
-                              : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                 H5Sclose);
-  if (!space.valid()) return fmt::format("cannot describe the shape of '{}'", dataset.path);
-  H5Handle set(H5Dcreate2(file, dataset.path.c_str(), types->file, space.get(), link_properties,
-                          creation_properties, H5P_DEFAULT),
-               H5Dclose);
-  if (!set.valid()) return fmt::format("cannot create dataset '{}'", dataset.path);
-  if (!dataset.tensor.bytes.empty() &&
-      H5Dwrite(set.get(), types->memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, dataset.tensor.bytes.data()) < 0)
-    return fmt::format("cannot write dataset '{}'", dataset.path);
+  state_->file_space.emplace(state_->dims.empty() ? H5Screate(H5S_SCALAR)
+                                                  : H5Screate_simple(static_cast<int>(state_->dims.size()),
+                                                                     state_->dims.data(), nullptr),
+                             H5Sclose);
+  if (!state_->file_space->valid()) return fmt::format("cannot describe the shape of '{}'", path);
+  state_->dataset.emplace(H5Dcreate2(state_->file->get(), path.c_str(), types->file, state_->file_space->get(),
+                                     state_->links->get(), state_->creation->get(), H5P_DEFAULT),
+                          H5Dclose);
+  state_->dataset_path = path;
+  if (!state_->dataset->valid()) {
+    state_->dataset.reset();
+    return fmt::format("cannot create dataset '{}'", path);
+  }
   return {};
 }
 
-} // namespace
+std::string KerasWeightsH5Stream::write_box(std::span<const int64_t> start, std::span<const int64_t> count,
+                                            const std::byte* bytes) {
+  QuietHdf5Errors quiet;
+  if (!state_->dataset || start.size() != state_->dims.size() || count.size() != start.size())
+    return "internal: box does not fit the open dataset";
+  std::vector<hsize_t> offset(start.size());
+  std::vector<hsize_t> extent(count.size());
+  hsize_t elements = 1;
+  for (size_t i = 0; i < start.size(); ++i) {
+    offset[i] = static_cast<hsize_t>(start[i]);
+    extent[i] = static_cast<hsize_t>(count[i]);
+    elements *= extent[i];
+  }
+  if (elements == 0) return {};
+  const std::string failed = fmt::format("cannot write dataset '{}'", state_->dataset_path);
+  if (extent == state_->dims || extent.empty()) {
+    if (H5Dwrite(state_->dataset->get(), state_->types.memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes) < 0)
+      return failed;
+    return {};
+  }
+  H5Handle memory(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr), H5Sclose);
+  if (!memory.valid() || H5Sselect_hyperslab(state_->file_space->get(), H5S_SELECT_SET, offset.data(), nullptr,
+                                             extent.data(), nullptr) < 0)
+    return failed;
+  if (H5Dwrite(state_->dataset->get(), state_->types.memory, memory.get(), state_->file_space->get(), H5P_DEFAULT,
+               bytes) < 0)
+    return failed;
+  return {};
+}
+
+std::string KerasWeightsH5Stream::end_dataset() {
+  QuietHdf5Errors quiet;
+  state_->file_space.reset();
+  state_->dataset.reset();
+  return {};
+}
+
+std::string KerasWeightsH5Stream::add_empty_group(const std::string& group) {
+  QuietHdf5Errors quiet;
+  if (!state_->file) return "internal: no open file";
+  // Keras writes a weightless layer as "<path>/vars" with nothing inside; accept the plan's
+  // group with or without the trailing "vars" and always produce that form.
+  bool has_vars = group == "vars" || group.ends_with("/vars");
+  return create_group(state_->file->get(), state_->links->get(), has_vars ? group : group + "/vars");
+}
+
+std::string KerasWeightsH5Stream::close() {
+  QuietHdf5Errors quiet;
+  if (!state_->file) return "internal: no open file";
+  state_->file_space.reset();
+  state_->dataset.reset();
+  if (H5Fflush(state_->file->get(), H5F_SCOPE_GLOBAL) < 0) return "cannot flush the HDF5 file";
+  state_->creation.reset();
+  state_->links.reset();
+  const herr_t closed = H5Fclose(state_->file->release());
+  state_->file.reset();
+  return closed < 0 ? "cannot close the HDF5 file" : std::string();
+}
 
 std::string write_keras_weights_h5(const std::string& path, const std::vector<H5Dataset>& datasets,
                                    const std::vector<std::string>& empty_groups) {
-  QuietHdf5Errors quiet;
-  H5Handle file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (!file.valid()) return fmt::format("cannot create HDF5 file {}", path);
-
-  // Intermediate groups ("layers", "layers/dense", ".../vars") come into being with the link.
-  H5Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  if (!links.valid() || H5Pset_create_intermediate_group(links.get(), 1) < 0)
-    return "cannot set up HDF5 link properties";
-  // No modification times in object headers: the same weights give the same bytes.
-  H5Handle creation(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  if (!creation.valid() || H5Pset_obj_track_times(creation.get(), false) < 0)
-    return "cannot set up HDF5 dataset properties";
-
-  // Keras up to 3.9 opens h5_file["vars"] unconditionally for the model's own (usually empty)
-  // variables, so the root group must exist; later versions accept it too.
-  if (auto error = create_group(file.get(), links.get(), "vars"); !error.empty()) return error;
-  for (const auto& dataset : datasets)
-    if (auto error = write_dataset(file.get(), links.get(), creation.get(), dataset); !error.empty())
-      return error;
-  // Keras writes a weightless layer as "<path>/vars" with nothing inside; accept the plan's
-  // group with or without the trailing "vars" and always produce that form.
-  for (const auto& group : empty_groups) {
-    bool has_vars = group == "vars" || group.ends_with("/vars");
-    std::string full = has_vars ? group : group + "/vars";
-    if (auto error = create_group(file.get(), links.get(), full); !error.empty()) return error;
+  KerasWeightsH5Stream stream;
+  if (auto error = stream.create(path); !error.empty()) return error;
+  for (const auto& dataset : datasets) {
+    const auto& tensor = dataset.tensor;
+    const std::vector<int64_t> origin(tensor.shape.size(), 0);
+    if (auto error = stream.begin_dataset(dataset.path, tensor.dtype, tensor.shape); !error.empty()) return error;
+    if (auto error = stream.write_box(origin, tensor.shape, tensor.bytes.data()); !error.empty()) return error;
+    if (auto error = stream.end_dataset(); !error.empty()) return error;
   }
-
-  if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) return fmt::format("cannot flush {}", path);
+  for (const auto& group : empty_groups)
+    if (auto error = stream.add_empty_group(group); !error.empty()) return error;
+  if (auto error = stream.close(); !error.empty()) return fmt::format("{}: {}", path, error);
   return {};
 }
 

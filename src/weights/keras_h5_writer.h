@@ -7,6 +7,8 @@
 // written (only bfloat16 datasets get a "dtype" attribute, and we always write float32).
 #pragma once
 
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,5 +27,29 @@ struct H5Dataset {
 // success, otherwise what failed.
 std::string write_keras_weights_h5(const std::string& path, const std::vector<H5Dataset>& datasets,
                                    const std::vector<std::string>& empty_groups);
+
+// The same file written incrementally, so that large checkpoints stream: each dataset is
+// created with its full shape (contiguous layout, no chunk cache) and filled box by box. The
+// caller closes the file; a file that is not closed must be discarded.
+class KerasWeightsH5Stream {
+ public:
+  KerasWeightsH5Stream();
+  KerasWeightsH5Stream(const KerasWeightsH5Stream&) = delete;
+  KerasWeightsH5Stream& operator=(const KerasWeightsH5Stream&) = delete;
+  ~KerasWeightsH5Stream();
+
+  // Each returns an empty string on success, otherwise what failed.
+  std::string create(const std::string& path); // also creates the root "vars" group
+  std::string begin_dataset(const std::string& path, pivot::DType dtype, std::span<const int64_t> shape);
+  // Writes `bytes` (row-major elements of the box) at [start, start + count) of the open dataset.
+  std::string write_box(std::span<const int64_t> start, std::span<const int64_t> count, const std::byte* bytes);
+  std::string end_dataset();
+  std::string add_empty_group(const std::string& group); // "layers/relu" or "layers/relu/vars"
+  std::string close();                                   // flushes and closes
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 } // namespace nnport::weights

@@ -89,7 +89,10 @@ std::string parse_entry(const std::string& name, const nlohmann::json& entry,
 std::string read_safetensors(const std::string& path, Checkpoint& out) {
   out = Checkpoint{};
   if (auto error = out.mapping.open(path); !error.empty()) return error;
-  std::span<const std::byte> file = out.mapping.bytes();
+  return read_safetensors(out.mapping.bytes(), out);
+}
+
+std::string read_safetensors(std::span<const std::byte> file, Checkpoint& out) {
   if (file.size() < 8) return fmt::format("file of {} bytes is too small for a safetensors header", file.size());
 
   uint64_t header_size = 0;

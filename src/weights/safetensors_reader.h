@@ -3,7 +3,9 @@
 // The file is untrusted input: every field is validated and problems come back as messages.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "weights/checkpoint.h"
@@ -17,5 +19,9 @@ inline constexpr uint64_t kMaxSafetensorsHeader = 100ull * 1024 * 1024;
 // Maps and validates `path` into `out`. Returns an empty string on success, otherwise a
 // message saying what is wrong (without the path, which the caller reports as the location).
 std::string read_safetensors(const std::string& path, Checkpoint& out);
+
+// The same over bytes the caller keeps alive (the mapping of `out`, or a buffer); the views in
+// `out.tensors` point into `file`.
+std::string read_safetensors(std::span<const std::byte> file, Checkpoint& out);
 
 } // namespace nnport::weights

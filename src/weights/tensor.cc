@@ -1,6 +1,8 @@
 // Layout operations on weight tensors: permutation, recorded transforms, float32 conversion.
 #include "weights/tensor.h"
 
+#include "weights/layout_map.h"
+
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -93,49 +95,9 @@ Tensor copy_tensor(const TensorView& view) {
 
 std::optional<Tensor> permute_axes(const TensorView& input, std::span<const int64_t> perm,
                                    std::string& error) {
-  const size_t rank = input.shape.size();
-  if (perm.empty()) return copy_tensor(input);
-  if (!is_permutation_of(perm, rank)) {
-    error = fmt::format("permutation [{}] does not fit a tensor of rank {}", fmt::join(perm, ", "), rank);
-    return std::nullopt;
-  }
-  const size_t element_size = pivot::dtype_size(input.dtype);
-  auto count = element_count(input.shape, element_size);
-  if (!count || *count * element_size != input.bytes.size()) {
-    error = "tensor bytes do not match its shape";
-    return std::nullopt;
-  }
-
-  // Element strides of the input, then the input stride that each output axis walks along.
-  std::vector<uint64_t> in_strides(rank, 1);
-  for (size_t axis = rank; axis-- > 1;)
-    in_strides[axis - 1] = in_strides[axis] * static_cast<uint64_t>(input.shape[axis]);
-  Tensor out;
-  out.dtype = input.dtype;
-  out.shape.resize(rank);
-  std::vector<uint64_t> walk(rank);
-  for (size_t i = 0; i < rank; ++i) {
-    out.shape[i] = input.shape[static_cast<size_t>(perm[i])];
-    walk[i] = in_strides[static_cast<size_t>(perm[i])];
-  }
-  out.bytes.resize(input.bytes.size());
-  if (*count == 0) return out;
-
-  // Odometer over the output index in row-major order, tracking the matching input offset.
-  std::vector<uint64_t> index(rank, 0);
-  uint64_t source = 0;
-  const std::byte* in = input.bytes.data();
-  std::byte* dst = out.bytes.data();
-  for (uint64_t k = 0; k < *count; ++k) {
-    std::memcpy(dst + k * element_size, in + source * element_size, element_size);
-    for (size_t axis = rank; axis-- > 0;) {
-      source += walk[axis];
-      if (++index[axis] < static_cast<uint64_t>(out.shape[axis])) break;
-      source -= walk[axis] * index[axis];
-      index[axis] = 0;
-    }
-  }
-  return out;
+  LayoutMap map(input, error);
+  if (!error.empty() || !map.permute(perm, error)) return std::nullopt;
+  return map.materialize();
 }
 
 std::optional<Tensor> apply_transform(const TensorView& input, const pivot::WeightTransform& transform,
@@ -184,17 +146,27 @@ std::optional<Tensor> to_float32(const TensorView& input, uint64_t& changed_valu
   changed_values = 0;
   if (!pivot::is_floating(input.dtype)) return std::nullopt;
   if (input.dtype == pivot::DType::Float32) return copy_tensor(input);
-
-  const size_t in_size = pivot::dtype_size(input.dtype);
-  const size_t count = input.bytes.size() / in_size;
   Tensor out;
   out.dtype = pivot::DType::Float32;
   out.shape = input.shape;
-  out.bytes.resize(count * sizeof(float));
+  out.bytes.resize(input.bytes.size() / pivot::dtype_size(input.dtype) * sizeof(float));
+  if (!convert_to_float32(input.dtype, input.bytes, out.bytes.data(), changed_values)) return std::nullopt;
+  return out;
+}
+
+bool convert_to_float32(pivot::DType dtype, std::span<const std::byte> input, std::byte* out,
+                        uint64_t& changed_values) {
+  if (!pivot::is_floating(dtype)) return false;
+  const size_t in_size = pivot::dtype_size(dtype);
+  const size_t count = input.size() / in_size;
+  if (dtype == pivot::DType::Float32) {
+    if (count > 0) std::memcpy(out, input.data(), count * sizeof(float));
+    return true;
+  }
   for (size_t i = 0; i < count; ++i) {
-    const std::byte* source = input.bytes.data() + i * in_size;
+    const std::byte* source = input.data() + i * in_size;
     float value = 0.0f;
-    switch (input.dtype) {
+    switch (dtype) {
     case pivot::DType::Float16: {
       uint16_t bits;
       std::memcpy(&bits, source, sizeof bits);
@@ -216,11 +188,11 @@ std::optional<Tensor> to_float32(const TensorView& input, uint64_t& changed_valu
       break;
     }
     default:
-      return std::nullopt;
+      return false;
     }
-    std::memcpy(out.bytes.data() + i * sizeof(float), &value, sizeof value);
+    std::memcpy(out + i * sizeof(float), &value, sizeof value);
   }
-  return out;
+  return true;
 }
 
 std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start, int64_t length,

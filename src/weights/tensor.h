@@ -57,4 +57,9 @@ std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t 
 // Returns nullopt for non-floating dtypes.
 std::optional<Tensor> to_float32(const TensorView& input, uint64_t& changed_values);
 
+// The same conversion on raw elements of a floating `dtype`: `out` receives
+// input.size() / dtype_size(dtype) float32 values; returns false for non-floating dtypes.
+bool convert_to_float32(pivot::DType dtype, std::span<const std::byte> input, std::byte* out,
+                        uint64_t& changed_values);
+
 } // namespace nnport::weights

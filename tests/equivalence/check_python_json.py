@@ -334,7 +334,17 @@ class PythonModel:
             elif isinstance(inner, ast.Name) and inner.id in env and env[inner.id][0] == "layer":
                 rec = env[inner.id][1]
             if rec is not None:
-                rec["calls"].append({"line": expr.lineno, "inputs": self._inputs_of(expr.args, env)})
+                # Recurrent initial states (`lstm(x, initial_state=[h, c])`) are further inbound
+                # tensors in tf.keras' JSON.
+                states = [k.value for k in expr.keywords if k.arg == "initial_state"]
+                args = list(expr.args) + states
+                if rec["cls"] == "MultiHeadAttention" and args:
+                    # mha(query, value, key, attention_mask=m): the JSON keeps every tensor after
+                    # the query as a kwarg, in key order (attention_mask, key, value).
+                    named = dict(zip(("value", "key"), args[1:3]))
+                    named.update({k.arg: k.value for k in expr.keywords if k.arg in ("value", "key", "attention_mask")})
+                    args = [args[0]] + [named[k] for k in sorted(named)]
+                rec["calls"].append({"line": expr.lineno, "inputs": self._inputs_of(args, env)})
                 return ("out", rec["name"])
             func = self.resolve(expr.func)
             if func and (func.startswith(("keras.ops.", "tensorflow.keras.backend.", "keras.backend."))
@@ -373,6 +383,16 @@ class PythonModel:
                 env.pop(var, None)
             else:
                 env[var] = entry
+            return
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
+                and all(isinstance(t, ast.Name) for t in stmt.targets[0].elts):
+            # `seq, h, c = lstm(x)` (return_state=True): every name is an output of that layer.
+            entry = self._eval_expr(stmt.value, env, seen_calls)
+            for t in stmt.targets[0].elts:
+                if entry is None or t.id == "_":
+                    env.pop(t.id, None)
+                else:
+                    env[t.id] = entry
             return
         if isinstance(stmt, (ast.Expr, ast.Return)) and stmt.value is not None:
             self._eval_expr(stmt.value, env, seen_calls)

@@ -315,7 +315,11 @@ async function main() {
     return t;
   });
 
-  let preds = model.predict(feeds.length === 1 ? feeds[0] : feeds, { batchSize: feeds[0].shape[0] });
+  // predict() reshapes a rank-1 input (sequence lengths, (N,)) to (N, 1); apply() runs the model
+  // on the tensors as they are, in inference mode too.
+  const rank1 = feeds.some((t) => t.rank === 1);
+  let preds = rank1 ? model.apply(feeds.length === 1 ? feeds[0] : feeds, { training: false })
+                    : model.predict(feeds.length === 1 ? feeds[0] : feeds, { batchSize: feeds[0].shape[0] });
   if (!Array.isArray(preds)) preds = [preds];
 
   const rOut = report.outputs || [];

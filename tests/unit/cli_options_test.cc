@@ -14,7 +14,9 @@ TEST(CliInputShape, ParsesBatchSymbolsAndRejectsGarbage) {
   EXPECT_FALSE(cli::parse_input_shape("", error));
   EXPECT_FALSE(cli::parse_input_shape("N,,3", error));
   EXPECT_FALSE(cli::parse_input_shape("N,-3", error));
-  EXPECT_FALSE(cli::parse_input_shape("3,N", error));
+  // The batch may sit elsewhere (an RNN initial state (layers, N, hidden)), but only once.
+  EXPECT_EQ(cli::parse_input_shape("2,N,16", error), (std::vector<int64_t>{2, pivot::kBatch, 16}));
+  EXPECT_FALSE(cli::parse_input_shape("N,3,N", error));
   EXPECT_FALSE(cli::parse_input_shape("N,3x", error));
   EXPECT_FALSE(cli::parse_input_shape("N,99999999999999999999999", error));
   EXPECT_TRUE(cli::parse_input_dtype("int64", error));

@@ -128,7 +128,7 @@ class Net(nn.Module):
         self.lstm = nn.LSTM(4, 8, batch_first=True, proj_size=2)
 
     def forward(self, x, lengths):
-        packed = pack_padded_sequence(x, lengths, batch_first=True)
+        packed = pack_padded_sequence(x, [5, 3], batch_first=True)
         return x
 )",
                 [] {
@@ -188,4 +188,161 @@ TEST(Recurrent, WeightCombineAndGateReorder) {
   EXPECT_FALSE(weights::reorder_blocks(floats({5}, {1, 2, 3, 4, 5}), {1, 0, 2}, error));
   EXPECT_FALSE(weights::combine_tensors({floats({2}, {1, 2}), floats({3}, {1, 2, 3})},
                                         pivot::WeightSlot::Combine::Sum, error));
+}
+
+namespace {
+
+constexpr const char* kGivenState = R"(
+import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, num_layers=2, bidirectional=True)
+        self.fc = nn.Linear(6, 2)
+
+    def forward(self, x, h0, c0):
+        out, (h, c) = self.lstm(x, (h0, c0))
+        return self.fc(c[-1])
+)";
+
+readers::ReadOptions given_state_shapes() {
+  readers::ReadOptions o = shape({5, N, 4});
+  o.inputs.push_back({std::vector<int64_t>{4, N, 6}, pivot::DType::Float32});
+  o.inputs.push_back({std::vector<int64_t>{4, N, 6}, pivot::DType::Float32});
+  return o;
+}
+
+}  // namespace
+
+TEST(Recurrent, GivenInitialStatesBecomeBatchFirstInputs) {
+  auto r = read(kGivenState, given_state_shapes());
+  expect_valid(*r);
+  EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
+  const auto& g = r->graph();
+  const auto* lstm = first(g, OpKind::Lstm);
+  ASSERT_NE(lstm, nullptr);
+  ASSERT_EQ(lstm->inputs.size(), 3u);
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(g.values[lstm->inputs[i]].type.shape, (std::vector<int64_t>{N, 4, 6}));
+    const int producer = g.producer(lstm->inputs[i]);
+    ASSERT_GE(producer, 0);
+    EXPECT_EQ(g.nodes[static_cast<size_t>(producer)].kind, OpKind::Transpose);
+    EXPECT_EQ(g.nodes[static_cast<size_t>(producer)].inputs[0], g.inputs[i].value);
+  }
+}
+
+TEST(Recurrent, KerasInitialStatesAndCellStateRead) {
+  auto r = read(kGivenState, given_state_shapes());
+  ASSERT_TRUE(r->model.has_value());
+  DiagnosticEngine diags;
+  ASSERT_TRUE(passes::prepare_for_channels_last(*r->model, diags));
+  const auto& planned = r->model->entry_module().graph;
+  // Every input is fed batch-first: (T, N, F) and (layers*dirs, N, H) move their batch axis.
+  for (const auto& port : planned.inputs) EXPECT_EQ(port.source_to_target_perm, (std::vector<int64_t>{1, 0, 2}));
+  auto records = writers::keras::lower_graph(r->model->entry_module(), false, diags);
+  EXPECT_EQ(diags.error_count(), 0u);
+  std::vector<const writers::keras::LayerRecord*> rnns;
+  int state_slices = 0;
+  for (const auto& rec : records.records) {
+    if (rec.class_name == "Bidirectional") rnns.push_back(&rec);
+    if (rec.class_name == "SlicingOpLambda") ++state_slices;
+  }
+  EXPECT_EQ(state_slices, 8);  // h0[:, k], c0[:, k] for 2 layers x 2 directions
+  ASSERT_EQ(rnns.size(), 2u);
+  for (const auto* rec : rnns) {
+    EXPECT_EQ(rec->inputs.size(), 5u);  // x, h_f, c_f, h_b, c_b
+    EXPECT_EQ(rec->list_keyword, "initial_state");
+  }
+  // c[-1] is the last layer's backward cell state: output 4 of [out, h_f, c_f, h_b, c_b].
+  EXPECT_TRUE(rnns[0]->extra_outputs.empty());
+  ASSERT_EQ(rnns[1]->extra_outputs.size(), 4u);
+  EXPECT_TRUE(rnns[1]->extra_outputs[2].empty());
+  ASSERT_FALSE(rnns[1]->extra_outputs[3].empty());
+  const auto& dense = records.records.back();
+  EXPECT_EQ(dense.class_name, "Dense");
+  EXPECT_EQ(records.resolve(dense.inputs[0]), rnns[1]->extra_outputs[3]);
+  bool return_state = false;
+  for (const auto& a : rnns[1]->args[0].value.layer->args)
+    if (a.json_key == "return_state") return_state = a.value.b && a.in_python;
+  EXPECT_TRUE(return_state);
+
+  auto out = writers::keras::write_keras(*r->model, {writers::keras::Api::Keras3, "net.py"}, diags);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_NE(out->python.find("initial_state=["), std::string::npos) << out->python;
+  EXPECT_NE(out->python.find(", _, c_n_backward = "), std::string::npos) << out->python;
+  // The Dense reads tensor 4 of the Bidirectional call.
+  const std::string json = out->config.dump();
+  EXPECT_NE(json.find("[\"lstm_l1\",0,4,{}]"), std::string::npos) << json;
+}
+
+TEST(Recurrent, UnmappableInitialStatesAreReported) {
+  auto r = read(R"(
+import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 6, batch_first=True)
+        self.gru = nn.GRU(4, 6, batch_first=True)
+
+    def forward(self, x, h0):
+        a, _ = self.lstm(x, (h0, torch.zeros(1, x.size(0), 6)))
+        b, _ = self.gru(x, h0[:, :, :3])
+        return a + b
+)",
+                [] {
+                  readers::ReadOptions o = shape({N, 5, 4});
+                  o.inputs.push_back({std::vector<int64_t>{1, N, 6}, pivot::DType::Float32});
+                  return o;
+                }());
+  EXPECT_TRUE(r->has(Code::UnsupportedArgument, 12)) << r->dump();  // zeros mixed with a tensor
+  EXPECT_TRUE(r->has(Code::UnsupportedArgument, 13)) << r->dump();  // (1, N, 3) is not (1, N, 6)
+}
+
+TEST(Recurrent, PackedLengthsBecomeAMaskAndZeroedSteps) {
+  auto r = read(R"(
+import torch.nn as nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)
+
+    def forward(self, x, lengths):
+        out, h = self.gru(pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False))
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=5)
+        return out, h[-1]
+)",
+                [] {
+                  readers::ReadOptions o = shape({N, 5, 4});
+                  o.inputs.push_back({std::vector<int64_t>{N}, pivot::DType::Int64});
+                  return o;
+                }());
+  EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
+  EXPECT_FALSE(r->has(Code::VariableLengthSequence)) << r->dump();  // total_length = T: no truncation doubt
+  const auto* gru = first(r->graph(), OpKind::Gru);
+  ASSERT_NE(gru, nullptr);
+  EXPECT_TRUE(pivot::attr_bool(*gru, "lengths_input"));
+  ASSERT_EQ(gru->inputs.size(), 2u);
+  EXPECT_EQ(gru->inputs[1], r->graph().inputs[1].value);
+
+  DiagnosticEngine diags;
+  ASSERT_TRUE(passes::prepare_for_channels_last(*r->model, diags));
+  auto records = writers::keras::lower_graph(r->model->entry_module(), false, diags);
+  EXPECT_EQ(diags.error_count(), 0u);
+  std::vector<std::string> classes;
+  for (const auto& rec : records.records) classes.push_back(rec.class_name);
+  EXPECT_EQ(classes, (std::vector<std::string>{"InputLayer", "InputLayer", "SequenceMask", "Bidirectional",
+                                                "ZeroPaddedSteps"}));
+  EXPECT_EQ(records.custom_classes, (std::vector<std::string>{"SequenceMask", "ZeroPaddedSteps"}));
+  // h[-1] (the backward final state) comes from return_state, not from the zeroed sequence.
+  const auto& rnn = records.records[3];
+  ASSERT_EQ(rnn.extra_outputs.size(), 2u);
+  EXPECT_TRUE(rnn.extra_outputs[0].empty());
+  EXPECT_EQ(records.resolve(records.output_keys[1]), rnn.extra_outputs[1]);
+  EXPECT_EQ(records.resolve(records.output_keys[0]), records.records[4].output);
 }

@@ -121,16 +121,37 @@ std::string pool_padding(const ArgContext& ctx, pivot::Attrs& attrs) {
   return {};
 }
 
-std::string adaptive_to_one(const ArgContext& ctx, pivot::Attrs&) {
-  // The reduction axes and keepdims are fixed attributes of the row.
-  auto v = per_axis(ctx.value, ctx.rank);
-  if (v) {
-    bool all_one = true;
-    for (int64_t x : *v) all_one = all_one && x == 1;
-    if (all_one) return {};
+std::string adaptive_output_size(const ArgContext& ctx, pivot::Attrs& attrs) {
+  // One size per spatial axis; None keeps the input size (-1 here). Sizes of 1 and None only
+  // are a reduction over the axes of size 1 (the row's reduce op with its keepdims); any other
+  // size keeps "output_size" for the reader to expand into exact pooling (adaptive_pool.cc).
+  const size_t rank = ctx.rank == 0 ? 1 : ctx.rank;
+  std::vector<int64_t> sizes;
+  auto take = [&](const Constant& c) {
+    if (c.is_none()) sizes.push_back(-1);
+    else if (c.is_int() && !c.is_bool() && c.i > 0) sizes.push_back(c.i);
+    else return false;
+    return true;
+  };
+  bool ok = true;
+  if (ctx.value.is_sequence()) {
+    for (const auto& item : ctx.value.items) ok = ok && take(item);
+    ok = ok && sizes.size() == rank;
+  } else {
+    ok = take(ctx.value) && !ctx.value.is_none();
+    sizes.assign(rank, sizes.empty() ? 0 : sizes[0]);
   }
-  return "adaptive pooling to output size " + ctx.value.repr().substr(0, 40) +
-         " is not supported yet (only 1)";
+  if (!ok)
+    return expected(ctx, "a positive int, None, or a tuple of those with one entry per spatial axis");
+  std::vector<int64_t> axes;
+  bool reduction = true;
+  for (size_t i = 0; i < rank; ++i) {
+    if (sizes[i] == 1) axes.push_back(static_cast<int64_t>(i + 2));
+    reduction = reduction && (sizes[i] == 1 || sizes[i] == -1);
+  }
+  if (reduction && !axes.empty()) attrs["axes"] = axes;
+  else attrs["output_size"] = sizes;
+  return {};
 }
 
 std::string softmax_dim(const ArgContext& ctx, pivot::Attrs& attrs) {

@@ -74,17 +74,24 @@ std::vector<OpRow> build() {
   add(t, {"torch.nn.functional.max_pool3d", "torch.max_pool3d"}, OpKind::MaxPool, 3, max_pool_args(), cf);
   add(t, {"torch.nn.functional.avg_pool3d"}, OpKind::AvgPool, 3, avg_pool_args(true), cf);
   add(t, {"torch.nn.functional.adaptive_avg_pool1d", "torch.adaptive_avg_pool1d"},
-      OpKind::ReduceMean, 1, {required("output_size", convert::adaptive_to_one)},
+      OpKind::ReduceMean, 1, {required("output_size", convert::adaptive_output_size)},
       {{"axes", std::vector<int64_t>{2}}, {"keepdims", true}});
   add(t, {"torch.nn.functional.adaptive_avg_pool2d"}, OpKind::ReduceMean, 2,
-      {required("output_size", convert::adaptive_to_one)},
+      {required("output_size", convert::adaptive_output_size)},
       {{"axes", std::vector<int64_t>{2, 3}}, {"keepdims", true}});
   add(t, {"torch.nn.functional.adaptive_max_pool1d"}, OpKind::ReduceMax, 1,
-      {required("output_size", convert::adaptive_to_one), default_only("return_indices", B(false))},
+      {required("output_size", convert::adaptive_output_size), default_only("return_indices", B(false))},
       {{"axes", std::vector<int64_t>{2}}, {"keepdims", true}});
   add(t, {"torch.nn.functional.adaptive_max_pool2d"}, OpKind::ReduceMax, 2,
-      {required("output_size", convert::adaptive_to_one), default_only("return_indices", B(false))},
+      {required("output_size", convert::adaptive_output_size), default_only("return_indices", B(false))},
       {{"axes", std::vector<int64_t>{2, 3}}, {"keepdims", true}});
+  add(t, {"torch.nn.functional.adaptive_avg_pool3d"}, OpKind::ReduceMean, 3,
+      {required("output_size", convert::adaptive_output_size)},
+      {{"axes", std::vector<int64_t>{2, 3, 4}}, {"keepdims", true}});
+  add(t, {"torch.nn.functional.adaptive_max_pool3d"}, OpKind::ReduceMax, 3,
+      {required("output_size", convert::adaptive_output_size),
+       default_only("return_indices", B(false))},
+      {{"axes", std::vector<int64_t>{2, 3, 4}}, {"keepdims", true}});
   for (auto& row : function_breadth_rows()) t.push_back(std::move(row));
   return t;
 }

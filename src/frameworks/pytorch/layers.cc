@@ -52,14 +52,15 @@ OpRow avg_pool(std::string symbol, size_t rank) {
   return row;
 }
 
-// Adaptive pooling to size 1 is a reduction over the spatial axes (channels-first input).
+// Adaptive pooling is a reduction over the spatial axes (channels-first input) when every
+// output size is 1 or None; other sizes are expanded by the reader (adaptive_pool.cc).
 OpRow adaptive(std::string symbol, OpKind kind, size_t rank, bool is_max) {
   std::vector<int64_t> axes;
   for (size_t i = 0; i < rank; ++i) axes.push_back(static_cast<int64_t>(i + 2));
   OpRow row{std::move(symbol),
             kind,
             rank,
-            {required("output_size", convert::adaptive_to_one)},
+            {required("output_size", convert::adaptive_output_size)},
             {{"axes", axes}, {"keepdims", true}}};
   if (is_max) row.args.push_back(default_only("return_indices", B(false)));
   return row;
@@ -103,6 +104,8 @@ std::vector<OpRow> build() {
   t.push_back(adaptive("torch.nn.AdaptiveAvgPool2d", OpKind::ReduceMean, 2, false));
   t.push_back(adaptive("torch.nn.AdaptiveMaxPool1d", OpKind::ReduceMax, 1, true));
   t.push_back(adaptive("torch.nn.AdaptiveMaxPool2d", OpKind::ReduceMax, 2, true));
+  t.push_back(adaptive("torch.nn.AdaptiveAvgPool3d", OpKind::ReduceMean, 3, false));
+  t.push_back(adaptive("torch.nn.AdaptiveMaxPool3d", OpKind::ReduceMax, 3, true));
   t.push_back(batch_norm("torch.nn.BatchNorm1d"));
   t.push_back(batch_norm("torch.nn.BatchNorm2d"));
   t.push_back(simple("torch.nn.Dropout", OpKind::Dropout,

@@ -78,7 +78,7 @@ std::string to_ints_per_axis(const ArgContext&, pivot::Attrs&);  // int or rank-
 std::string pool_stride(const ArgContext&, pivot::Attrs&);       // None: kernel size
 std::string conv_padding(const ArgContext&, pivot::Attrs&);      // int, tuple, 'same', 'valid'
 std::string pool_padding(const ArgContext&, pivot::Attrs&);      // int or tuple, symmetric
-std::string adaptive_to_one(const ArgContext&, pivot::Attrs&);   // output size 1 only
+std::string adaptive_output_size(const ArgContext&, pivot::Attrs&);  // int/None per axis
 std::string softmax_dim(const ArgContext&, pivot::Attrs&);       // None: implicit, resolved later
 std::string dropout_rate(const ArgContext&, pivot::Attrs&);
 std::string padding_idx(const ArgContext&, pivot::Attrs&);

@@ -1,5 +1,7 @@
 // Attention ops: multi-head attention, layer normalisation, and stored tensors (positional
 // encodings, class tokens) that a model adds to or prepends to its sequence.
+#include <algorithm>
+
 #include "pivot/ops/catalog.h"
 
 namespace nnport::pivot {
@@ -13,9 +15,13 @@ OpSchema multi_head_attention() {
            "embed_dim / num_heads: q = query W_q^T + b_q split into heads, likewise k and v; "
            "per head softmax(q k^T / sqrt(head_dim)) v over the key axis; heads concatenated and "
            "projected by W_o, b_o. Output (N, T_query, embed_dim). PyTorch calls (q, k, v), Keras "
-           "(query, value, key) (conventions row 14). No masks: a mask the reader cannot prove "
-           "absent is reported.")
-      .inputs(3, 3)
+           "(query, value, key) (conventions row 14). Masks: `causal` hides key j from query i "
+           "when j > i (PyTorch's triu(ones(T, T), 1) bool mask or -inf float mask; Keras "
+           "use_causal_mask=True); an optional 4th input, key_padding_mask (N, S) bool, hides the "
+           "keys where it is True (PyTorch's polarity; Keras attention_mask is True where a key "
+           "is attended, so the writer inverts it). Other masks are reported by the reader.")
+      .inputs(3, 4)
+      .attr("causal", AttrType::Bool, false, "query i attends to keys j <= i only")
       .required_attr("embed_dim", AttrType::Int, "query width and output width")
       .required_attr("num_heads", AttrType::Int, "number of heads; divides embed_dim")
       .required_attr("kdim", AttrType::Int, "width of the key input")
@@ -37,6 +43,22 @@ OpSchema multi_head_attention() {
           return ctx.fail("embed_dim " + std::to_string(e) + " is not divisible by num_heads " +
                           std::to_string(heads));
         const std::string widths[] = {"embed_dim", "kdim", "vdim"};
+        if (ctx.inputs.size() == 4) {
+          const TensorType& m = ctx.inputs[3];
+          if (m.dtype != DType::Bool) return ctx.fail("key_padding_mask must be bool");
+          if (m.rank_known && m.rank() != 2)
+            return ctx.fail("key_padding_mask must be (N, S), got " + shape_to_string(m.shape));
+          const TensorType& key = ctx.inputs[1];
+          if (m.rank_known && key.rank_known && key.rank() == 3 && m.shape[1] >= 0 &&
+              key.shape[1] >= 0 && m.shape[1] != key.shape[1])
+            return ctx.fail("key_padding_mask covers " + std::to_string(m.shape[1]) +
+                            " keys but the key sequence has " + std::to_string(key.shape[1]));
+        }
+        if (ctx.get_bool("causal") && ctx.inputs[0].rank_known && ctx.inputs[1].rank_known &&
+            ctx.inputs[0].rank() == 3 && ctx.inputs[1].rank() == 3 &&
+            ctx.inputs[0].shape[1] >= 0 && ctx.inputs[1].shape[1] >= 0 &&
+            ctx.inputs[0].shape[1] != ctx.inputs[1].shape[1])
+          return ctx.fail("a causal mask needs as many queries as keys");
         for (size_t i = 0; i < 3; ++i) {
           const TensorType& t = ctx.inputs[i];
           if (!t.rank_known) continue;
@@ -164,6 +186,67 @@ OpSchema prepend_param() {
       .build();
 }
 
+// Hand-written attention: scores = q @ k.transpose(-2, -1); out = softmax(scores) @ v.
+OpSchema matmul() {
+  return SchemaBuilder(OpKind::MatMul, "Batched matrix product: y = a @ b")
+      .doc("Both inputs have rank >= 2: (..., n, k) @ (..., k, m) -> (..., n, m), the leading "
+           "(batch) axes broadcast as in NumPy (torch.matmul, torch.bmm, `@`; keras.ops.matmul, "
+           "tf.linalg.matmul). 1-D operands (vector products) are not part of this op.")
+      .inputs(2, 2)
+      .shape([](ShapeContext& ctx) {
+        const TensorType& a = ctx.inputs[0];
+        const TensorType& b = ctx.inputs[1];
+        if (!a.rank_known || !b.rank_known) {
+          ctx.outputs[0] = a.rank_known ? b : a;
+          ctx.outputs[0].dtype = a.dtype;
+          return true;
+        }
+        if (a.rank() < 2 || b.rank() < 2)
+          return ctx.fail("matmul operands must have rank >= 2, got " + shape_to_string(a.shape) +
+                          " and " + shape_to_string(b.shape));
+        const int64_t ka = a.shape[a.rank() - 1], kb = b.shape[b.rank() - 2];
+        if (ka >= 0 && kb >= 0 && ka != kb)
+          return ctx.fail("matmul inner sizes differ: " + shape_to_string(a.shape) + " @ " +
+                          shape_to_string(b.shape));
+        const size_t batch = std::max(a.rank(), b.rank()) - 2;
+        TensorType out = a;
+        out.shape.assign(batch + 2, kUnknown);
+        out.layout.clear();
+        for (size_t i = 0; i < batch; ++i) {
+          // Right-aligned broadcasting of the leading axes; 1 stretches, the batch wins.
+          const size_t from_end = batch - i;
+          const int64_t da = from_end <= a.rank() - 2 ? a.shape[a.rank() - 2 - from_end] : 1;
+          const int64_t db = from_end <= b.rank() - 2 ? b.shape[b.rank() - 2 - from_end] : 1;
+          if (da == 1) out.shape[i] = db;
+          else if (db == 1) out.shape[i] = da;
+          else if (da >= 0 && db >= 0 && da != db)
+            return ctx.fail("matmul batch axes do not broadcast: " + shape_to_string(a.shape) +
+                            " @ " + shape_to_string(b.shape));
+          else out.shape[i] = da == kBatch || db == kBatch ? kBatch : (da >= 0 ? da : db);
+        }
+        out.shape[batch] = a.shape[a.rank() - 2];
+        out.shape[batch + 1] = b.shape[b.rank() - 1];
+        ctx.outputs[0] = out;
+        return true;
+      })
+      .build();
+}
+
+// Padding masks: `ids == pad_idx` (True = a padded key, PyTorch's key_padding_mask polarity).
+OpSchema equal() {
+  return SchemaBuilder(OpKind::Equal, "Elementwise equality: y = (a == b), a bool tensor")
+      .doc("Two tensor inputs (NumPy broadcasting), or one tensor input and the `scalar` "
+           "attribute (`ids == pad_idx`). The output dtype is bool; its use is attention masks.")
+      .inputs(1, 2)
+      .optional_attr("scalar", AttrType::Float, "constant operand when there is one input")
+      .shape([](ShapeContext& ctx) {
+        if (!shape_rules::broadcast(ctx)) return false;
+        ctx.outputs[0].dtype = DType::Bool;
+        return true;
+      })
+      .build();
+}
+
 } // namespace
 
 void register_attention_ops(std::vector<OpSchema>& out) {
@@ -171,6 +254,8 @@ void register_attention_ops(std::vector<OpSchema>& out) {
   out.push_back(layer_norm());
   out.push_back(add_param());
   out.push_back(prepend_param());
+  out.push_back(matmul());
+  out.push_back(equal());
 }
 
 } // namespace nnport::pivot

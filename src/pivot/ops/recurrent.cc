@@ -26,6 +26,26 @@ bool recurrent_shape(ShapeContext& ctx) {
     batch = in.shape[0];
     steps = in.shape[1];
   }
+  // Initial states: batch-first (N, layers*dirs, H), row l*dirs+d for layer l, direction d.
+  const std::vector<int64_t> state_shape = {batch, states, hidden};
+  size_t state_end = ctx.inputs.size();
+  if (ctx.get_bool("lengths_input")) {
+    if (ctx.inputs.size() < 2) return ctx.fail("lengths_input is set but there is no lengths input");
+    const TensorType& lengths = ctx.inputs.back();
+    if (lengths.rank_known && lengths.rank() != 1)
+      return ctx.fail("lengths " + shape_to_string(lengths.shape) + " is not one length per sequence (N,)");
+    --state_end;
+  }
+  for (size_t i = 1; i < state_end; ++i) {
+    const TensorType& s = ctx.inputs[i];
+    if (!s.rank_known) continue;
+    bool fits = s.rank() == 3;
+    for (size_t a = 0; fits && a < 3; ++a)
+      fits = s.shape[a] == state_shape[a] || s.shape[a] == kUnknown || state_shape[a] == kUnknown;
+    if (!fits)
+      return ctx.fail("initial state " + shape_to_string(s.shape) + " is not (N, num_layers*dirs, hidden) = " +
+                      shape_to_string(state_shape));
+  }
   TensorType seq;
   seq.shape = {batch, steps, dirs * hidden};
   seq.layout = "NTF";
@@ -51,7 +71,7 @@ std::vector<int64_t> recurrent_param_shape(const Node& n, const std::string& rol
 OpSchema recurrent(OpKind kind, std::string summary, std::string doc, int outputs) {
   SchemaBuilder b(kind, std::move(summary));
   b.doc(std::move(doc))
-      .inputs(1, outputs)  // x, then h0 (and c0 for LSTM)
+      .inputs(1, outputs + 1)  // x, then h0 (and c0 for LSTM), then lengths
       .outputs(outputs)
       .required_attr("input_size", AttrType::Int, "features of each input step")
       .required_attr("hidden_size", AttrType::Int, "units of each direction")
@@ -60,7 +80,11 @@ OpSchema recurrent(OpKind kind, std::string summary, std::string doc, int output
             "a second direction reads the sequence reversed; outputs concatenate [forward, backward]")
       .attr("bias", AttrType::Bool, true, "whether the bias_ih/bias_hh parameters exist")
       .attr("dropout", AttrType::Float, 0.0,
-            "dropout between stacked layers in training (conventions row 12); inference no-op");
+            "dropout between stacked layers in training (conventions row 12); inference no-op")
+      .attr("lengths_input", AttrType::Bool, false,
+            "the last input is lengths (N,) (PyTorch pack_padded_sequence): sequence n has lengths[n] "
+            "valid steps; the others do not update its state, so h_n holds the state at its last valid "
+            "step and the backward direction starts at step lengths[n]-1; its outputs there are zero");
   if (kind == OpKind::Rnn)
     b.attr("nonlinearity", AttrType::String, std::string("tanh"), "'tanh' or 'relu'");
   b.param("weight_ih_l{k}[_reverse]", "gates*hidden, in",
@@ -102,7 +126,8 @@ void register_recurrent_ops(std::vector<OpSchema>& out) {
       " Input is batch-first (N, T, F) (a reader inserts transposes for time-major sources); "
       "outputs are the full sequence (N, T, dirs*H) and the final states (num_layers*dirs, N, H), "
       "row l*dirs+d for layer l, direction d (d=1: backward). Optional inputs are the initial "
-      "states in that same layout (absent = zeros). The backward direction's output at step t "
+      "states, batch-first (N, num_layers*dirs, H) with the same row order (absent = zeros; a reader "
+      "transposes PyTorch's (num_layers*dirs, N, H)). The backward direction's output at step t "
       "is its state after reading steps T-1..t, so out[:, -1] of a bidirectional layer is NOT "
       "the concatenation of both final states (conventions row 11).";
   out.push_back(recurrent(

@@ -1,8 +1,10 @@
-// Tracing of nn.MultiheadAttention calls: binds (query, key, value) and the mask arguments,
+// Tracing of nn.MultiheadAttention calls: binds (query, key, value) and the mask arguments
+// (a constant causal attn_mask, a bool key_padding_mask),
 // transposes sequence-first (T, N, E) inputs to the pivot's batch-first layout and back, and
 // creates the projection parameters from PyTorch's state_dict names (in_proj_weight is sliced
 // into the query/key/value blocks when kdim == vdim == embed_dim).
 #include "pivot/ops/catalog.h"
+#include "readers/pytorch/attention_masks.h"
 #include "readers/pytorch/tracer_impl.h"
 
 namespace nnport::readers::pytorch {
@@ -34,22 +36,7 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
       return TValue::invalid();
     }
   }
-  // Masks change which keys each query sees; only their absence is migrated.
-  for (size_t i : {size_t{3}, size_t{5}, size_t{7}}) {
-    const TValue* v = args.get(i, kArgNames[i]);
-    if (!is_none_or_false(v)) {
-      diags_.error(Code::UnsupportedArgument, call.location())
-          << "nn.MultiheadAttention " << kArgNames[i]
-          << " is not migrated (only None is); pass the mask as Keras attention_mask by hand";
-      std::vector<pivot::ValueId> ins;
-      if (const TValue* q = args.get(0, "query"); q && q->is_tensor()) ins.push_back(q->tensor);
-      return TValue::of_tuple({unsupported(call, Code::UnsupportedArgument, "attention mask", ins, false),
-                               TValue::invalid()});
-    }
-  }
   pivot::Attrs attrs = module->attrs;
-  const bool batch_first = std::get<bool>(attrs.at("batch_first"));
-  attrs.erase("batch_first");
   std::vector<pivot::ValueId> qkv;
   for (size_t i = 0; i < 3; ++i) {
     const TValue* v = args.get(i, kArgNames[i]);
@@ -62,6 +49,43 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
     if (!t) return TValue::invalid();
     qkv.push_back(*t);
   }
+  const bool batch_first = std::get<bool>(attrs.at("batch_first"));
+  attrs.erase("batch_first");
+  // Masks change which keys each query sees: a causal attn_mask and a bool key_padding_mask
+  // migrate; anything else is reported (attention_masks.cc builds the mask values).
+  auto refuse = [&](const std::string& why, const TValue* mask = nullptr) {
+    // A mask that could not be evaluated was reported where it was built.
+    const bool report = mask == nullptr || mask->kind != TValue::Kind::Invalid;
+    return TValue::of_tuple({unsupported(call, Code::UnsupportedArgument,
+                                         "nn.MultiheadAttention " + why, {qkv[0]}, report),
+                             TValue::invalid()});
+  };
+  std::optional<pivot::ValueId> padding;
+  if (const TValue* v = args.get(3, kArgNames[3]); !is_none_or_false(v)) {
+    if (!v->is_tensor() || type_of(v->tensor).dtype != pivot::DType::Bool)
+      return refuse("key_padding_mask is migrated only as a bool tensor (e.g. `ids == pad_idx`); "
+                    "a float padding mask is added to the scores",
+                    v);
+    padding = v->tensor;
+  }
+  if (const TValue* v = args.get(5, kArgNames[5]); !is_none_or_false(v)) {
+    if (v->kind != TValue::Kind::Mask)
+      return refuse("attn_mask is migrated only when it is a constant causal mask (e.g. "
+                    "torch.triu(torch.ones(T, T), diagonal=1).bool() or "
+                    "generate_square_subsequent_mask(T)); this one depends on run-time values",
+                    v);
+    const auto& q = type_of(qkv[0]);
+    const size_t time_axis = batch_first ? 1 : 0;
+    const int64_t length = q.rank_known && q.rank() == 3 ? q.shape[time_axis] : pivot::kUnknown;
+    const std::string problem = causal_mask_problem(*v->mask, length);
+    if (!problem.empty()) return refuse("attn_mask: " + problem);
+    if (qkv[1] != qkv[0] && type_of(qkv[1]).rank_known && q.rank_known &&
+        type_of(qkv[1]).shape[time_axis] != q.shape[time_axis])
+      return refuse("attn_mask: a causal mask needs as many keys as queries");
+    attrs["causal"] = true;
+  }
+  if (const TValue* v = args.get(7, kArgNames[7]); !is_none_or_false(v))
+    return refuse("is_causal is not migrated; pass the causal mask as attn_mask");
   const std::vector<int64_t> swap = {1, 0, 2};
   if (!batch_first) {
     // (T, N, E) -> (N, T, E); one transpose per distinct input (self-attention: one).
@@ -74,6 +98,7 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
       v = it->second;
     }
   }
+  if (padding) qkv.push_back(*padding);  // (N, S) in both layouts
   const std::string& path = module->path;
   TValue out = add_node(OpKind::MultiHeadAttention, path.empty() ? "multi_head_attention" : path, path, qkv,
                         std::move(attrs), call);

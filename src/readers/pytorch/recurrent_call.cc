@@ -29,6 +29,14 @@ bool all_zeros(const TValue& v) {
   return true;
 }
 
+template <typename T>
+T attr_or(const pivot::Attrs& attrs, const std::string& name, T fallback) {
+  auto it = attrs.find(name);
+  if (it == attrs.end()) return fallback;
+  const T* v = std::get_if<T>(&it->second);
+  return v ? *v : fallback;
+}
+
 }  // namespace
 
 std::optional<TValue> Tracer::recurrent_torch_function(const std::string& q, const CallArgs& args,
@@ -64,9 +72,10 @@ std::optional<TValue> Tracer::recurrent_torch_function(const std::string& q, con
 
 // pack_padded_sequence(x, lengths, batch_first=False, enforce_sorted=True). With lengths that
 // are statically the full length for every sequence the packed sequence holds exactly x, and the
-// recurrent layer then runs as on x; any other lengths make the layer skip padded steps per
-// sequence (Keras would need a mask computed from the lengths at run time), which a static
-// migration cannot reproduce: reported, not approximated.
+// recurrent layer then runs as on x. With a lengths tensor (N,) (a model input or computed in
+// forward) the layer skips each sequence's padded steps: the recurrent op gets the lengths as its
+// last input (pivot attribute `lengths_input`). enforce_sorted only decides whether PyTorch sorts
+// the batch internally; results come back in input order either way, so it does not matter here.
 TValue Tracer::pack_padded(const CallArgs& args, Node call) {
   const TValue* input = args.get(0, "input");
   const TValue* lengths = args.get(1, "lengths");
@@ -87,21 +96,37 @@ TValue Tracer::pack_padded(const CallArgs& args, Node call) {
               !lengths->constant.items.empty();
   if (full)
     for (const auto& c : lengths->constant.items) full = full && c.is_int() && c.i == steps;
-  if (!full)
+  std::optional<pivot::ValueId> run_time_lengths;
+  if (!full && lengths->is_tensor() && need_rank(lengths->tensor, call)) {
+    const auto& t = type_of(lengths->tensor);
+    if (t.rank() != 1 || (t.shape[0] != pivot::kBatch && t.shape[0] != type_of(*x).shape[bf ? 0 : 1]))
+      return unsupported(call, Code::VariableLengthSequence,
+                         "pack_padded_sequence lengths of shape " + pivot::shape_to_string(t.shape) +
+                             " are not one length per sequence of the batch",
+                         {*x});
+    run_time_lengths = lengths->tensor;
+  }
+  if (!full && !run_time_lengths)
     return unsupported(call, Code::VariableLengthSequence,
-                       "pack_padded_sequence with lengths that are not statically the full sequence "
-                       "length: the recurrent layer skips each sequence's padded steps, which needs a "
-                       "run-time mask (Keras: Embedding(mask_zero=True) or a Masking layer) that "
-                       "cannot be derived from a lengths tensor statically",
+                       lengths->kind == TValue::Kind::Invalid
+                           ? "pack_padded_sequence lengths that nnport could not trace (reported above)"
+                           : "pack_padded_sequence with lengths that are neither a tensor nor statically "
+                             "the full sequence length (a Python list of lengths shorter than the sequence)",
                        {*x});
   pivot::ValueId packed = *x;
   if (!bf) packed = add_node(OpKind::Transpose, "packed_batch_first", {}, {*x}, {{"perm", std::vector<int64_t>{1, 0, 2}}}, call).tensor;
   packed_.insert(packed);
+  if (run_time_lengths) packed_lengths_[packed] = *run_time_lengths;
   return TValue::of_tensor(packed);
 }
 
-// pad_packed_sequence(sequence, batch_first=False, ...) -> (padded, lengths) of a full-length
-// packed sequence: the padded tensor in the asked layout; the lengths are not traced.
+// pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None) ->
+// (padded, lengths): the padded tensor in the asked layout (zero past each length: the recurrent
+// op's sequence output already is), and the lengths tensor when it is a run-time one. PyTorch
+// cuts the padded tensor to max(lengths) steps; nnport keeps all T steps of the input, which is
+// the same when the longest sequence fills the tensor, or with total_length=T. Otherwise the
+// difference shows wherever the step count matters (a mean over time, out[:, -1], returned
+// sequences): a warning says so.
 TValue Tracer::pad_packed(const CallArgs& args, Node call) {
   const TValue* input = args.get(0, "sequence");
   const TValue* batch_first = args.get(1, "batch_first");
@@ -114,11 +139,30 @@ TValue Tracer::pad_packed(const CallArgs& args, Node call) {
   bool bf = false;
   if (batch_first && batch_first->kind == TValue::Kind::Const && batch_first->constant.is_bool())
     bf = batch_first->constant.b;
+  const TValue* padding_value = args.get(2, "padding_value");
+  if (padding_value && !(padding_value->kind == TValue::Kind::Const &&
+                         ((padding_value->constant.is_int() && padding_value->constant.i == 0) ||
+                          (padding_value->constant.kind == Constant::Kind::Float && padding_value->constant.f == 0.0))))
+    return unsupported(call, Code::UnsupportedArgument,
+                       "pad_packed_sequence with a padding_value other than 0 is not supported", {input->tensor});
+  auto lengths = packed_lengths_.find(input->tensor);
+  if (lengths != packed_lengths_.end()) {
+    const TValue* total_length = args.get(3, "total_length");
+    const int64_t steps = type_of(input->tensor).shape[1];
+    const bool total_is_steps = total_length && total_length->kind == TValue::Kind::Const &&
+                                total_length->constant.is_int() && total_length->constant.i == steps;
+    if (!total_is_steps)
+      diags_.warning(Code::VariableLengthSequence, call.location())
+          << "pad_packed_sequence returns max(lengths) steps in PyTorch; the migrated model returns all "
+          << steps << " steps of its input (the same when the longest sequence has " << steps
+          << " steps; pass total_length=" << steps << " to make that explicit)";
+  }
   TValue padded = *input;
   if (!bf)
     padded = add_node(OpKind::Transpose, "padded_time_major", {}, {input->tensor},
                       {{"perm", std::vector<int64_t>{1, 0, 2}}}, call);
-  return TValue::of_tuple({padded, TValue::invalid()});
+  TValue out_lengths = lengths != packed_lengths_.end() ? TValue::of_tensor(lengths->second) : TValue::invalid();
+  return TValue::of_tuple({padded, out_lengths});
 }
 
 TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, Node call) {
@@ -138,15 +182,8 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   auto x = as_tensor(*input, call);
   if (!x) return TValue::invalid();
   const TValue* state = args.get(1, "hx");
-  if (state && !(state->kind == TValue::Kind::Const && state->constant.is_none()) && !all_zeros(*state)) {
-    // Keras' initial_state=[h, c] takes (N, H) per layer and direction; mapping an arbitrary
-    // (num_layers*dirs, N, H) tensor is not implemented.
-    return failed(unsupported(call, Code::UnsupportedArgument,
-                       "a non-zero initial state of '" + module->path +
-                           "' is not supported yet (only torch.zeros(...) initial states, which "
-                           "equal no initial state)",
-                       {*x}));
-  }
+  const bool has_state =
+      state && !(state->kind == TValue::Kind::Const && state->constant.is_none()) && !all_zeros(*state);
   pivot::Attrs attrs = module->attrs;
   bool batch_first = false;
   if (auto it = attrs.find("batch_first"); it != attrs.end()) {
@@ -183,7 +220,19 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   if (!batch_first)
     seq_in = add_node(OpKind::Transpose, path + "_batch_first", {}, {*x}, {{"perm", swap}}, call).tensor;
 
-  TValue out = add_node(kind, path, module->path, {seq_in}, std::move(attrs), call);
+  std::vector<pivot::ValueId> inputs = {seq_in};
+  if (has_state) {
+    std::string problem;
+    auto states = initial_states(*module, *state, call, problem);
+    if (!states) return failed(unsupported(call, Code::UnsupportedArgument, problem, {*x}));
+    inputs.insert(inputs.end(), states->begin(), states->end());
+  }
+  const auto lengths = packed ? packed_lengths_.find(*x) : packed_lengths_.end();
+  if (lengths != packed_lengths_.end()) {
+    inputs.push_back(lengths->second);
+    attrs["lengths_input"] = true;
+  }
+  TValue out = add_node(kind, path, module->path, std::move(inputs), std::move(attrs), call);
   const size_t node_index = g_.nodes.size() - 1;
   const int state_count = pivot::schema(kind).num_outputs - 1;
   for (int i = 0; i < state_count; ++i) {
@@ -221,6 +270,7 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   if (!batch_first)
     seq = add_node(OpKind::Transpose, path + "_time_major", {}, {seq.tensor}, {{"perm", swap}}, call);
   if (packed) packed_.insert(seq.tensor);
+  if (lengths != packed_lengths_.end()) packed_lengths_[seq.tensor] = lengths->second;
   results.push_back(seq);
   const pivot::Node& done = g_.nodes[node_index];
   if (kind == OpKind::Lstm)
@@ -229,6 +279,63 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
     results.push_back(TValue::of_tensor(done.outputs[1]));
   (void)out;
   return TValue::of_tuple(std::move(results));
+}
+
+// The initial states given to a recurrent call, `lstm(x, (h0, c0))` / `gru(x, h0)`: tensors of
+// PyTorch's (num_layers*dirs, N, H) layout, whatever batch_first, handed to the pivot op
+// batch-first (N, num_layers*dirs, H) like its sequence (a transpose the layout planner absorbs
+// when the state is a model input). On failure: nullopt and `problem` says why.
+std::optional<std::vector<pivot::ValueId>> Tracer::initial_states(const Instance& module, const TValue& state,
+                                                                  Node call, std::string& problem) {
+  const OpKind kind = module.row->kind;
+  std::vector<TValue> parts = {state};
+  if (kind == OpKind::Lstm) {
+    if (state.kind != TValue::Kind::Tuple || state.items.size() != 2) {
+      problem = "the initial state of LSTM '" + module.path + "' is not a pair (h0, c0)";
+      return std::nullopt;
+    }
+    parts = state.items;
+  }
+  const int64_t layers = attr_or(module.attrs, "num_layers", int64_t{1});
+  const int64_t dirs = attr_or(module.attrs, "bidirectional", false) ? 2 : 1;
+  const int64_t hidden = attr_or(module.attrs, "hidden_size", int64_t{-1});
+  const std::vector<int64_t> want = {layers * dirs, pivot::kBatch, hidden};
+  std::vector<pivot::ValueId> out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const std::string role = i == 0 ? "h0" : "c0";
+    if (parts[i].kind == TValue::Kind::Zeros) {
+      // Keras takes all of a layer's states or none: a zero h0 beside a given c0 would need a
+      // zeros tensor of run-time batch size in the Keras model.
+      problem = "the initial state of '" + module.path +
+                "' mixes torch.zeros(...) and a tensor; Keras needs both h0 and c0 as tensors, or neither";
+      return std::nullopt;
+    }
+    if (!parts[i].is_tensor()) {
+      problem = "the initial state " + role + " of '" + module.path +
+                "' is not a tensor nnport can trace (a model input or a value computed from one)";
+      return std::nullopt;
+    }
+    const pivot::ValueId v = parts[i].tensor;
+    if (!need_rank(v, call)) {
+      problem = "the initial state " + role + " of '" + module.path + "' has an unknown rank";
+      return std::nullopt;
+    }
+    const auto& shape = type_of(v).shape;
+    // The batch axis must be the model's batch: a state built for a fixed batch size
+    // (torch.randn(1, 4, H) as a constant) cannot be fed per sample in Keras.
+    bool fits = shape.size() == 3;
+    for (size_t a = 0; fits && a < 3; ++a) fits = shape[a] == want[a];
+    if (!fits) {
+      problem = "the initial state " + role + " of '" + module.path + "' has shape " +
+                pivot::shape_to_string(shape) + "; nnport maps only PyTorch's " + pivot::shape_to_string(want) +
+                " (num_layers*num_directions, batch, hidden_size) with the model's batch";
+      return std::nullopt;
+    }
+    out.push_back(add_node(OpKind::Transpose, role + "_batch_first", {}, {v},
+                           {{"perm", std::vector<int64_t>{1, 0, 2}}}, call)
+                      .tensor);
+  }
+  return out;
 }
 
 std::optional<TValue> Tracer::select_index(const TValue& obj, const std::vector<Node>& subs, Node expr) {

@@ -1,6 +1,7 @@
 // Tensor methods and torch functions of forward(): table-driven functional ops plus the ops
 // that need the input's shape (view/reshape, flatten, permute, transpose, squeeze, cat,
 // reductions, size) and elementwise arithmetic.
+#include "readers/pytorch/adaptive_pool.h"
 #include "readers/pytorch/tracer_impl.h"
 
 #include "pivot/ops/catalog.h"
@@ -76,6 +77,35 @@ TValue Tracer::binary(OpKind kind, const TValue& a, const TValue& b, Node where)
                      std::string(name) + " of these operands is not supported", ins, !quiet);
 }
 
+TValue Tracer::matmul(const TValue& a, const TValue& b, Node where, bool batched) {
+  const std::string what = batched ? "torch.bmm" : "matmul";
+  if (!a.is_tensor() || !b.is_tensor()) {
+    std::vector<pivot::ValueId> ins;
+    if (a.is_tensor()) ins.push_back(a.tensor);
+    if (b.is_tensor()) ins.push_back(b.tensor);
+    const bool quiet = a.kind == TValue::Kind::Invalid || b.kind == TValue::Kind::Invalid;
+    return unsupported(where, Code::UnsupportedOperation,
+                       what + " needs two tensor operands (a product with a constant is not supported)",
+                       ins, !quiet);
+  }
+  if (!need_rank(a.tensor, where) || !need_rank(b.tensor, where))
+    return unsupported(where, Code::NeedsInputShape, what + " operand rank unknown",
+                       {a.tensor, b.tensor}, false);
+  const size_t ra = type_of(a.tensor).rank(), rb = type_of(b.tensor).rank();
+  if (ra < 2 || rb < 2)
+    return unsupported(where, Code::UnsupportedOperation,
+                       what + " with a 1-D operand (a vector product) is not supported; unsqueeze "
+                              "it to a matrix",
+                       {a.tensor, b.tensor});
+  if (batched && (ra != 3 || rb != 3))
+    return unsupported(where, Code::ShapeMismatch,
+                       "torch.bmm needs two 3-D tensors, got " +
+                           pivot::shape_to_string(type_of(a.tensor).shape) + " and " +
+                           pivot::shape_to_string(type_of(b.tensor).shape),
+                       {a.tensor, b.tensor});
+  return add_node(OpKind::MatMul, "matmul", {}, {a.tensor, b.tensor}, {}, where);
+}
+
 TValue Tracer::apply_row(const frameworks::pytorch::OpRow& row, const TValue& input,
                          const CallArgs& args, size_t skip, Node call, const std::string& what) {
   auto in = as_tensor(input, call);
@@ -114,6 +144,8 @@ TValue Tracer::apply_row(const frameworks::pytorch::OpRow& row, const TValue& in
                 diags_, attrs))
     return unsupported(call, Code::UnsupportedArgument,
                        what + " has arguments nnport cannot migrate", {*in}, false);
+  if (attrs.count("output_size"))
+    return trace_adaptive_pool(*this, row.kind, *in, attrs, last_component(row.symbol), call);
   if ((row.kind == OpKind::Softmax || row.kind == OpKind::LogSoftmax) && !attrs.count("axis")) {
     if (!need_rank(*in, call))
       return unsupported(call, Code::NeedsInputShape, "softmax dim unknown", {*in}, false);
@@ -135,6 +167,7 @@ std::optional<TValue> Tracer::torch_function(const std::string& q, const CallArg
                                              Node call) {
   const std::string name = last_component(q);
   if (auto zeros = recurrent_torch_function(q, args, call)) return *zeros;
+  if (auto mask = mask_function(q, args, call)) return *mask;
   if (auto v = structure_function(q, args, call)) return *v;
   if (const auto* row = frameworks::pytorch::find_function(q)) {
     const TValue* input = args.get(0, "input");
@@ -204,8 +237,19 @@ std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValu
   if (auto v = structure_method(name, self, args, call)) return *v;
   if (const auto* row = frameworks::pytorch::find_function("Tensor." + name))
     return apply_row(*row, self, args, 0, call, "Tensor." + name);
-  if (name == "contiguous" || name == "clone" || name == "detach" || name == "float")
-    return self;  // no effect on values in inference (float: inputs are float32 already)
+  if (name == "eq") {
+    const TValue* other = args.get(0, "other");
+    if (other)
+      if (auto v = compare_values("==", self, *other, call)) return *v;
+  }
+  if (name == "matmul" || name == "bmm") {
+    const TValue* other = args.get(0, name == "bmm" ? "mat2" : "other");
+    if (!other) return std::nullopt;
+    return matmul(self, *other, call, name == "bmm");
+  }
+  if (name == "contiguous" || name == "clone" || name == "detach" || name == "float" || name == "cpu" ||
+      name == "cuda")
+    return self;  // no effect on values in inference (float: inputs are float32 already; cpu/cuda: placement)
   // x.long() / x.int() on token ids that are integers already (an int64 input): no effect.
   if ((name == "long" || name == "int") && args.positional.empty() && args.keywords.empty() &&
       !pending_.count(x) && !pivot::is_floating(type_of(x).dtype))

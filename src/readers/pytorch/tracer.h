@@ -10,6 +10,7 @@
 namespace nnport::readers::pytorch {
 
 struct StoredRef;  // stored_tensors.h
+struct MaskPattern;  // attention_masks.h
 
 // A value forward() computes with.
 struct TValue {
@@ -19,7 +20,10 @@ struct TValue {
   // Param: `next(self.parameters())`, only usable to make new tensors (weight.new(...)); Empty:
   // an uninitialized `weight.new(sizes)` (items = the sizes), Zeros after .zero_()
   // (state_factories.cc).
-  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self, Zeros, Stored, Param, Empty };
+  // Mask: a constant attention-mask pattern built from sizes alone (torch.ones / full / triu /
+  // tril, generate_square_subsequent_mask), whose only supported use is an attn_mask
+  // (attention_masks.cc).
+  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self, Zeros, Stored, Param, Empty, Mask };
   Kind kind = Kind::Invalid;
   pivot::ValueId tensor = 0;
   Constant constant;
@@ -29,6 +33,7 @@ struct TValue {
   std::vector<std::string> names;  // Tuple fields (torch.max(...).values)
   InstancePtr module;
   std::shared_ptr<const StoredRef> stored = {};
+  std::shared_ptr<const MaskPattern> mask = {};
 
   static TValue invalid() { return {}; }
   static TValue of_tensor(pivot::ValueId v) {

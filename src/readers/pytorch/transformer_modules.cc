@@ -1,4 +1,5 @@
-// Builds nn.TransformerEncoderLayer / nn.TransformerEncoder instances out of the submodules
+// Builds nn.TransformerEncoderLayer / nn.TransformerEncoder and their decoder counterparts out
+// of the submodules
 // PyTorch creates (see transformer_modules.h); transformer_trace.cc traces their forward().
 #include "readers/pytorch/transformer_modules.h"
 
@@ -12,6 +13,7 @@ constexpr const char* kLayerParams[] = {"d_model",        "nhead",       "dim_fe
                                         "device",         "dtype"};
 constexpr const char* kEncoderParams[] = {"encoder_layer", "num_layers", "norm",
                                           "enable_nested_tensor", "mask_check"};
+constexpr const char* kDecoderParams[] = {"decoder_layer", "num_layers", "norm"};
 
 InstancePtr failed(Node call, Code code, std::string message) {
   auto inst = std::make_shared<Instance>();
@@ -87,8 +89,10 @@ std::optional<std::string> activation_name(Context& ctx, const CtorArg& a) {
   return std::nullopt;
 }
 
-InstancePtr encoder_layer(Context& ctx, Node call, const std::vector<CtorArg>& args) {
-  const std::string what = "nn.TransformerEncoderLayer";
+// nn.TransformerEncoderLayer, or with `decoder` nn.TransformerDecoderLayer (same arguments;
+// a cross-attention block multihead_attn with norm3 / dropout3 besides).
+InstancePtr encoder_layer(Context& ctx, Node call, const std::vector<CtorArg>& args, bool decoder) {
+  const std::string what = decoder ? "nn.TransformerDecoderLayer" : "nn.TransformerEncoderLayer";
   std::map<std::string, const CtorArg*> by_name;
   if (!bind(ctx, args, kLayerParams, what, by_name))
     return failed(call, Code::UnsupportedArgument, what + " has arguments nnport cannot migrate");
@@ -133,7 +137,7 @@ InstancePtr encoder_layer(Context& ctx, Node call, const std::vector<CtorArg>& a
   const Constant eps = c.at("layer_norm_eps"), bias = c.at("bias");
   auto inst = std::make_shared<Instance>();
   inst->kind = Instance::Kind::ModuleList;
-  inst->composite = "TransformerEncoderLayer";
+  inst->composite = decoder ? "TransformerDecoderLayer" : "TransformerEncoderLayer";
   inst->created = call.location();
   inst->text = std::string(call.text());
   inst->attrs["batch_first"] = c.at("batch_first").b;
@@ -151,30 +155,43 @@ InstancePtr encoder_layer(Context& ctx, Node call, const std::vector<CtorArg>& a
       {"norm2", child_layer(ctx, call, "torch.nn.LayerNorm", {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})},
       {"dropout1", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})},
       {"dropout2", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})}};
+  if (decoder) {
+    children.insert(children.begin() + 1,
+                    {"multihead_attn", child_layer(ctx, call, "torch.nn.MultiheadAttention",
+                                                   {{"embed_dim", d}, {"num_heads", c.at("nhead")}, {"dropout", p},
+                                                    {"bias", bias}, {"batch_first", Constant::boolean(true)}})});
+    children.push_back({"norm3", child_layer(ctx, call, "torch.nn.LayerNorm",
+                                             {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})});
+    children.push_back({"dropout3", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})});
+  }
   for (const auto& [name, child] : children)
     if (child->kind == Instance::Kind::Unsupported) return child;
   inst->children = std::move(children);
   return inst;
 }
 
-InstancePtr encoder(Context& ctx, Node call, const std::vector<CtorArg>& args) {
-  const std::string what = "nn.TransformerEncoder";
+// nn.TransformerEncoder, or with `decoder` nn.TransformerDecoder.
+InstancePtr encoder(Context& ctx, Node call, const std::vector<CtorArg>& args, bool decoder) {
+  const std::string what = decoder ? "nn.TransformerDecoder" : "nn.TransformerEncoder";
+  const std::string layer_param = decoder ? "decoder_layer" : "encoder_layer";
+  const std::string layer_class = decoder ? "TransformerDecoderLayer" : "TransformerEncoderLayer";
   std::map<std::string, const CtorArg*> by_name;
-  if (!bind(ctx, args, kEncoderParams, what, by_name))
+  if (!(decoder ? bind(ctx, args, kDecoderParams, what, by_name)
+                : bind(ctx, args, kEncoderParams, what, by_name)))
     return failed(call, Code::UnsupportedArgument, what + " has arguments nnport cannot migrate");
-  auto layer_arg = by_name.find("encoder_layer");
+  auto layer_arg = by_name.find(layer_param);
   auto count_arg = by_name.find("num_layers");
   if (layer_arg == by_name.end() || count_arg == by_name.end()) {
     ctx.diags->error(Code::NotConstant, call.location())
-        << what << " needs encoder_layer and num_layers";
+        << what << " needs " << layer_param << " and num_layers";
     return failed(call, Code::NotConstant, what + " is missing arguments");
   }
   const InstancePtr& layer = layer_arg->second->module;
-  if (!layer || layer->composite != "TransformerEncoderLayer") {
+  if (!layer || layer->composite != layer_class) {
     if (layer && layer->kind == Instance::Kind::Unsupported) return layer;  // already reported
     ctx.diags->error(Code::UnsupportedArgument, layer_arg->second->node.location())
-        << what << " encoder_layer must be an nn.TransformerEncoderLayer";
-    return failed(call, Code::UnsupportedArgument, what + " encoder_layer not supported");
+        << what << " " << layer_param << " must be an nn." << layer_class;
+    return failed(call, Code::UnsupportedArgument, what + " " + layer_param + " not supported");
   }
   const auto& count = count_arg->second->constant;
   if (!count || !count->is_int() || count->i < 1 || count->i > 256) {
@@ -184,7 +201,7 @@ InstancePtr encoder(Context& ctx, Node call, const std::vector<CtorArg>& args) {
   }
   auto inst = std::make_shared<Instance>();
   inst->kind = Instance::Kind::ModuleList;
-  inst->composite = "TransformerEncoder";
+  inst->composite = decoder ? "TransformerDecoder" : "TransformerEncoder";
   inst->created = call.location();
   inst->text = std::string(call.text());
   auto layers = std::make_shared<Instance>();
@@ -212,13 +229,15 @@ InstancePtr encoder(Context& ctx, Node call, const std::vector<CtorArg>& args) {
 }  // namespace
 
 bool is_transformer_symbol(const std::string& qualified) {
-  return qualified == "torch.nn.TransformerEncoderLayer" || qualified == "torch.nn.TransformerEncoder";
+  return qualified == "torch.nn.TransformerEncoderLayer" || qualified == "torch.nn.TransformerEncoder" ||
+         qualified == "torch.nn.TransformerDecoderLayer" || qualified == "torch.nn.TransformerDecoder";
 }
 
 InstancePtr construct_transformer(Context& ctx, Node call, const std::string& qualified,
                                   const std::vector<CtorArg>& args) {
-  if (qualified == "torch.nn.TransformerEncoderLayer") return encoder_layer(ctx, call, args);
-  return encoder(ctx, call, args);
+  const bool decoder = qualified.find("Decoder") != std::string::npos;
+  if (qualified.ends_with("Layer")) return encoder_layer(ctx, call, args, decoder);
+  return encoder(ctx, call, args, decoder);
 }
 
 InstancePtr deep_copy_instance(const Instance& instance) {

@@ -65,6 +65,47 @@ constexpr std::array kLayers = {
         config.update({"shape": list(self.value_shape)})
         return config
 )"},
+    // Recurrent layers over pack_padded_sequence(x, lengths) (writers/keras/lower_recurrent.cc).
+    CustomLayer{"SequenceMask", R"(class SequenceMask(layers.Layer):
+    """Marks the steps of each sequence past its length as padding (PyTorch:
+    pack_padded_sequence(x, lengths)). Called on [x, lengths] (x: (batch, steps, features)), it
+    returns x with the mask steps < lengths, which recurrent layers follow: they skip masked
+    steps, keeping their state. Masked steps of x are zeroed (they are never read).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        x, lengths = inputs
+        keep = {ops}.cast(self.compute_mask(inputs), x.dtype)
+        return x * keep[:, :, None]
+
+    def compute_mask(self, inputs, mask=None):
+        x, lengths = inputs
+        steps = {ops}.arange({ops}.shape(x)[1])
+        return {ops}.less(steps[None, :], {ops}.cast(lengths, "int32")[:, None])
+)"},
+    CustomLayer{"ZeroPaddedSteps", R"(class ZeroPaddedSteps(layers.Layer):
+    """Zeroes the steps of each sequence past its length, as PyTorch's pad_packed_sequence
+    output is (Keras recurrent layers repeat their last output at masked steps), and ends the
+    mask. Called on [sequence, lengths].
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        x, lengths = inputs
+        steps = {ops}.arange({ops}.shape(x)[1])
+        keep = {ops}.less(steps[None, :], {ops}.cast(lengths, "int32")[:, None])
+        return x * {ops}.cast(keep, x.dtype)[:, :, None]
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+)"},
 };
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
@@ -82,6 +123,7 @@ std::string custom_layer_source(std::string_view class_name, bool tf_keras) {
                                            : "@keras.saving.register_keras_serializable(package=\"nnport\")\n";
     std::string body = replace_all(std::string(layer.body), "{ops}", tf_keras ? "tf" : "keras.ops");
     if (tf_keras) body = replace_all(body, "tf.concatenate(", "tf.concat(");
+    if (tf_keras) body = replace_all(body, "tf.arange(", "tf.range(");
     return decorator + body;
   }
   return {};

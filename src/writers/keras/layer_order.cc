@@ -31,7 +31,11 @@ std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_
   }
   std::map<std::string, size_t> producer;
   for (size_t i = 0; i < records.size(); ++i)
-    if (records[i].kind != RecordKind::Todo) producer[records[i].output] = i;
+    if (records[i].kind != RecordKind::Todo) {
+      producer[records[i].output] = i;
+      for (const auto& extra : records[i].extra_outputs)
+        if (!extra.empty()) producer[extra] = i;
+    }
   auto parents = [&](size_t node) {
     std::vector<size_t> out;
     if (records[node].kind == RecordKind::Input) return out;

@@ -117,6 +117,17 @@ struct LayerRecord {
   // Layers taking several tensors as separate call arguments (MultiHeadAttention: query,
   // value, key): the call keyword of each input after the first. Empty: one list argument.
   std::vector<std::string> input_keywords;
+  // With input_keywords: how many inputs Python passes positionally; the later ones are written
+  // `keyword=value` (mha(query, value, key, attention_mask=mask)). 0: all positional.
+  size_t python_positional = 0;
+  // Non-tensor call arguments (mha(..., use_causal_mask=True)); JSON: the inbound node's kwargs.
+  std::vector<Arg> call_args;
+  // Recurrent layers given initial states: Python passes the inputs after the first as one list,
+  // `layer(x, initial_state=[h, c])`; tf.keras' JSON lists them as further inbound tensors.
+  std::string list_keyword;
+  // Further outputs of a layer returning several tensors (return_state=True: [out, h, c]): the
+  // value keys of outputs 1.., empty for an output nothing reads.
+  std::vector<std::string> extra_outputs;
   // A parameterless activation that may be folded into a preceding Dense/Conv `activation=`
   // (Python and JSON spellings); empty when this record is not such an activation.
   std::string fuse_py;

@@ -1,5 +1,6 @@
-// Lowering of the attention family: MultiHeadAttention (with its EinsumDense weight shapes),
-// LayerNormalization, and the stored-tensor custom layers (AddParameter, PrependParameter).
+// Lowering of the attention family: MultiHeadAttention (with its EinsumDense weight shapes and
+// masks), LayerNormalization, the stored-tensor custom layers (AddParameter, PrependParameter)
+// and the comparisons that build padding masks.
 #include <algorithm>
 
 #include "frameworks/keras/layer_table.h"
@@ -42,10 +43,18 @@ void Lowerer::lower_attention(const pivot::Node& node) {
   use_bias.in_python = !bias;
   args.push_back(use_bias);
   // Keras calls (query, value, key); the pivot's inputs are (query, key, value).
-  auto& record = add_layer(node, "MultiHeadAttention", std::move(args),
-                           {key(node.inputs[0]), key(node.inputs[2]), key(node.inputs[1])},
+  std::vector<std::string> inputs = {key(node.inputs[0]), key(node.inputs[2]), key(node.inputs[1])};
+  std::vector<std::string> keywords = {"value", "key"};
+  if (node.inputs.size() == 4) {
+    inputs.push_back(attention_mask(node, key(node.inputs[3])));
+    keywords.push_back("attention_mask");
+  }
+  auto& record = add_layer(node, "MultiHeadAttention", std::move(args), std::move(inputs),
                            key(node.outputs[0]));
-  record.input_keywords = {"value", "key"};
+  record.input_keywords = std::move(keywords);
+  record.python_positional = 3;
+  if (pivot::attr_bool(node, "causal"))
+    record.call_args.push_back(kw("use_causal_mask", ArgValue::boolean(true)));
   if (record.owner >= 0) return;
   // Keras 3 also saves the layer's own (empty) variables and its weightless private sublayers.
   record.empty_subgroups = {"vars", "_dropout_layer", "_softmax"};
@@ -62,6 +71,42 @@ void Lowerer::lower_attention(const pivot::Node& node) {
     weight.shape = einsum_shape(var.role, param.shape, heads);
     record.vars.push_back(std::move(weight));
   }
+}
+
+std::string Lowerer::attention_mask(const pivot::Node& node, const std::string& padding) {
+  // PyTorch's key_padding_mask (N, S) is True at the keys to ignore; Keras' attention_mask is
+  // True where a query may attend and broadcasts (N, 1, S) over the queries (conventions row 14).
+  const std::string base = key(node.outputs[0]);
+  OpCall invert;
+  invert.py_function = tf_keras_ ? "tf.math.logical_not" : "keras.ops.logical_not";
+  invert.tf_function = "math.logical_not";
+  out_.name_hints[base + "_keep"] = "attend";
+  add_op(node, std::move(invert), {padding}, base + "_keep");
+  OpCall expand;
+  expand.py_function = tf_keras_ ? "tf.expand_dims" : "keras.ops.expand_dims";
+  expand.tf_function = "expand_dims";
+  expand.kwargs.push_back(kw("axis", ArgValue::integer(1)));
+  out_.name_hints[base + "_mask"] = "attention_mask";
+  add_op(node, std::move(expand), {base + "_keep"}, base + "_mask");
+  return base + "_mask";
+}
+
+void Lowerer::lower_equal(const pivot::Node& node) {
+  OpCall op;
+  op.py_function = tf_keras_ ? "tf.math.equal" : "keras.ops.equal";
+  op.tf_function = "math.equal";
+  std::vector<std::string> inputs = {key(node.inputs[0])};
+  if (node.inputs.size() == 2) {
+    inputs.push_back(key(node.inputs[1]));
+  } else {
+    // `ids == 0`: an int when the constant is integral, like the source wrote it.
+    const double c = pivot::attr_float(node, "scalar");
+    const bool integral = c == static_cast<double>(static_cast<int64_t>(c));
+    Arg y = kw("y", integral ? ArgValue::integer(static_cast<int64_t>(c)) : ArgValue::real(c));
+    y.py_name.clear();
+    op.kwargs.push_back(y);
+  }
+  add_op(node, std::move(op), std::move(inputs), key(node.outputs[0]));
 }
 
 void Lowerer::lower_layer_norm(const pivot::Node& node) {

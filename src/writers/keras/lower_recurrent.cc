@@ -9,6 +9,19 @@
 // reordered r, z, n -> z, r, h; Keras keeps one bias (b_ih + b_hh) for LSTM and SimpleRNN and a
 // (2, 3H) bias [b_ih; b_hh] for GRU(reset_after=True), which is PyTorch's GRU formula.
 //
+// Initial states (inputs h0[, c0], batch-first (N, layers*dirs, H)) are cut per layer and
+// direction and passed as `initial_state=[h_f, c_f, h_b, c_b]`. Reads of c_n (which no output
+// sequence holds) make that layer return its states (return_state=True).
+//
+// Masking notes (lengths_input, from pack_padded_sequence): a SequenceMask layer puts the mask
+// steps < lengths on the input; Keras recurrent layers then skip masked steps keeping their state
+// (keras/src/backend/tensorflow/rnn.py), the backward direction of Bidirectional reverses the
+// mask with the input, so it starts at each sequence's last valid step, as PyTorch's packed
+// backward pass does; stacked layers inherit the mask. What Keras returns AT masked steps differs
+// (the previous output, or zeros inside Bidirectional), so the returned sequence goes through
+// ZeroPaddedSteps, which zeroes them as pad_packed_sequence does and ends the mask. Final states
+// are taken from return_state (the state at the last valid step), never cut from the sequence.
+//
 // Keras 3 saves an RNN layer's variables under its `cell` attribute
 // (keras/src/layers/rnn/rnn.py: RNN.__init__ sets self.cell; saving_lib._save_state recurses into
 // attributes that are KerasSaveable with inner_path join(inner_path, attr)), so the weights file
@@ -51,9 +64,10 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
   const bool bias = pivot::attr_bool(node, "bias");
   const bool bidirectional = pivot::attr_bool(node, "bidirectional");
   const int64_t dirs = bidirectional ? 2 : 1;
-  if (node.inputs.size() > 1)
-    return no_mapping(node, "an initial state input is not lowered to Keras yet");
   const pivot::ValueId seq = node.outputs[0];
+  // pack_padded_sequence lengths (the last input): see the masking notes at the top of the file.
+  const bool masked = pivot::attr_bool(node, "lengths_input");
+  const size_t state_inputs_end = node.inputs.size() - (masked ? 1 : 0);
   const int64_t steps = type(seq).rank_known ? type(seq).shape[1] : pivot::kUnknown;
   auto is_select = [&](const pivot::Node& n, int64_t axis) {
     return n.kind == OpKind::Select && pivot::attr_int(n, "axis") == axis;
@@ -76,20 +90,41 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
     const int64_t index = user.kind == OpKind::Select ? pivot::attr_int(user, "index") : 0;
     // out[:, -1] of a bidirectional layer holds the backward direction's FIRST step, not its
     // final state (conventions row 11): it stays a read of the full sequence.
-    if (!bidirectional && is_select(user, 1) && (index == -1 || (steps >= 0 && index == steps - 1)))
+    // With lengths, out[:, -1] is zero for a shorter sequence (pad_packed_sequence), not its state.
+    if (!masked && !bidirectional && is_select(user, 1) && (index == -1 || (steps >= 0 && index == steps - 1)))
       reads_last_state.push_back(&user);
     else
       sequence_used = true;
   }
   for (const auto& port : graph_.outputs)
     if (port.value == seq) sequence_used = true;
+  // The LSTM cell state c_n has no sequence to be cut from (nor has h_n when steps are masked:
+  // the sequence is zero past each length): a layer whose row is read returns its states
+  // (return_state=True: [out, h, c]; Bidirectional [out, h_f, c_f, h_b, c_b]; GRU/RNN no c).
+  struct StateRead {
+    const pivot::Node* reader;
+    size_t output; // 1: h_n, 2: c_n
+    int64_t row;
+  };
+  std::vector<StateRead> state_reads;
   for (size_t i = 1; i < node.outputs.size(); ++i) {
     for (const auto& port : graph_.outputs)
       if (port.value == node.outputs[i])
         return no_mapping(node, "the stacked final states (h_n/c_n) as a model output are not lowered to Keras");
     for (size_t u : graph_.users(node.outputs[i])) {
       const pivot::Node& user = graph_.nodes[u];
-      if (i == 2) return no_mapping(node, "reading the LSTM cell state c_n is not lowered to Keras yet");
+      if (i == 2 || masked) {
+        const char* what = i == 2 ? "c_n" : "h_n";
+        const bool squeeze_single = user.kind == OpKind::Squeeze && layers * dirs == 1 &&
+                                    pivot::attr_ints(user, "axes") == std::vector<int64_t>{0};
+        if (!is_select(user, 0) && !squeeze_single)
+          return no_mapping(node, std::string("the final state ") + what + " is lowered to Keras only when indexed (" +
+                                      what + "[k]); '" + user.name + "' reads it otherwise");
+        const int64_t row = squeeze_single ? 0 : state_row(user);
+        if (row < 0 || row >= layers * dirs) return no_mapping(user, std::string(what) + " index out of range");
+        state_reads.push_back({&user, i, row});
+        continue;
+      }
       if (!bidirectional) {
         const bool last_layer_select = is_select(user, 0) && state_row(user) == layers - 1;
         const bool squeeze_single = user.kind == OpKind::Squeeze && layers == 1 &&
@@ -137,12 +172,39 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
   for (const pivot::Node* reader : reads_other_state)
     if (state_row(*reader) / dirs == layers - 1) sequence_used = true;
 
+  // State row l*dirs+d of h_n / c_n is read from layer l's return_state outputs.
+  auto state_key = [&](size_t output, int64_t row) {
+    return key(seq) + (output == 1 ? "_h_n" : "_c_n") + std::to_string(row);
+  };
+  std::vector<bool> return_state(static_cast<size_t>(layers), false);
+  for (const auto& read : state_reads) return_state[static_cast<size_t>(read.row / dirs)] = true;
+  const size_t states_per_direction = node.kind == OpKind::Lstm ? 2 : 1;
+
   std::string current = key(node.inputs[0]);
+  std::string lengths;
+  if (masked) {
+    // The mask arange(T) < lengths[:, None] rides on the input; Keras recurrent layers (and
+    // Bidirectional, and the stacked layers after them) skip the masked steps.
+    lengths = key(node.inputs.back());
+    const std::string marked = key(seq) + "_input_masked";
+    add_layer(node, "SequenceMask", {}, {current, lengths}, marked, "mask", "_mask");
+    add_custom_class("SequenceMask");
+    out_.name_hints[marked] = "masked";
+    current = marked;
+  }
   std::vector<std::string> layer_sequences; // each layer's output before inter-layer dropout
   const double dropout = pivot::attr_float(node, "dropout");
   for (int64_t l = 0; l < layers; ++l) {
     const bool last = l + 1 == layers;
     const bool return_sequences = !last || sequence_used;
+    const bool states_out = return_state[static_cast<size_t>(l)];
+    // Initial states (inputs h0[, c0], batch-first (N, layers*dirs, H)): layer l, direction d
+    // starts from row l*dirs+d of each, as [h_f, c_f, h_b, c_b] (Keras' Bidirectional gives the
+    // first half to the forward layer).
+    std::vector<std::string> layer_inputs = {current};
+    for (int64_t d = 0; d < dirs; ++d)
+      for (size_t s = 1; s < state_inputs_end; ++s)
+        layer_inputs.push_back(initial_state_row(node, node.inputs[s], l * dirs + d));
     std::vector<Arg> args;
     Arg units = kw("units", ArgValue::integer(hidden));
     if (!bidirectional) units.py_name.clear(); // positional, except inside Bidirectional(...)
@@ -154,7 +216,9 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
     if (node.kind != OpKind::Rnn) args.push_back(kw("recurrent_activation", ArgValue::string("sigmoid")));
     args.push_back(kw("use_bias", ArgValue::boolean(bias)));
     args.push_back(kw("return_sequences", ArgValue::boolean(return_sequences)));
-    args.push_back(json_only("return_state", ArgValue::boolean(false)));
+    Arg return_state_arg = kw("return_state", ArgValue::boolean(states_out));
+    return_state_arg.in_python = states_out;
+    args.push_back(return_state_arg);
     args.push_back(json_only("go_backwards", ArgValue::boolean(false)));
     if (node.kind == OpKind::Gru) args.push_back(kw("reset_after", ArgValue::boolean(true)));
     std::string class_name = rc.keras_class;
@@ -169,10 +233,24 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
       args = {layer_arg, kw("merge_mode", ArgValue::string("concat"))};
       class_name = "Bidirectional";
     }
-    const std::string output =
-        last ? (return_sequences ? key(seq) : key(seq) + "_last_state") : key(seq) + "_l" + std::to_string(l);
-    auto& record = add_layer(node, class_name, std::move(args), {current}, output, "l" + std::to_string(l),
+    const bool zero_padded = masked && last && return_sequences; // see ZeroPaddedSteps below
+    const std::string output = last ? (return_sequences ? key(seq) + (zero_padded ? "_steps" : "")
+                                                        : key(seq) + "_last_state")
+                                    : key(seq) + "_l" + std::to_string(l);
+    auto& record = add_layer(node, class_name, std::move(args), layer_inputs, output, "l" + std::to_string(l),
                              l == 0 ? "" : "_l" + std::to_string(l));
+    if (layer_inputs.size() > 1) record.list_keyword = "initial_state";
+    if (states_out) {
+      for (int64_t d = 0; d < dirs; ++d)
+        for (size_t s = 1; s <= states_per_direction; ++s) {
+          const int64_t row = l * dirs + d;
+          const bool read = std::any_of(state_reads.begin(), state_reads.end(), [&](const StateRead& r) {
+            return r.output == s && r.row == row;
+          });
+          record.extra_outputs.push_back(read ? state_key(s, row) : "");
+          if (read) out_.name_hints[state_key(s, row)] = std::string(s == 1 ? "h_n" : "c_n") + (d == 1 ? "_backward" : "");
+        }
+    }
     if (record.owner < 0) {
       // PyTorch GRU gate blocks r, z, n -> Keras z, r, h on the gate axis of every tensor.
       const std::vector<int64_t> gate_order =
@@ -201,6 +279,13 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
           record.vars.push_back(WeightVar{"bias", *b_ih, {}, sublayer, {}, gate_order, {*b_hh}, combine});
       }
     }
+    if (zero_padded) {
+      // PyTorch's pad_packed_sequence output is zero past each length; Keras recurrent layers
+      // repeat (or, in Bidirectional, may zero) their outputs at masked steps. This layer zeroes
+      // them and ends the mask, so later layers see plain zero-padded steps as in PyTorch.
+      add_layer(node, "ZeroPaddedSteps", {}, {output, lengths}, key(seq), "zero_padded", "_zero_padded");
+      add_custom_class("ZeroPaddedSteps");
+    }
     current = output;
     layer_sequences.push_back(output);
     if (!last && dropout > 0.0) {
@@ -226,6 +311,27 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
     out_.aliases[key(reader->outputs[0])] = final_state;
     absorbed_.insert(reader);
   }
+  for (const auto& read : state_reads) {
+    out_.aliases[key(read.reader->outputs[0])] = state_key(read.output, read.row);
+    absorbed_.insert(read.reader);
+  }
+}
+
+// Row `row` of an initial-state input (N, layers*dirs, H): state[:, row], cut once.
+std::string Lowerer::initial_state_row(const pivot::Node& node, pivot::ValueId state, int64_t row) {
+  const std::string output = key(state) + "_row" + std::to_string(row);
+  for (const auto& r : out_.records)
+    if (r.output == output) return output;
+  std::vector<SubscriptItem> items(2);
+  items[1].index = true;
+  items[1].start = row;
+  OpCall op;
+  op.tf_function = "__operators__.getitem";
+  op.subscript = std::move(items);
+  auto& record = add_op(node, std::move(op), {key(state)}, output);
+  record.class_name = "SlicingOpLambda";
+  out_.name_hints[output] = graph_.values[state].name + "_" + std::to_string(row);
+  return output;
 }
 
 // A layer's final state cut from its output sequence (the layer returns sequences): one
@@ -267,6 +373,11 @@ std::string Lowerer::final_state_from_sequence(const pivot::Node& node, const st
             "final_state", "_final_state");
   out_.name_hints[output] = "final_state";
   return output;
+}
+
+void Lowerer::add_custom_class(const std::string& name) {
+  auto& classes = out_.custom_classes;
+  if (std::find(classes.begin(), classes.end(), name) == classes.end()) classes.push_back(name);
 }
 
 // A select the recurrent lowering did not absorb (out[:, -1] of a bidirectional layer, x[:, 0]):

@@ -192,4 +192,13 @@ void Lowerer::lower_reduction(const pivot::Node& node) {
   add_op(node, std::move(op), {in}, out);
 }
 
+void Lowerer::lower_matmul(const pivot::Node& node) {
+  // keras.ops.matmul / tf.linalg.matmul broadcast the leading axes like torch.matmul; tf.keras
+  // records the second operand as the keyword `b`, which the JSON keeps as its generic `y`.
+  OpCall op;
+  op.py_function = tf_keras_ ? "tf.linalg.matmul" : "keras.ops.matmul";
+  op.tf_function = "linalg.matmul";
+  add_op(node, std::move(op), {key(node.inputs[0]), key(node.inputs[1])}, key(node.outputs[0]));
+}
+
 } // namespace nnport::writers::keras

@@ -53,15 +53,21 @@ class Lowerer {
   void lower_concat(const pivot::Node& node);
   void lower_binary(const pivot::Node& node);
   void lower_reduction(const pivot::Node& node);
+  void lower_matmul(const pivot::Node& node); // lower_tensor_ops.cc
   // lower_attention.cc
   void lower_attention(const pivot::Node& node);
   void lower_layer_norm(const pivot::Node& node);
   void lower_stored_tensor(const pivot::Node& node);
+  void lower_equal(const pivot::Node& node);
+  // Keras attention_mask (N, 1, S) from a PyTorch key_padding_mask value; returns its key.
+  std::string attention_mask(const pivot::Node& node, const std::string& padding);
   // Recurrent layers and the selects/concats reading their results (lower_recurrent.cc).
   void lower_recurrent(const pivot::Node& node);
   void lower_select(const pivot::Node& node);
   std::string final_state_from_sequence(const pivot::Node& node, const std::string& sequence);
   std::string state_from_sequence(const pivot::Node& node, const std::string& sequence, int64_t direction);
+  std::string initial_state_row(const pivot::Node& node, pivot::ValueId state, int64_t row);
+  void add_custom_class(const std::string& name); // the generated module defines it (custom_layers.h)
   // Slicing, stacking, tiling, maximum/minimum, L2 normalisation and reshapes that do not keep
   // the batch first (lower_indexing.cc).
   void lower_slice(const pivot::Node& node);

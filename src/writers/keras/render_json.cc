@@ -75,6 +75,11 @@ class ConfigRenderer {
       const int op = records[i].owner >= 0 ? records[i].owner : static_cast<int>(i);
       node_index_[i] = calls[op]++;
       producer_[records[i].output] = i;
+      for (size_t k = 0; k < records[i].extra_outputs.size(); ++k)
+        if (!records[i].extra_outputs[k].empty()) {
+          producer_[records[i].extra_outputs[k]] = i;
+          tensor_index_[records[i].extra_outputs[k]] = static_cast<int>(k + 1);
+        }
     }
     json layers = json::array();
     for (size_t index : model_layer_order(list_, true)) {
@@ -109,7 +114,8 @@ class ConfigRenderer {
     const size_t p = found->second;
     const auto& r = list_.records[p];
     const std::string& name = r.owner >= 0 ? list_.records[static_cast<size_t>(r.owner)].name : r.name;
-    return json::array({name, node_index_.at(p), 0});
+    auto index = tensor_index_.find(list_.resolve(key));
+    return json::array({name, node_index_.at(p), index == tensor_index_.end() ? 0 : index->second});
   }
 
   json with_kwargs(json reference, const json& kwargs) const {
@@ -125,6 +131,8 @@ class ConfigRenderer {
         json kwargs = json::object();
         for (size_t i = 1; i < r.inputs.size() && i - 1 < r.input_keywords.size(); ++i)
           kwargs[r.input_keywords[i - 1]] = ref(r.inputs[i]);
+        for (const auto& arg : r.call_args)
+          kwargs[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
         node.push_back(with_kwargs(ref(r.inputs[0]), kwargs));
         return node;
       }
@@ -171,6 +179,7 @@ class ConfigRenderer {
   const RecordList& list_;
   std::map<size_t, int> node_index_;
   std::map<std::string, size_t> producer_;
+  std::map<std::string, int> tensor_index_; // outputs after a layer's first (return_state)
 };
 
 } // namespace

@@ -167,17 +167,44 @@ class PythonRenderer {
       }
       // A chain value read once becomes `x`; a value read again later (a skip connection,
       // a shared operand) keeps a name of its own.
-      if ((x_holder.empty() || last_use[x_holder] <= i) && uses[r.output] <= 1) {
+      std::string primary; // the first output's name when the layer returns several
+      if (!r.extra_outputs.empty()) {
+        target = "_"; // named below
+      } else if ((x_holder.empty() || last_use[x_holder] <= i) && uses[r.output] <= 1) {
         target = "x";
         x_holder = r.output;
       } else {
         auto hint = list_.name_hints.find(r.output);
         target = fresh(hint != list_.name_hints.end() ? hint->second : r.name);
       }
+      if (!r.extra_outputs.empty()) {
+        // `seq, h, c = lstm(...)` (return_state=True): every output read gets a name, the others `_`.
+        auto name_of = [&](const std::string& k) -> std::string {
+          if (k.empty() || !uses.count(k)) return "_";
+          auto hint = list_.name_hints.find(k);
+          return fresh(hint != list_.name_hints.end() ? hint->second : r.name);
+        };
+        target = name_of(r.output);
+        primary = target;
+        for (const auto& extra : r.extra_outputs) {
+          const std::string name = name_of(extra);
+          if (!extra.empty()) vars_[extra] = name;
+          target += ", " + name;
+        }
+      }
       std::vector<std::string> inputs;
       for (const auto& in : r.inputs) inputs.push_back(var(in));
       std::string call_inputs = inputs.size() == 1 ? inputs[0] : "[" + join(inputs) + "]";
-      if (!r.input_keywords.empty()) call_inputs = join(inputs); // mha(query, value, key)
+      if (!r.input_keywords.empty()) { // mha(query, value, key[, attention_mask=mask])
+        std::vector<std::string> parts = inputs;
+        for (size_t k = r.python_positional; k > 0 && k < parts.size(); ++k)
+          parts[k] = r.input_keywords[k - 1] + "=" + parts[k];
+        for (const auto& arg : python_args(r.call_args, "")) parts.push_back(arg);
+        call_inputs = join(parts);
+      }
+      if (!r.list_keyword.empty() && inputs.size() > 1) // lstm(x, initial_state=[h, c])
+        call_inputs = inputs[0] + ", " + r.list_keyword + "=[" +
+                      join(std::vector<std::string>(inputs.begin() + 1, inputs.end())) + "]";
       if (r.kind == RecordKind::Layer) {
         if (shared.count(static_cast<int>(i)) || r.owner >= 0) {
           const int owner = r.owner >= 0 ? r.owner : static_cast<int>(i);
@@ -194,7 +221,7 @@ class PythonRenderer {
       } else {
         op_line(lines, indent, target, r, inputs);
       }
-      vars_[r.output] = target;
+      vars_[r.output] = primary.empty() ? target : primary;
     }
     std::vector<std::string> ins;
     for (const auto& k : list_.input_keys) ins.push_back(var(k));

@@ -4,7 +4,10 @@
 //     and attention_axes=None: query/key/value EinsumDense "abc,cde->abde" (+ bias (heads,
 //     head_dim)), query * 1/sqrt(key_dim), scores = einsum("aecd,abcd->acbe", key, query),
 //     softmax over the key axis, einsum("acbe,aecd->abcd", scores, value), output EinsumDense
-//     "abcd,cde->abe" (+ bias). No masks, inference only (dropout off).
+//     "abcd,cde->abe" (+ bias). Masks (_compute_attention_mask / _masked_softmax / Softmax):
+//     `attention_mask` (B, T, S) or (B, 1, S), True = attend, expanded over the heads;
+//     `use_causal_mask=True` ANDs the lower-triangular (T, S) mask; masked scores are replaced
+//     by -1e9 before the softmax. Inference only (dropout off).
 //   - AddParameter / PrependParameter: the custom layers nnport writes into generated modules
 //     (src/writers/keras/custom_layers.cc).
 // Weights are addressed like Keras 3 saves them: kerasWeightPaths() lists, per weight, its path
@@ -27,6 +30,11 @@ export function normalizeAttentionNodes(config) {
     layer.inboundNodes = layer.inboundNodes.map((node) => {
       const first = node[0];
       const kwargs = first[3] ?? {};
+      // Call options travel in every entry's kwargs (TensorFlow.js passes the last entry's to
+      // apply()); an attention_mask tensor is listed last, after (query[, value[, key]]).
+      const mask = kwargs.attention_mask ?? kwargs.attentionMask;
+      const options = {useCausalMask: Boolean(kwargs.use_causal_mask ?? kwargs.useCausalMask),
+                       hasMask: Boolean(mask)};
       const out = [[first[0], first[1], first[2], {}]];
       out.push(kwargs.value ? toRefs(byCamel, kwargs.value) : out[0]);
       out.push(kwargs.key ? toRefs(byCamel, kwargs.key) : out[1]);
@@ -36,15 +44,18 @@ export function normalizeAttentionNodes(config) {
       const same = (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
       if (same(out[2], out[1])) out.pop();
       if (out.length === 2 && same(out[1], out[0])) out.pop();
-      return out;
+      if (mask) out.push(toRefs(byCamel, mask));
+      return out.map((entry) => [entry[0], entry[1], entry[2], options]);
     });
   }
   return config;
 }
 
-// (query, value, key) shapes from 1-3 listed inputs (see normalizeAttentionNodes).
-function shapesOf(inputShape) {
-  const list = Array.isArray(inputShape[0]) ? inputShape : [inputShape];
+// (query, value, key) shapes from 1-3 listed inputs (see normalizeAttentionNodes); a listed
+// attention mask (hasMask) comes last and is dropped here.
+function shapesOf(inputShape, hasMask = false) {
+  const list = Array.isArray(inputShape[0]) ? inputShape.slice() : [inputShape];
+  if (hasMask) list.pop();
   const [q, v = q, k = v] = list;
   return [q, v, k];
 }
@@ -57,9 +68,19 @@ export function makeAttentionLayers(tf) {
       this.keyDim = config.keyDim;
       this.valueDim = config.valueDim ?? config.keyDim;
       this.useBias = config.useBias ?? true;
+      this.useCausalMask = false;
+      this.hasMask = false;
+    }
+    apply(inputs, kwargs) {
+      // The call options of the (single) inbound node; see normalizeAttentionNodes.
+      if (kwargs != null && 'hasMask' in kwargs) {
+        this.useCausalMask = Boolean(kwargs.useCausalMask);
+        this.hasMask = Boolean(kwargs.hasMask);
+      }
+      return super.apply(inputs, kwargs);
     }
     build(inputShape) {
-      const [q, v, k] = shapesOf(inputShape);
+      const [q, v, k] = shapesOf(inputShape, this.hasMask);
       const h = this.numHeads;
       const add = (name, shape) => this.addWeight(name, shape, 'float32', tf.initializers.zeros());
       // Order = the Keras 3 save order: key_dense, output_dense, query_dense, value_dense.
@@ -79,10 +100,11 @@ export function makeAttentionLayers(tf) {
       this.built = true;
     }
     kerasWeightPaths() { return this.paths; }
-    computeOutputShape(inputShape) { return shapesOf(inputShape)[0]; }
+    computeOutputShape(inputShape) { return shapesOf(inputShape, this.hasMask)[0]; }
     call(inputs) {
       return tf.tidy(() => {
-        const list = Array.isArray(inputs) ? inputs : [inputs];
+        const list = Array.isArray(inputs) ? inputs.slice() : [inputs];
+        const mask = this.hasMask ? list.pop() : null;
         const [query, value = query, key = value] = list;
         const h = this.numHeads;
         // EinsumDense "abc,cde->abde": (B, T, E) x (E, H, D) -> (B, T, H, D).
@@ -99,7 +121,20 @@ export function makeAttentionLayers(tf) {
         // einsum("aecd,abcd->acbe", key, query): scores (B, H, T, S).
         const qh = tf.transpose(q, [0, 2, 1, 3]);
         const kh = tf.transpose(k, [0, 2, 1, 3]);
-        const scores = tf.softmax(tf.matMul(qh, kh, false, true), -1);
+        let logits = tf.matMul(qh, kh, false, true); // (B, H, T, S)
+        let keep = null;
+        if (mask) {
+          keep = tf.cast(mask, 'bool');
+          // (B, T, S) or (B, 1, S) -> one more axis before the last two: over the heads.
+          while (keep.rank < logits.rank) keep = tf.expandDims(keep, -3);
+        }
+        if (this.useCausalMask) {
+          const [t, s] = logits.shape.slice(-2);
+          const lower = tf.cast(tf.linalg.bandPart(tf.ones([t, s]), -1, 0), 'bool');
+          keep = keep ? tf.logicalAnd(keep, lower) : lower;
+        }
+        if (keep) logits = tf.where(tf.broadcastTo(keep, logits.shape), logits, tf.fill(logits.shape, -1e9));
+        const scores = tf.softmax(logits, -1);
         // einsum("acbe,aecd->abcd", scores, value): (B, T, H, Dv).
         const ctx = tf.transpose(tf.matMul(scores, tf.transpose(v, [0, 2, 1, 3])), [0, 2, 1, 3]);
         // EinsumDense "abcd,cde->abe".

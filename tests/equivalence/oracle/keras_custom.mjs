@@ -19,6 +19,8 @@
 import {structureOps} from './keras_structure_ops.mjs';
 import {breadthOps, registerBreadthLayers} from './keras_layers_breadth.mjs';
 import {makeAttentionLayers, normalizeAttentionNodes} from './keras_attention.mjs';
+import {makeRecurrentLayers} from './keras_recurrent.mjs';
+import {tensorOps} from './keras_tensor_ops.mjs';
 
 const PATCHED = Symbol.for('nnport.keras_custom.patched');
 
@@ -103,7 +105,7 @@ function makeTFOpLambda(tf) {
     'math.minimum': (a, b) => tf.minimum(a, b),
   };
   // getitem, stack, tile, reshape, l2_normalize; pad (keras_layers_breadth.mjs)
-  const structure = {...structureOps(tf), ...breadthOps(tf)};
+  const structure = {...structureOps(tf), ...breadthOps(tf), ...tensorOps(tf)}; // + matmul (keras_tensor_ops.mjs)
   const reductions = {
     'math.reducemean': (x, axis, keep) => tf.mean(x, axis, keep),
     'math.reducemax': (x, axis, keep) => tf.max(x, axis, keep),
@@ -261,15 +263,35 @@ function makeGru(tf) {
     constructor(config) {
       super(config);
       if (config.resetAfter === false) throw new Error('GRU oracle: only reset_after=True is implemented');
-      if (config.returnState) throw new Error('GRU oracle: return_state not implemented');
       this.goBackwards = Boolean(config.goBackwards);
       this.units = config.units;
       this.activation = config.activation ?? 'tanh';
       this.recurrentActivation = config.recurrentActivation ?? 'sigmoid';
       this.useBias = config.useBias ?? true;
       this.returnSequences = Boolean(config.returnSequences);
+      this.returnState = Boolean(config.returnState);
+      this.supportsMasking = true;
+      // As TensorFlow.js' RNN layers: Bidirectional copies it and extends it by the state specs.
+      this.inputSpec = [{ndim: 3}];
+    }
+    // gru(x, initial_state=[h0]) arrives as the inputs [x, h0]; the spec covers x only.
+    apply(inputs, kwargs) {
+      if (!Array.isArray(inputs) || inputs.length === 1) return super.apply(inputs, kwargs);
+      const spec = this.inputSpec;
+      this.inputSpec = null;
+      try {
+        return super.apply(inputs, kwargs);
+      } finally {
+        this.inputSpec = spec;
+      }
+    }
+    computeMask(inputs, mask) {
+      const m = Array.isArray(mask) ? mask[0] : mask;
+      const out = this.returnSequences ? m ?? null : null;
+      return this.returnState ? [out, null] : out;
     }
     build(inputShape) {
+      if (Array.isArray(inputShape[0])) inputShape = inputShape[0]; // [x, h0]: initial state
       const input = inputShape[inputShape.length - 1];
       const u = this.units;
       this.kernel = this.addWeight('kernel', [input, 3 * u], 'float32', tf.initializers.zeros());
@@ -278,41 +300,67 @@ function makeGru(tf) {
       this.built = true;
     }
     computeOutputShape(inputShape) {
-      return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
+      if (Array.isArray(inputShape[0])) inputShape = inputShape[0];
+      const out = this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
+      return this.returnState ? [out, [inputShape[0], this.units]] : out;
     }
-    call(inputs) {
+    // Initial state: a second input (gru(x, initial_state=[h0]) in a model) or, inside
+    // Bidirectional, kwargs.initialState.
+    call(inputs, kwargs) {
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const given = kwargs?.initialState ?? (Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : null);
+        // A masked step keeps the state and repeats the previous output (keras/src/backend
+        // tensorflow rnn, zero_output_for_mask=False).
+        const masks = kwargs?.mask ? tf.unstack(tf.cast(kwargs.mask, 'bool'), 1) : null;
+        if (masks && this.goBackwards) masks.reverse();
         const act = (name, v) => (name === 'relu' ? tf.relu(v) : name === 'sigmoid' ? tf.sigmoid(v)
             : name === 'linear' ? v : tf.tanh(v));
         const u = this.units;
         const k = this.kernel.read();
         const rk = this.recurrentKernel.read();
         const [bIn, bRec] = this.useBias ? tf.unstack(this.bias.read()) : [tf.zeros([3 * u]), tf.zeros([3 * u])];
-        let h = tf.zeros([x.shape[0], u]);
+        let h = given ? given[0] : tf.zeros([x.shape[0], u]);
         const outputs = [];
         const steps = tf.unstack(x, 1);
         if (this.goBackwards) steps.reverse();
-        for (const xt of steps) {
+        for (const [t, xt] of steps.entries()) {
           const [xz, xr, xh] = tf.split(tf.add(tf.matMul(xt, k), bIn), 3, -1);
           const [rz, rr, rh] = tf.split(tf.add(tf.matMul(h, rk), bRec), 3, -1);
           const z = act(this.recurrentActivation, tf.add(xz, rz));
           const r = act(this.recurrentActivation, tf.add(xr, rr));
           const hh = act(this.activation, tf.add(xh, tf.mul(r, rh)));
-          h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
+          const next = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
+          h = masks ? tf.where(tf.expandDims(masks[t], 1), next, h) : next;
           outputs.push(h);
         }
-        return this.returnSequences ? tf.stack(outputs, 1) : h;
+        const out = this.returnSequences ? tf.stack(outputs, 1) : h;
+        return this.returnState ? [out, h] : out;
       });
     }
     getConfig() {
       return {...super.getConfig(), units: this.units, activation: this.activation,
               recurrentActivation: this.recurrentActivation, useBias: this.useBias,
-              returnSequences: this.returnSequences, goBackwards: this.goBackwards, resetAfter: true};
+              returnSequences: this.returnSequences, returnState: this.returnState, goBackwards: this.goBackwards,
+              resetAfter: true};
     }
   }
   GRU.className = 'GRU';
   return GRU;
+}
+
+// TensorFlow.js' executor hands ONE kwargs object to every layer of a model call, and its RNN and
+// Bidirectional apply() store the initial states in it (kwargs.initialState): a later recurrent
+// layer would then see an earlier layer's states (or reject its own). Each call gets a copy.
+function isolateRecurrentKwargs(tf) {
+  const map = tf.serialization.SerializationMap.getMap().classNameMap;
+  const rnn = Object.getPrototypeOf(map.LSTM[0].prototype);
+  for (const proto of [rnn, map.Bidirectional[0].prototype]) {
+    if (proto[PATCHED]) continue;
+    const apply = proto.apply;
+    proto.apply = function (inputs, kwargs) { return apply.call(this, inputs, kwargs == null ? kwargs : {...kwargs}); };
+    proto[PATCHED] = true;
+  }
 }
 
 function patchFunctionalLoaders(tf) {
@@ -341,7 +389,9 @@ export function registerCustomLayers(tf) {
   tf.serialization.registerClass(makeElu(tf)); // replaces the alpha == 1 only built-in
   tf.serialization.registerClass(makeGru(tf)); // replaces the reset_after=False only built-in
   for (const cls of makeAttentionLayers(tf)) tf.serialization.registerClass(cls); // keras_attention.mjs
+  for (const cls of makeRecurrentLayers(tf)) tf.serialization.registerClass(cls); // keras_recurrent.mjs
   registerBreadthLayers(tf); // GroupNormalization, grouped convs, UpSampling, pads (keras_layers_breadth.mjs)
+  isolateRecurrentKwargs(tf);
   patchFunctionalLoaders(tf);
   try {
     tf[PATCHED] = true;

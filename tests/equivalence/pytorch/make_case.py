@@ -10,9 +10,13 @@ What it does, for the model file MODEL.py:
        class=NAME       the nn.Module class to instantiate with no arguments, or
        object=NAME      a module-level model object, or
        function=NAME    a builder function called with no arguments;
-       input=SHAPE      one per model input, in forward() order, `N` (or `?`) for the batch;
+       input=SHAPE      one per model input, in forward() order, `N` (or `?`) for the batch
+                        (usually first; anywhere, e.g. an RNN initial state 2,N,16);
        dtype=DTYPE      one per input, aligned with the inputs (missing ones are float32);
        vocab=K          integer inputs are drawn in [0, K) (default 100);
+       lengths=T[,sorted]  int64 inputs of shape (N,) are sequence lengths for pack_padded_sequence:
+                        drawn in [1, T] with one of them T (so max(lengths) = T), sorted in
+                        decreasing order with `sorted` (enforce_sorted=True);
        batch=B          batch size (default 2).
   2. Imports MODEL.py from its path (nnport itself never does; this is the reference side).
   3. Seeds torch and numpy, then overwrites EVERY parameter and buffer with random values chosen so
@@ -68,9 +72,10 @@ def parse_header(path):
             spec["kind"], spec["name"] = key, value
         elif key == "input":
             dims = value.split(",")
-            if dims[0] not in ("N", "?"):
-                raise CaseError(f"{path}:1: input shape must start with N: {value}")
-            spec["inputs"].append([None] + [int(d) for d in dims[1:]])
+            # The batch is usually first; an RNN initial state (layers, N, hidden) has it second.
+            if sum(d in ("N", "?") for d in dims) != 1:
+                raise CaseError(f"{path}:1: input shape needs exactly one N (the batch): {value}")
+            spec["inputs"].append([None if d in ("N", "?") else int(d) for d in dims])
             spec.setdefault("input_args", []).append(value)
         elif key == "dtype":
             if value not in ("float32", "int64"):
@@ -80,6 +85,11 @@ def parse_header(path):
             spec["vocab"] = int(value)
         elif key == "batch":
             spec["batch"] = int(value)
+        elif key == "lengths":
+            parts = value.split(",")
+            if not parts[0].isdigit() or int(parts[0]) < 1 or any(p != "sorted" for p in parts[1:]):
+                raise CaseError(f"{path}:1: lengths= needs T[,sorted]: {value}")
+            spec["lengths"] = (int(parts[0]), "sorted" in parts[1:])
         else:
             raise CaseError(f"{path}:1: unknown header key {key!r}")
     if "kind" not in spec:
@@ -251,8 +261,16 @@ def make_case(model_path, outdir):
     inputs = []
     case_inputs = []
     for i, (shape, dtype) in enumerate(zip(spec["inputs"], spec["dtypes"])):
-        full = [batch] + shape[1:]
-        if dtype == "int64":
+        full = [batch if d is None else d for d in shape]
+        if dtype == "int64" and len(full) == 1 and "lengths" in spec:
+            steps, descending = spec["lengths"]
+            t = torch.randint(1, steps + 1, full, generator=gen, dtype=torch.int64)
+            t[int(torch.randint(0, batch, (1,), generator=gen))] = steps
+            if descending:
+                t = t.sort(descending=True).values
+            t.numpy().astype("<i4").tofile(os.path.join(outdir, f"input_{i}.bin"))
+            file_dtype = "int32"
+        elif dtype == "int64":
             t = torch.randint(0, spec["vocab"], full, generator=gen, dtype=torch.int64)
             t.numpy().astype("<i4").tofile(os.path.join(outdir, f"input_{i}.bin"))
             file_dtype = "int32"

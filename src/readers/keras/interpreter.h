@@ -1,0 +1,242 @@
+// Static interpretation of Keras model code. Nothing is executed: statements of builder
+// functions, `__init__` and `call()` are walked, Keras layer constructors become Layer objects,
+// calling a layer on a symbolic tensor appends pivot nodes to one graph, and constants are
+// folded with the syntax ConstEvaluator.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pivot/graph.h"
+#include "readers/pytorch/imports.h"
+#include "readers/pytorch/reader.h"
+#include "support/diagnostics.h"
+#include "syntax/evaluator.h"
+
+namespace nnport::readers::keras {
+
+using syntax::Constant;
+using syntax::Node;
+
+struct Layer;
+using LayerPtr = std::shared_ptr<Layer>;
+struct ClassDef;
+
+// A Python value as far as the reader follows it.
+struct Value {
+  enum class Kind { None, Const, Tensor, Layer, List, Function, Class, Name, Unknown };
+  Kind kind = Kind::None;
+  Constant constant;
+  pivot::ValueId tensor = 0;
+  LayerPtr layer;
+  std::vector<Value> items;  // List (also tuples)
+  Node def;                  // Function: a user `def`
+  const ClassDef* cls = nullptr;
+  std::string qualified;  // Name: an imported module or function ("keras.layers.Dense")
+
+  static Value of_const(Constant c) {
+    Value v;
+    v.kind = Kind::Const;
+    v.constant = std::move(c);
+    return v;
+  }
+  static Value of_tensor(pivot::ValueId id) {
+    Value v;
+    v.kind = Kind::Tensor;
+    v.tensor = id;
+    return v;
+  }
+  static Value of_layer(LayerPtr l) {
+    Value v;
+    v.kind = Kind::Layer;
+    v.layer = std::move(l);
+    return v;
+  }
+  static Value of_list(std::vector<Value> items) {
+    Value v;
+    v.kind = Kind::List;
+    v.items = std::move(items);
+    return v;
+  }
+  static Value unknown() {
+    Value v;
+    v.kind = Kind::Unknown;
+    return v;
+  }
+  bool is_tensor() const { return kind == Kind::Tensor; }
+  // The constant this value holds, when it is one (lists of constants included).
+  std::optional<Constant> as_constant() const;
+};
+
+struct ClassDef {
+  std::string name;
+  Node node;
+  std::map<std::string, Node> methods;
+  const ClassDef* user_base = nullptr;
+  bool is_model = false;       // derives from keras.Model
+  bool is_layer = false;       // derives from keras.layers.Layer (or Model)
+  bool nnport_custom = false;  // one of nnport's generated custom layers
+};
+
+// One Keras variable of a layer, in the layer's variable order.
+struct VarRef {
+  pivot::ParamId param = 0;
+  std::string sublayer;  // "cell", "forward_layer/cell", "query_dense"; "" = the layer itself
+  std::string variable;  // Keras variable name ("kernel")
+};
+
+struct Layer {
+  enum class Kind { Builtin, Sequential, Functional, Custom };
+  Kind kind = Kind::Builtin;
+  std::string cls;  // Keras class ("Dense") or user class name
+  const ClassDef* klass = nullptr;
+  SourceLocation location;
+  Node site;         // the constructor call
+  std::string text;  // constructor source text
+  std::string name;  // Keras layer.name (explicit name= or the automatic one)
+  std::vector<Value> args;
+  std::vector<std::pair<std::string, Value>> kwargs;
+  std::vector<LayerPtr> layers;                      // Sequential
+  std::vector<std::pair<std::string, Value>> attrs;  // Custom: self.<attr> in assignment order
+  std::optional<pivot::TensorType> declared_input;   // Sequential: Input / input_shape
+  std::string declared_input_name;
+  std::vector<pivot::ValueId> inputs, outputs;  // Functional
+  bool outputs_list = false;
+  std::vector<VarRef> vars;                      // built on the first call
+  std::map<std::string, pivot::ParamId> params;  // pivot role -> parameter
+  bool built = false;
+
+  const Value* kwarg(const std::string& key) const;
+};
+
+// One call of a layer (or a keras.ops function) in the graph: the unit of Keras' map_graph.
+struct CallRecord {
+  LayerPtr layer;  // null for ops
+  std::vector<pivot::ValueId> inputs;
+  std::vector<pivot::ValueId> outputs;
+  bool input_layer = false;
+  size_t node_begin = 0, node_end = 0;  // pivot nodes the call appended
+};
+
+struct Frame {
+  std::map<std::string, Value> locals;
+  LayerPtr self;
+  bool in_call = false;  // inside a call() body (layers are applied, not built)
+};
+
+struct Context {
+  std::string path;
+  DiagnosticEngine* diags = nullptr;
+  pivot::Graph graph;
+  pytorch::ImportTable imports;
+  syntax::Scope globals;
+  std::map<std::string, ClassDef> classes;
+  std::map<std::string, Node> functions;
+  std::map<std::string, Value> module_values;  // module-level assignments, once evaluated
+  std::map<std::string, Node>
+      module_assignments;                 // NAME = <expr> at module level, evaluated on use
+  std::map<std::string, int> auto_names;  // Keras' per-class layer name counters
+  std::set<std::string> node_names;       // pivot node names taken
+  std::vector<CallRecord> calls;
+  std::vector<pivot::ValueId> masked;  // tensors carrying an Embedding(mask_zero=True) mask
+  // logical_not(v) results (placeholders reported only if something other than a mask reads them)
+  std::map<pivot::ValueId, pivot::ValueId> negation_of;
+  // Values whose first axis is the batch times a factor (`ops.reshape(x, (-1, F))` folding time
+  // into the batch), so a later reshape can unfold them exactly.
+  std::map<pivot::ValueId, int64_t> folded;
+  // SequenceMask([x, lengths]) results: the lengths a recurrent layer reading them follows
+  std::map<pivot::ValueId, pivot::ValueId> lengths_of;
+  std::vector<InputSpec>
+      input_overrides;  // --input-shape / --input-dtype, by order of Input(...) creation
+  size_t inputs_made = 0;
+  bool tf_keras = false;
+  int call_nesting = 0;  // > 0 inside a layer's call: inner calls are not model-level operations
+  int depth = 0;
+  long steps = 0;
+};
+
+class Interpreter {
+ public:
+  explicit Interpreter(Context& ctx) : ctx_(ctx) {}
+
+  Value eval(Node expr, Frame& frame);
+  // Runs a block; true when a `return` was met (its value in *ret).
+  bool exec_block(Node block, Frame& frame, Value* ret);
+  Value call_function(Node def, const std::vector<Value>& args,
+                      const std::vector<std::pair<std::string, Value>>& kwargs, Frame* self_frame,
+                      Node site);
+  LayerPtr instantiate(const ClassDef& cls, const std::vector<Value>& args,
+                       const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  // Applies a layer (or model) to tensor arguments at `site`.
+  Value apply_layer(const LayerPtr& layer, const std::vector<Value>& args,
+                    const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  // Creates a graph input of `type` named `name`.
+  pivot::ValueId add_input(const std::string& name, const pivot::TensorType& type, Node site);
+  // Appends a node; infers its output types. The outputs are returned.
+  std::vector<pivot::ValueId> add_node(pivot::OpKind kind, pivot::Attrs attrs,
+                                       std::vector<pivot::ValueId> inputs, Node site,
+                                       const std::string& name, const std::string& module_path,
+                                       size_t num_outputs = 1);
+  // An `unsupported` node keeping the graph connected, with an error at `site`.
+  Value unsupported(Code code, Node site, const std::string& message,
+                    const std::vector<pivot::ValueId>& inputs);
+  const pivot::TensorType& type_of(pivot::ValueId v) const { return ctx_.graph.values[v].type; }
+  Context& ctx() { return ctx_; }
+  SourceLocation loc(Node n) const;
+  // Qualified Keras name of a callee (tf.keras / keras.src spellings folded to "keras.").
+  std::optional<std::string> qualify(Node expr, Frame& frame);
+
+ private:
+  friend class LayerCalls;
+  Value eval_call(Node call, Frame& frame);
+  Value eval_attribute(Node expr, Frame& frame);
+  Value eval_comprehension(Node expr, Frame& frame);
+  Value eval_subscript(Node expr, Frame& frame);
+  Value eval_binary(Node expr, Frame& frame);
+  Value call_value(const Value& callee, Node callee_node, const std::vector<Value>& args,
+                   const std::vector<std::pair<std::string, Value>>& kwargs, Node site,
+                   Frame& frame);
+  Value call_qualified(const std::string& q, const std::vector<Value>& args,
+                       const std::vector<std::pair<std::string, Value>>& kwargs, Node site,
+                       Frame& frame);
+  Value call_method(const Value& object, const std::string& method, const std::vector<Value>& args,
+                    const std::vector<std::pair<std::string, Value>>& kwargs, Node site,
+                    Frame& frame);
+  std::vector<pivot::ValueId> apply_unrecorded(
+      const LayerPtr& layer, const std::vector<Value>& args,
+      const std::vector<std::pair<std::string, Value>>& kwargs,
+      const std::vector<pivot::ValueId>& inputs, Node site);
+  Value make_layer(const std::string& cls, const std::vector<Value>& args,
+                   const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  Value make_input(const std::vector<Value>& args,
+                   const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  Value tensor_function(const std::string& fn, const std::vector<Value>& args,
+                        const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  Value tensor_binary(const std::string& op, const Value& a, const Value& b, Node site);
+  Value tensor_subscript(pivot::ValueId x, Node subscript, Frame& frame, Node site);
+  void assign(Node target, const Value& value, Frame& frame);
+  bool exec_statement(Node stmt, Frame& frame, Value* ret);
+  Value lookup(const std::string& name, Node site, Frame& frame);
+  std::string auto_name(const std::string& cls);
+
+  Context& ctx_;
+};
+
+// Emits the pivot nodes of one built-in layer call (layer_calls.cc).
+std::vector<pivot::ValueId> emit_builtin(
+    Interpreter& in, Layer& layer, const std::vector<pivot::ValueId>& inputs,
+    const std::vector<std::pair<std::string, Value>>& call_kwargs, Node site,
+    const std::string& path);
+
+// Keras 3 weights-file paths and legacy aliases of every parameter (weight_names.cc).
+void name_parameters(Context& ctx, const LayerPtr& top);
+
+// Keras input type from a shape without batch (channels-last), e.g. (32, 32, 3).
+pivot::TensorType keras_input_type(const std::vector<int64_t>& shape_without_batch,
+                                   pivot::DType dtype);
+
+}  // namespace nnport::readers::keras

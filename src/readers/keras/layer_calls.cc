@@ -1,0 +1,699 @@
+// One built-in Keras layer call -> pivot nodes. Each ReadRule of reader_rows.h has one emitter;
+// Keras defaults are made explicit as pivot attribute values (conventions rows 2-6, 9-11, 18),
+// and parameters are created once per layer object (a layer called twice shares them) in the
+// canonical layout, with the permutation from the Keras variable (layer_table.h, in reverse).
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "frameworks/keras/layer_table.h"
+#include "frameworks/keras/reader_rows.h"
+#include "pivot/ops/catalog.h"
+#include "readers/keras/emitter.h"
+
+namespace nnport::readers::keras {
+
+using frameworks::keras::ReadRule;
+
+namespace {
+
+// Keras 'same' padding: total = max((ceil(n/s) - 1) * s + (k - 1) * d + 1 - n, 0), extra after.
+std::optional<std::pair<int64_t, int64_t>> same_pads(int64_t n, int64_t k, int64_t s, int64_t d) {
+  const int64_t effective = (k - 1) * d + 1;
+  if (s == 1) return std::pair{(effective - 1) / 2, effective - 1 - (effective - 1) / 2};
+  if (n < 0) return std::nullopt;
+  const int64_t total = std::max((n + s - 1) / s * s - s + effective - n, int64_t{0});
+  return std::pair{total / 2, total - total / 2};
+}
+
+}  // namespace
+
+ValueId Emitter::with_activation(ValueId x, const std::string& name) {
+  bool identity = false;
+  auto meaning = frameworks::keras::activation_meaning(name, in_.ctx().tf_keras, identity);
+  if (identity) return x;
+  if (!meaning) {
+    args_.reject("activation", "activation '" + name + "' is not supported");
+    return x;
+  }
+  return node(meaning->kind, meaning->attrs, {x}, "_" + name);
+}
+
+std::vector<int64_t> Emitter::spatial_pads(const std::string& padding,
+                                           const std::vector<int64_t>& k,
+                                           const std::vector<int64_t>& s,
+                                           const std::vector<int64_t>& d, bool cf) {
+  std::vector<int64_t> pads;
+  const auto& t = in_type();
+  for (size_t i = 0; i < k.size(); ++i) {
+    const size_t axis = cf ? i + 2 : i + 1;
+    const int64_t n = t.rank_known && axis < t.rank() ? t.shape[axis] : pivot::kUnknown;
+    if (padding == "valid") {
+      pads.insert(pads.end(), {0, 0});
+    } else if (padding == "same") {
+      auto p = same_pads(n, k[i], s[i], d[i]);
+      if (!p) {
+        in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
+            << layer_.cls << "(padding='same', strides>1) needs the static size of spatial axis "
+            << i << "; pass --input-shape";
+        p = std::pair{int64_t{0}, int64_t{0}};
+      }
+      pads.insert(pads.end(), {p->first, p->second});
+    } else if (padding == "causal" && k.size() == 1) {
+      pads.insert(pads.end(), {(k[i] - 1) * d[i], 0});
+    } else {
+      args_.reject("padding", "'" + padding + "' is not supported");
+      pads.insert(pads.end(), {0, 0});
+    }
+  }
+  if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; })) return {};
+  return pads;
+}
+
+std::vector<ValueId> Emitter::dense() {
+  const auto& t = in_type();
+  const int64_t units = args_.integer(0, {"units"}, 0);
+  const bool bias = args_.boolean(-1, {"use_bias"}, true);
+  if (!t.rank_known || t.rank() < 2 || t.shape.back() < 0) {
+    in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
+        << "Dense needs the static size of its input's last axis";
+    return {};
+  }
+  const int64_t in = t.shape.back();
+  std::map<std::string, pivot::ParamId> params{
+      {"weight", param("weight", {units, in}, perm_of(OpKind::Linear, "weight", 2), "kernel")}};
+  if (bias) params["bias"] = param("bias", {units}, {}, "bias");
+  ValueId y = node(OpKind::Linear, {{"in_features", in}, {"out_features", units}, {"bias", bias}},
+                   {inputs_[0]}, "", params);
+  return {with_activation(y, args_.activation())};
+}
+
+std::vector<ValueId> Emitter::conv(int rank, bool transpose) {
+  const auto r = static_cast<size_t>(rank);
+  if (!require_rank(r + 2)) return {};
+  const bool cf = channels_first();
+  const int64_t filters = args_.integer(0, {"filters"}, 0);
+  const auto k = args_.ints(1, {"kernel_size"}, 1, r);
+  const auto s = args_.ints(-1, {"strides"}, 1, r);
+  const auto d = args_.ints(-1, {"dilation_rate"}, 1, r);
+  const int64_t groups = args_.integer(-1, {"groups"}, 1);
+  const bool bias = args_.boolean(-1, {"use_bias"}, true);
+  const std::string padding = args_.string(-1, {"padding"}, "valid");
+  const int64_t in = in_type().shape[*channel_axis(in_type(), cf)];
+  if (in < 0) {
+    in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
+        << layer_.cls << " needs the static channel count";
+    return {};
+  }
+  const std::string format = cf ? "channels_first" : "channels_last";
+  std::map<std::string, pivot::ParamId> params;
+  std::vector<int64_t> wshape =
+      transpose ? std::vector<int64_t>{in, filters / std::max<int64_t>(groups, 1)}
+                : std::vector<int64_t>{filters, in / std::max<int64_t>(groups, 1)};
+  wshape.insert(wshape.end(), k.begin(), k.end());
+  const OpKind kind = transpose ? OpKind::ConvTranspose : OpKind::Conv;
+  params["weight"] = param("weight", wshape, perm_of(kind, "weight", r + 2), "kernel");
+  if (bias) params["bias"] = param("bias", {filters}, {}, "bias");
+  pivot::Attrs attrs{{"in_channels", in}, {"out_channels", filters}, {"kernel_size", k},
+                     {"bias", bias},      {"data_format", format},   {"groups", groups}};
+  if (std::any_of(s.begin(), s.end(), [](int64_t v) { return v != 1; })) attrs["stride"] = s;
+  if (std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; })) attrs["dilation"] = d;
+  if (!transpose) {
+    auto pads = spatial_pads(padding, k, s, d, cf);
+    if (!pads.empty()) attrs["pads"] = pads;
+  } else {
+    // Keras deconv_output_length: 'valid' -> n*s + max(k_eff - s, 0); 'same' -> n*s, cropping
+    // (k_eff - s) // 2 first (conventions row 4); the full transposed conv gives (n-1)*s + k_eff.
+    std::vector<int64_t> pads, extra;
+    const bool explicit_output_padding = args_.has(-1, {"output_padding"});
+    const auto op = args_.ints(-1, {"output_padding"}, 0, r);
+    for (size_t i = 0; i < r; ++i) {
+      const int64_t ke = (k[i] - 1) * d[i] + 1;
+      if (explicit_output_padding) {
+        const int64_t p = padding == "same" ? ke / 2 : 0;
+        pads.insert(pads.end(), {p, p});
+        extra.push_back(op[i]);
+      } else if (padding == "same") {
+        const int64_t crop = std::max<int64_t>(ke - s[i], 0);
+        pads.insert(pads.end(), {crop / 2, crop - crop / 2});
+        extra.push_back(std::max<int64_t>(s[i] - ke, 0));
+      } else {
+        pads.insert(pads.end(), {0, 0});
+        extra.push_back(std::max<int64_t>(s[i] - ke, 0));
+      }
+    }
+    if (padding != "same" && padding != "valid")
+      args_.reject("padding", "'" + padding + "' is not supported");
+    if (std::any_of(pads.begin(), pads.end(), [](int64_t v) { return v != 0; }))
+      attrs["pads"] = pads;
+    if (std::any_of(extra.begin(), extra.end(), [](int64_t v) { return v != 0; }))
+      attrs["output_padding"] = extra;
+  }
+  ValueId y = node(kind, std::move(attrs), {inputs_[0]}, "", params);
+  return {with_activation(y, args_.activation())};
+}
+
+std::vector<ValueId> Emitter::depthwise(int rank) {
+  const auto r = static_cast<size_t>(rank);
+  if (!require_rank(r + 2)) return {};
+  const bool cf = channels_first();
+  const auto k = args_.ints(0, {"kernel_size"}, 1, r);
+  const auto s = args_.ints(-1, {"strides"}, 1, r);
+  const auto d = args_.ints(-1, {"dilation_rate"}, 1, r);
+  const int64_t mult = args_.integer(-1, {"depth_multiplier"}, 1);
+  const bool bias = args_.boolean(-1, {"use_bias"}, true);
+  const int64_t in = in_type().shape[*channel_axis(in_type(), cf)];
+  if (mult != 1)
+    args_.reject("depth_multiplier",
+                 "only 1 is supported: the kernel (*k, in, mult) would need a reshape to "
+                 "(in * mult, 1, *k), which weight conversion cannot do yet");
+  // Keras (*k, in, 1) -> canonical (in, 1, *k).
+  std::vector<int64_t> perm{static_cast<int64_t>(r), static_cast<int64_t>(r) + 1};
+  for (size_t i = 0; i < r; ++i) perm.push_back(static_cast<int64_t>(i));
+  std::vector<int64_t> wshape{in * mult, 1};
+  wshape.insert(wshape.end(), k.begin(), k.end());
+  std::map<std::string, pivot::ParamId> params{{"weight", param("weight", wshape, perm, "kernel")}};
+  if (bias) params["bias"] = param("bias", {in * mult}, {}, "bias");
+  pivot::Attrs attrs{
+      {"in_channels", in}, {"out_channels", in * mult},
+      {"kernel_size", k},  {"groups", in},
+      {"bias", bias},      {"data_format", std::string(cf ? "channels_first" : "channels_last")}};
+  if (std::any_of(s.begin(), s.end(), [](int64_t v) { return v != 1; })) attrs["stride"] = s;
+  if (std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; })) attrs["dilation"] = d;
+  auto pads = spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf);
+  if (!pads.empty()) attrs["pads"] = pads;
+  ValueId y = node(OpKind::Conv, std::move(attrs), {inputs_[0]}, "", params);
+  return {with_activation(y, args_.activation())};
+}
+
+std::vector<ValueId> Emitter::separable(int rank) {
+  const auto r = static_cast<size_t>(rank);
+  if (!require_rank(r + 2)) return {};
+  const bool cf = channels_first();
+  const int64_t filters = args_.integer(0, {"filters"}, 0);
+  const auto k = args_.ints(1, {"kernel_size"}, 1, r);
+  const auto s = args_.ints(-1, {"strides"}, 1, r);
+  const auto d = args_.ints(-1, {"dilation_rate"}, 1, r);
+  const int64_t mult = args_.integer(-1, {"depth_multiplier"}, 1);
+  const bool bias = args_.boolean(-1, {"use_bias"}, true);
+  const int64_t in = in_type().shape[*channel_axis(in_type(), cf)];
+  if (mult != 1)
+    args_.reject("depth_multiplier", "only 1 is supported (the kernel would need a reshape)");
+  const std::string format = cf ? "channels_first" : "channels_last";
+  // Keras variables: depthwise_kernel (*k, in, 1), pointwise_kernel (1.., in, filters), bias.
+  std::vector<int64_t> dperm{static_cast<int64_t>(r), static_cast<int64_t>(r) + 1};
+  for (size_t i = 0; i < r; ++i) dperm.push_back(static_cast<int64_t>(i));
+  std::vector<int64_t> dshape{in, 1};
+  dshape.insert(dshape.end(), k.begin(), k.end());
+  const auto dw = param("depthwise_weight", dshape, dperm, "depthwise_kernel");
+  std::vector<int64_t> pshape{filters, in};
+  pshape.insert(pshape.end(), r, 1);
+  const auto pw =
+      param("pointwise_weight", pshape, perm_of(OpKind::Conv, "weight", r + 2), "pointwise_kernel");
+  std::map<std::string, pivot::ParamId> pparams{{"weight", pw}};
+  if (bias) pparams["bias"] = param("bias", {filters}, {}, "bias");
+  pivot::Attrs dattrs{{"in_channels", in}, {"out_channels", in}, {"kernel_size", k},
+                      {"groups", in},      {"bias", false},      {"data_format", format}};
+  if (std::any_of(s.begin(), s.end(), [](int64_t v) { return v != 1; })) dattrs["stride"] = s;
+  if (std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; })) dattrs["dilation"] = d;
+  auto pads = spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf);
+  if (!pads.empty()) dattrs["pads"] = pads;
+  ValueId mid = node(OpKind::Conv, std::move(dattrs), {inputs_[0]}, "_depthwise", {{"weight", dw}});
+  ValueId y = node(OpKind::Conv,
+                   {{"in_channels", in},
+                    {"out_channels", filters},
+                    {"kernel_size", std::vector<int64_t>(r, 1)},
+                    {"bias", bias},
+                    {"data_format", format}},
+                   {mid}, "_pointwise", pparams);
+  return {with_activation(y, args_.activation())};
+}
+
+std::vector<ValueId> Emitter::pool(OpKind kind, int rank) {
+  const auto r = static_cast<size_t>(rank);
+  if (!require_rank(r + 2)) return {};
+  const bool cf = channels_first();
+  const auto k = args_.ints(0, {"pool_size"}, 2, r);
+  const auto s = args_.has(1, {"strides"}) ? args_.ints(1, {"strides"}, 1, r) : k;
+  pivot::Attrs attrs{{"kernel_size", k},
+                     {"data_format", std::string(cf ? "channels_first" : "channels_last")}};
+  if (s != k) attrs["stride"] = s;
+  auto pads =
+      spatial_pads(args_.string(2, {"padding"}, "valid"), k, s, std::vector<int64_t>(r, 1), cf);
+  if (!pads.empty()) attrs["pads"] = pads;
+  // Keras 'same' average pooling excludes padded cells (conventions row 3).
+  if (kind == OpKind::AvgPool) attrs["count_include_pad"] = false;
+  return {node(kind, std::move(attrs), {inputs_[0]})};
+}
+
+std::vector<ValueId> Emitter::global_pool(OpKind kind, int rank) {
+  if (!require_rank(static_cast<size_t>(rank) + 2)) return {};
+  const bool cf = channels_first();
+  if (kind == OpKind::ReduceMean && rank == 1) check_mask("makes the mean skip masked steps");
+  std::vector<int64_t> axes;
+  for (int i = 0; i < rank; ++i) axes.push_back(cf ? i + 2 : i + 1);
+  return {node(kind, {{"axes", axes}, {"keepdims", args_.boolean(-1, {"keepdims"}, false)}},
+               {inputs_[0]})};
+}
+
+std::vector<ValueId> Emitter::batch_norm() {
+  const auto& t = in_type();
+  const int64_t axis_arg = args_.integer(0, {"axis"}, -1);
+  auto axis = t.rank_known ? pivot::normalize_axis(axis_arg, t.rank()) : std::nullopt;
+  if (!axis || t.shape[*axis] < 0) {
+    in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
+        << "BatchNormalization needs the static size of its axis";
+    return {};
+  }
+  const int64_t c = t.shape[*axis];
+  const bool center = args_.boolean(-1, {"center"}, true);
+  const bool scale = args_.boolean(-1, {"scale"}, true);
+  if (center != scale)
+    args_.reject(center ? "scale" : "center", "center and scale must agree (pivot 'affine')");
+  std::map<std::string, pivot::ParamId> params;
+  if (scale) params["weight"] = param("weight", {c}, {}, "gamma");
+  if (center) params["bias"] = param("bias", {c}, {}, "beta");
+  params["running_mean"] = param("running_mean", {c}, {}, "moving_mean");
+  params["running_var"] = param("running_var", {c}, {}, "moving_variance");
+  // Keras' momentum weighs the old running value; the canonical one the new (conventions row 5).
+  return {node(OpKind::BatchNorm,
+               {{"num_features", c},
+                {"epsilon", args_.real(-1, {"epsilon"}, 1e-3)},
+                {"momentum", 1.0 - args_.real(-1, {"momentum"}, 0.99)},
+                {"affine", scale && center},
+                {"axis", static_cast<int64_t>(*axis)}},
+               {inputs_[0]}, "", params)};
+}
+
+std::vector<ValueId> Emitter::layer_norm() {
+  const auto& t = in_type();
+  auto axis_c = args_.get(0, {"axis"});
+  std::vector<int64_t> requested{-1};
+  if (axis_c && axis_c->is_int())
+    requested = {axis_c->i};
+  else if (axis_c)
+    requested = axis_c->as_ints().value_or(std::vector<int64_t>{});
+  // The normalised axes must be the trailing ones (pivot normalized_shape).
+  std::vector<size_t> axes;
+  for (int64_t a : requested)
+    if (auto n = t.rank_known ? pivot::normalize_axis(a, t.rank()) : std::nullopt)
+      axes.push_back(*n);
+  std::sort(axes.begin(), axes.end());
+  bool trailing = !axes.empty() && axes.size() == requested.size();
+  for (size_t i = 0; trailing && i < axes.size(); ++i)
+    trailing = axes[i] == t.rank() - axes.size() + i && axes[i] > 0;
+  if (!trailing) {
+    args_.reject("axis", "only trailing axes (the last one, or the last few) are supported");
+    return {};
+  }
+  std::vector<int64_t> normalized;
+  for (size_t a : axes) normalized.push_back(t.shape[a]);
+  const bool center = args_.boolean(-1, {"center"}, true);
+  const bool scale = args_.boolean(-1, {"scale"}, true);
+  if (args_.boolean(-1, {"rms_scaling"}, false))
+    args_.reject("rms_scaling", "RMS normalisation is not supported");
+  if (center && !scale) args_.reject("scale", "a shift without a scale has no pivot form");
+  std::map<std::string, pivot::ParamId> params;
+  if (scale) params["weight"] = param("weight", normalized, {}, "gamma");
+  if (center) params["bias"] = param("bias", normalized, {}, "beta");
+  return {node(OpKind::LayerNorm,
+               {{"normalized_shape", normalized},
+                {"epsilon", args_.real(-1, {"epsilon"}, 1e-3)},
+                {"elementwise_affine", scale},
+                {"bias", center}},
+               {inputs_[0]}, "", params)};
+}
+
+std::vector<ValueId> Emitter::group_norm() {
+  const auto& t = in_type();
+  auto axis = t.rank_known ? pivot::normalize_axis(args_.integer(-1, {"axis"}, -1), t.rank())
+                           : std::nullopt;
+  if (!axis || t.shape[*axis] < 0) {
+    in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
+        << "GroupNormalization needs the static channel count";
+    return {};
+  }
+  const int64_t c = t.shape[*axis];
+  const bool center = args_.boolean(-1, {"center"}, true);
+  const bool scale = args_.boolean(-1, {"scale"}, true);
+  if (center != scale)
+    args_.reject(center ? "scale" : "center", "center and scale must agree (pivot 'affine')");
+  std::map<std::string, pivot::ParamId> params;
+  if (scale) params["weight"] = param("weight", {c}, {}, "gamma");
+  if (center) params["bias"] = param("bias", {c}, {}, "beta");
+  return {node(OpKind::GroupNorm,
+               {{"num_groups", args_.integer(0, {"groups"}, 32)},
+                {"num_channels", c},
+                {"epsilon", args_.real(-1, {"epsilon"}, 1e-3)},
+                {"affine", scale && center},
+                {"axis", static_cast<int64_t>(*axis)}},
+               {inputs_[0]}, "", params)};
+}
+
+// One Keras LSTM / GRU / SimpleRNN layer (optionally both directions of a Bidirectional).
+// Keras kernels (in, gates*H) are the transposed canonical weights; GRU gate blocks z, r, h
+// become r, z, n (conventions row 10); Keras' single LSTM/SimpleRNN bias becomes bias_ih (the
+// canonical bias_hh is then absent, i.e. zero).
+std::vector<ValueId> Emitter::merge(OpKind kind) {
+  if (kind == OpKind::Concat)
+    return {node(OpKind::Concat, {{"axis", args_.integer(0, {"axis"}, -1)}}, inputs_)};
+  if (inputs_.size() < 2) {
+    in_.ctx().diags->error(Code::UnsupportedSyntax, in_.loc(site_))
+        << layer_.cls << " needs at least two inputs";
+    return {};
+  }
+  if (layer_.cls == "Subtract" && inputs_.size() != 2) {
+    in_.ctx().diags->error(Code::UnsupportedSyntax, in_.loc(site_))
+        << "Subtract needs exactly two inputs";
+    return {};
+  }
+  ValueId acc = inputs_[0];
+  for (size_t i = 1; i < inputs_.size(); ++i)
+    acc = node(kind, {}, {acc, inputs_[i]}, inputs_.size() > 2 ? "_" + std::to_string(i) : "");
+  if (layer_.cls == "Average")
+    acc =
+        node(OpKind::Mul, {{"scalar", 1.0 / static_cast<double>(inputs_.size())}}, {acc}, "_mean");
+  return {acc};
+}
+
+std::vector<ValueId> Emitter::zero_padding(int rank) {
+  const auto r = static_cast<size_t>(rank);
+  if (!require_rank(r + 2)) return {};
+  const bool cf = channels_first();
+  auto c = args_.get(0, {"padding"});
+  std::vector<int64_t> pads;
+  if (!c)
+    pads.assign(2 * r, 1);
+  else if (auto one = c->as_int())
+    pads.assign(2 * r, *one);
+  else if (c->is_sequence() && c->items.size() == r) {
+    for (const auto& item : c->items) {
+      if (auto v = item.as_int())
+        pads.insert(pads.end(), {*v, *v});
+      else if (auto pair = item.as_ints(); pair && pair->size() == 2)
+        pads.insert(pads.end(), pair->begin(), pair->end());
+      else
+        args_.reject("padding", "unexpected value " + c->repr());
+    }
+  } else if (r == 1 && c->is_sequence() && c->items.size() == 2) {
+    if (auto pair = c->as_ints()) pads = *pair;
+  }
+  if (pads.size() != 2 * r) {
+    args_.reject("padding", "unexpected value");
+    return {};
+  }
+  if (!cf) pads.insert(pads.end(), {0, 0});  // the channel axis last
+  return {node(OpKind::Pad, {{"pads", pads}, {"mode", std::string("constant")}, {"value", 0.0}},
+               {inputs_[0]})};
+}
+
+std::vector<ValueId> Emitter::cropping(int rank) {
+  const auto r = static_cast<size_t>(rank);
+  if (!require_rank(r + 2)) return {};
+  const bool cf = channels_first();
+  auto c = args_.get(0, {"cropping"});
+  std::vector<int64_t> crops;
+  if (!c)
+    crops = r == 1 ? std::vector<int64_t>{1, 1} : std::vector<int64_t>(2 * r, 0);
+  else if (auto one = c->as_int())
+    crops.assign(2 * r, *one);
+  else if (c->is_sequence() && c->items.size() == r) {
+    for (const auto& item : c->items) {
+      if (auto v = item.as_int())
+        crops.insert(crops.end(), {*v, *v});
+      else if (auto pair = item.as_ints(); pair && pair->size() == 2)
+        crops.insert(crops.end(), pair->begin(), pair->end());
+    }
+  } else if (r == 1 && c->is_sequence() && c->items.size() == 2) {
+    if (auto pair = c->as_ints()) crops = *pair;
+  }
+  if (crops.size() != 2 * r) {
+    args_.reject("cropping", "unexpected value");
+    return {};
+  }
+  std::vector<int64_t> axes, starts, stops, steps;
+  for (size_t i = 0; i < r; ++i) {
+    axes.push_back(static_cast<int64_t>(cf ? i + 2 : i + 1));
+    starts.push_back(crops[2 * i]);
+    stops.push_back(crops[2 * i + 1] == 0 ? pivot::kSliceEnd : -crops[2 * i + 1]);
+    steps.push_back(1);
+  }
+  return {node(OpKind::Slice,
+               {{"axes", axes}, {"starts", starts}, {"stops", stops}, {"steps", steps}},
+               {inputs_[0]})};
+}
+
+std::vector<ValueId> Emitter::activation_layer(const frameworks::keras::ReaderRow& row) {
+  switch (row.rule) {
+    case ReadRule::Activation: {
+      const std::string name = args_.activation().empty()
+                                   ? args_.string(0, {"activation"}, "linear")
+                                   : args_.activation();
+      return {with_activation(inputs_[0], name)};
+    }
+    case ReadRule::ReLU: {
+      const bool has_max = args_.has(0, {"max_value"});
+      const double max_value = args_.real(0, {"max_value"}, 0.0);
+      const double slope = args_.real(1, {"negative_slope"}, 0.0);
+      const double threshold = args_.real(2, {"threshold"}, 0.0);
+      if (slope != 0.0 || threshold != 0.0 || (has_max && max_value != 6.0)) {
+        args_.reject("max_value", "only ReLU() and ReLU(max_value=6) are supported");
+        return {inputs_[0]};
+      }
+      return {node(has_max ? OpKind::Relu6 : OpKind::Relu, {}, {inputs_[0]})};
+    }
+    case ReadRule::LeakyReLU:
+      // Keras 3 spells the slope negative_slope, tf.keras alpha; the layer default is 0.3.
+      return {node(OpKind::LeakyRelu,
+                   {{"negative_slope", args_.real(0, {"negative_slope", "alpha"}, 0.3)}},
+                   {inputs_[0]})};
+    case ReadRule::ELU:
+      return {node(OpKind::Elu, {{"alpha", args_.real(0, {"alpha"}, 1.0)}}, {inputs_[0]})};
+    case ReadRule::Softmax: {
+      auto axis = args_.get(0, {"axis"});
+      int64_t a = -1;
+      if (axis && axis->is_int())
+        a = axis->i;
+      else if (axis)
+        args_.reject("axis", "only one axis is supported");
+      return {node(OpKind::Softmax, {{"axis", a}}, {inputs_[0]})};
+    }
+    case ReadRule::PReLU: {
+      const auto& t = in_type();
+      if (!t.rank_known || t.rank() < 2) return {};
+      const int64_t c = t.shape.back();
+      // Keras alpha has the input's shape without the batch, 1 on shared axes; the pivot keeps
+      // one slope per channel (every other axis shared) or one slope for all.
+      auto shared = args_.get(-1, {"shared_axes"});
+      std::vector<int64_t> axes;
+      if (shared && shared->is_int())
+        axes = {shared->i};
+      else if (shared)
+        axes = shared->as_ints().value_or(std::vector<int64_t>{});
+      std::sort(axes.begin(), axes.end());
+      std::vector<int64_t> all_but_last, all;
+      for (size_t i = 1; i < t.rank(); ++i) {
+        all.push_back(static_cast<int64_t>(i));
+        if (i + 1 < t.rank()) all_but_last.push_back(static_cast<int64_t>(i));
+      }
+      const bool one = axes == all;
+      if (!one && axes != all_but_last) {
+        args_.reject(
+            "shared_axes",
+            "only one slope per channel (every other axis shared) or one slope is supported");
+        return {inputs_[0]};
+      }
+      if (t.rank() > 2)
+        in_.ctx().diags->error(Code::UnsupportedArgument, in_.loc(site_))
+            << "PReLU on a rank-" << t.rank()
+            << " input: its alpha (1, ..., C) is stored in another rank than "
+            << "the pivot's slopes, which weight conversion cannot reshape yet";
+      const int64_t n = one ? 1 : c;
+      auto w = param("weight", {n}, {}, "alpha");
+      return {node(OpKind::PRelu,
+                   {{"num_parameters", n}, {"axis", static_cast<int64_t>(t.rank() - 1)}},
+                   {inputs_[0]}, "", {{"weight", w}})};
+    }
+    default: return {};
+  }
+}
+
+std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
+  const ValueId x = inputs_[0];
+  switch (row.rule) {
+    case ReadRule::Dense: return dense();
+    case ReadRule::Conv: return conv(row.rank, false);
+    case ReadRule::ConvTranspose: return conv(row.rank, true);
+    case ReadRule::DepthwiseConv: return depthwise(row.rank);
+    case ReadRule::SeparableConv: return separable(row.rank);
+    case ReadRule::Pool: return pool(row.kind, row.rank);
+    case ReadRule::GlobalPool: return global_pool(row.kind, row.rank);
+    case ReadRule::BatchNorm: return batch_norm();
+    case ReadRule::LayerNorm: return layer_norm();
+    case ReadRule::GroupNorm: return group_norm();
+    case ReadRule::Dropout:
+      return {node(OpKind::Dropout,
+                   {{"rate", args_.real(0, {"rate"}, 0.5)}, {"spatial", row.rank > 0}}, {x})};
+    case ReadRule::Identity: return {node(OpKind::Identity, {}, {x})};
+    case ReadRule::Flatten:
+      return {node(OpKind::Flatten, {{"start_dim", int64_t{1}}, {"end_dim", int64_t{-1}}}, {x})};
+    case ReadRule::Reshape: {
+      auto target = args_.get(0, {"target_shape"});
+      auto dims = target ? target->as_ints() : std::nullopt;
+      if (!dims) {
+        args_.reject("target_shape", "expected a tuple of ints");
+        return {};
+      }
+      std::vector<int64_t> shape{pivot::kBatch};
+      shape.insert(shape.end(), dims->begin(), dims->end());
+      return {node(OpKind::Reshape, {{"shape", shape}}, {x})};
+    }
+    case ReadRule::Permute: {
+      auto dims = args_.get(0, {"dims"});
+      auto p = dims ? dims->as_ints() : std::nullopt;
+      if (!p) {
+        args_.reject("dims", "expected a tuple of ints");
+        return {};
+      }
+      std::vector<int64_t> perm{0};
+      perm.insert(perm.end(), p->begin(), p->end());
+      return {node(OpKind::Transpose, {{"perm", perm}}, {x})};
+    }
+    case ReadRule::RepeatVector: {
+      const int64_t n = args_.integer(0, {"n"}, 1);
+      ValueId u = node(OpKind::Unsqueeze, {{"axes", std::vector<int64_t>{1}}}, {x}, "_unsqueeze");
+      return {node(OpKind::Tile, {{"repeats", std::vector<int64_t>{1, n, 1}}}, {u})};
+    }
+    case ReadRule::Embedding: {
+      const int64_t rows = args_.integer(0, {"input_dim"}, 0);
+      const int64_t dim = args_.integer(1, {"output_dim"}, 0);
+      auto w = param("weight", {rows, dim}, {}, "embeddings");
+      ValueId y = node(OpKind::Embedding, {{"num_embeddings", rows}, {"embedding_dim", dim}}, {x},
+                       "", {{"weight", w}});
+      if (args_.boolean(-1, {"mask_zero"}, false)) in_.ctx().masked.push_back(y);
+      return {y};
+    }
+    case ReadRule::Recurrent: return recurrent(row.kind, layer_, false, "concat");
+    case ReadRule::Bidirectional: return bidirectional();
+    case ReadRule::TimeDistributed: return time_distributed();
+    case ReadRule::MultiHeadAttention: return attention();
+    case ReadRule::Activation:
+    case ReadRule::ReLU:
+    case ReadRule::LeakyReLU:
+    case ReadRule::PReLU:
+    case ReadRule::ELU:
+    case ReadRule::Softmax: return activation_layer(row);
+    case ReadRule::UpSampling: {
+      const auto r = static_cast<size_t>(row.rank);
+      const std::string mode = args_.string(-1, {"interpolation"}, "nearest");
+      if (mode != "nearest" && mode != "bilinear")
+        args_.reject("interpolation", "'" + mode + "' is not supported");
+      return {node(
+          OpKind::Resize,
+          {{"scale", args_.ints(0, {"size"}, 2, r)},
+           {"mode", mode},
+           {"data_format", std::string(channels_first() ? "channels_first" : "channels_last")}},
+          {x})};
+    }
+    case ReadRule::ZeroPadding: return zero_padding(row.rank);
+    case ReadRule::Cropping: return cropping(row.rank);
+    case ReadRule::Rescaling: {
+      auto scale = args_.get(0, {"scale"});
+      auto offset = args_.get(1, {"offset"});
+      auto s = scale ? scale->as_double() : std::nullopt;
+      auto o = offset ? offset->as_double() : std::optional<double>(0.0);
+      if (!s || !o) {
+        args_.reject("scale", "only scalar scale and offset are supported");
+        return {};
+      }
+      ValueId y = node(OpKind::Mul, {{"scalar", *s}}, {x}, "_scale");
+      if (*o != 0.0) y = node(OpKind::Add, {{"scalar", *o}}, {y}, "_offset");
+      return {y};
+    }
+    case ReadRule::Normalization: {
+      auto mean = args_.get(-1, {"mean"});
+      auto var = args_.get(-1, {"variance"});
+      auto m = mean ? mean->as_double() : std::nullopt;
+      auto v = var ? var->as_double() : std::nullopt;
+      if (!m || !v) {
+        args_.reject("mean",
+                     "only scalar mean and variance given in the constructor are supported");
+        return {};
+      }
+      // Keras: (x - mean) / max(sqrt(variance), epsilon), epsilon = 1e-7.
+      ValueId y = node(OpKind::Sub, {{"scalar", *m}}, {x}, "_center");
+      return {node(OpKind::Div, {{"scalar", std::max(std::sqrt(*v), 1e-7)}}, {y}, "_scale")};
+    }
+    case ReadRule::Merge: return merge(row.kind);
+    case ReadRule::SequenceMask: {
+      // Marks steps past each length as padding; only recurrent layers read that mask.
+      if (inputs_.size() != 2) {
+        in_.ctx().diags->error(Code::UnsupportedSyntax, in_.loc(site_))
+            << "SequenceMask takes [x, lengths]";
+        return {};
+      }
+      ValueId y = node(OpKind::Identity, {}, {x});
+      in_.ctx().lengths_of[y] = inputs_[1];
+      return {y};
+    }
+    case ReadRule::ZeroPaddedSteps: {
+      // Zeroes steps past each length: what a recurrent op with lengths_input already outputs.
+      const auto& g = in_.ctx().graph;
+      const int p = g.producer(x);
+      const bool exact = p >= 0 &&
+                         pivot::attr_is_set(g.nodes[static_cast<size_t>(p)], "lengths_input") &&
+                         pivot::attr_bool(g.nodes[static_cast<size_t>(p)], "lengths_input");
+      if (!exact) {
+        in_.ctx().diags->error(Code::UnsupportedLayer, in_.loc(site_))
+            << "ZeroPaddedSteps is only supported on the sequence output of a recurrent layer with "
+               "lengths";
+        return {};
+      }
+      return {node(OpKind::Identity, {}, {x})};
+    }
+    case ReadRule::AddParameter:
+    case ReadRule::PrependParameter: {
+      auto shape = args_.get(0, {"shape"});
+      auto dims = shape ? shape->as_ints() : std::nullopt;
+      if (!dims) {
+        args_.reject("shape", "expected a tuple of ints");
+        return {};
+      }
+      auto w = param("value", *dims, {}, "value");
+      pivot::Attrs attrs{{"shape", *dims}};
+      if (row.rule == ReadRule::AddParameter)
+        attrs["slice_axis"] = args_.integer(1, {"slice_axis"}, -1);
+      return {node(row.kind, std::move(attrs), {x}, "", {{"value", w}})};
+    }
+  }
+  return {};
+}
+
+std::vector<ValueId> emit_builtin(Interpreter& in, Layer& layer, const std::vector<ValueId>& inputs,
+                                  const std::vector<std::pair<std::string, Value>>& call_kwargs,
+                                  Node site, const std::string& path) {
+  const auto* row = frameworks::keras::find_reader_row(layer.cls);
+  if (!row) return {};
+  for (auto v : inputs)
+    if (!in.type_of(v).rank_known) {
+      in.ctx().diags->error(Code::NeedsInputShape, in.loc(site))
+          << "the input shape of layer '" << layer.name << "' is unknown; pass --input-shape";
+      return {};
+    }
+  Emitter emitter(in, layer, inputs, call_kwargs, site, path);
+  auto outs = emitter.run(*row);
+  layer.built = true;
+  // Masks pass through single-input layers that keep the time axis (Keras' supports_masking).
+  auto& masked = in.ctx().masked;
+  if (inputs.size() == 1 && outs.size() == 1 && row->rule != ReadRule::GlobalPool &&
+      row->rule != ReadRule::Recurrent &&
+      std::find(masked.begin(), masked.end(), inputs[0]) != masked.end())
+    masked.push_back(outs[0]);
+  if (outs.empty())
+    return {in.unsupported(Code::UnsupportedLayer, site,
+                           "layer '" + layer.name + "' could not be migrated", inputs)
+                .tensor};
+  return outs;
+}
+
+}  // namespace nnport::readers::keras

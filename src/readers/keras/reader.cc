@@ -1,0 +1,383 @@
+// Keras reader entry: parse, find the model (a keras.Model subclass, a builder function, or a
+// module-level model), interpret it into one pivot graph, name the parameters by their Keras 3
+// weights-file paths.
+#include "readers/keras/reader.h"
+
+#include <algorithm>
+#include <set>
+
+#include "readers/keras/interpreter.h"
+
+namespace nnport::readers {
+
+using keras::Context;
+using keras::Frame;
+using keras::Interpreter;
+using keras::Layer;
+using keras::LayerPtr;
+using keras::Value;
+using syntax::Field;
+using syntax::Kind;
+using syntax::Node;
+
+namespace {
+
+struct Candidate {
+  std::string name;
+  enum class Kind { Class, Function, Variable } kind;
+  Node node;  // class or function definition, or the module-level statement
+};
+
+// Whether `base` names keras.layers.Layer or keras.Model (`model` is set for the latter).
+bool derives_from(Context& ctx, Node base, bool& model) {
+  auto q = ctx.imports.qualify(base);
+  std::string text = q ? *q : std::string(base.text());
+  for (const char* prefix : {"tensorflow.keras.", "tf.keras.", "keras.src."})
+    if (text.rfind(prefix, 0) == 0) text = "keras." + text.substr(std::string(prefix).size());
+  if (text == "keras.Model" || text == "keras.models.Model" || text == "Model") {
+    model = true;
+    return true;
+  }
+  return text == "keras.layers.Layer" || text == "keras.Layer" || text == "Layer";
+}
+
+void collect_definitions(Context& ctx, Node root) {
+  for (Node stmt : root.named_children()) {
+    Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+    if (def.is(Kind::FunctionDefinition)) {
+      ctx.functions[std::string(def.field(Field::Name).text())] = def;
+      continue;
+    }
+    if (!def.is(Kind::ClassDefinition)) continue;
+    keras::ClassDef cls;
+    cls.name = std::string(def.field(Field::Name).text());
+    cls.node = def;
+    if (Node body = def.field(Field::Body))
+      for (Node member : body.named_children()) {
+        Node m = member.is(Kind::DecoratedDefinition) ? member.field(Field::Definition) : member;
+        if (m.is(Kind::FunctionDefinition))
+          cls.methods[std::string(m.field(Field::Name).text())] = m;
+      }
+    ctx.classes[cls.name] = std::move(cls);
+  }
+  // Bases: Keras classes directly, or classes of this file (resolved to a fixpoint).
+  for (auto& [name, cls] : ctx.classes) {
+    Node supers = cls.node.field(Field::Superclasses);
+    if (!supers) continue;
+    for (Node b : supers.named_children()) {
+      if (b.is(Kind::KeywordArgument)) continue;
+      if (b.is(Kind::Identifier) && ctx.classes.count(std::string(b.text())) && b.text() != name) {
+        if (!cls.user_base) cls.user_base = &ctx.classes.at(std::string(b.text()));
+        continue;
+      }
+      bool model = false;
+      if (derives_from(ctx, b, model)) {
+        cls.is_layer = true;
+        cls.is_model = cls.is_model || model;
+      }
+    }
+  }
+  for (int round = 0; round < 32; ++round)
+    for (auto& [name, cls] : ctx.classes)
+      if (cls.user_base) {
+        cls.is_layer = cls.is_layer || cls.user_base->is_layer;
+        cls.is_model = cls.is_model || cls.user_base->is_model;
+      }
+  // nnport's own generated custom layers read back as the pivot ops they came from.
+  for (auto& [name, cls] : ctx.classes)
+    cls.nnport_custom = cls.is_layer && cls.methods.count("call") &&
+                        (name == "AddParameter" || name == "PrependParameter" ||
+                         name == "SequenceMask" || name == "ZeroPaddedSteps");
+}
+
+bool mentions_model(std::string_view text) {
+  return text.find("Sequential(") != std::string_view::npos ||
+         text.find("Model(") != std::string_view::npos ||
+         text.find("Input(") != std::string_view::npos;
+}
+
+std::vector<Candidate> find_candidates(Context& ctx, Node root) {
+  std::vector<Candidate> all;
+  for (const auto& [name, cls] : ctx.classes)
+    if (cls.is_model) all.push_back({name, Candidate::Kind::Class, cls.node});
+  for (const auto& [name, def] : ctx.functions)
+    if (mentions_model(def.text()) &&
+        def.field(Field::Body).text().find("return") != std::string_view::npos)
+      all.push_back({name, Candidate::Kind::Function, def});
+  for (Node stmt : root.named_children()) {
+    if (!stmt.is(Kind::ExpressionStatement)) continue;
+    Node e = stmt.named_child(0);
+    if (!e.is(Kind::Assignment) || !e.field(Field::Left).is(Kind::Identifier)) continue;
+    Node right = e.field(Field::Right);
+    if (!right || !right.is(Kind::Call)) continue;
+    const std::string callee(right.field(Field::Function).text());
+    bool model = mentions_model(right.text());
+    for (const auto& c : all)
+      if (callee == c.name) model = true;
+    if (model)
+      all.push_back({std::string(e.field(Field::Left).text()), Candidate::Kind::Variable, stmt});
+  }
+  // A candidate used by another one (called by name, or a class instantiated) is a part.
+  std::vector<Candidate> top;
+  for (const auto& c : all) {
+    bool used = false;
+    for (const auto& other : all)
+      if (&other != &c && other.node.text().find(c.name + "(") != std::string_view::npos)
+        used = true;
+    if (!used) top.push_back(c);
+  }
+  std::sort(top.begin(), top.end(), [](const Candidate& a, const Candidate& b) {
+    return std::pair(a.node.line(), a.node.column()) < std::pair(b.node.line(), b.node.column());
+  });
+  return top;
+}
+
+// Removes nodes whose results no output needs (models built but not returned) and the
+// parameters only they used.
+void prune(pivot::Graph& g) {
+  std::set<pivot::ValueId> live;
+  for (const auto& port : g.outputs) live.insert(port.value);
+  std::vector<bool> keep(g.nodes.size(), false);
+  for (size_t i = g.nodes.size(); i-- > 0;) {
+    const auto& n = g.nodes[i];
+    if (std::none_of(n.outputs.begin(), n.outputs.end(),
+                     [&](pivot::ValueId v) { return live.count(v) > 0; }))
+      continue;
+    keep[i] = true;
+    live.insert(n.inputs.begin(), n.inputs.end());
+  }
+  std::vector<pivot::Node> nodes;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (keep[i]) nodes.push_back(std::move(g.nodes[i]));
+  g.nodes = std::move(nodes);
+  std::map<pivot::ParamId, pivot::ParamId> remap;
+  std::vector<pivot::Param> params;
+  for (auto& n : g.nodes)
+    for (auto& [role, id] : n.params) {
+      auto [it, fresh] = remap.emplace(id, static_cast<pivot::ParamId>(params.size()));
+      if (fresh) params.push_back(g.params[id]);
+      id = it->second;
+    }
+  g.params = std::move(params);
+}
+
+pivot::TensorType option_type(const InputSpec& spec) {
+  pivot::TensorType t;
+  t.dtype = spec.dtype.value_or(pivot::DType::Float32);
+  if (spec.shape)
+    t.shape = *spec.shape;
+  else
+    t.rank_known = false;
+  return t;
+}
+
+}  // namespace
+
+std::optional<pivot::Model> read_keras(const std::string& path, std::string_view source,
+                                       const ReadOptions& options, DiagnosticEngine& diags) {
+  auto tree = syntax::Tree::parse_python(path, source);
+  if (!tree) {
+    diags.error(Code::SyntaxError, SourceLocation{path, 1, 1}) << "the file could not be parsed";
+    return std::nullopt;
+  }
+  if (auto bad = tree->first_error()) {
+    diags.error(Code::SyntaxError, *bad) << tree->first_error_text();
+    return std::nullopt;
+  }
+  Context ctx;
+  ctx.path = path;
+  ctx.diags = &diags;
+  Node root = tree->root();
+  ctx.imports.collect(root);
+  ctx.tf_keras = source.find("import tensorflow") != std::string_view::npos ||
+                 source.find("from tensorflow") != std::string_view::npos;
+  syntax::bind_module_constants(root, ctx.globals);
+  collect_definitions(ctx, root);
+  ctx.input_overrides = options.inputs;
+
+  auto candidates = find_candidates(ctx, root);
+  const Candidate* chosen = nullptr;
+  Candidate named;
+  if (!options.class_name.empty()) {
+    for (const auto& c : candidates)
+      if (c.name == options.class_name) chosen = &c;
+    if (!chosen) {
+      if (auto it = ctx.classes.find(options.class_name);
+          it != ctx.classes.end() && it->second.is_layer)
+        named = {it->first, Candidate::Kind::Class, it->second.node};
+      else if (auto f = ctx.functions.find(options.class_name); f != ctx.functions.end())
+        named = {f->first, Candidate::Kind::Function, f->second};
+      else {
+        diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
+            << "no Keras model, layer class or builder function named '" << options.class_name
+            << "' in this file";
+        return std::nullopt;
+      }
+      chosen = &named;
+    }
+  } else if (candidates.empty()) {
+    diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
+        << "no keras.Model subclass, builder function or module-level Keras model in this file";
+    return std::nullopt;
+  } else if (candidates.size() > 1) {
+    std::string names;
+    for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
+    diags.error(Code::AmbiguousModel, candidates[0].node.location())
+        << "several top-level models (" << names << "); pick one with --class";
+    return std::nullopt;
+  } else {
+    chosen = &candidates[0];
+  }
+
+  Interpreter in(ctx);
+  Frame module_frame;
+  LayerPtr top;
+  pivot::Model model;
+  model.source_framework = "keras";
+  model.source_file = path;
+  model.entry_kind = chosen->kind == Candidate::Kind::Class ? "class" : "function";
+  if (chosen->kind == Candidate::Kind::Class) {
+    top = in.instantiate(ctx.classes.at(chosen->name), {}, {}, chosen->node);
+  } else {
+    Value v;
+    if (chosen->kind == Candidate::Kind::Function) {
+      v = in.call_function(chosen->node, {}, {}, nullptr, chosen->node);
+    } else {
+      // The model's assignment, then the statements configuring it (`model.add(...)`); other
+      // module-level names are evaluated when the model's code uses them.
+      for (Node stmt : root.named_children()) {
+        if (!stmt.is(Kind::ExpressionStatement)) continue;
+        Node e = stmt.named_child(0);
+        if (e.is(Kind::Assignment) && e.field(Field::Left).is(Kind::Identifier) &&
+            e.field(Field::Right) && stmt.start_byte() < chosen->node.start_byte())
+          ctx.module_assignments[std::string(e.field(Field::Left).text())] = e.field(Field::Right);
+      }
+      bool after = false;
+      for (Node stmt : root.named_children()) {
+        if (stmt == chosen->node) {
+          ctx.module_values[chosen->name] =
+              in.eval(stmt.named_child(0).field(Field::Right), module_frame);
+          after = true;
+          continue;
+        }
+        if (!after || !stmt.is(Kind::ExpressionStatement) || !stmt.named_child(0).is(Kind::Call))
+          continue;
+        Node fn = stmt.named_child(0).field(Field::Function);
+        if (fn.is(Kind::Attribute) && fn.field(Field::Object).text() == chosen->name)
+          in.eval(stmt.named_child(0), module_frame);
+      }
+      v = ctx.module_values[chosen->name];
+    }
+    if (v.kind != Value::Kind::Layer) {
+      diags.error(Code::NoModelFound, chosen->node.location())
+          << "'" << chosen->name << "' does not build a Keras model";
+      return std::nullopt;
+    }
+    top = v.layer;
+  }
+
+  std::vector<pivot::Port> inputs;
+  std::vector<pivot::ValueId> outputs;
+  if (top->kind == Layer::Kind::Functional) {
+    for (auto id : top->inputs) inputs.push_back({ctx.graph.values[id].name, id, {}});
+    outputs = top->outputs;
+  } else {
+    // Sequential and subclassed models: inputs from --input-shape, Input(...) / input_shape= /
+    // build(...), in that order.
+    std::vector<pivot::TensorType> types;
+    std::vector<std::string> names;
+    for (const auto& spec : ctx.input_overrides) types.push_back(option_type(spec));
+    if (top->kind == Layer::Kind::Sequential && !top->layers.empty()) {
+      if (!top->declared_input) {
+        const Layer& first = *top->layers[0];
+        for (const char* key : {"input_shape", "batch_input_shape"})
+          if (const Value* shape = first.kwarg(key))
+            if (auto c = shape->as_constant(); c && c->is_sequence()) {
+              std::vector<int64_t> dims;
+              for (size_t i = key[0] == 'b' ? 1 : 0; i < c->items.size(); ++i)
+                dims.push_back(c->items[i].is_int() ? c->items[i].i : -1);
+              top->declared_input = keras::keras_input_type(dims, pivot::DType::Float32);
+            }
+      }
+    }
+    if (types.empty() && top->declared_input) types.push_back(*top->declared_input);
+    Node call_def;
+    if (top->kind == Layer::Kind::Custom)
+      for (const auto* c = top->klass; c && !call_def; c = c->user_base)
+        if (auto it = c->methods.find("call"); it != c->methods.end()) call_def = it->second;
+    if (call_def)
+      for (Node p : call_def.field(Field::Parameters).named_children()) {
+        Node id = p.is(Kind::Identifier) ? p : p.field(Field::Name);
+        if (!id || id.text() == "self" || id.text() == "training" || id.text() == "mask") continue;
+        if (!p.is(Kind::Identifier) && p.field(Field::Value) && names.size() >= types.size())
+          continue;
+        names.emplace_back(id.text());
+      }
+    if (types.empty() ||
+        std::any_of(types.begin(), types.end(), [](const auto& t) { return !t.rank_known; })) {
+      diags.error(Code::NeedsInputShape, chosen->node.location())
+          << "the input shape of '" << chosen->name
+          << "' is unknown; pass --input-shape (channels-last, e.g. N,32,32,3)";
+      return std::nullopt;
+    }
+    // The graph starts fresh: inputs declared while building are replaced by the model's.
+    ctx.graph.inputs.clear();
+    std::vector<Value> args;
+    // call(self, a, b) takes several positional tensors; call(self, inputs) and a Sequential
+    // take one list of them.
+    const bool as_list =
+        types.size() > 1 && (top->kind != Layer::Kind::Custom || names.size() < types.size());
+    for (size_t i = 0; i < types.size(); ++i) {
+      std::string name = top->declared_input_name.empty() ? "x" : top->declared_input_name;
+      if (as_list && !names.empty())
+        name = names[0] + "_" + std::to_string(i);
+      else if (i < names.size())
+        name = names[i];
+      auto id = in.add_input(name, types[i], chosen->node);
+      inputs.push_back(ctx.graph.inputs.back());
+      args.push_back(Value::of_tensor(id));
+    }
+    ctx.calls.clear();
+    if (as_list) args = {Value::of_list(args)};
+    Value out = in.apply_layer(top, args, {}, chosen->node);
+    if (out.is_tensor())
+      outputs.push_back(out.tensor);
+    else if (out.kind == Value::Kind::List)
+      for (const auto& item : out.items)
+        if (item.is_tensor()) outputs.push_back(item.tensor);
+  }
+  if (outputs.empty()) {
+    if (!diags.has_errors())
+      diags.error(Code::UnsupportedSyntax, chosen->node.location())
+          << "the model produces no tensor";
+    return std::nullopt;
+  }
+  ctx.graph.inputs = inputs;
+  ctx.graph.outputs.clear();
+  for (size_t i = 0; i < outputs.size(); ++i)
+    ctx.graph.outputs.push_back(
+        {outputs.size() == 1 ? "output" : "output_" + std::to_string(i), outputs[i], {}});
+  for (const auto& port : ctx.graph.inputs)
+    if (!ctx.graph.values[port.value].type.rank_known) {
+      diags.error(Code::NeedsInputShape, chosen->node.location())
+          << "the shape of input '" << port.name << "' is unknown; pass --input-shape";
+      return std::nullopt;
+    }
+  keras::name_parameters(ctx, top);
+  prune(ctx.graph);
+  for (const auto& n : ctx.graph.nodes)
+    if (n.kind == pivot::OpKind::Unsupported && ctx.negation_of.count(n.outputs[0]))
+      diags.error(Code::UnsupportedOperation, n.location)
+          << "logical_not is only supported as the attention mask of MultiHeadAttention";
+
+  pivot::ModuleDef def;
+  def.name = chosen->name;
+  def.class_name = top->cls;
+  def.graph = std::move(ctx.graph);
+  def.location = chosen->node.location();
+  model.modules.push_back(std::move(def));
+  model.entry = 0;
+  return model;
+}
+
+}  // namespace nnport::readers

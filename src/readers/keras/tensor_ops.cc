@@ -1,0 +1,471 @@
+// keras.ops / tf functions, Python operators and subscripts on symbolic tensors. One table maps
+// function names (Keras 3 and TensorFlow spellings) to a rule; each rule builds pivot nodes.
+#include <algorithm>
+#include <cmath>
+
+#include "frameworks/keras/reader_rows.h"
+#include "pivot/ops/catalog.h"
+#include "readers/keras/interpreter.h"
+
+namespace nnport::readers::keras {
+
+using pivot::OpKind;
+using pivot::ValueId;
+using syntax::Field;
+using syntax::Kind;
+
+namespace {
+
+enum class FnRule {
+  Equal,
+  LogicalNot,
+  Unary,
+  Activation,
+  Binary,
+  Reshape,
+  Transpose,
+  Concat,
+  Stack,
+  Reduce,
+  Pad,
+  Tile,
+  ExpandDims,
+  Squeeze,
+  Normalize,
+  L2Normalize,
+  Softmax,
+  Flatten,
+  Cast,
+  Shape
+};
+
+struct FnRow {
+  const char* name;  // keras.ops / tf spelling (without module)
+  FnRule rule;
+  OpKind kind;
+};
+
+constexpr FnRow kFunctions[] = {
+    {"equal", FnRule::Equal, OpKind::Equal},
+    {"logical_not", FnRule::LogicalNot, OpKind::Unsupported},
+    {"relu", FnRule::Unary, OpKind::Relu},
+    {"relu6", FnRule::Unary, OpKind::Relu6},
+    {"sigmoid", FnRule::Unary, OpKind::Sigmoid},
+    {"tanh", FnRule::Unary, OpKind::Tanh},
+    {"silu", FnRule::Unary, OpKind::Silu},
+    {"swish", FnRule::Unary, OpKind::Silu},
+    {"selu", FnRule::Unary, OpKind::Selu},
+    {"softsign", FnRule::Unary, OpKind::Softsign},
+    {"mish", FnRule::Unary, OpKind::Mish},
+    {"hard_silu", FnRule::Unary, OpKind::Hardswish},
+    {"hard_swish", FnRule::Unary, OpKind::Hardswish},
+    {"gelu", FnRule::Activation, OpKind::Gelu},
+    {"elu", FnRule::Activation, OpKind::Elu},
+    {"leaky_relu", FnRule::Activation, OpKind::LeakyRelu},
+    {"softplus", FnRule::Activation, OpKind::Softplus},
+    {"softmax", FnRule::Softmax, OpKind::Softmax},
+    {"log_softmax", FnRule::Softmax, OpKind::LogSoftmax},
+    {"add", FnRule::Binary, OpKind::Add},
+    {"subtract", FnRule::Binary, OpKind::Sub},
+    {"multiply", FnRule::Binary, OpKind::Mul},
+    {"divide", FnRule::Binary, OpKind::Div},
+    {"truediv", FnRule::Binary, OpKind::Div},
+    {"maximum", FnRule::Binary, OpKind::Maximum},
+    {"matmul", FnRule::Binary, OpKind::MatMul},
+    {"minimum", FnRule::Binary, OpKind::Minimum},
+    {"reshape", FnRule::Reshape, OpKind::Reshape},
+    {"transpose", FnRule::Transpose, OpKind::Transpose},
+    {"concatenate", FnRule::Concat, OpKind::Concat},
+    {"concat", FnRule::Concat, OpKind::Concat},
+    {"stack", FnRule::Stack, OpKind::Stack},
+    {"mean", FnRule::Reduce, OpKind::ReduceMean},
+    {"reduce_mean", FnRule::Reduce, OpKind::ReduceMean},
+    {"max", FnRule::Reduce, OpKind::ReduceMax},
+    {"reduce_max", FnRule::Reduce, OpKind::ReduceMax},
+    {"sum", FnRule::Reduce, OpKind::ReduceSum},
+    {"reduce_sum", FnRule::Reduce, OpKind::ReduceSum},
+    {"pad", FnRule::Pad, OpKind::Pad},
+    {"tile", FnRule::Tile, OpKind::Tile},
+    {"expand_dims", FnRule::ExpandDims, OpKind::Unsqueeze},
+    {"squeeze", FnRule::Squeeze, OpKind::Squeeze},
+    {"normalize", FnRule::Normalize, OpKind::L2Normalize},
+    {"l2_normalize", FnRule::L2Normalize, OpKind::L2Normalize},
+    {"flatten", FnRule::Flatten, OpKind::Flatten},
+    {"cast", FnRule::Cast, OpKind::Identity},
+    {"shape", FnRule::Shape, OpKind::Identity},
+};
+
+// An `axis` argument: one int or a sequence of ints.
+std::optional<std::vector<int64_t>> axes_of(const Constant& c) {
+  if (auto one = c.as_int(); one && !c.is_sequence()) return std::vector<int64_t>{*one};
+  return c.as_ints();
+}
+
+const Value* arg(const std::vector<Value>& args,
+                 const std::vector<std::pair<std::string, Value>>& kwargs, size_t position,
+                 std::initializer_list<const char*> keys) {
+  for (const char* key : keys)
+    for (const auto& [k, v] : kwargs)
+      if (k == key) return &v;
+  return position < args.size() ? &args[position] : nullptr;
+}
+
+std::optional<Constant> const_arg(const std::vector<Value>& args,
+                                  const std::vector<std::pair<std::string, Value>>& kwargs,
+                                  size_t position, std::initializer_list<const char*> keys) {
+  const Value* v = arg(args, kwargs, position, keys);
+  if (!v) return std::nullopt;
+  return v->as_constant();
+}
+
+}  // namespace
+
+Value Interpreter::tensor_function(const std::string& name, const std::vector<Value>& args,
+                                   const std::vector<std::pair<std::string, Value>>& kwargs,
+                                   Node site) {
+  std::string fn = name;
+  if (fn.rfind("activation:", 0) == 0) fn = fn.substr(11);
+  const FnRow* row = nullptr;
+  for (const auto& r : kFunctions)
+    if (fn == r.name) row = &r;
+  std::vector<ValueId> tensors;
+  for (const auto& a : args) {
+    if (a.is_tensor())
+      tensors.push_back(a.tensor);
+    else if (a.kind == Value::Kind::List)
+      for (const auto& item : a.items)
+        if (item.is_tensor()) tensors.push_back(item.tensor);
+  }
+  const std::string shown =
+      name.rfind("method:", 0) == 0 ? "tensor method " + name.substr(7) : "'" + fn + "'";
+  if (!row)
+    return unsupported(Code::UnsupportedOperation, site, shown + " is not supported", tensors);
+  const Value* x = arg(args, kwargs, 0, {"x", "inputs", "tensor", "input", "features", "logits"});
+  auto need_tensor = [&]() -> bool {
+    if (x && x->is_tensor()) return true;
+    ctx_.diags->error(Code::UnsupportedOperation, loc(site))
+        << shown << " is only followed on tensors";
+    return false;
+  };
+  auto one = [&](OpKind kind, pivot::Attrs attrs) {
+    return Value::of_tensor(add_node(kind, std::move(attrs), {x->tensor}, site, fn, "")[0]);
+  };
+  const auto axis_arg = const_arg(args, kwargs, 1, {"axis", "dim"});
+  switch (row->rule) {
+    case FnRule::Equal: {
+      const Value* b = arg(args, kwargs, 1, {"x2", "y"});
+      if (!need_tensor() || !b) return Value::unknown();
+      if (b->is_tensor())
+        return Value::of_tensor(
+            add_node(OpKind::Equal, {}, {x->tensor, b->tensor}, site, fn, "")[0]);
+      auto c = b->as_constant();
+      auto d = c ? c->as_double() : std::nullopt;
+      if (!d)
+        return unsupported(Code::NotConstant, site, "the operand of equal is not known statically",
+                           tensors);
+      return one(OpKind::Equal, {{"scalar", *d}});
+    }
+    case FnRule::LogicalNot: {
+      // No pivot op: only an attention mask may read it (MultiHeadAttention takes the negation
+      // back as its key padding mask); any other use is reported after the graph is complete.
+      if (!need_tensor()) return Value::unknown();
+      pivot::Attrs attrs{
+          {"code", std::string("unsupported-operation")},
+          {"text", std::string(site.text().substr(0, 200))},
+          {"message", std::string("logical_not is only supported inside attention masks")}};
+      auto out = add_node(OpKind::Unsupported, std::move(attrs), {x->tensor}, site, fn, "")[0];
+      ctx_.negation_of[out] = x->tensor;
+      return Value::of_tensor(out);
+    }
+    case FnRule::Unary:
+      if (!need_tensor()) return Value::unknown();
+      return one(row->kind, {});
+    case FnRule::Activation: {
+      if (!need_tensor()) return Value::unknown();
+      if (row->kind == OpKind::Gelu) {
+        auto approx = const_arg(args, kwargs, 1, {"approximate"});
+        // keras.ops.gelu defaults to approximate=True, the activation function to False.
+        const bool tanh_form =
+            approx ? approx->truthy() : name.rfind("activation:", 0) != 0 && !ctx_.tf_keras;
+        return one(OpKind::Gelu, {{"approximate", std::string(tanh_form ? "tanh" : "none")}});
+      }
+      if (row->kind == OpKind::Elu)
+        return one(OpKind::Elu, {{"alpha", const_arg(args, kwargs, 1, {"alpha"})
+                                               .value_or(Constant::floating(1.0))
+                                               .as_double()
+                                               .value_or(1.0)}});
+      if (row->kind == OpKind::LeakyRelu)
+        return one(OpKind::LeakyRelu,
+                   {{"negative_slope", const_arg(args, kwargs, 1, {"negative_slope", "alpha"})
+                                           .value_or(Constant::floating(0.2))
+                                           .as_double()
+                                           .value_or(0.2)}});
+      return one(OpKind::Softplus, {{"beta", 1.0}, {"threshold", 20.0}});
+    }
+    case FnRule::Softmax: {
+      if (!need_tensor()) return Value::unknown();
+      int64_t axis = -1;
+      if (axis_arg && axis_arg->is_int()) axis = axis_arg->i;
+      return one(row->kind, {{"axis", axis}});
+    }
+    case FnRule::Binary: {
+      const Value* b = arg(args, kwargs, 1, {"x2", "y"});
+      const Value* a = arg(args, kwargs, 0, {"x1", "x"});
+      if (!a || !b)
+        return unsupported(Code::UnsupportedOperation, site, shown + " needs two operands",
+                           tensors);
+      static const std::map<OpKind, std::string> kOps{
+          {OpKind::Add, "+"}, {OpKind::Sub, "-"}, {OpKind::Mul, "*"}, {OpKind::Div, "/"}};
+      if (auto it = kOps.find(row->kind); it != kOps.end())
+        return tensor_binary(it->second, *a, *b, site);
+      if (!a->is_tensor() || !b->is_tensor())
+        return unsupported(Code::UnsupportedOperation, site,
+                           shown + " with a constant operand is not supported", tensors);
+      return Value::of_tensor(add_node(row->kind, {}, {a->tensor, b->tensor}, site, fn, "")[0]);
+    }
+    case FnRule::Reshape: {
+      if (!need_tensor()) return Value::unknown();
+      auto shape = const_arg(args, kwargs, 1, {"newshape", "shape", "new_shape"});
+      std::vector<int64_t> dims;
+      if (shape && shape->is_sequence())
+        for (const auto& d : shape->items)
+          dims.push_back(d.is_none() ? -1 : d.as_int().value_or(-3));
+      if (dims.empty() || std::any_of(dims.begin(), dims.end(), [](int64_t d) { return d < -1; }))
+        return unsupported(Code::NotConstant, site,
+                           "the target shape of reshape is not known statically", tensors);
+      // A leading -1 stands for the batch when the rest matches the input's per-sample size;
+      // otherwise it folds a factor of the per-sample size into the batch, remembered so that a
+      // later reshape unfolds it exactly.
+      const auto& t = type_of(x->tensor);
+      std::optional<int64_t> fold;
+      if (dims[0] == -1 && t.rank_known && !t.shape.empty()) {
+        int64_t in = 1, out = 1;
+        bool known = true;
+        for (size_t i = 1; i < t.shape.size(); ++i)
+          known = known && t.shape[i] >= 0, in *= std::max<int64_t>(t.shape[i], 1);
+        for (size_t i = 1; i < dims.size(); ++i)
+          known = known && dims[i] >= 0, out *= std::max<int64_t>(dims[i], 1);
+        auto folded = ctx_.folded.find(x->tensor);
+        const int64_t factor = t.shape[0] == pivot::kBatch   ? 1
+                               : folded != ctx_.folded.end() ? folded->second
+                                                             : 0;
+        if (known && factor > 0 && in * factor == out)
+          dims[0] = pivot::kBatch;
+        else if (known && factor > 0 && out > 0 && (in * factor) % out == 0)
+          fold = in * factor / out;
+      }
+      Value result = one(OpKind::Reshape, {{"shape", dims}});
+      if (fold) ctx_.folded[result.tensor] = *fold;
+      return result;
+    }
+    case FnRule::Transpose: {
+      if (!need_tensor()) return Value::unknown();
+      auto axes = const_arg(args, kwargs, 1, {"axes", "perm"});
+      std::vector<int64_t> perm;
+      if (axes)
+        perm = axes->as_ints().value_or(std::vector<int64_t>{});
+      else
+        for (size_t i = type_of(x->tensor).rank(); i-- > 0;)
+          perm.push_back(static_cast<int64_t>(i));
+      return one(OpKind::Transpose, {{"perm", perm}});
+    }
+    case FnRule::Concat:
+    case FnRule::Stack: {
+      const Value* list = arg(args, kwargs, 0, {"xs", "values", "tensors", "arrays"});
+      std::vector<ValueId> items;
+      if (list && list->kind == Value::Kind::List)
+        for (const auto& item : list->items) {
+          if (!item.is_tensor())
+            return unsupported(Code::UnsupportedOperation, site, shown + " of non-tensors",
+                               tensors);
+          items.push_back(item.tensor);
+        }
+      if (items.empty())
+        return unsupported(Code::UnsupportedOperation, site, shown + " needs a list of tensors",
+                           tensors);
+      const int64_t axis =
+          axis_arg && axis_arg->is_int() ? axis_arg->i : (row->rule == FnRule::Concat ? -1 : 0);
+      return Value::of_tensor(add_node(row->kind, {{"axis", axis}}, items, site, fn, "")[0]);
+    }
+    case FnRule::Reduce: {
+      if (!need_tensor()) return Value::unknown();
+      std::vector<int64_t> axes;
+      if (axis_arg)
+        axes = axes_of(*axis_arg).value_or(std::vector<int64_t>{});
+      else
+        for (size_t i = 0; i < type_of(x->tensor).rank(); ++i)
+          axes.push_back(static_cast<int64_t>(i));
+      const auto keep = const_arg(args, kwargs, 2, {"keepdims"});
+      return one(row->kind, {{"axes", axes}, {"keepdims", keep && keep->truthy()}});
+    }
+    case FnRule::Pad: {
+      if (!need_tensor()) return Value::unknown();
+      auto width = const_arg(args, kwargs, 1, {"pad_width", "paddings"});
+      std::vector<int64_t> pads;
+      if (width && width->is_sequence())
+        for (const auto& pair : width->items) {
+          auto p = pair.as_ints();
+          if (!p || p->size() != 2)
+            return unsupported(Code::NotConstant, site, "pad widths must be constant pairs",
+                               tensors);
+          pads.insert(pads.end(), p->begin(), p->end());
+        }
+      std::string mode = "constant";
+      if (auto m = const_arg(args, kwargs, 2, {"mode"}); m && m->is_string()) mode = m->s;
+      std::transform(mode.begin(), mode.end(), mode.begin(),
+                     [](char c) { return static_cast<char>(std::tolower(c)); });
+      // NumPy/Keras 'symmetric' of one cell repeats the edge: the pivot's 'replicate'.
+      const bool one_cell = std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p <= 1; });
+      if (mode == "symmetric" && one_cell) mode = "replicate";
+      if (mode != "constant" && mode != "reflect" && mode != "replicate")
+        return unsupported(Code::UnsupportedArgument, site,
+                           "pad mode '" + mode + "' is not supported", tensors);
+      double value = 0.0;
+      if (auto c = const_arg(args, kwargs, 3, {"constant_values"}))
+        value = c->as_double().value_or(0.0);
+      return one(OpKind::Pad, {{"pads", pads}, {"mode", mode}, {"value", value}});
+    }
+    case FnRule::Tile: {
+      if (!need_tensor()) return Value::unknown();
+      auto reps = const_arg(args, kwargs, 1, {"repeats", "multiples"});
+      auto r = reps ? reps->as_ints() : std::nullopt;
+      if (!r) return unsupported(Code::NotConstant, site, "tile repeats must be constant", tensors);
+      return one(OpKind::Tile, {{"repeats", *r}});
+    }
+    case FnRule::ExpandDims:
+    case FnRule::Squeeze: {
+      if (!need_tensor()) return Value::unknown();
+      auto axes = axis_arg ? axes_of(*axis_arg) : std::nullopt;
+      if (!axes)
+        return unsupported(Code::NotConstant, site, shown + " needs a constant axis", tensors);
+      return one(row->kind, {{"axes", *axes}});
+    }
+    case FnRule::Normalize:
+    case FnRule::L2Normalize: {
+      if (!need_tensor()) return Value::unknown();
+      if (auto order = const_arg(args, kwargs, 2, {"order"});
+          order && order->as_int().value_or(2) != 2)
+        return unsupported(Code::UnsupportedArgument, site, "only the L2 norm is supported",
+                           tensors);
+      const int64_t axis = axis_arg && axis_arg->is_int() ? axis_arg->i : -1;
+      // keras.ops.normalize bounds the norm by epsilon; tf.math.l2_normalize bounds its square.
+      double eps = row->rule == FnRule::Normalize ? 1e-7 : 1e-12;
+      if (auto e = const_arg(args, kwargs, 3, {"epsilon"})) eps = e->as_double().value_or(eps);
+      if (row->rule == FnRule::L2Normalize) eps = std::sqrt(eps);
+      return one(OpKind::L2Normalize, {{"axis", axis}, {"epsilon", eps}});
+    }
+    case FnRule::Flatten:
+      if (!need_tensor()) return Value::unknown();
+      return one(OpKind::Flatten, {{"start_dim", int64_t{1}}, {"end_dim", int64_t{-1}}});
+    case FnRule::Cast: {
+      if (!need_tensor()) return Value::unknown();
+      auto dtype = const_arg(args, kwargs, 1, {"dtype"});
+      if (dtype && dtype->is_string() &&
+          dtype->s == std::string(pivot::dtype_name(type_of(x->tensor).dtype)))
+        return *x;
+      return unsupported(Code::UnsupportedOperation, site,
+                         "casts that change the dtype are not supported", tensors);
+    }
+    case FnRule::Shape: {
+      if (!need_tensor()) return Value::unknown();
+      std::vector<Value> dims;
+      for (int64_t d : type_of(x->tensor).shape)
+        dims.push_back(d >= 0 ? Value::of_const(Constant::integer(d)) : Value::unknown());
+      return Value::of_list(std::move(dims));
+    }
+  }
+  return Value::unknown();
+}
+
+Value Interpreter::tensor_binary(const std::string& op, const Value& a, const Value& b, Node site) {
+  static const std::map<std::string, OpKind> kOps{{"+", OpKind::Add},
+                                                  {"-", OpKind::Sub},
+                                                  {"*", OpKind::Mul},
+                                                  {"/", OpKind::Div},
+                                                  {"@", OpKind::MatMul}};
+  auto it = kOps.find(op);
+  if (op == "@" && !(a.is_tensor() && b.is_tensor())) it = kOps.end();
+  std::vector<ValueId> tensors;
+  if (a.is_tensor()) tensors.push_back(a.tensor);
+  if (b.is_tensor()) tensors.push_back(b.tensor);
+  if (it == kOps.end())
+    return unsupported(Code::UnsupportedOperation, site,
+                       "operator '" + op + "' on tensors is not supported", tensors);
+  if (a.is_tensor() && b.is_tensor())
+    return Value::of_tensor(add_node(it->second, {}, {a.tensor, b.tensor}, site,
+                                     std::string(pivot::op_name(it->second)), "")[0]);
+  const Value& scalar = a.is_tensor() ? b : a;
+  auto c = scalar.as_constant();
+  auto d = c ? c->as_double() : std::nullopt;
+  if (!d)
+    return unsupported(Code::UnsupportedOperation, site, "only tensors and numbers can be combined",
+                       tensors);
+  pivot::Attrs attrs{{"scalar", *d}};
+  if (!a.is_tensor()) attrs["scalar_first"] = true;
+  return Value::of_tensor(add_node(it->second, std::move(attrs), tensors, site,
+                                   std::string(pivot::op_name(it->second)), "")[0]);
+}
+
+Value Interpreter::tensor_subscript(ValueId x, Node expr, Frame& frame, Node site) {
+  const auto& t = type_of(x);
+  std::vector<Node> subs = expr.fields(Field::Subscript);
+  if (subs.size() == 1 && subs[0].is(Kind::Tuple)) subs = subs[0].named_children();
+  std::vector<int64_t> axes, starts, stops, steps, squeeze;
+  size_t axis = 0;
+  for (Node s : subs) {
+    if (s.is(Kind::Ellipsis))
+      return unsupported(Code::UnsupportedSyntax, site, "'...' in a subscript is not supported",
+                         {x});
+    if (s.is(Kind::Slice)) {
+      // start:stop:step with optional parts, in source order.
+      int64_t parts[3] = {0, pivot::kSliceEnd, 1};
+      bool given[3] = {false, false, false};
+      int part = 0;
+      for (uint32_t i = 0; i < s.child_count(); ++i) {
+        Node c = s.child(i);
+        if (c.type() == ":") {
+          ++part;
+          continue;
+        }
+        if (part > 2) break;
+        auto v = eval(c, frame).as_constant();
+        auto n = v ? v->as_int() : std::nullopt;
+        if (!n) return unsupported(Code::NotConstant, site, "slice bounds must be constant", {x});
+        parts[part] = *n;
+        given[part] = true;
+      }
+      if (given[0] || given[1] || given[2]) {
+        if (axis == 0)
+          return unsupported(Code::UnsupportedSyntax, site,
+                             "slicing the batch axis is not supported", {x});
+        axes.push_back(static_cast<int64_t>(axis));
+        starts.push_back(parts[0]);
+        stops.push_back(parts[1]);
+        steps.push_back(parts[2]);
+      }
+    } else {
+      auto v = eval(s, frame).as_constant();
+      auto n = v ? v->as_int() : std::nullopt;
+      if (!n)
+        return unsupported(Code::UnsupportedSyntax, site,
+                           "only constant indices and slices are supported", {x});
+      if (axis == 0)
+        return unsupported(Code::UnsupportedSyntax, site,
+                           "indexing the batch axis is not supported", {x});
+      axes.push_back(static_cast<int64_t>(axis));
+      starts.push_back(*n);
+      stops.push_back(*n == -1 ? pivot::kSliceEnd : *n + 1);
+      steps.push_back(1);
+      squeeze.push_back(static_cast<int64_t>(axis));
+    }
+    ++axis;
+  }
+  if (t.rank_known && axis > t.rank())
+    return unsupported(Code::ShapeMismatch, site, "too many indices", {x});
+  if (axes.empty()) return Value::of_tensor(x);
+  pivot::Attrs attrs{{"axes", axes}, {"starts", starts}, {"stops", stops}, {"steps", steps}};
+  if (!squeeze.empty()) attrs["squeeze_axes"] = squeeze;
+  return Value::of_tensor(add_node(OpKind::Slice, std::move(attrs), {x}, site, "slice", "")[0]);
+}
+
+}  // namespace nnport::readers::keras

@@ -1,0 +1,107 @@
+// What the Keras -> PyTorch oracle needs from TensorFlow.js beyond oracle/keras_custom.mjs:
+// spellings Keras 3 changed, and the layers TensorFlow.js lacks. Each adaptation is listed here
+// so it is clear what the oracle checks against Google's kernels and what against OUR code.
+//
+//   adaptConfig(config): rewrites the oracle's config in place (the config keeps the arguments
+//   as the model file wrote them; only this loader's copy changes):
+//     - LeakyReLU(negative_slope=) -> alpha= (Keras 3 renamed it; TensorFlow.js has alpha);
+//     - activation "silu" -> "swish" (the same function, x * sigmoid(x));
+//     - GRU(reset_after=False) -> NnportKerasGRUResetBefore, TensorFlow.js' own GRU (which only
+//       implements reset_after=False), because keras_custom.mjs replaces "GRU" by OUR
+//       reset_after=True transcription;
+//     - InputLayer dtype int64 -> int32 (TensorFlow.js has no int64);
+//     - Softmax(axis != -1) -> NnportKerasSoftmax (TensorFlow.js' softmax kernel only takes the
+//       last axis).
+//   registerKerasSideLayers(tf): OUR implementations of
+//     - Normalization(mean=, variance=, axis=-1): keras/src/layers/preprocessing/normalization.py
+//       call(): (x - mean) / maximum(sqrt(variance), epsilon), epsilon = backend.epsilon() = 1e-7,
+//       mean/variance broadcast along the last axis. No weights (they are constructor arguments).
+//     - NnportKerasSoftmax(axis): exp(x - max) / sum(exp(x - max)) over `axis` (keras.ops.softmax).
+
+const KERAS_EPSILON = 1e-7;
+
+function adaptLayer(layer) {
+  const cfg = layer.config ?? {};
+  if (layer.class_name === 'LeakyReLU' && cfg.negative_slope !== undefined) {
+    cfg.alpha = cfg.negative_slope;
+    delete cfg.negative_slope;
+  }
+  if (cfg.activation === 'silu') cfg.activation = 'swish';
+  if (layer.class_name === 'GRU' && cfg.reset_after === false) layer.class_name = 'NnportKerasGRUResetBefore';
+  if (layer.class_name === 'InputLayer' && cfg.dtype === 'int64') cfg.dtype = 'int32';
+  if (layer.class_name === 'Softmax' && (cfg.axis ?? -1) !== -1) layer.class_name = 'NnportKerasSoftmax';
+  if (cfg.layer && cfg.layer.class_name) adaptLayer(cfg.layer); // Bidirectional, TimeDistributed
+}
+
+export function adaptConfig(config) {
+  for (const layer of config.config.layers) adaptLayer(layer);
+  return config;
+}
+
+function makeNormalization(tf) {
+  class Normalization extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      if (config.mean == null || config.variance == null) {
+        throw new Error('Normalization oracle: only mean= and variance= given as arguments are implemented');
+      }
+      if ((config.axis ?? -1) !== -1) throw new Error('Normalization oracle: only axis=-1 is implemented');
+      if (config.invert) throw new Error('Normalization oracle: invert=True is not implemented');
+      this.mean = config.mean;
+      this.variance = config.variance;
+    }
+    computeOutputShape(s) {
+      return s;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const mean = tf.tensor(this.mean, undefined, 'float32');
+        const scale = tf.maximum(tf.sqrt(tf.tensor(this.variance, undefined, 'float32')), KERAS_EPSILON);
+        return tf.div(tf.sub(x, mean), scale);
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), mean: this.mean, variance: this.variance};
+    }
+  }
+  Normalization.className = 'Normalization';
+  return Normalization;
+}
+
+function makeSoftmax(tf) {
+  class NnportKerasSoftmax extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.axis = config.axis ?? -1;
+    }
+    computeOutputShape(s) {
+      return s;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const e = tf.exp(tf.sub(x, tf.max(x, this.axis, true)));
+        return tf.div(e, tf.sum(e, this.axis, true));
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), axis: this.axis};
+    }
+  }
+  NnportKerasSoftmax.className = 'NnportKerasSoftmax';
+  return NnportKerasSoftmax;
+}
+
+// Classes only this loader knows: a config using them cannot be cross-checked by run_keras.mjs.
+export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax'];
+
+export function registerKerasSideLayers(tf) {
+  // tf.layers.gru builds TensorFlow.js' own GRU class, whatever the registry now maps "GRU" to.
+  const BuiltinGRU = tf.layers.gru({units: 1}).constructor;
+  class NnportKerasGRUResetBefore extends BuiltinGRU {}
+  NnportKerasGRUResetBefore.className = 'NnportKerasGRUResetBefore';
+  tf.serialization.registerClass(NnportKerasGRUResetBefore);
+  tf.serialization.registerClass(makeNormalization(tf));
+  tf.serialization.registerClass(makeSoftmax(tf));
+}

@@ -1,0 +1,2 @@
+"""Mock keras.models."""
+from ._models import Model, Sequential  # noqa: F401
