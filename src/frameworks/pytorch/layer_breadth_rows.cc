@@ -233,7 +233,11 @@ std::vector<OpRow> layer_breadth_rows() {
     t.push_back(reflection_pad("torch.nn.ReflectionPad" + n + "d", r, "reflect"));
     t.push_back(reflection_pad("torch.nn.ReplicationPad" + n + "d", r, "replicate"));
     OpRow zero = reflection_pad("torch.nn.ZeroPad" + n + "d", r, "constant");
+    zero.read_only = r != 2;
     t.push_back(std::move(zero));
+    OpRow constant = reflection_pad("torch.nn.ConstantPad" + n + "d", r, "constant");
+    constant.args.push_back(required("value", convert::to_float, "value"));
+    t.push_back(std::move(constant));
   }
   t.push_back(simple("torch.nn.PReLU", OpKind::PRelu,
                      {optional("num_parameters", I(1), convert::to_int, "num_parameters"),

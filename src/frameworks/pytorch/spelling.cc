@@ -241,7 +241,7 @@ size_t symbol_dims(const std::string& symbol) {
 }
 
 bool row_fits(const OpRow& row, const Node& node, const pivot::TensorType& input, size_t rank) {
-  if (row.kind != node.kind || row.symbol.starts_with("Tensor.")) return false;
+  if (row.kind != node.kind || row.symbol.starts_with("Tensor.") || row.read_only) return false;
   if (row.rank > 0 && row.rank != rank) return false;
   for (const auto& [name, value] : row.fixed) {
     if (!pivot::schema(node.kind).find_attr(name)) continue;

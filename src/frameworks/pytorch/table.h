@@ -45,6 +45,9 @@ struct OpRow {
   std::vector<ArgRow> args;  // in PyTorch signature order (after the input tensor for functions)
   pivot::Attrs fixed;        // attributes implied by the symbol (BatchNorm axis, reduce axes)
   bool any_args = false;     // accepts and ignores anything (nn.Identity(*args, **kwargs))
+  // Read, but never written: the class is missing from the PyTorch versions generated code
+  // must run on (nn.ZeroPad1d/3d arrived in PyTorch 2.1; ConstantPad1d/3d spell the same op).
+  bool read_only = false;
 };
 
 // Layer classes (torch.nn.*), functions (torch.nn.functional.*, torch.*) and Tensor methods

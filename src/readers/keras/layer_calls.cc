@@ -163,16 +163,20 @@ std::vector<ValueId> Emitter::depthwise(int rank) {
   const int64_t mult = args_.integer(-1, {"depth_multiplier"}, 1);
   const bool bias = args_.boolean(-1, {"use_bias"}, true);
   const int64_t in = in_type().shape[*channel_axis(in_type(), cf)];
-  if (mult != 1)
-    args_.reject("depth_multiplier",
-                 "only 1 is supported: the kernel (*k, in, mult) would need a reshape to "
-                 "(in * mult, 1, *k), which weight conversion cannot do yet");
-  // Keras (*k, in, 1) -> canonical (in, 1, *k).
+  // Keras (*k, in, mult), read as (*k, in * mult, 1) (output channel c * mult + m, PyTorch's
+  // grouped order) -> canonical (in * mult, 1, *k).
   std::vector<int64_t> perm{static_cast<int64_t>(r), static_cast<int64_t>(r) + 1};
   for (size_t i = 0; i < r; ++i) perm.push_back(static_cast<int64_t>(i));
   std::vector<int64_t> wshape{in * mult, 1};
   wshape.insert(wshape.end(), k.begin(), k.end());
-  std::map<std::string, pivot::ParamId> params{{"weight", param("weight", wshape, perm, "kernel")}};
+  const auto weight = param("weight", wshape, perm, "kernel");
+  if (mult != 1) {
+    std::vector<int64_t> stored(k.begin(), k.end());
+    stored.push_back(in);
+    stored.push_back(mult);
+    in_.ctx().graph.params[weight].stored_shape = stored;
+  }
+  std::map<std::string, pivot::ParamId> params{{"weight", weight}};
   if (bias) params["bias"] = param("bias", {in * mult}, {}, "bias");
   pivot::Attrs attrs{
       {"in_channels", in}, {"out_channels", in * mult},
@@ -503,13 +507,14 @@ std::vector<ValueId> Emitter::activation_layer(const frameworks::keras::ReaderRo
             "only one slope per channel (every other axis shared) or one slope is supported");
         return {inputs_[0]};
       }
-      if (t.rank() > 2)
-        in_.ctx().diags->error(Code::UnsupportedArgument, in_.loc(site_))
-            << "PReLU on a rank-" << t.rank()
-            << " input: its alpha (1, ..., C) is stored in another rank than "
-            << "the pivot's slopes, which weight conversion cannot reshape yet";
       const int64_t n = one ? 1 : c;
       auto w = param("weight", {n}, {}, "alpha");
+      // alpha is (1, ..., 1, n): the input's rank without the batch; reshaped to (n,).
+      if (t.rank() > 2) {
+        std::vector<int64_t> stored(t.rank() - 1, 1);
+        stored.back() = n;
+        in_.ctx().graph.params[w].stored_shape = stored;
+      }
       return {node(OpKind::PRelu,
                    {{"num_parameters", n}, {"axis", static_cast<int64_t>(t.rank() - 1)}},
                    {inputs_[0]}, "", {{"weight", w}})};
