@@ -8,6 +8,7 @@
 #include "passes/permutation.h"
 #include "passes/shape_inference.h"
 #include "pivot/ops/catalog.h"
+#include "support/unique_names.h"
 
 namespace nnport::passes {
 namespace {
@@ -108,7 +109,7 @@ class Planner {
   std::vector<Perm> perm_; // empty = identity (or unknown rank)
   std::map<std::pair<ValueId, Perm>, ValueId> materialized_;
   std::map<pivot::ParamId, int> param_uses_;
-  std::set<std::string> node_names_;
+  UniqueNames node_names_;
 
   size_t rank_of(ValueId v) const {
     const auto& t = src_.values[v].type;
@@ -118,12 +119,7 @@ class Planner {
     return perm_[v].empty() ? identity_perm(rank_of(v)) : perm_[v];
   }
 
-  std::string unique_node_name(const std::string& base) {
-    std::string name = base;
-    for (int i = 1; node_names_.count(name); ++i) name = base + "_" + std::to_string(i);
-    node_names_.insert(name);
-    return name;
-  }
+  std::string unique_node_name(const std::string& base) { return node_names_.make_unique(base); }
 
   static pivot::TensorType permuted(const pivot::TensorType& t, const Perm& p) {
     if (!t.rank_known || p.size() != t.rank()) return t;
