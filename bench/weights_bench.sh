@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Weight conversion benchmark (on demand, not in CI): a ~2 GB model-like checkpoint (conv
 # kernels, large Linear weights, biases, BatchNorm buffers) generated with PyTorch for a matching
-# model source, converted to Keras with `nnport convert-weights`, against `cp` of the same file.
-# Both run once first, so both see a warm page cache. Reports wall times, the throughput ratio
-# cp_time / nnport_time (target >= 0.5) and peak RSS (target: far below 256 MB).
+# model source, converted to Keras with `nnport convert-weights`, then the Keras file back to a
+# PyTorch .pt for the generated Keras model, each against `cp` of its input file. Both run once
+# first, so both see a warm page cache. Reports wall times, the throughput ratio
+# cp_time / nnport_time (target >= 0.5), peak RSS (target: far below 256 MB) and the machine
+# load before and after (times on a busy machine say little).
 #   bench/weights_bench.sh [WORKDIR]      (WORKDIR needs ~8 GB free; default: a temp dir)
-# Set NNPORT_BENCH_PT=1 to also convert the same state_dict saved with torch.save (.pt).
+# Set NNPORT_BENCH_PT=1 to also convert the same state_dict saved with torch.save (.pt) to Keras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -103,48 +105,66 @@ print(f"{path}: {len(entries)} tensors, {os.path.getsize(path) / 1e9:.2f} GB")
 EOF
 
 ckpt="$work/big.safetensors"
-convert=("$nnport" convert-weights "$ckpt" --model "$work/big_mlp_cnn.py" --input-shape N,3,32,32 --to keras
-         -o "$work/big.weights.h5")
 
-# Warm both: the first run of each fills the page cache (and checks the conversion works).
-cp "$ckpt" "$work/copy.bin"
-"${convert[@]}"
+peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'; }
+mean_time() {
+  local total=0 start end
+  for _ in 1 2 3 4 5; do
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s.%N)
+    total=$(echo "$total + $end - $start" | bc -l)
+  done
+  echo "$total / 5" | bc -l
+}
 
-if command -v hyperfine >/dev/null; then
-  hyperfine --runs 5 --export-json "$work/hyperfine.json" \
-    "cp $ckpt $work/copy.bin" "${convert[*]}"
-  read -r cp_time nnport_time < <(/usr/bin/python3 -c '
+# measure LABEL INPUT COMMAND...: COMMAND (a conversion of INPUT) against `cp INPUT`, both run
+# once first so that both see a warm page cache; then 5 timed runs of each and one for peak RSS.
+measure() {
+  local label="$1" input="$2"
+  shift 2
+  cp "$input" "$work/copy.bin"
+  "$@" 2>/dev/null
+  local cp_time nnport_time
+  if command -v hyperfine >/dev/null; then
+    hyperfine --runs 5 --export-json "$work/hyperfine.json" \
+      "cp $(printf '%q' "$input") $work/copy.bin" "$(printf '%q ' "$@")" >&2
+    read -r cp_time nnport_time < <(/usr/bin/python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 print(r[0]["mean"], r[1]["mean"])' "$work/hyperfine.json")
-else
-  mean_time() {
-    local total=0 start end
-    for _ in 1 2 3 4 5; do
-      start=$(date +%s.%N)
-      "$@" >/dev/null
-      end=$(date +%s.%N)
-      total=$(echo "$total + $end - $start" | bc -l)
-    done
-    echo "$total / 5" | bc -l
-  }
-  cp_time=$(mean_time cp "$ckpt" "$work/copy.bin")
-  nnport_time=$(mean_time "${convert[@]}")
-fi
-
-peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'; }
-cp_rss=$(peak_kb cp "$ckpt" "$work/copy.bin")
-nnport_rss=$(peak_kb "${convert[@]}")
-
-size=$(stat -c %s "$ckpt")
-/usr/bin/python3 - "$size" "$cp_time" "$nnport_time" "$cp_rss" "$nnport_rss" <<'EOF'
+  else
+    cp_time=$(mean_time cp "$input" "$work/copy.bin")
+    nnport_time=$(mean_time "$@")
+  fi
+  local cp_rss nnport_rss
+  cp_rss=$(peak_kb cp "$input" "$work/copy.bin")
+  nnport_rss=$(peak_kb "$@")
+  /usr/bin/python3 - "$label" "$(stat -c %s "$input")" "$cp_time" "$nnport_time" "$cp_rss" \
+    "$nnport_rss" <<'EOF'
 import sys
-size, cp, nn, cp_rss, nn_rss = int(sys.argv[1]), *map(float, sys.argv[2:])
-print(f"checkpoint            {size / 1e9:.2f} GB")
-print(f"cp                    {cp:.3f} s  ({size / cp / 1e9:.2f} GB/s)  peak RSS {cp_rss / 1024:.1f} MB")
+label, size = sys.argv[1], int(sys.argv[2])
+cp, nn, cp_rss, nn_rss = map(float, sys.argv[3:])
+print(f"== {label}")
+print(f"input                  {size / 1e9:.2f} GB")
+print(f"cp                     {cp:.3f} s  ({size / cp / 1e9:.2f} GB/s)  peak RSS {cp_rss / 1024:.1f} MB")
 print(f"nnport convert-weights {nn:.3f} s  ({size / nn / 1e9:.2f} GB/s)  peak RSS {nn_rss / 1024:.1f} MB")
 print(f"throughput ratio cp_time / nnport_time = {cp / nn:.2f}  (target >= 0.5)")
 EOF
+}
+
+echo "load before: $(uptime)"
+measure "PyTorch .safetensors -> Keras .weights.h5" "$ckpt" \
+  "$nnport" convert-weights "$ckpt" --model "$work/big_mlp_cnn.py" --input-shape N,3,32,32 \
+  --to keras -o "$work/big.weights.h5"
+
+# The other direction: the Keras file just written, for the Keras model nnport generates from the
+# same source, back to a torch.save state_dict.
+"$nnport" migrate "$work/big_mlp_cnn.py" --to keras --input-shape N,3,32,32 \
+  -o "$work/keras_model" >/dev/null
+measure "Keras .weights.h5 -> PyTorch .pt" "$work/big.weights.h5" \
+  "$nnport" convert-weights "$work/big.weights.h5" --model "$work/keras_model/big_mlp_cnn.py" \
+  --to pytorch -o "$work/big_back.pt"
 
 if [ "${NNPORT_BENCH_PT:-0}" = 1 ]; then
   # The same tensors through torch.save (read back from the safetensors file without copying).
@@ -162,9 +182,8 @@ for name, e in header.items():
     state[name] = torch.from_numpy(raw[8 + n + a:8 + n + b].view(dtype).reshape(e["shape"]))
 torch.save(state, out)
 EOF
-  pt_convert=("$nnport" convert-weights "$work/big.pt" --model "$work/big_mlp_cnn.py" --input-shape N,3,32,32
-              --to keras -o "$work/big_pt.weights.h5")
-  "${pt_convert[@]}"
-  start=$(date +%s.%N); "${pt_convert[@]}"; end=$(date +%s.%N)
-  echo "nnport convert-weights (.pt) $(echo "$end - $start" | bc -l) s, peak RSS $(( $(peak_kb "${pt_convert[@]}") / 1024 )) MB"
+  measure "PyTorch torch.save .pt -> Keras .weights.h5" "$work/big.pt" \
+    "$nnport" convert-weights "$work/big.pt" --model "$work/big_mlp_cnn.py" \
+    --input-shape N,3,32,32 --to keras -o "$work/big_pt.weights.h5"
 fi
+echo "load after: $(uptime)"

@@ -2,9 +2,10 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each in turn for a bounded time.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60 s; default: every tests/fuzz/*_fuzz.cc)
 # Seeds: the project's model files for source fuzzing; small checkpoints written by real PyTorch
-# (when /usr/bin/python3 has torch) for the weight readers. Findings (crashing, leaking or hanging
-# inputs) are saved in build/fuzz/findings/<target>/. The closing summary gives executions and new
-# findings per target; the exit status is non-zero when any target found something.
+# and Keras weight files written by h5py (when /usr/bin/python3 has them) for the weight readers.
+# Findings (crashing, leaking or hanging inputs) are saved in build/fuzz/findings/<target>/. The
+# closing summary gives executions and new findings per target; the exit status is non-zero when
+# any target found something.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -22,6 +23,9 @@ seeds=build/fuzz/seeds
 rm -rf "$seeds" && mkdir -p "$seeds"
 /usr/bin/python3 tests/unit/weights_fixtures/torch_checkpoints.py "$seeds" >/dev/null 2>&1 ||
   echo "fuzz: no PyTorch checkpoints as seeds (torch missing for /usr/bin/python3)" >&2
+mkdir -p "$seeds/keras"
+/usr/bin/python3 tests/unit/weights_fixtures/keras_h5_files.py "$seeds/keras" >/dev/null 2>&1 ||
+  echo "fuzz: no Keras weight files as seeds (h5py missing for /usr/bin/python3)" >&2
 
 # Fills the corpus of one target with its seeds; prints the corpus directory and -max_len.
 corpus_for() {
@@ -33,6 +37,11 @@ corpus_for() {
       echo "$corpus 16384" ;;
     torch_checkpoint_fuzz)
       find "$seeds" -name '*.pt' -size -64k -exec cp {} "$corpus"/ \;
+      echo "$corpus 65536" ;;
+    keras_weights_fuzz)
+      # HDF5 (.weights.h5, legacy .h5) and .keras archives. The target itself sets the ASan
+      # options it needs (HDF5's huge allocations on damaged headers return NULL, see the source).
+      find "$seeds/keras" \( -name '*.h5' -o -name '*.keras' \) -size -64k -exec cp {} "$corpus"/ \;
       echo "$corpus 65536" ;;
     safetensors_fuzz)
       find "$seeds" -name '*.safetensors' -size -64k -exec cp {} "$corpus"/ \;

@@ -13,7 +13,8 @@ case "$flavour" in release|asan) ;; *) echo "usage: $0 [release|asan]" >&2; exit
 packages=(build-essential cmake ninja-build pkg-config git clang
           libtree-sitter-dev nlohmann-json3-dev libhdf5-dev libcli11-dev libfmt-dev
           googletest libgtest-dev libbenchmark-dev
-          zlib1g-dev python3 python3-torch python3-numpy python3-h5py)
+          zlib1g-dev python3 python3-torch python3-numpy python3-h5py
+          python3-torchvision python3-pandas python3-pil)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

@@ -9,16 +9,20 @@
 #include "cli/detect_framework.h"
 #include "cli/input_spec.h"
 #include "cli/model_loading.h"
+#include "cli/script_loading.h"
 #include "passes/pipeline.h"
 #include "passes/shape_inference.h"
 #include "pivot/serialize.h"
+#include "pivot/training_serialize.h"
 #include "readers/keras/reader.h"
 #include "readers/pytorch/reader.h"
 #include "report/report.h"
 #include "support/atomic_file.h"
 #include "weights/convert.h"
+#include "writers/keras/script_steps.h"
 #include "writers/keras/writer.h"
 #include "writers/pytorch/plan_json.h"
+#include "writers/pytorch/script_steps.h"
 #include "writers/pytorch/writer.h"
 
 namespace nnport::cli {
@@ -32,8 +36,11 @@ std::string stem_of(const std::string& source) {
   return stem;
 }
 
-ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus status, DiagnosticEngine& diags) {
-  rep.status = status == ExitStatus::Complete ? "complete" : status == ExitStatus::Partial ? "partial" : "failed";
+ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus status,
+                  DiagnosticEngine& diags) {
+  rep.status = status == ExitStatus::Complete  ? "complete"
+               : status == ExitStatus::Partial ? "partial"
+                                               : "failed";
   if (status == ExitStatus::Failed || status == ExitStatus::Usage) {
     rep.output.reset();
     rep.weights_output.reset();
@@ -42,46 +49,61 @@ ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus statu
   if (!o.report.empty()) {
     const std::string text = report::to_json(rep).dump(2) + "\n";
     if (auto error = write_file_atomically(o.report, text); !error.empty()) {
-      std::cerr << format_diagnostic(Diagnostic{cli_location(), Severity::Error, Code::OutputNotWritable, error}) << "\n";
+      std::cerr << format_diagnostic(
+                       Diagnostic{cli_location(), Severity::Error, Code::OutputNotWritable, error})
+                << "\n";
       if (status != ExitStatus::Usage) return ExitStatus::Failed;
     }
   }
   return status;
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
 // The channels-first back end: prepare_for_channels_first -> PyTorch writer -> OUTDIR/<stem>.py.
 ExitStatus migrate_to_pytorch(const MigrateOptions& o, report::Report& rep, pivot::Model& model,
-                              DiagnosticEngine& diags) {
-  if (!passes::prepare_for_channels_first(model, diags)) return finish(rep, o, ExitStatus::Failed, diags);
+                              const std::optional<pivot::Script>& script, DiagnosticEngine& diags) {
+  if (!passes::prepare_for_channels_first(model, diags))
+    return finish(rep, o, ExitStatus::Failed, diags);
   report::describe_ports(model, rep);
   writers::pytorch::WriteOptions write;
   write.source_name = fs::path(o.source).filename().string();
   auto output = writers::pytorch::write_pytorch(model, write, diags);
   if (!output) return finish(rep, o, ExitStatus::Failed, diags);
+  if (script) {
+    auto renderer = writers::pytorch::make_step_renderer(*script, output->entry_name,
+                                                         model.entry_module().graph, diags);
+    auto composed = writers::write_script(output->python, *script, *renderer);
+    output->python = std::move(composed.python);
+    output->partial = output->partial || composed.partial;
+  }
   std::error_code ec;
   fs::create_directories(o.outdir, ec);
   if (ec) {
-    diags.error(Code::OutputNotWritable, cli_location()) << "cannot create " << o.outdir << ": " << ec.message();
+    diags.error(Code::OutputNotWritable, cli_location())
+        << "cannot create " << o.outdir << ": " << ec.message();
     return finish(rep, o, ExitStatus::Failed, diags);
   }
   const fs::path code_path = fs::path(o.outdir) / (stem_of(o.source) + ".py");
   const fs::path weights_path = fs::path(o.outdir) / (stem_of(o.source) + ".pt");
   if (fs::exists(code_path) && fs::equivalent(code_path, o.source, ec)) {
-    diags.error(Code::OutputNotWritable, cli_location()) << "the output " << code_path.string() << " would overwrite the source";
+    diags.error(Code::OutputNotWritable, cli_location())
+        << "the output " << code_path.string() << " would overwrite the source";
     return finish(rep, o, ExitStatus::Failed, diags);
   }
   if (!o.weights.empty()) {
-    if (!weights::convert_to_torch_pt(model.entry_module().graph, output->weights, o.weights, weights_path.string(), diags))
+    if (!weights::convert_to_torch_pt(model.entry_module().graph, output->weights, o.weights,
+                                      weights_path.string(), diags))
       return finish(rep, o, ExitStatus::Failed, diags);
     rep.weights_output = weights_path.string();
   }
   if (!o.dev_weight_plan.empty()) {
-    const auto plan = writers::pytorch::weight_plan_json(model.entry_module().graph, output->weights);
-    if (auto error = write_file_atomically(o.dev_weight_plan, plan.dump(2) + "\n"); !error.empty()) {
+    const auto plan =
+        writers::pytorch::weight_plan_json(model.entry_module().graph, output->weights);
+    if (auto error = write_file_atomically(o.dev_weight_plan, plan.dump(2) + "\n");
+        !error.empty()) {
       diags.error(Code::OutputNotWritable, cli_location()) << error;
       if (!o.weights.empty()) fs::remove(weights_path, ec);
       return finish(rep, o, ExitStatus::Failed, diags);
@@ -99,10 +121,13 @@ ExitStatus migrate_to_pytorch(const MigrateOptions& o, report::Report& rep, pivo
   return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
 }
 
-ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep, DiagnosticEngine& diags) {
+ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep,
+                             DiagnosticEngine& diags) {
   rep.target_framework = o.to;
-  if (o.weights.empty()) rep.weights_input.reset();
-  else rep.weights_input = o.weights;
+  if (o.weights.empty())
+    rep.weights_input.reset();
+  else
+    rep.weights_input = o.weights;
 
   if (o.to != "keras" && o.to != "pytorch") {
     diags.error(Code::UsageError, cli_location()) << "--to must be keras or pytorch";
@@ -118,48 +143,66 @@ ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep, Diagn
   }
   readers::ReadOptions read;
   read.class_name = o.class_name;
-  if (!parse_inputs(o.input_shapes, o.input_dtypes, read, diags)) return finish(rep, o, ExitStatus::Usage, diags);
+  if (!parse_inputs(o.input_shapes, o.input_dtypes, read, diags))
+    return finish(rep, o, ExitStatus::Usage, diags);
 
   std::string framework;
   auto model = read_model(o.source, o.from, read, framework, diags);
   rep.source_framework = framework;
   if (framework == o.to && !o.dev_same_framework) {
-    diags.error(Code::UsageError, cli_location()) << "source and target framework are both " << o.to;
+    diags.error(Code::UsageError, cli_location())
+        << "source and target framework are both " << o.to;
     return finish(rep, o, ExitStatus::Usage, diags);
   }
   if (!model) return finish(rep, o, ExitStatus::Failed, diags);
   rep.entry_name = model->entry_module().name;
   rep.entry_kind = model->entry_kind;
-  if (o.to == "pytorch") return migrate_to_pytorch(o, rep, *model, diags);
-  if (!passes::prepare_for_channels_last(*model, diags)) return finish(rep, o, ExitStatus::Failed, diags);
+  // The training code around the model, when the file has some (read before the passes change
+  // the graph; the script refers to the model only by its variable).
+  const auto script = read_script(o.source, framework, *model, read, diags);
+  if (o.to == "pytorch") return migrate_to_pytorch(o, rep, *model, script, diags);
+  if (!passes::prepare_for_channels_last(*model, diags))
+    return finish(rep, o, ExitStatus::Failed, diags);
   report::describe_ports(*model, rep);
 
   writers::keras::WriteOptions write;
-  write.api = o.keras_api == "tf.keras" ? writers::keras::Api::TfKeras : writers::keras::Api::Keras3;
+  write.api =
+      o.keras_api == "tf.keras" ? writers::keras::Api::TfKeras : writers::keras::Api::Keras3;
   write.source_name = fs::path(o.source).filename().string();
   auto output = writers::keras::write_keras(*model, write, diags);
   if (!output) return finish(rep, o, ExitStatus::Failed, diags);
+  if (script) {
+    auto renderer =
+        writers::keras::make_step_renderer(*script, output->entry_name, write.api, diags, &*model);
+    auto composed = writers::write_script(output->python, *script, *renderer);
+    output->python = std::move(composed.python);
+    output->partial = output->partial || composed.partial;
+  }
 
   std::error_code ec;
   fs::create_directories(o.outdir, ec);
   if (ec) {
-    diags.error(Code::OutputNotWritable, cli_location()) << "cannot create " << o.outdir << ": " << ec.message();
+    diags.error(Code::OutputNotWritable, cli_location())
+        << "cannot create " << o.outdir << ": " << ec.message();
     return finish(rep, o, ExitStatus::Failed, diags);
   }
   const std::string stem = stem_of(o.source);
   const fs::path code_path = fs::path(o.outdir) / (stem + ".py");
   const fs::path weights_path = fs::path(o.outdir) / (stem + ".weights.h5");
   if (fs::exists(code_path) && fs::equivalent(code_path, o.source, ec)) {
-    diags.error(Code::OutputNotWritable, cli_location()) << "the output " << code_path.string() << " would overwrite the source";
+    diags.error(Code::OutputNotWritable, cli_location())
+        << "the output " << code_path.string() << " would overwrite the source";
     return finish(rep, o, ExitStatus::Failed, diags);
   }
   if (!o.weights.empty()) {
-    if (!weights::convert_to_keras_h5(model->entry_module().graph, output->weights, o.weights, weights_path.string(), diags))
+    if (!weights::convert_to_keras_h5(model->entry_module().graph, output->weights, o.weights,
+                                      weights_path.string(), diags))
       return finish(rep, o, ExitStatus::Failed, diags);
     rep.weights_output = weights_path.string();
   }
   if (!o.keras_json.empty()) {
-    if (auto error = write_file_atomically(o.keras_json, output->config.dump(2) + "\n"); !error.empty()) {
+    if (auto error = write_file_atomically(o.keras_json, output->config.dump(2) + "\n");
+        !error.empty()) {
       diags.error(Code::OutputNotWritable, cli_location()) << error;
       if (!o.weights.empty()) fs::remove(weights_path, ec);
       return finish(rep, o, ExitStatus::Failed, diags);
@@ -176,7 +219,7 @@ ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep, Diagn
   return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
 }
 
-} // namespace
+}  // namespace
 
 ExitStatus run_migrate(const MigrateOptions& o, DiagnosticEngine& diags) {
   report::Report rep;
@@ -201,21 +244,30 @@ ExitStatus inspect_unguarded(const InspectOptions& o, DiagnosticEngine& diags) {
     diags.error(Code::UsageError, cli_location()) << "--format must be json or text";
     return ExitStatus::Usage;
   }
-  if (o.stage != "read" && o.stage != "keras") {
-    diags.error(Code::UsageError, cli_location()) << "--stage must be read or keras";
+  if (o.stage != "read" && o.stage != "keras" && o.stage != "script") {
+    diags.error(Code::UsageError, cli_location()) << "--stage must be read, keras or script";
     return ExitStatus::Usage;
   }
   if (!parse_inputs(o.input_shapes, o.input_dtypes, read, diags)) return ExitStatus::Usage;
   std::string framework;
   auto model = read_model(o.source, o.from, read, framework, diags);
   if (!model) return ExitStatus::Failed;
-  if (o.stage == "keras" && !passes::prepare_for_channels_last(*model, diags)) return ExitStatus::Failed;
-  if (o.format == "json") std::cout << pivot::to_json(*model).dump(2) << "\n";
-  else std::cout << pivot::to_text(*model);
+  if (o.stage == "script") {
+    // The training script around the model (null when the file has none).
+    const auto script = read_script(o.source, framework, *model, read, diags);
+    std::cout << (script ? pivot::to_json(*script) : nlohmann::json(nullptr)).dump(2) << "\n";
+    return diags.has_errors() ? ExitStatus::Partial : ExitStatus::Complete;
+  }
+  if (o.stage == "keras" && !passes::prepare_for_channels_last(*model, diags))
+    return ExitStatus::Failed;
+  if (o.format == "json")
+    std::cout << pivot::to_json(*model).dump(2) << "\n";
+  else
+    std::cout << pivot::to_text(*model);
   return diags.has_errors() ? ExitStatus::Partial : ExitStatus::Complete;
 }
 
-} // namespace
+}  // namespace
 
 ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
   try {
@@ -227,4 +279,4 @@ ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
   }
 }
 
-} // namespace nnport::cli
+}  // namespace nnport::cli

@@ -161,6 +161,7 @@ ExitStatus inspect_weights_unguarded(const InspectWeightsOptions& o, DiagnosticE
     diags.error(Code::WeightsUnreadable, SourceLocation{o.file, 0, 0}) << error;
     return ExitStatus::Failed;
   }
+  weights::report_checkpoint_notes(checkpoint, o.file, diags);
 
   // key -> the parameters it feeds (several when a stored tensor is sliced into parameters).
   std::map<std::string, std::vector<ParamInfo>> fed;
@@ -226,7 +227,6 @@ ExitStatus inspect_weights_unguarded(const InspectWeightsOptions& o, DiagnosticE
 
   std::cout << fmt::format("{}: {}, {} tensors, {} bytes\n", o.file, format,
                            checkpoint.tensors.size(), total);
-  for (const auto& note : checkpoint.notes) std::cout << "note: " << note << "\n";
   for (const auto& entry : tensors) {
     std::string line =
         fmt::format("  {}  {}  {}  {} bytes", entry["name"].get<std::string>(),

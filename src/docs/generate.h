@@ -6,7 +6,8 @@
 
 namespace nnport::docs {
 
-std::string ops_markdown();         // docs/ops.md
-std::string diagnostics_markdown(); // docs/diagnostics.md
+std::string ops_markdown();          // docs/ops.md
+std::string diagnostics_markdown();  // docs/diagnostics.md
+std::string training_markdown();     // docs/training.md (training_docs.cc)
 
-} // namespace nnport::docs
+}  // namespace nnport::docs

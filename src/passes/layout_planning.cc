@@ -20,25 +20,24 @@ using pivot::ValueId;
 
 bool is_unary_passthrough(OpKind kind) {
   switch (kind) {
-  case OpKind::Relu:
-  case OpKind::LeakyRelu:
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::Gelu:
-  case OpKind::Elu:
-  case OpKind::Silu:
-  case OpKind::Dropout:
-  case OpKind::Identity:
-  case OpKind::Relu6:
-  case OpKind::Hardsigmoid:
-  case OpKind::Hardswish:
-  case OpKind::Mish:
-  case OpKind::Selu:
-  case OpKind::Softplus:
-  case OpKind::Softsign:
-    return true;
-  default:
-    return false;
+    case OpKind::Relu:
+    case OpKind::LeakyRelu:
+    case OpKind::Sigmoid:
+    case OpKind::Tanh:
+    case OpKind::Gelu:
+    case OpKind::Elu:
+    case OpKind::Silu:
+    case OpKind::Dropout:
+    case OpKind::Identity:
+    case OpKind::Relu6:
+    case OpKind::Clip:
+    case OpKind::Hardsigmoid:
+    case OpKind::Hardswish:
+    case OpKind::Mish:
+    case OpKind::Selu:
+    case OpKind::Softplus:
+    case OpKind::Softsign: return true;
+    default: return false;
   }
 }
 
@@ -50,8 +49,8 @@ bool is_spatial(OpKind kind) {
 // Ops that accept any stored layout of their first input (axis attributes are rewritten).
 bool is_layout_agnostic(OpKind kind) {
   return is_unary_passthrough(kind) || kind == OpKind::BatchNorm || kind == OpKind::GroupNorm ||
-         kind == OpKind::PRelu || kind == OpKind::Pad || kind == OpKind::Add ||
-         kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Div;
+         kind == OpKind::Standardize || kind == OpKind::PRelu || kind == OpKind::Pad ||
+         kind == OpKind::Add || kind == OpKind::Sub || kind == OpKind::Mul || kind == OpKind::Div;
 }
 
 // Flatten of all non-batch axes, or the equivalent reshape (N, -1).
@@ -74,9 +73,10 @@ bool is_batch_flatten(const Graph& g, const Node& n) {
 // The data format spatial ops run in, and the permutation taking a tensor of the other format
 // to it.
 struct Target {
-  std::string data_format; // "channels_last" | "channels_first"
+  std::string data_format;  // "channels_last" | "channels_first"
   Perm change(size_t rank) const {
-    return data_format == "channels_last" ? channels_last_perm(rank) : invert(channels_last_perm(rank));
+    return data_format == "channels_last" ? channels_last_perm(rank)
+                                          : invert(channels_last_perm(rank));
   }
 };
 
@@ -106,7 +106,7 @@ class Planner {
   DiagnosticEngine& diags_;
   Graph dst_;
   std::vector<ValueId> new_id_;
-  std::vector<Perm> perm_; // empty = identity (or unknown rank)
+  std::vector<Perm> perm_;  // empty = identity (or unknown rank)
   std::map<std::pair<ValueId, Perm>, ValueId> materialized_;
   std::map<pivot::ParamId, int> param_uses_;
   UniqueNames node_names_;
@@ -115,9 +115,7 @@ class Planner {
     const auto& t = src_.values[v].type;
     return t.rank_known ? t.rank() : 0;
   }
-  Perm perm_of(ValueId v) const {
-    return perm_[v].empty() ? identity_perm(rank_of(v)) : perm_[v];
-  }
+  Perm perm_of(ValueId v) const { return perm_[v].empty() ? identity_perm(rank_of(v)) : perm_[v]; }
 
   std::string unique_node_name(const std::string& base) { return node_names_.make_unique(base); }
 
@@ -221,7 +219,8 @@ class Planner {
     if (!infer_node(dst_, dst_.nodes.size() - 1, error)) {
       const Node& n = dst_.nodes.back();
       diags_.error(Code::LayoutConflict, n.location)
-          << "after layout planning, " << pivot::op_name(n.kind) << " '" << n.name << "': " << error;
+          << "after layout planning, " << pivot::op_name(n.kind) << " '" << n.name
+          << "': " << error;
       return false;
     }
     return true;
@@ -294,14 +293,15 @@ class Planner {
     const Perm p = perm_of(x);
     pivot::Node flat = n;
     pivot::Attrs attrs = n.attrs;
-    if (n.kind == OpKind::Reshape) { // (N, -1) is a flatten: say so, it reads better
+    if (n.kind == OpKind::Reshape) {  // (N, -1) is a flatten: say so, it reads better
       flat.kind = OpKind::Flatten;
       attrs.clear();
     }
     if (is_identity(p)) return emit(flat, {new_id_[x]}, attrs, {});
     const auto& shape = src_.values[x].type.shape;
     std::vector<int64_t> split(shape.begin() + 1, shape.end());
-    const bool static_sizes = std::all_of(split.begin(), split.end(), [](int64_t d) { return d >= 0; });
+    const bool static_sizes =
+        std::all_of(split.begin(), split.end(), [](int64_t d) { return d >= 0; });
     if (p[0] == 0 && static_sizes) {
       pivot::WeightTransform transform{1, split, {}};
       for (size_t i = 1; i < p.size(); ++i) transform.perm.push_back(p[i] - 1);
@@ -327,133 +327,135 @@ class Planner {
     const Perm p = perm_of(x);
     pivot::Attrs attrs = n.attrs;
     switch (n.kind) {
-    case OpKind::Conv:
-    case OpKind::MaxPool:
-    case OpKind::AvgPool:
-    case OpKind::ConvTranspose:
-    case OpKind::Resize: {
-      const Perm want = spatial_perm(n, rank_of(x));
-      attrs["data_format"] = target_.data_format;
-      return emit(n, {get(x, want, n.location)}, attrs, want);
-    }
-    case OpKind::BatchNorm:
-    case OpKind::GroupNorm:
-    case OpKind::PRelu:
-      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
-      return emit(n, {new_id_[x]}, attrs, p);
-    case OpKind::Pad: {
-      // Pads of the trailing axes, expanded to every axis and listed in stored order.
-      const auto& pads = pivot::attr_ints(n, "pads");
-      if (p.empty() || pads.size() > 2 * p.size()) return emit_in_source_order(n);
-      std::vector<int64_t> full(2 * p.size() - pads.size(), 0);
-      full.insert(full.end(), pads.begin(), pads.end());
-      std::vector<int64_t> stored;
-      for (int64_t s : p) {
-        stored.push_back(full[2 * static_cast<size_t>(s)]);
-        stored.push_back(full[2 * static_cast<size_t>(s) + 1]);
+      case OpKind::Conv:
+      case OpKind::MaxPool:
+      case OpKind::AvgPool:
+      case OpKind::ConvTranspose:
+      case OpKind::Resize: {
+        const Perm want = spatial_perm(n, rank_of(x));
+        attrs["data_format"] = target_.data_format;
+        return emit(n, {get(x, want, n.location)}, attrs, want);
       }
-      attrs["pads"] = stored;
-      return emit(n, {new_id_[x]}, attrs, p);
-    }
-    case OpKind::Softmax:
-    case OpKind::LogSoftmax:
-      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
-      return emit(n, {new_id_[x]}, attrs, p);
-    case OpKind::Concat: {
-      std::vector<ValueId> ins;
-      for (ValueId v : n.inputs) {
-        if (rank_of(v) != p.size()) return emit_in_source_order(n);
-        ins.push_back(get(v, p, n.location));
+      case OpKind::BatchNorm:
+      case OpKind::GroupNorm:
+      case OpKind::PRelu:
+      case OpKind::Standardize:
+        attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+        return emit(n, {new_id_[x]}, attrs, p);
+      case OpKind::Pad: {
+        // Pads of the trailing axes, expanded to every axis and listed in stored order.
+        const auto& pads = pivot::attr_ints(n, "pads");
+        if (p.empty() || pads.size() > 2 * p.size()) return emit_in_source_order(n);
+        std::vector<int64_t> full(2 * p.size() - pads.size(), 0);
+        full.insert(full.end(), pads.begin(), pads.end());
+        std::vector<int64_t> stored;
+        for (int64_t s : p) {
+          stored.push_back(full[2 * static_cast<size_t>(s)]);
+          stored.push_back(full[2 * static_cast<size_t>(s) + 1]);
+        }
+        attrs["pads"] = stored;
+        return emit(n, {new_id_[x]}, attrs, p);
       }
-      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
-      return emit(n, ins, attrs, p);
-    }
-    case OpKind::Add:
-    case OpKind::Sub:
-    case OpKind::Mul:
-    case OpKind::Div: {
-      if (n.inputs.size() == 1) return emit(n, {new_id_[x]}, attrs, p);
-      if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
-      return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
-    }
-    case OpKind::ReduceMean:
-    case OpKind::ReduceMax:
-    case OpKind::ReduceSum: {
-      std::vector<int64_t> axes;
-      std::vector<bool> kept(p.size(), true);
-      for (int64_t a : pivot::attr_ints(n, "axes")) {
-        auto axis = pivot::normalize_axis(a, p.size());
-        if (!axis) return emit_in_source_order(n);
-        kept[*axis] = false;
-        axes.push_back(invert(p)[*axis]);
+      case OpKind::Softmax:
+      case OpKind::LogSoftmax:
+        attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+        return emit(n, {new_id_[x]}, attrs, p);
+      case OpKind::Concat: {
+        std::vector<ValueId> ins;
+        for (ValueId v : n.inputs) {
+          if (rank_of(v) != p.size()) return emit_in_source_order(n);
+          ins.push_back(get(v, p, n.location));
+        }
+        attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+        return emit(n, ins, attrs, p);
       }
-      std::sort(axes.begin(), axes.end());
-      attrs["axes"] = axes;
-      const Perm out = pivot::attr_bool(n, "keepdims") ? p : restrict_perm(p, kept);
-      return emit(n, {new_id_[x]}, attrs, out);
-    }
-    case OpKind::Slice: return plan_slice(n);
-    case OpKind::L2Normalize:
-      attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
-      return emit(n, {new_id_[x]}, attrs, p);
-    case OpKind::Maximum:
-    case OpKind::Minimum:
-      if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
-      return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
-    case OpKind::Squeeze: {
-      const auto& shape = src_.values[x].type.shape;
-      std::vector<bool> kept(p.size(), true);
-      std::vector<int64_t> axes;
-      for (int64_t a : pivot::attr_ints(n, "axes")) {
-        auto axis = pivot::normalize_axis(a, p.size());
-        if (!axis || shape[*axis] != 1) return emit_in_source_order(n);
-        kept[*axis] = false;
-        axes.push_back(invert(p)[*axis]);
+      case OpKind::Add:
+      case OpKind::Sub:
+      case OpKind::Mul:
+      case OpKind::Div: {
+        if (n.inputs.size() == 1) return emit(n, {new_id_[x]}, attrs, p);
+        if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
+        return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
       }
-      attrs["axes"] = axes;
-      return emit(n, {new_id_[x]}, attrs, restrict_perm(p, kept));
-    }
-    case OpKind::Linear:
-      if (!p.empty() && p.back() != static_cast<int64_t>(p.size() - 1)) return emit_in_source_order(n);
-      return emit(n, {new_id_[x]}, attrs, p);
-    case OpKind::Embedding: {
-      // A lookup per index: the output keeps the indices' stored order, features last.
-      if (p.empty()) return emit(n, {new_id_[x]}, attrs, {});
-      Perm out = p;
-      out.push_back(static_cast<int64_t>(p.size()));
-      return emit(n, {new_id_[x]}, attrs, out);
-    }
-    case OpKind::AddParam: return plan_add_param(n);
-    case OpKind::LayerNorm: {
-      // Normalises the trailing axes: any stored order that keeps them trailing works, so a
-      // (T, N, E) tensor kept batch-first by a transpose stays batch-first.
-      const size_t k = pivot::attr_ints(n, "normalized_shape").size();
-      bool trailing = k <= p.size();
-      for (size_t i = p.size() - std::min(k, p.size()); trailing && i < p.size(); ++i)
-        trailing = p[i] == static_cast<int64_t>(i);
-      if (!trailing) return emit_in_source_order(n);
-      return emit(n, {new_id_[x]}, attrs, p);
-    }
-    case OpKind::Transpose: {
-      // No code: the stored tensor stays as it is; only its permutation relative to the
-      // source changes. out = in.permute(Q) and stored_in = in.permute(P_in) give
-      // stored_in = out.permute(Q^-1 o P_in).
-      const auto& q = pivot::attr_ints(n, "perm");
-      if (q.size() != p.size()) return emit_in_source_order(n);
-      const Perm q_inv = invert(q);
-      Perm out(p.size());
-      for (size_t i = 0; i < p.size(); ++i) out[i] = q_inv[static_cast<size_t>(p[i])];
-      new_id_[n.outputs[0]] = new_id_[x];
-      perm_[n.outputs[0]] = out;
-      return true;
-    }
-    case OpKind::Flatten:
-    case OpKind::Reshape:
-      if (is_batch_flatten(src_, n)) return plan_flatten(n);
-      return emit_in_source_order(n);
-    default:
-      if (is_unary_passthrough(n.kind)) return emit(n, {new_id_[x]}, attrs, p);
-      return emit_in_source_order(n);
+      case OpKind::ReduceMean:
+      case OpKind::ReduceMax:
+      case OpKind::ReduceSum: {
+        std::vector<int64_t> axes;
+        std::vector<bool> kept(p.size(), true);
+        for (int64_t a : pivot::attr_ints(n, "axes")) {
+          auto axis = pivot::normalize_axis(a, p.size());
+          if (!axis) return emit_in_source_order(n);
+          kept[*axis] = false;
+          axes.push_back(invert(p)[*axis]);
+        }
+        std::sort(axes.begin(), axes.end());
+        attrs["axes"] = axes;
+        const Perm out = pivot::attr_bool(n, "keepdims") ? p : restrict_perm(p, kept);
+        return emit(n, {new_id_[x]}, attrs, out);
+      }
+      case OpKind::Slice: return plan_slice(n);
+      case OpKind::L2Normalize:
+        attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
+        return emit(n, {new_id_[x]}, attrs, p);
+      case OpKind::Maximum:
+      case OpKind::Minimum:
+        if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
+        return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
+      case OpKind::Squeeze: {
+        const auto& shape = src_.values[x].type.shape;
+        std::vector<bool> kept(p.size(), true);
+        std::vector<int64_t> axes;
+        for (int64_t a : pivot::attr_ints(n, "axes")) {
+          auto axis = pivot::normalize_axis(a, p.size());
+          if (!axis || shape[*axis] != 1) return emit_in_source_order(n);
+          kept[*axis] = false;
+          axes.push_back(invert(p)[*axis]);
+        }
+        attrs["axes"] = axes;
+        return emit(n, {new_id_[x]}, attrs, restrict_perm(p, kept));
+      }
+      case OpKind::Linear:
+        if (!p.empty() && p.back() != static_cast<int64_t>(p.size() - 1))
+          return emit_in_source_order(n);
+        return emit(n, {new_id_[x]}, attrs, p);
+      case OpKind::Embedding: {
+        // A lookup per index: the output keeps the indices' stored order, features last.
+        if (p.empty()) return emit(n, {new_id_[x]}, attrs, {});
+        Perm out = p;
+        out.push_back(static_cast<int64_t>(p.size()));
+        return emit(n, {new_id_[x]}, attrs, out);
+      }
+      case OpKind::AddParam: return plan_add_param(n);
+      case OpKind::LayerNorm: {
+        // Normalises the trailing axes: any stored order that keeps them trailing works, so a
+        // (T, N, E) tensor kept batch-first by a transpose stays batch-first.
+        const size_t k = pivot::attr_ints(n, "normalized_shape").size();
+        bool trailing = k <= p.size();
+        for (size_t i = p.size() - std::min(k, p.size()); trailing && i < p.size(); ++i)
+          trailing = p[i] == static_cast<int64_t>(i);
+        if (!trailing) return emit_in_source_order(n);
+        return emit(n, {new_id_[x]}, attrs, p);
+      }
+      case OpKind::Transpose: {
+        // No code: the stored tensor stays as it is; only its permutation relative to the
+        // source changes. out = in.permute(Q) and stored_in = in.permute(P_in) give
+        // stored_in = out.permute(Q^-1 o P_in).
+        const auto& q = pivot::attr_ints(n, "perm");
+        if (q.size() != p.size()) return emit_in_source_order(n);
+        const Perm q_inv = invert(q);
+        Perm out(p.size());
+        for (size_t i = 0; i < p.size(); ++i) out[i] = q_inv[static_cast<size_t>(p[i])];
+        new_id_[n.outputs[0]] = new_id_[x];
+        perm_[n.outputs[0]] = out;
+        return true;
+      }
+      case OpKind::Flatten:
+      case OpKind::Reshape:
+        if (is_batch_flatten(src_, n)) return plan_flatten(n);
+        return emit_in_source_order(n);
+      default:
+        if (is_unary_passthrough(n.kind)) return emit(n, {new_id_[x]}, attrs, p);
+        return emit_in_source_order(n);
     }
   }
 
@@ -464,7 +466,8 @@ class Planner {
     const Perm p = perm_of(x);
     const auto& shape = pivot::attr_ints(n, "shape");
     auto it = n.params.find("value");
-    if (is_identity(p) || p.size() < shape.size() || it == n.params.end()) return emit_in_source_order(n);
+    if (is_identity(p) || p.size() < shape.size() || it == n.params.end())
+      return emit_in_source_order(n);
     // The value covers the trailing axes; p must keep the leading (broadcast) ones in place.
     const size_t offset = p.size() - shape.size();
     Perm q;
@@ -523,7 +526,7 @@ class Planner {
   }
 };
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -551,7 +554,7 @@ bool needs_planning(const Graph& g, const Target& target) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags) {
   return plan_layout(model, Target{"channels_last"}, diags);
@@ -570,4 +573,4 @@ bool plan_channels_first(pivot::Model& model, DiagnosticEngine& diags) {
   return true;
 }
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

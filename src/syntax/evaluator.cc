@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "syntax/slice_bounds.h"
+
 namespace nnport::syntax {
 
 namespace {
@@ -581,29 +583,19 @@ std::optional<Constant> ConstEvaluator::subscript(Node node, int depth) {
   const int64_t size = static_cast<int64_t>(seq->is_string() ? seq->s.size() : seq->items.size());
   if (!seq->is_sequence() && !seq->is_string()) return fail(node, "value is not subscriptable");
   if (index_node.is(Kind::Slice)) {
-    // slice children: [start] ':' [stop] [':' [step]]
-    std::optional<int64_t> bounds[3];
-    int part = 0;
-    for (Node c : index_node.children()) {
-      if (c.type() == ":") {
-        ++part;
-        continue;
-      }
-      if (!c.named() || part > 2) continue;
+    auto bounds = slice_bounds(index_node, [&](Node c) {
       auto v = eval_at(c, depth + 1);
-      if (!v) return std::nullopt;
-      if (v->is_none()) continue;
-      if (!v->as_int()) return fail(c, "slice bound is not an int");
-      bounds[part] = *v->as_int();
-    }
-    const int64_t step = bounds[2].value_or(1);
-    if (step != 1) return fail(index_node, "only step-1 slices are folded");
-    auto clamp = [&](std::optional<int64_t> b, int64_t dflt) {
-      if (!b) return dflt;
-      int64_t v = *b < 0 ? *b + size : *b;
-      return v < 0 ? 0 : (v > size ? size : v);
-    };
-    const int64_t begin = clamp(bounds[0], 0), end = clamp(bounds[1], size);
+      if (!v) return SliceBound{true, std::nullopt};
+      if (v->is_none()) return SliceBound{};
+      if (!v->as_int()) {
+        fail(c, "slice bound is not an int");
+        return SliceBound{true, std::nullopt};
+      }
+      return SliceBound{false, *v->as_int()};
+    });
+    if (!bounds) return std::nullopt;
+    if (bounds->step.value_or(1) != 1) return fail(index_node, "only step-1 slices are folded");
+    const auto [begin, end] = slice_range(*bounds, size);
     Constant out = *seq;
     out.items.clear();
     out.s.clear();

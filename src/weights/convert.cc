@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -18,10 +19,6 @@
 namespace nnport::weights {
 namespace {
 
-// Output piece size: large enough that a transposed tensor is written in long runs, small
-// enough that the buffers and the mapped input of one piece stay a few tens of megabytes.
-constexpr uint64_t kPieceBytes = uint64_t{32} << 20;
-
 // Stored dtypes a parameter accepts: any floating dtype for a floating parameter, otherwise
 // exactly the parameter's dtype.
 bool dtype_fits(pivot::DType stored, pivot::DType wanted) {
@@ -30,16 +27,27 @@ bool dtype_fits(pivot::DType stored, pivot::DType wanted) {
 }
 
 // Drops the process's mapping of input pages already converted: the page cache keeps them, but
-// they no longer count against the process, so resident memory stays bounded by one piece
+// they no longer count against the process, so resident memory stays bounded by a band of input
 // however large the checkpoint. Harmless for pages shared with a neighbour: they fault back in.
-void release_pages(std::span<const std::byte> bytes) {
-  if (bytes.empty()) return;
-  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const uintptr_t begin = reinterpret_cast<uintptr_t>(bytes.data()) & ~(page - 1);
-  const uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data() + bytes.size());
-  // Only ever applied to read-only file mappings, where MADV_DONTNEED loses nothing.
-  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
-}
+// Only pages of the checkpoint's read-only file mapping are dropped: on decoded tensors (heap
+// buffers) MADV_DONTNEED would zero the memory instead.
+class PageReleaser {
+ public:
+  explicit PageReleaser(std::span<const std::byte> mapping) : mapping_(mapping) {}
+
+  void operator()(std::span<const std::byte> bytes) const {
+    if (bytes.empty() || bytes.data() < mapping_.data() ||
+        bytes.data() + bytes.size() > mapping_.data() + mapping_.size())
+      return;
+    static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(bytes.data()) & ~(page - 1);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(bytes.data() + bytes.size());
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  }
+
+ private:
+  std::span<const std::byte> mapping_;
+};
 
 // One stored tensor on its way to the target layout.
 struct Part {
@@ -171,14 +179,14 @@ class Engine {
     uint64_t changed = 0;
     std::vector<std::byte> wide;
     std::vector<std::byte> narrow;
+    const PageReleaser release(checkpoint.mapping.bytes());
     for (const auto& piece : map.pieces(uint64_t{4} << 20)) {
       wide.resize(piece.bytes);
       narrow.resize(piece.bytes / 2);
-      map.gather(piece, wide.data());
+      map.gather(piece, wide.data(), release);
       uint64_t piece_changed = 0;
       convert_to_float32(map.dtype(), wide, narrow.data(), piece_changed);
       changed += piece_changed;
-      release_pages(piece.input);
     }
     if (changed > 0)
       diags_.warning(Code::WeightsPrecision, where())
@@ -205,10 +213,12 @@ class Engine {
   bool failed_ = false;
 };
 
-// Streams one stored tensor into the sink, piece by piece, converting the dtype on the way.
-std::string write_single(const PreparedSlot& prepared, WeightSink& sink) {
+// Streams one stored tensor into the sink, piece by piece in output order, converting the
+// dtype on the way.
+std::string write_single(const PreparedSlot& prepared, const PageReleaser& release,
+                         uint64_t piece_bytes, WeightSink& sink) {
   const Part& part = prepared.parts[0];
-  const auto pieces = part.map.pieces(kPieceBytes);
+  const auto pieces = part.map.pieces(piece_bytes);
   const size_t source_size = pivot::dtype_size(part.source_dtype);
   const size_t target_size = pivot::dtype_size(prepared.target_dtype);
   const bool convert = part.source_dtype != prepared.target_dtype;
@@ -219,13 +229,12 @@ std::string write_single(const PreparedSlot& prepared, WeightSink& sink) {
     source.boxes.push_back({piece.start, piece.count, piece.bytes / source_size * target_size});
   std::vector<std::byte> scratch;
   source.fill = [&](size_t i, std::byte* out) {
-    if (!convert) return part.map.gather(pieces[i], out);
+    if (!convert) return part.map.gather(pieces[i], out, release);
     scratch.resize(pieces[i].bytes);
-    part.map.gather(pieces[i], scratch.data());
+    part.map.gather(pieces[i], scratch.data(), release);
     uint64_t ignored = 0;  // counted and reported while planning
     convert_to_float32(part.source_dtype, scratch, out, ignored);
   };
-  source.done = [&](size_t i) { release_pages(pieces[i].input); };
   return sink.add(prepared.slot->target_name, source);
 }
 
@@ -318,13 +327,20 @@ std::optional<std::vector<int64_t>> stored_shape(const pivot::Param& param) {
   return shape;
 }
 
+void report_checkpoint_notes(const Checkpoint& checkpoint, const std::string& path,
+                             DiagnosticEngine& diags) {
+  for (const auto& note : checkpoint.notes)
+    diags.note(Code::WeightsReadNote, SourceLocation{path, 0, 0}) << note;
+}
+
 bool is_training_only_key(const std::string& key) {
   return key.ends_with("num_batches_tracked");  // BatchNorm step counter
 }
 
 bool convert_weights(const pivot::Graph& graph, const pivot::WeightPlan& plan,
                      const std::string& input_path, WeightSink& sink,
-                     const std::string& output_path, DiagnosticEngine& diags) {
+                     const std::string& output_path, DiagnosticEngine& diags,
+                     const ConvertOptions& options) {
   std::error_code ignored;
   if (!std::filesystem::exists(input_path, ignored)) {
     diags.error(Code::FileNotFound, SourceLocation{input_path, 0, 0}) << "weights file not found";
@@ -332,16 +348,17 @@ bool convert_weights(const pivot::Graph& graph, const pivot::WeightPlan& plan,
   }
   Engine engine(graph, input_path, sink, diags);
   // Tells a reader which of several stored dicts (model, EMA copy, optimizer) is the model.
-  CheckpointReadOptions options;
+  CheckpointReadOptions read_options;
   for (const auto& param : graph.params) {
-    options.expected_names.push_back(param.name);
-    options.expected_names.insert(options.expected_names.end(), param.aliases.begin(),
-                                  param.aliases.end());
+    read_options.expected_names.push_back(param.name);
+    read_options.expected_names.insert(read_options.expected_names.end(), param.aliases.begin(),
+                                       param.aliases.end());
   }
-  if (auto error = read_checkpoint(input_path, engine.checkpoint, options); !error.empty()) {
+  if (auto error = read_checkpoint(input_path, engine.checkpoint, read_options); !error.empty()) {
     diags.error(Code::WeightsUnreadable, SourceLocation{input_path, 0, 0}) << error;
     return false;
   }
+  report_checkpoint_notes(engine.checkpoint, input_path, diags);
   std::vector<PreparedSlot> slots;
   if (!engine.plan(plan, slots)) return false;
 
@@ -352,11 +369,12 @@ bool convert_weights(const pivot::Graph& graph, const pivot::WeightPlan& plan,
     return false;
   };
   if (auto error = sink.open(); !error.empty()) return fail(error);
+  const PageReleaser release(engine.checkpoint.mapping.bytes());
+  const uint64_t piece_bytes = std::max<uint64_t>(1, options.piece_bytes);
   for (const auto& prepared : slots) {
-    auto error =
-        prepared.slot->zeros          ? write_zeros(prepared, sink)
-        : prepared.parts.size() == 1 ? write_single(prepared, sink)
-                                     : write_combined(prepared, sink);
+    auto error = prepared.slot->zeros         ? write_zeros(prepared, sink)
+                 : prepared.parts.size() == 1 ? write_single(prepared, release, piece_bytes, sink)
+                                              : write_combined(prepared, sink);
     if (!error.empty()) return fail(error);
   }
   for (const auto& group : plan.empty_groups)
@@ -367,16 +385,16 @@ bool convert_weights(const pivot::Graph& graph, const pivot::WeightPlan& plan,
 
 bool convert_to_keras_h5(const pivot::Graph& graph, const pivot::WeightPlan& plan,
                          const std::string& input_path, const std::string& output_path,
-                         DiagnosticEngine& diags) {
+                         DiagnosticEngine& diags, const ConvertOptions& options) {
   auto sink = make_keras_h5_sink(output_path);
-  return convert_weights(graph, plan, input_path, *sink, output_path, diags);
+  return convert_weights(graph, plan, input_path, *sink, output_path, diags, options);
 }
 
 bool convert_to_torch_pt(const pivot::Graph& graph, const pivot::WeightPlan& plan,
                          const std::string& input_path, const std::string& output_path,
-                         DiagnosticEngine& diags) {
+                         DiagnosticEngine& diags, const ConvertOptions& options) {
   auto sink = make_torch_pt_sink(output_path);
-  return convert_weights(graph, plan, input_path, *sink, output_path, diags);
+  return convert_weights(graph, plan, input_path, *sink, output_path, diags, options);
 }
 
 }  // namespace nnport::weights

@@ -24,13 +24,17 @@ std::string keep_text_member(const ZipArchive& archive, const char* name, Checkp
   return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string read_keras_archive(const std::string& path, Checkpoint& out) {
   out = Checkpoint{};
   if (auto error = out.mapping.open(path); !error.empty()) return error;
+  return read_keras_archive(out.mapping.bytes(), out);
+}
+
+std::string read_keras_archive(std::span<const std::byte> bytes, Checkpoint& out) {
   std::string error;
-  auto archive = ZipArchive::open(out.mapping.bytes(), error);
+  auto archive = ZipArchive::open(bytes, error);
   if (!archive) return fmt::format("not a readable .keras archive: {}", error);
 
   const ZipEntry* weights = archive->find(kWeightsMember);
@@ -58,4 +62,4 @@ std::string read_keras_archive(const std::string& path, Checkpoint& out) {
   return keep_text_member(*archive, "metadata.json", out);
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -8,6 +8,8 @@
 // for readers of the model definition.
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 
 #include "weights/checkpoint.h"
@@ -18,4 +20,8 @@ namespace nnport::weights {
 // success, otherwise what is wrong (without the path, which the caller reports).
 std::string read_keras_archive(const std::string& path, Checkpoint& out);
 
-} // namespace nnport::weights
+// The same for an archive held in memory, adding to `out`: views may point into `bytes`, which
+// must be owned by `out` (its mapping) or outlive it.
+std::string read_keras_archive(std::span<const std::byte> bytes, Checkpoint& out);
+
+}  // namespace nnport::weights

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "weights/hdf5_handles.h"
+
 namespace nnport::weights {
 namespace {
 
@@ -25,40 +27,6 @@ constexpr uint64_t kSmallTensorAllowance = 1 << 20;
 constexpr uint64_t kMaxAttributeElements = 1 << 20;
 constexpr uint64_t kMaxAttributeBytes = 64ull << 20;
 constexpr char kHdf5Signature[] = "\x89HDF\r\n\x1a\n";
-
-// Owns one HDF5 identifier and closes it with the matching function.
-class H5Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-  ~H5Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
-
-// HDF5 prints its error stack to stderr by default; failures here become messages instead.
-class QuietHdf5Errors {
- public:
-  QuietHdf5Errors() {
-    H5Eget_auto2(H5E_DEFAULT, &function_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
-  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
-  ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, function_, data_); }
-
- private:
-  H5E_auto2_t function_ = nullptr;
-  void* data_ = nullptr;
-};
 
 // The most specific description on HDF5's error stack ("truncated file: eof = ..."), or "".
 std::string hdf5_error_detail() {
@@ -189,17 +157,17 @@ bool is_h5py_bool(hid_t type) {
 
 std::string class_name(H5T_class_t type_class) {
   switch (type_class) {
-  case H5T_INTEGER: return "integer";
-  case H5T_FLOAT: return "float";
-  case H5T_STRING: return "string";
-  case H5T_BITFIELD: return "bitfield";
-  case H5T_OPAQUE: return "opaque";
-  case H5T_COMPOUND: return "compound";
-  case H5T_REFERENCE: return "reference";
-  case H5T_ENUM: return "enum";
-  case H5T_VLEN: return "variable-length";
-  case H5T_ARRAY: return "array";
-  default: return "unknown";
+    case H5T_INTEGER: return "integer";
+    case H5T_FLOAT: return "float";
+    case H5T_STRING: return "string";
+    case H5T_BITFIELD: return "bitfield";
+    case H5T_OPAQUE: return "opaque";
+    case H5T_COMPOUND: return "compound";
+    case H5T_REFERENCE: return "reference";
+    case H5T_ENUM: return "enum";
+    case H5T_VLEN: return "variable-length";
+    case H5T_ARRAY: return "array";
+    default: return "unknown";
   }
 }
 
@@ -482,9 +450,9 @@ struct InPlaceImage {
 
   static H5FD_file_image_callbacks_t callbacks(InPlaceImage& image) {
     H5FD_file_image_callbacks_t result{};
-    result.image_malloc = [](size_t size, H5FD_file_image_op_t, void* udata) -> void* {
+    result.image_malloc = [](size_t length, H5FD_file_image_op_t, void* udata) -> void* {
       auto* self = static_cast<InPlaceImage*>(udata);
-      return size == self->size ? self->data : nullptr;
+      return length == self->size ? self->data : nullptr;
     };
     result.image_memcpy = [](void* dest, const void* source, size_t, H5FD_file_image_op_t,
                              void*) -> void* { return dest == source ? dest : nullptr; };
@@ -504,7 +472,7 @@ std::string open_failure(std::span<const std::byte> image) {
   return with_detail("the HDF5 file is corrupt or truncated");
 }
 
-} // namespace
+}  // namespace
 
 bool has_hdf5_signature(std::span<const std::byte> bytes) {
   // The superblock follows an optional user block of 512, 1024, 2048, ... bytes.
@@ -542,4 +510,4 @@ std::string read_keras_h5_image(std::span<const std::byte> image, Checkpoint& ou
   return read_open_file(file.get(), image, out);
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -7,49 +7,10 @@
 
 #include <fmt/format.h>
 
+#include "weights/hdf5_handles.h"
+
 namespace nnport::weights {
 namespace {
-
-// Owns one HDF5 identifier and closes it with the matching function.
-class H5Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  H5Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  H5Handle(const H5Handle&) = delete;
-  H5Handle& operator=(const H5Handle&) = delete;
-  ~H5Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  // Gives up ownership (to close explicitly and see the result).
-  hid_t release() {
-    hid_t id = id_;
-    id_ = -1;
-    return id;
-  }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
-
-// HDF5 prints its error stack to stderr by default; we report failures as diagnostics
-// instead, so silence it for the duration of a write and restore the caller's setting.
-class QuietHdf5Errors {
- public:
-  QuietHdf5Errors() {
-    H5Eget_auto2(H5E_DEFAULT, &function_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
-  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
-  ~QuietHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, function_, data_); }
-
- private:
-  H5E_auto2_t function_ = nullptr;
-  void* data_ = nullptr;
-};
 
 // File type (explicitly little-endian, as h5py writes numpy arrays on x86) and memory type.
 struct TypePair {
@@ -60,14 +21,14 @@ struct TypePair {
 std::optional<TypePair> hdf5_types(pivot::DType dtype) {
   using pivot::DType;
   switch (dtype) {
-  case DType::Float32: return TypePair{H5T_IEEE_F32LE, H5T_NATIVE_FLOAT};
-  case DType::Float64: return TypePair{H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
-  case DType::Int64: return TypePair{H5T_STD_I64LE, H5T_NATIVE_INT64};
-  case DType::Int32: return TypePair{H5T_STD_I32LE, H5T_NATIVE_INT32};
-  case DType::Int16: return TypePair{H5T_STD_I16LE, H5T_NATIVE_INT16};
-  case DType::Int8: return TypePair{H5T_STD_I8LE, H5T_NATIVE_INT8};
-  case DType::UInt8: return TypePair{H5T_STD_U8LE, H5T_NATIVE_UINT8};
-  default: return std::nullopt; // float16/bfloat16/bool are converted before writing
+    case DType::Float32: return TypePair{H5T_IEEE_F32LE, H5T_NATIVE_FLOAT};
+    case DType::Float64: return TypePair{H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
+    case DType::Int64: return TypePair{H5T_STD_I64LE, H5T_NATIVE_INT64};
+    case DType::Int32: return TypePair{H5T_STD_I32LE, H5T_NATIVE_INT32};
+    case DType::Int16: return TypePair{H5T_STD_I16LE, H5T_NATIVE_INT16};
+    case DType::Int8: return TypePair{H5T_STD_I8LE, H5T_NATIVE_INT8};
+    case DType::UInt8: return TypePair{H5T_STD_U8LE, H5T_NATIVE_UINT8};
+    default: return std::nullopt;  // float16/bfloat16/bool are converted before writing
   }
 }
 
@@ -80,12 +41,13 @@ std::string create_group(hid_t file, hid_t link_properties, const std::string& p
       return fmt::format("'{}' exists and is not a group", path);
     return {};
   }
-  H5Handle group(H5Gcreate2(file, path.c_str(), link_properties, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  H5Handle group(H5Gcreate2(file, path.c_str(), link_properties, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Gclose);
   if (!group.valid()) return fmt::format("cannot create group '{}'", path);
   return {};
 }
 
-} // namespace
+}  // namespace
 
 struct KerasWeightsH5Stream::State {
   std::optional<H5Handle> file;
@@ -110,7 +72,8 @@ std::string KerasWeightsH5Stream::create(const std::string& path) {
   // Raw data goes straight to the file: the data sieve buffer would read back and rewrite
   // whole blocks around each strided piece of a transposed tensor.
   H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  if (!access.valid() || H5Pset_sieve_buf_size(access.get(), 0) < 0) return "cannot set up HDF5 file access";
+  if (!access.valid() || H5Pset_sieve_buf_size(access.get(), 0) < 0)
+    return "cannot set up HDF5 file access";
   state_->file.emplace(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (!state_->file->valid()) return fmt::format("cannot create HDF5 file {}", path);
   // Intermediate groups ("layers", "layers/dense", ".../vars") come into being with the link.
@@ -132,22 +95,26 @@ std::string KerasWeightsH5Stream::create(const std::string& path) {
 std::string KerasWeightsH5Stream::begin_dataset(const std::string& path, pivot::DType dtype,
                                                 std::span<const int64_t> shape) {
   QuietHdf5Errors quiet;
-  if (!state_->file || state_->dataset) return fmt::format("internal: cannot start dataset '{}' now", path);
+  if (!state_->file || state_->dataset)
+    return fmt::format("internal: cannot start dataset '{}' now", path);
   auto types = hdf5_types(dtype);
   if (!types)
-    return fmt::format("'{}' has dtype {} which the writer does not store", path, pivot::dtype_name(dtype));
+    return fmt::format("'{}' has dtype {} which the writer does not store", path,
+                       pivot::dtype_name(dtype));
   state_->types = *types;
   state_->dims.clear();
   for (int64_t dim : shape) state_->dims.push_back(static_cast<hsize_t>(dim));
   // Rank 0 is a scalar dataspace, as numpy 0-d arrays are stored by h5py.
-  state_->file_space.emplace(state_->dims.empty() ? H5Screate(H5S_SCALAR)
-                                                  : H5Screate_simple(static_cast<int>(state_->dims.size()),
-                                                                     state_->dims.data(), nullptr),
-                             H5Sclose);
+  state_->file_space.emplace(
+      state_->dims.empty()
+          ? H5Screate(H5S_SCALAR)
+          : H5Screate_simple(static_cast<int>(state_->dims.size()), state_->dims.data(), nullptr),
+      H5Sclose);
   if (!state_->file_space->valid()) return fmt::format("cannot describe the shape of '{}'", path);
-  state_->dataset.emplace(H5Dcreate2(state_->file->get(), path.c_str(), types->file, state_->file_space->get(),
-                                     state_->links->get(), state_->creation->get(), H5P_DEFAULT),
-                          H5Dclose);
+  state_->dataset.emplace(
+      H5Dcreate2(state_->file->get(), path.c_str(), types->file, state_->file_space->get(),
+                 state_->links->get(), state_->creation->get(), H5P_DEFAULT),
+      H5Dclose);
   state_->dataset_path = path;
   if (!state_->dataset->valid()) {
     state_->dataset.reset();
@@ -156,7 +123,8 @@ std::string KerasWeightsH5Stream::begin_dataset(const std::string& path, pivot::
   return {};
 }
 
-std::string KerasWeightsH5Stream::write_box(std::span<const int64_t> start, std::span<const int64_t> count,
+std::string KerasWeightsH5Stream::write_box(std::span<const int64_t> start,
+                                            std::span<const int64_t> count,
                                             const std::byte* bytes) {
   QuietHdf5Errors quiet;
   if (!state_->dataset || start.size() != state_->dims.size() || count.size() != start.size())
@@ -172,16 +140,18 @@ std::string KerasWeightsH5Stream::write_box(std::span<const int64_t> start, std:
   if (elements == 0) return {};
   const std::string failed = fmt::format("cannot write dataset '{}'", state_->dataset_path);
   if (extent == state_->dims || extent.empty()) {
-    if (H5Dwrite(state_->dataset->get(), state_->types.memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes) < 0)
+    if (H5Dwrite(state_->dataset->get(), state_->types.memory, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                 bytes) < 0)
       return failed;
     return {};
   }
-  H5Handle memory(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr), H5Sclose);
-  if (!memory.valid() || H5Sselect_hyperslab(state_->file_space->get(), H5S_SELECT_SET, offset.data(), nullptr,
-                                             extent.data(), nullptr) < 0)
+  H5Handle memory(H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr),
+                  H5Sclose);
+  if (!memory.valid() || H5Sselect_hyperslab(state_->file_space->get(), H5S_SELECT_SET,
+                                             offset.data(), nullptr, extent.data(), nullptr) < 0)
     return failed;
-  if (H5Dwrite(state_->dataset->get(), state_->types.memory, memory.get(), state_->file_space->get(), H5P_DEFAULT,
-               bytes) < 0)
+  if (H5Dwrite(state_->dataset->get(), state_->types.memory, memory.get(),
+               state_->file_space->get(), H5P_DEFAULT, bytes) < 0)
     return failed;
   return {};
 }
@@ -199,7 +169,8 @@ std::string KerasWeightsH5Stream::add_empty_group(const std::string& group) {
   // Keras writes a weightless layer as "<path>/vars" with nothing inside; accept the plan's
   // group with or without the trailing "vars" and always produce that form.
   bool has_vars = group == "vars" || group.ends_with("/vars");
-  return create_group(state_->file->get(), state_->links->get(), has_vars ? group : group + "/vars");
+  return create_group(state_->file->get(), state_->links->get(),
+                      has_vars ? group : group + "/vars");
 }
 
 std::string KerasWeightsH5Stream::close() {
@@ -222,8 +193,10 @@ std::string write_keras_weights_h5(const std::string& path, const std::vector<H5
   for (const auto& dataset : datasets) {
     const auto& tensor = dataset.tensor;
     const std::vector<int64_t> origin(tensor.shape.size(), 0);
-    if (auto error = stream.begin_dataset(dataset.path, tensor.dtype, tensor.shape); !error.empty()) return error;
-    if (auto error = stream.write_box(origin, tensor.shape, tensor.bytes.data()); !error.empty()) return error;
+    if (auto error = stream.begin_dataset(dataset.path, tensor.dtype, tensor.shape); !error.empty())
+      return error;
+    if (auto error = stream.write_box(origin, tensor.shape, tensor.bytes.data()); !error.empty())
+      return error;
     if (auto error = stream.end_dataset(); !error.empty()) return error;
   }
   for (const auto& group : empty_groups)
@@ -232,4 +205,4 @@ std::string write_keras_weights_h5(const std::string& path, const std::vector<H5
   return {};
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

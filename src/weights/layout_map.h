@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,24 +38,33 @@ class LayoutMap {
   std::vector<int64_t> shape() const;
   uint64_t element_count() const;
 
-  // The output splits into pieces of at most about `budget_bytes`, each a box of the output
-  // (a hyperslab) that reads one contiguous range of the input: writers stream it, and the
-  // input pages of a piece can be released once it is done. A tensor that fits the budget is one
-  // piece.
+  // The output splits into pieces of at most about `budget_bytes`, each a box of the output (a
+  // hyperslab) that is also one contiguous range of it in row-major order, and the pieces
+  // follow each other in that order: a writer appends each piece with one write, whatever
+  // rearrangement the map performs. A tensor that fits the budget is one piece.
   struct Piece {
     std::vector<int64_t> start;  // box in output coordinates
     std::vector<int64_t> count;
-    std::span<const std::byte> input;  // the input bytes the piece reads (page release hint)
-    uint64_t bytes = 0;                // output bytes of the piece
-    // Which flattened segment the piece narrows to [from, to); -1: the whole output.
+    uint64_t bytes = 0;  // output bytes of the piece
+    // Where the piece lies among the flattened segments: the indices of those before
+    // `segment`, and the range [from, to) of `segment`; segment -1: the whole output.
     int64_t segment = -1;
+    std::vector<int64_t> fixed;
     int64_t from = 0;
     int64_t to = 0;
   };
   std::vector<Piece> pieces(uint64_t budget_bytes) const;
 
+  // Receives input byte ranges a gather has finished reading (to drop them from memory).
+  using ReleaseInput = std::function<void(std::span<const std::byte>)>;
+
   // Writes the elements of `piece` in row-major order of its box to `out` (piece.bytes bytes).
-  void gather(const Piece& piece, std::byte* out) const;
+  // With `release`, the input is read in bands of about `band_bytes` along its outermost axis
+  // and each band is handed to `release` once read, so a piece that reads a transposed tensor
+  // (a few columns of every input row) never holds more than a band of the input in memory.
+  static constexpr uint64_t kReleaseBandBytes = uint64_t{16} << 20;
+  void gather(const Piece& piece, std::byte* out, const ReleaseInput& release = {},
+              uint64_t band_bytes = kReleaseBandBytes) const;
 
   // The whole output as an owning tensor.
   Tensor materialize() const;
@@ -73,8 +83,8 @@ class LayoutMap {
   // would have to be cut across its gather order or not at a divisor.
   static bool split_axis(const Axis& axis, std::span<const int64_t> sizes, std::vector<Axis>& out);
   std::vector<Segment> flattened() const;
-  std::span<const std::byte> input_range(const std::vector<Segment>& segments, int64_t base) const;
-  void gather_box(std::vector<Segment> segments, int64_t base, std::byte* out) const;
+  void gather_box(std::vector<Segment> segments, int64_t base, std::byte* out,
+                  const ReleaseInput& release, uint64_t band_bytes) const;
 
   pivot::DType dtype_ = pivot::DType::Float32;
   size_t element_size_ = 4;

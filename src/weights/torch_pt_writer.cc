@@ -70,7 +70,7 @@ std::span<const std::byte> text_bytes(std::string_view text) {
   return std::as_bytes(std::span<const char>(text.data(), text.size()));
 }
 
-} // namespace
+}  // namespace
 
 std::string TorchPtWriter::archive_name(const std::filesystem::path& destination) {
   std::string stem = destination.stem().string();
@@ -94,23 +94,45 @@ std::string TorchPtWriter::fail(std::string message) {
 
 std::string TorchPtWriter::add(std::string_view name, const TensorView& tensor) {
   if (!error_.empty()) return error_;
-  if (finished_) return fail("tensor added after finish()");
-  auto bytes = element_count(tensor.shape, pivot::dtype_size(tensor.dtype));
-  if (!bytes)
-    return fail(fmt::format("tensor '{}' has an invalid shape {}", name,
-                            pivot::shape_to_string(tensor.shape)));
-  if (*bytes * pivot::dtype_size(tensor.dtype) != tensor.bytes.size())
+  auto count = element_count(tensor.shape, pivot::dtype_size(tensor.dtype));
+  if (count && *count * pivot::dtype_size(tensor.dtype) != tensor.bytes.size())
     return fail(fmt::format("tensor '{}' of dtype {} and shape {} needs {} bytes but has {}", name,
                             pivot::dtype_name(tensor.dtype), pivot::shape_to_string(tensor.shape),
-                            *bytes * pivot::dtype_size(tensor.dtype), tensor.bytes.size()));
-  if (!storage_class(tensor.dtype))
+                            *count * pivot::dtype_size(tensor.dtype), tensor.bytes.size()));
+  if (auto error = begin(name, tensor.dtype, tensor.shape); !error.empty()) return error;
+  if (auto error = append(tensor.bytes); !error.empty()) return error;
+  return end();
+}
+
+std::string TorchPtWriter::begin(std::string_view name, pivot::DType dtype,
+                                 const std::vector<int64_t>& shape) {
+  if (!error_.empty()) return error_;
+  if (finished_) return fail("tensor added after finish()");
+  auto count = element_count(shape, pivot::dtype_size(dtype));
+  if (!count)
+    return fail(
+        fmt::format("tensor '{}' has an invalid shape {}", name, pivot::shape_to_string(shape)));
+  if (!storage_class(dtype))
     return fail(fmt::format("tensor '{}' has dtype {} which PyTorch checkpoints cannot hold", name,
-                            pivot::dtype_name(tensor.dtype)));
+                            pivot::dtype_name(dtype)));
   if (!is_valid_utf8(name)) return fail("a tensor name is not valid UTF-8");
   if (!names_.emplace(name).second) return fail(fmt::format("tensor '{}' is added twice", name));
   const std::string entry = fmt::format("{}/data/{}", stem_, records_.size());
-  if (auto error = zip_.add(entry, tensor.bytes); !error.empty()) return fail(error);
-  records_.push_back({std::string(name), tensor.dtype, tensor.shape});
+  if (auto error = zip_.begin(entry, *count * pivot::dtype_size(dtype)); !error.empty())
+    return fail(error);
+  records_.push_back({std::string(name), dtype, shape});
+  return {};
+}
+
+std::string TorchPtWriter::append(std::span<const std::byte> bytes) {
+  if (!error_.empty()) return error_;
+  if (auto error = zip_.append(bytes); !error.empty()) return fail(error);
+  return {};
+}
+
+std::string TorchPtWriter::end() {
+  if (!error_.empty()) return error_;
+  if (auto error = zip_.end(); !error.empty()) return fail(error);
   return {};
 }
 
@@ -181,4 +203,4 @@ std::string TorchPtWriter::finish() {
   return {};
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

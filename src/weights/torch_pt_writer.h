@@ -10,12 +10,14 @@
 // The state_dict's `_metadata` attribute is not written: load_state_dict treats its absence as
 // "current module versions", which is right for freshly generated code.
 //
-// Tensors are written as they are added, so a conversion holds one tensor at a time. The file
-// appears at its destination only when finish() succeeds (temporary sibling + rename).
+// Tensors are written as they are added (or streamed piece by piece), so a conversion holds at
+// most one piece of a tensor at a time. The file appears at its destination only when finish()
+// succeeds (temporary sibling + rename).
 #pragma once
 
 #include <filesystem>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +42,11 @@ class TorchPtWriter {
   // Returns an empty string on success, otherwise what is wrong; after a failure every later
   // call fails and nothing is written at the destination.
   std::string add(std::string_view name, const TensorView& tensor);
+  // The same tensor streamed: begin() with its dtype and shape, append() its row-major bytes
+  // in consecutive parts, end() once all have come (a shortfall fails there).
+  std::string begin(std::string_view name, pivot::DType dtype, const std::vector<int64_t>& shape);
+  std::string append(std::span<const std::byte> bytes);
+  std::string end();
   // Writes data.pkl and the small records, then renames the file into place.
   std::string finish();
 
@@ -66,4 +73,4 @@ class TorchPtWriter {
   bool finished_ = false;
 };
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

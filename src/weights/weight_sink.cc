@@ -50,7 +50,6 @@ class KerasH5Sink final : public WeightSink {
       tensor.fill(i, buffer_.data());
       if (auto error = stream_.write_box(box.start, box.count, buffer_.data()); !error.empty())
         return error;
-      if (tensor.done) tensor.done(i);
     }
     return stream_.end_dataset();
   }
@@ -75,7 +74,8 @@ class KerasH5Sink final : public WeightSink {
   std::vector<std::byte> buffer_;
 };
 
-// TorchPtWriter takes whole tensors: each is assembled in one buffer, reused across tensors.
+// Streams each tensor into its zip entry box by box (the boxes are consecutive ranges), through
+// one buffer grown to the largest box.
 class TorchPtSink final : public WeightSink {
  public:
   explicit TorchPtSink(std::string path) : path_(std::move(path)) {}
@@ -89,21 +89,16 @@ class TorchPtSink final : public WeightSink {
 
   std::string add(const std::string& name, const TensorSource& tensor) override {
     if (!writer_) return "internal: the sink was not opened";
-    uint64_t total = 0;
-    for (const auto& box : tensor.boxes) total += box.bytes;
-    buffer_.resize(total);
-    // Boxes tile the tensor but need not be row-major ranges of it: scatter each into place.
-    std::vector<std::byte> piece;
-    const size_t element = pivot::dtype_size(tensor.dtype);
+    if (auto error = writer_->begin(name, tensor.dtype, tensor.shape); !error.empty()) return error;
     for (size_t i = 0; i < tensor.boxes.size(); ++i) {
       const auto& box = tensor.boxes[i];
       if (box.bytes == 0) continue;
-      piece.resize(box.bytes);
-      tensor.fill(i, piece.data());
-      scatter_box(tensor.shape, box, element, piece.data(), buffer_.data());
-      if (tensor.done) tensor.done(i);
+      if (buffer_.size() < box.bytes) buffer_.resize(box.bytes);
+      tensor.fill(i, buffer_.data());
+      if (auto error = writer_->append(std::span(buffer_.data(), box.bytes)); !error.empty())
+        return error;
     }
-    return writer_->add(name, TensorView{tensor.dtype, tensor.shape, buffer_});
+    return writer_->end();
   }
 
   // A state_dict has no groups: weightless modules simply have no keys.
@@ -117,31 +112,6 @@ class TorchPtSink final : public WeightSink {
   void abort() override { writer_.reset(); }
 
  private:
-  static void scatter_box(const std::vector<int64_t>& shape, const TensorSource::Box& box,
-                          size_t element, const std::byte* in, std::byte* out) {
-    // Rows of the box (its innermost axis) are contiguous in the tensor too.
-    const size_t rank = shape.size();
-    if (rank == 0) {
-      std::copy(in, in + element, out);
-      return;
-    }
-    std::vector<uint64_t> strides(rank, 1);
-    for (size_t a = rank - 1; a-- > 0;)
-      strides[a] = strides[a + 1] * static_cast<uint64_t>(shape[a + 1]);
-    const size_t row = static_cast<size_t>(box.count[rank - 1]) * element;
-    std::vector<int64_t> index(rank - 1, 0);
-    for (;;) {
-      uint64_t offset = static_cast<uint64_t>(box.start[rank - 1]);
-      for (size_t a = 0; a + 1 < rank; ++a)
-        offset += static_cast<uint64_t>(box.start[a] + index[a]) * strides[a];
-      std::copy(in, in + row, out + offset * element);
-      in += row;
-      size_t a = rank - 1;
-      while (a > 0 && ++index[a - 1] == box.count[a - 1]) index[--a] = 0;
-      if (a == 0) return;
-    }
-  }
-
   std::string path_;
   std::optional<TorchPtWriter> writer_;
   std::vector<std::byte> buffer_;

@@ -17,9 +17,9 @@
 
 namespace nnport::weights {
 
-// A tensor produced piece by piece: `fill(start, count, out)` writes the row-major elements of
-// the box [start, start + count) of `shape` into `out`. `boxes` lists the boxes in the order the
-// producer prefers (each reads one compact range of the source); they tile the tensor.
+// A tensor produced piece by piece: `fill(box, out)` writes the row-major elements of box
+// `box` ([start, start + count) of `shape`) into `out`. The boxes follow each other in row-major
+// order of the tensor and each is one contiguous range of it, so a sink can append them.
 struct TensorSource {
   pivot::DType dtype = pivot::DType::Float32;
   std::vector<int64_t> shape;
@@ -30,7 +30,6 @@ struct TensorSource {
   };
   std::vector<Box> boxes;
   std::function<void(size_t box, std::byte* out)> fill;
-  std::function<void(size_t box)> done;  // the box is written; may release its source pages
 };
 
 class WeightSink {

@@ -40,7 +40,7 @@ uint32_t clamp32(uint64_t value, bool zip64) {
   return zip64 || value >= kMax32 ? kMax32 : static_cast<uint32_t>(value);
 }
 
-} // namespace
+}  // namespace
 
 uint32_t crc32_of(std::span<const std::byte> data, uint32_t crc) {
   // zlib's implementation is several times faster than a byte-wise table on large tensors.
@@ -79,13 +79,20 @@ bool ZipWriter::needs_zip64(const Entry& entry) const {
 }
 
 std::string ZipWriter::add(std::string_view name, std::span<const std::byte> data) {
+  if (auto error = begin(name, data.size()); !error.empty()) return error;
+  if (auto error = append(data); !error.empty()) return error;
+  return end();
+}
+
+std::string ZipWriter::begin(std::string_view name, uint64_t size) {
   if (!error_.empty()) return error_;
   if (!file_) return fail("the archive is not open");
+  if (open_) return fail(fmt::format("entry '{}' begun before '{}' ended", name, open_->name));
   if (name.empty() || name.size() > kMax16)
     return fail(fmt::format("entry name of {} bytes is not allowed", name.size()));
   if (!names_.emplace(name).second) return fail(fmt::format("duplicate entry '{}'", name));
 
-  Entry entry{std::string(name), crc32_of(data), data.size(), offset_};
+  Entry entry{std::string(name), 0, size, offset_};
   // The local header carries zip64 sizes only when the entry is that large; its offset lives
   // in the central directory alone.
   const bool local_zip64 = options_.force_zip64 || entry.size >= kMax32;
@@ -102,7 +109,7 @@ std::string ZipWriter::add(std::string_view name, std::span<const std::byte> dat
   put16(header, 0);  // method: stored
   put16(header, 0);  // time 00:00:00
   put16(header, kDosDate1980);
-  put32(header, entry.crc);
+  put32(header, 0);  // CRC-32: written by end() once the data has passed
   put32(header, clamp32(entry.size, local_zip64));
   put32(header, clamp32(entry.size, local_zip64));
   put16(header, name.size());
@@ -118,14 +125,48 @@ std::string ZipWriter::add(std::string_view name, std::span<const std::byte> dat
   put16(header, padding);
   header.append(static_cast<size_t>(padding), 'Z');
   if (auto error = write(header); !error.empty()) return error;
-  if (auto error = write(data); !error.empty()) return error;
-  entries_.push_back(std::move(entry));
+  open_ = std::move(entry);
+  open_written_ = 0;
+  return {};
+}
+
+std::string ZipWriter::append(std::span<const std::byte> data) {
+  if (!error_.empty()) return error_;
+  if (!open_) return fail("data appended outside an entry");
+  if (data.size() > open_->size - open_written_)
+    return fail(
+        fmt::format("entry '{}' receives more than its {} bytes", open_->name, open_->size));
+  open_->crc = crc32_of(data, open_->crc);
+  open_written_ += data.size();
+  return write(data);
+}
+
+std::string ZipWriter::end() {
+  if (!error_.empty()) return error_;
+  if (!open_) return fail("no entry to end");
+  if (open_written_ != open_->size)
+    return fail(fmt::format("entry '{}' received {} of its {} bytes", open_->name, open_written_,
+                            open_->size));
+  // The CRC field sits 14 bytes into the local header; the file is seekable (a temporary file),
+  // so it is patched in place rather than announced by a data descriptor, which some readers of
+  // torch.save files do not expect.
+  if (open_->crc != 0) {
+    std::string crc;
+    put32(crc, open_->crc);
+    if (std::fseek(file_.get(), static_cast<long>(open_->offset + 14), SEEK_SET) != 0 ||
+        std::fwrite(crc.data(), 1, crc.size(), file_.get()) != crc.size() ||
+        std::fseek(file_.get(), 0, SEEK_END) != 0)
+      return fail(fmt::format("cannot write the archive: {}", std::strerror(errno)));
+  }
+  entries_.push_back(std::move(*open_));
+  open_.reset();
   return {};
 }
 
 std::string ZipWriter::finish() {
   if (!error_.empty()) return error_;
   if (!file_) return fail("the archive is not open");
+  if (open_) return fail(fmt::format("entry '{}' was not ended", open_->name));
   const uint64_t directory_offset = offset_;
   for (const auto& entry : entries_) {
     const bool zip64 = needs_zip64(entry);
@@ -206,4 +247,4 @@ std::string ZipWriter::finish() {
   return {};
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -40,6 +41,11 @@ class ZipWriter {
   // failed; after a failure the writer refuses further calls with the same message.
   std::string open(const std::filesystem::path& path, Options options);
   std::string add(std::string_view name, std::span<const std::byte> data);
+  // The same entry streamed: begin() with its final size, append() the data in consecutive
+  // parts (exactly `size` bytes in all), end(). No other entry may start in between.
+  std::string begin(std::string_view name, uint64_t size);
+  std::string append(std::span<const std::byte> data);
+  std::string end();
   // Writes the central directory and closes the file (without fsync: see TemporarySibling).
   std::string finish();
 
@@ -63,8 +69,10 @@ class ZipWriter {
   Options options_;
   uint64_t offset_ = 0;
   std::vector<Entry> entries_;
+  std::optional<Entry> open_;  // between begin() and end()
+  uint64_t open_written_ = 0;
   std::set<std::string, std::less<>> names_;
   std::string error_;
 };
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

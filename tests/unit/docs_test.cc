@@ -13,7 +13,7 @@ std::string committed(const std::string& name) {
   return text;
 }
 
-} // namespace
+}  // namespace
 
 TEST(Docs, OpsReferenceIsUpToDate) {
   EXPECT_EQ(committed("ops.md"), nnport::docs::ops_markdown())
@@ -22,5 +22,10 @@ TEST(Docs, OpsReferenceIsUpToDate) {
 
 TEST(Docs, DiagnosticsReferenceIsUpToDate) {
   EXPECT_EQ(committed("diagnostics.md"), nnport::docs::diagnostics_markdown())
+      << "run `nnport dev gen-docs docs` and commit the result";
+}
+
+TEST(Docs, TrainingReferenceIsUpToDate) {
+  EXPECT_EQ(committed("training.md"), nnport::docs::training_markdown())
       << "run `nnport dev gen-docs docs` and commit the result";
 }

@@ -131,8 +131,8 @@ TEST(KerasReaderLayers, GruGateOrderAndBidirectionalSum) {
   EXPECT_EQ(r->out_type("bidirectional_sum").shape, (Shape{N, 7, 4}));
 }
 
-TEST(KerasReaderLayers, GruResetBeforeIsReported) {
-  auto r = functional("(7, 3)", "    x = layers.GRU(4, reset_after=False)(x)\n");
+TEST(KerasReaderLayers, GruGoBackwardsIsReported) {
+  auto r = functional("(7, 3)", "    x = layers.GRU(4, go_backwards=True)(x)\n");
   EXPECT_TRUE(r->has(Code::UnsupportedArgument, 7)) << r->dump();
 }
 

@@ -86,9 +86,50 @@ TEST(LayoutMap, TiledTransposeMatchesIndexFormulaInEveryPiece) {
   for (int64_t c = 0; c < cols; ++c)
     for (int64_t r = 0; r < rows; ++r)
       ASSERT_EQ(out[static_cast<size_t>(c * rows + r)], input[static_cast<size_t>(r * cols + c)]);
-  // Each piece reads one contiguous block of input rows.
-  for (const auto& piece : map.pieces(4096))
-    EXPECT_LE(piece.input.size(), 4096u + cols * sizeof(float));
+  // The pieces are consecutive row-major ranges of the output (one write each), in order.
+  uint64_t next = 0;
+  for (const auto& piece : map.pieces(4096)) {
+    EXPECT_EQ(static_cast<uint64_t>(piece.start[0] * rows + piece.start[1]) * sizeof(float), next);
+    if (piece.count[0] > 1) {
+      EXPECT_EQ(piece.count[1], rows);
+    }
+    EXPECT_LE(piece.bytes, 4096u);
+    next += piece.bytes;
+  }
+  EXPECT_EQ(next, in.bytes.size());
+}
+
+TEST(LayoutMap, ReleasesTheInputInBandsWhileGatheringATransposedPiece) {
+  const int64_t rows = 97, cols = 131;
+  Tensor in = tensor_of({rows, cols}, ramp(static_cast<size_t>(rows * cols)));
+  std::string error;
+  LayoutMap map(in.view(), error);
+  ASSERT_TRUE(map.permute(std::vector<int64_t>{1, 0}, error)) << error;
+  const auto expected = floats_of(map.materialize().bytes);
+  const uint64_t band = 8 * cols * sizeof(float);  // about 8 input rows
+  std::vector<std::byte> read_marks(in.bytes.size(), std::byte{0});
+  size_t releases = 0;
+  for (const auto& piece : map.pieces(20 * rows * sizeof(float))) {
+    std::vector<float> buffer(piece.bytes / sizeof(float));
+    size_t released_before = releases;
+    map.gather(
+        piece, reinterpret_cast<std::byte*>(buffer.data()),
+        [&](std::span<const std::byte> bytes) {
+          ++releases;
+          // Each band is a compact block of input rows.
+          EXPECT_LE(bytes.size(), band + cols * sizeof(float));
+          ASSERT_GE(bytes.data(), in.bytes.data());
+          ASSERT_LE(bytes.data() + bytes.size(), in.bytes.data() + in.bytes.size());
+          for (size_t i = 0; i < bytes.size(); ++i)
+            read_marks[static_cast<size_t>(bytes.data() - in.bytes.data()) + i] = std::byte{1};
+        },
+        band);
+    EXPECT_GT(releases - released_before, 5u);  // 97 input rows in bands of 8
+    const size_t first = static_cast<size_t>(piece.start[0] * rows);
+    for (size_t i = 0; i < buffer.size(); ++i) ASSERT_EQ(buffer[i], expected[first + i]);
+  }
+  // Every input byte was handed back at least once.
+  for (std::byte mark : read_marks) ASSERT_EQ(mark, std::byte{1});
 }
 
 TEST(LayoutMap, ConvKernelToKerasInPiecesEqualsPermuteAxes) {

@@ -187,5 +187,41 @@ TEST_F(TorchCheckpoints, MigrateWithPtWeightsEqualsSafetensorsResult) {
       << "nested checkpoint gives different weights";
 }
 
+// What the reader chose (the nested dict, the removed DataParallel prefix) is told to the user
+// as note diagnostics by every command that reads a checkpoint, at the checkpoint's path.
+TEST_F(TorchCheckpoints, CommandsReportWhatTheReaderChoseAsNotes) {
+  const std::string model = std::string(NNPORT_SOURCE_DIR) + "/examples/cifar_cnn.py";
+  const std::string weights = file("cifar_nested_dp.pt");
+  auto scratch = nnport::testing::scratch_dir("torch-checkpoint-notes");
+  const std::string chosen = weights +
+                             ":0:0: note: using the state_dict at "
+                             "checkpoint['model_state_dict'] (";
+  const std::string prefix =
+      weights +
+      ":0:0: note: removed the DataParallel prefix 'module.' from every tensor name "
+      "[weights-read-note]";
+  const std::string others = "note: ignoring the other checkpoint entries: 'epoch'";
+  auto expect_notes = [&](const nnport::testing::RunResult& r, const std::string& command) {
+    EXPECT_EQ(r.exit_status, 0) << command << ": " << r.err;
+    EXPECT_NE(r.err.find(chosen), std::string::npos) << command << ": " << r.err;
+    EXPECT_NE(r.err.find(prefix), std::string::npos) << command << ": " << r.err;
+    EXPECT_NE(r.err.find(others), std::string::npos) << command << ": " << r.err;
+  };
+  expect_notes(nnport::testing::run_nnport({"convert-weights", weights, "--model", model, "--to",
+                                            "keras", "-o", (scratch / "c.weights.h5").string()},
+                                           scratch),
+               "convert-weights");
+  expect_notes(nnport::testing::run_nnport({"inspect-weights", weights}, scratch),
+               "inspect-weights");
+  expect_notes(nnport::testing::run_nnport({"migrate", model, "--to", "keras", "--weights", weights,
+                                            "-o", (scratch / "m").string()},
+                                           scratch),
+               "migrate --weights");
+  // A plain state_dict needs no explanation.
+  auto plain = nnport::testing::run_nnport({"inspect-weights", file("cifar.pt")}, scratch);
+  EXPECT_EQ(plain.exit_status, 0) << plain.err;
+  EXPECT_EQ(plain.err.find("[weights-read-note]"), std::string::npos) << plain.err;
+}
+
 }  // namespace
 }  // namespace nnport::weights

@@ -267,6 +267,53 @@ TEST(TorchPtWriter, RefusesBadInputAndLeavesNothingBehind) {
   EXPECT_NE(unwritable.finish(), "");
 }
 
+// A tensor streamed in parts (as conversion appends its pieces) gives the same file, byte for
+// byte, as the whole tensor added at once: the CRC-32 patched into the local header after the
+// data equals the one computed up front. A stream that stops short fails and leaves nothing.
+TEST(TorchPtWriter, StreamedTensorsGiveTheSameFileAsWholeOnes) {
+  ScratchDir dir;
+  auto tensors = every_dtype_and_shape();
+  for (bool zip64 : {false, true}) {
+    TorchPtWriter::Options options;
+    options.zip.force_zip64 = zip64;
+    // The same destination name for both: it names the folder inside the archive.
+    bool ok = false;
+    ASSERT_EQ(write_pt(dir.file("x.pt"), tensors, options), "");
+    const std::string whole = read_file(dir.file("x.pt"), &ok);
+    std::filesystem::remove(dir.file("x.pt"));
+    {
+      TorchPtWriter writer(dir.file("x.pt"), options);
+      for (const auto& [name, tensor] : tensors) {
+        ASSERT_EQ(writer.begin(name, tensor.dtype, tensor.shape), "");
+        const std::span<const std::byte> bytes(tensor.bytes);
+        const size_t third = bytes.size() / 3;  // uneven parts, some of them empty
+        ASSERT_EQ(writer.append(bytes.first(third)), "");
+        ASSERT_EQ(writer.append(bytes.subspan(third, 0)), "");
+        ASSERT_EQ(writer.append(bytes.subspan(third)), "");
+        ASSERT_EQ(writer.end(), "");
+      }
+      ASSERT_EQ(writer.finish(), "");
+    }
+    EXPECT_TRUE(read_file(dir.file("x.pt"), &ok) == whole) << "zip64 " << zip64;
+    std::filesystem::remove(dir.file("x.pt"));
+  }
+  {
+    TorchPtWriter writer(dir.file("short.pt"));
+    Tensor t{DType::Float32, {4}, std::vector<std::byte>(16)};
+    ASSERT_EQ(writer.begin("t", t.dtype, t.shape), "");
+    ASSERT_EQ(writer.append(std::span<const std::byte>(t.bytes).first(12)), "");
+    EXPECT_NE(writer.end().find("received 12 of its 16 bytes"), std::string::npos);
+    EXPECT_NE(writer.finish(), "");
+  }
+  {
+    TorchPtWriter writer(dir.file("long.pt"));
+    Tensor t{DType::Float32, {1}, std::vector<std::byte>(8)};
+    ASSERT_EQ(writer.begin("t", t.dtype, t.shape), "");
+    EXPECT_NE(writer.append(t.bytes).find("more than its 4 bytes"), std::string::npos);
+  }
+  EXPECT_EQ(dir.entry_count(), 0u) << "a failed stream leaves no file behind";
+}
+
 TEST(TorchPtWriter, ArchiveNameFollowsTheFileStem) {
   EXPECT_EQ(TorchPtWriter::archive_name("out/model.pt"), "model");
   EXPECT_EQ(TorchPtWriter::archive_name("resnet-18.v2.pth"), "resnet-18.v2");
@@ -307,5 +354,5 @@ TEST(PickleWriter, IntegersRoundTripThroughPython) {
   EXPECT_EQ((*report)["repr"], expected + ")");
 }
 
-} // namespace
-} // namespace nnport::weights
+}  // namespace
+}  // namespace nnport::weights

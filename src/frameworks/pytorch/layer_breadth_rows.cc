@@ -13,7 +13,8 @@ using pivot::OpKind;
 namespace {
 
 std::string expected(const ArgContext& ctx, const char* what) {
-  return "argument '" + std::string(ctx.name) + "' = " + ctx.value.repr().substr(0, 60) + ": expected " + what;
+  return "argument '" + std::string(ctx.name) + "' = " + ctx.value.repr().substr(0, 60) +
+         ": expected " + what;
 }
 
 // output_padding: like to_ints_per_axis but 0 is the normal value.
@@ -48,7 +49,8 @@ std::string scale_factor(const ArgContext& ctx, pivot::Attrs& attrs) {
       return "Upsample/interpolate with size= is not supported yet; use scale_factor";
     return "Upsample/interpolate needs scale_factor";
   }
-  std::vector<Constant> items = ctx.value.is_sequence() ? ctx.value.items : std::vector<Constant>{ctx.value};
+  std::vector<Constant> items =
+      ctx.value.is_sequence() ? ctx.value.items : std::vector<Constant>{ctx.value};
   std::vector<int64_t> scale;
   for (const auto& item : items) {
     auto d = item.as_double();
@@ -172,7 +174,9 @@ OpRow instance_norm(std::string symbol) {
 }
 
 OpRow spatial_dropout(std::string symbol) {
-  return OpRow{std::move(symbol), OpKind::Dropout, 0,
+  return OpRow{std::move(symbol),
+               OpKind::Dropout,
+               0,
                {optional("p", F(0.5), convert::dropout_rate), ignored("inplace", B(false))},
                {{"spatial", true}}};
 }
@@ -185,7 +189,10 @@ std::vector<ArgRow> upsample_args(Constant mode) {
 }
 
 OpRow reflection_pad(std::string symbol, size_t rank, const char* mode) {
-  return OpRow{std::move(symbol), OpKind::Pad, rank, {required("padding", module_pad)},
+  return OpRow{std::move(symbol),
+               OpKind::Pad,
+               rank,
+               {required("padding", module_pad)},
                {{"mode", std::string(mode)}}};
 }
 
@@ -195,8 +202,15 @@ OpRow simple(std::string symbol, OpKind kind, std::vector<ArgRow> args = {}) {
 
 std::vector<ArgRow> inplace() { return {ignored("inplace", B(false))}; }
 
+std::vector<ArgRow> hardtanh_args() {
+  return {optional("min_val", F(-1.0), convert::to_float, "min_value"),
+          optional("max_val", F(1.0), convert::to_float, "max_value"),
+          ignored("inplace", B(false))};
+}
+
 std::vector<ArgRow> softplus_args() {
-  return {optional("beta", F(1.0), softplus_beta), optional("threshold", F(20.0), convert::to_float, "threshold")};
+  return {optional("beta", F(1.0), softplus_beta),
+          optional("threshold", F(20.0), convert::to_float, "threshold")};
 }
 
 }  // namespace
@@ -226,8 +240,9 @@ std::vector<OpRow> layer_breadth_rows() {
   t.push_back(spatial_dropout("torch.nn.Dropout2d"));
   t.push_back(spatial_dropout("torch.nn.Dropout3d"));
   t.push_back(simple("torch.nn.Upsample", OpKind::Resize, upsample_args(S("nearest"))));
-  t.push_back(simple("torch.nn.UpsamplingNearest2d", OpKind::Resize,
-                     {optional("size", None(), size_none), optional("scale_factor", None(), scale_factor)}));
+  t.push_back(simple(
+      "torch.nn.UpsamplingNearest2d", OpKind::Resize,
+      {optional("size", None(), size_none), optional("scale_factor", None(), scale_factor)}));
   for (size_t r = 1; r <= 3; ++r) {
     const std::string n = std::to_string(r);
     t.push_back(reflection_pad("torch.nn.ReflectionPad" + n + "d", r, "reflect"));
@@ -245,6 +260,7 @@ std::vector<OpRow> layer_breadth_rows() {
                       ignored("device"), ignored("dtype")}));
   t.back().fixed = {{"axis", int64_t{1}}};
   t.push_back(simple("torch.nn.ReLU6", OpKind::Relu6, inplace()));
+  t.push_back(simple("torch.nn.Hardtanh", OpKind::Clip, hardtanh_args()));
   t.push_back(simple("torch.nn.Hardswish", OpKind::Hardswish, inplace()));
   t.push_back(simple("torch.nn.Hardsigmoid", OpKind::Hardsigmoid, inplace()));
   t.push_back(simple("torch.nn.Mish", OpKind::Mish, inplace()));
@@ -261,6 +277,7 @@ std::vector<OpRow> function_breadth_rows() {
     for (const char* s : symbols) t.push_back(OpRow{s, kind, 0, args, fixed});
   };
   add({"torch.nn.functional.relu6"}, OpKind::Relu6, inplace());
+  add({"torch.nn.functional.hardtanh"}, OpKind::Clip, hardtanh_args());
   add({"torch.nn.functional.hardswish"}, OpKind::Hardswish, inplace());
   add({"torch.nn.functional.hardsigmoid"}, OpKind::Hardsigmoid, inplace());
   add({"torch.nn.functional.mish"}, OpKind::Mish, inplace());
@@ -269,14 +286,17 @@ std::vector<OpRow> function_breadth_rows() {
   add({"torch.nn.functional.softsign"}, OpKind::Softsign, {});
   add({"torch.nn.functional.interpolate", "torch.nn.functional.upsample"}, OpKind::Resize,
       {optional("size", None(), size_none), optional("scale_factor", None(), scale_factor),
-       optional("mode", S("nearest"), interpolation_mode), optional("align_corners", None(), align_corners),
-       ignored("recompute_scale_factor", None()), default_only("antialias", B(false))});
+       optional("mode", S("nearest"), interpolation_mode),
+       optional("align_corners", None(), align_corners), ignored("recompute_scale_factor", None()),
+       default_only("antialias", B(false))});
   add({"torch.nn.functional.pad"}, OpKind::Pad,
       {required("pad", torch_pad_list), optional("mode", S("constant"), pad_mode),
        optional("value", None(), pad_value)});
   for (const char* s : {"torch.nn.functional.dropout1d", "torch.nn.functional.dropout2d",
                         "torch.nn.functional.dropout3d"})
-    t.push_back(OpRow{s, OpKind::Dropout, 0,
+    t.push_back(OpRow{s,
+                      OpKind::Dropout,
+                      0,
                       {optional("p", F(0.5), convert::dropout_rate), ignored("training", B(true)),
                        ignored("inplace", B(false))},
                       {{"spatial", true}}});

@@ -97,6 +97,16 @@ std::vector<int64_t> torch_pad_order(const std::vector<int64_t>& pads) {
   return out;
 }
 
+// F.pad order without the all-zero pairs of the leading (batch, channel) axes, keeping at least
+// `min_axes` pairs: `F.pad(x, (1, 1, 1, 1), mode="reflect")`, not 8 values for a 4-D input.
+std::vector<int64_t> spatial_pad_order(const Node& node, size_t min_axes) {
+  std::vector<int64_t> out = torch_pad_order(pivot::attr_ints(node, "pads"));
+  while (out.size() > 2 * std::max<size_t>(min_axes, 1) && out[out.size() - 1] == 0 &&
+         out[out.size() - 2] == 0)
+    out.resize(out.size() - 2);
+  return out;
+}
+
 // Symmetric pads become the op's `padding`; others an explicit F.pad before it.
 std::optional<std::string> window_padding(RenderContext& ctx, std::string& error,
                                           const char* fill) {
@@ -122,14 +132,98 @@ std::optional<std::string> render_conv_padding(RenderContext& ctx, std::string& 
   return window_padding(ctx, error, zeros ? "0.0" : nullptr);
 }
 
+// ConvTranspose crops `padding` from both ends of its full output; uneven pivot pads (Keras
+// 'same': the extra cell is cut at the end) crop the smaller amount there and the rest after.
+std::optional<std::string> conv_transpose_padding(RenderContext& ctx) {
+  const auto& pads = pivot::attr_ints(ctx.node, "pads");
+  std::vector<int64_t> per_axis, crop;
+  for (size_t i = 0; i + 1 < pads.size(); i += 2) {
+    const int64_t common = std::min(pads[i], pads[i + 1]);
+    per_axis.push_back(common);
+    crop.insert(crop.end(), {pads[i] - common, pads[i + 1] - common});
+  }
+  if (std::any_of(crop.begin(), crop.end(), [](int64_t c) { return c != 0; }))
+    ctx.spelling.post_crop = crop;
+  if (std::all_of(per_axis.begin(), per_axis.end(), [](int64_t p) { return p == 0; }))
+    return std::nullopt;
+  return ints_text(per_axis);
+}
+
 std::optional<std::string> render_pool_padding(RenderContext& ctx, std::string& error) {
   switch (ctx.node.kind) {
     case OpKind::MaxPool: return window_padding(ctx, error, "float(\"-inf\")");
     case OpKind::AvgPool:
       return window_padding(ctx, error,
                             pivot::attr_bool(ctx.node, "count_include_pad") ? "0.0" : nullptr);
+    case OpKind::ConvTranspose: return conv_transpose_padding(ctx);
     default: return window_padding(ctx, error, nullptr);
   }
+}
+
+// PyTorch's pooled length: windows start at -pad + i * stride; in ceil mode the last one may
+// hang over the end but must start inside the input or its left padding.
+int64_t torch_pool_length(int64_t n, int64_t k, int64_t s, int64_t pad, bool ceil) {
+  const int64_t span = n + 2 * pad - k;
+  if (span < 0) return 0;
+  int64_t out = (ceil ? span + s - 1 : span) / s + 1;
+  if (ceil && (out - 1) * s >= n + pad) --out;
+  return out;
+}
+
+// Average pooling that leaves padded cells out of the mean with uneven pads (Keras 'same': one
+// more cell after than before). PyTorch's count_include_pad=False takes symmetric padding only,
+// and counts only the cells inside the input, also for a last window that ceil_mode lets hang
+// over the end. So the same windows, and divisors, come from symmetric padding `before` with
+// ceil_mode=True, or (stride 1) from padding `after` with the first window dropped. Returns the
+// node with those pads and ceil_mode, and the windows to drop in `crop`; nullopt with `error`
+// when no such spelling gives exactly the node's windows.
+std::optional<Node> symmetric_avg_pool(const Node& node, const pivot::TensorType& input,
+                                       std::vector<int64_t>& crop, std::string& error) {
+  const auto& pads = pivot::attr_ints(node, "pads");
+  const auto& kernel = pivot::attr_ints(node, "kernel_size");
+  auto stride = pivot::attr_ints(node, "stride");
+  if (stride.empty()) stride = kernel;
+  const size_t rank = kernel.size();
+  const size_t first = pivot::attr_string(node, "data_format") == "channels_last" ? 1 : 2;
+  if (pivot::attr_bool(node, "ceil_mode") || pads.size() != 2 * rank || stride.size() != rank ||
+      !input.rank_known || input.rank() != rank + 2) {
+    error = "average pooling with uneven padding " + python_tuple(pads) +
+            " excluded from the mean has no PyTorch spelling here";
+    return std::nullopt;
+  }
+  for (const bool ceil : {false, true}) {
+    std::vector<int64_t> symmetric, cut;
+    for (size_t i = 0; i < rank; ++i) {
+      const int64_t n = input.shape[first + i], k = kernel[i], s = stride[i];
+      const int64_t before = pads[2 * i], after = pads[2 * i + 1];
+      if (n < 0) {
+        error = "average pooling with uneven padding needs the static size of spatial axis " +
+                std::to_string(i);
+        return std::nullopt;
+      }
+      const int64_t want = (n + before + after - k) / s + 1;
+      for (const int64_t pad : {before, after}) {
+        // Window i of PyTorch starts at -pad + i * s: dropping (pad - before) / s of them
+        // leaves the pivot's starts -before + i * s.
+        if (pad < before || (pad - before) % s != 0 || 2 * pad > k) continue;
+        const int64_t dropped = (pad - before) / s;
+        if (torch_pool_length(n, k, s, pad, ceil) - dropped != want) continue;
+        symmetric.insert(symmetric.end(), {pad, pad});
+        cut.insert(cut.end(), {dropped, 0});
+        break;
+      }
+      if (symmetric.size() != 2 * (i + 1)) break;
+    }
+    if (symmetric.size() != 2 * rank) continue;
+    Node out = node;
+    out.attrs["pads"] = symmetric;
+    out.attrs["ceil_mode"] = ceil;
+    if (std::any_of(cut.begin(), cut.end(), [](int64_t c) { return c != 0; })) crop = cut;
+    return out;
+  }
+  error = "average pooling with uneven padding " + python_tuple(pads) +
+          " excluded from the mean has no exact PyTorch spelling";
+  return std::nullopt;
 }
 
 std::optional<std::string> render_pool_stride(RenderContext& ctx, std::string&) {
@@ -192,13 +286,14 @@ const std::vector<std::pair<std::string, Renderer>>& renderers_by_name() {
        [](RenderContext& c, std::string&) { return attr_named(c.node, "num_channels"); }},
       {"scale_factor", [](RenderContext& c, std::string&) { return attr_named(c.node, "scale"); }},
       {"mode", [](RenderContext& c, std::string&) { return attr_named(c.node, "mode"); }},
-      {"padding",  // ZeroPad2d / ReflectionPad2d: F.pad order
+      {"padding",  // ZeroPad2d / ReflectionPad2d: F.pad order, its spatial axes
        [](RenderContext& c, std::string&) -> std::optional<std::string> {
-         return ints_text(torch_pad_order(pivot::attr_ints(c.node, "pads")));
+         return ints_text(spatial_pad_order(c.node, c.rank));
        }},
-      {"pad",
+      {"pad",  // torch 1.13 pads in a non-constant mode only the spatial axes
        [](RenderContext& c, std::string&) -> std::optional<std::string> {
-         return python_tuple(torch_pad_order(pivot::attr_ints(c.node, "pads")));
+         const bool constant = pivot::attr_string(c.node, "mode") == "constant";
+         return python_tuple(spatial_pad_order(c.node, constant ? 1 : c.rank));
        }},
       {"value",
        [](RenderContext& c, std::string&) -> std::optional<std::string> {
@@ -272,8 +367,27 @@ std::string short_symbol(const std::string& qualified) {
   return qualified;
 }
 
-std::optional<Spelling> spell(const Node& node, const pivot::TensorType& input, bool functional,
+std::string crop_subscript(const std::vector<int64_t>& post_crop) {
+  if (post_crop.empty()) return "";
+  std::string out = "[...";
+  for (size_t i = 0; i + 1 < post_crop.size(); i += 2) {
+    const int64_t begin = post_crop[i], end = post_crop[i + 1];
+    out += ", " + (begin ? std::to_string(begin) : std::string()) + ":" +
+           (end ? std::to_string(-end) : std::string());
+  }
+  return out + "]";
+}
+
+std::optional<Spelling> spell(const Node& original, const pivot::TensorType& input, bool functional,
                               std::string& error) {
+  std::vector<int64_t> crop;
+  std::optional<Node> rewritten;
+  if (original.kind == OpKind::AvgPool && !pivot::attr_bool(original, "count_include_pad") &&
+      !symmetric(pivot::attr_ints(original, "pads"))) {
+    rewritten = symmetric_avg_pool(original, input, crop, error);
+    if (!rewritten) return std::nullopt;
+  }
+  const Node& node = rewritten ? *rewritten : original;
   const size_t rank = spatial_rank(node, input);
   const OpRow* best = nullptr;
   for (const auto& row : functional ? function_rows() : layer_rows())
@@ -287,6 +401,7 @@ std::optional<Spelling> spell(const Node& node, const pivot::TensorType& input, 
   }
   Spelling out;
   out.callee = short_symbol(best->symbol);
+  out.post_crop = crop;
   bool keywords = false;
   for (const auto& arg : best->args) {
     if (arg.convert == convert::ignore || arg.convert == convert::only_default) continue;

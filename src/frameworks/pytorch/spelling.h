@@ -24,6 +24,10 @@ struct Spelling {
   // F.pad order (last axis first), filled with `pre_pad_value` ("0.0", "float(\"-inf\")").
   std::vector<int64_t> pre_pad;
   std::string pre_pad_value;
+  // Cells cut from the result after the op, [begin_0, end_0, begin_1, ...] for the spatial axes
+  // (the trailing ones, channels first): PyTorch crops or pads symmetrically where the pivot
+  // has uneven amounts (Keras 'same' transposed convolution and average pooling). Empty: none.
+  std::vector<int64_t> post_crop;
 };
 
 // Spells `node` as a layer (`functional` false: torch.nn class) or a function call (`functional`
@@ -31,6 +35,9 @@ struct Spelling {
 // type of the node's first input. nullopt with `error` set when the tables cannot express it.
 std::optional<Spelling> spell(const pivot::Node& node, const pivot::TensorType& input,
                               bool functional, std::string& error);
+
+// The subscript applying `post_crop` to a result: "[..., :-1, :-1]", "[..., 1:]"; "" when none.
+std::string crop_subscript(const std::vector<int64_t>& post_crop);
 
 // "torch.nn.Conv2d" -> "nn.Conv2d", "torch.nn.functional.relu" -> "F.relu".
 std::string short_symbol(const std::string& qualified);

@@ -2,6 +2,27 @@
 #include "pivot/ops/catalog.h"
 
 namespace nnport::pivot {
+namespace {
+
+bool standardize_shape(ShapeContext& ctx) {
+  const TensorType& in = ctx.inputs[0];
+  const auto* mean = std::get_if<std::vector<double>>(&get_attr(ctx.node, "mean"));
+  const auto* variance = std::get_if<std::vector<double>>(&get_attr(ctx.node, "variance"));
+  if (!mean || !variance || mean->empty() || mean->size() != variance->size())
+    return ctx.fail("mean and variance need the same number of values");
+  if (in.rank_known) {
+    auto axis = normalize_axis(ctx.get_int("axis"), in.rank());
+    if (!axis) return ctx.fail("axis out of range for shape " + shape_to_string(in.shape));
+    const int64_t n = in.shape[*axis];
+    if (mean->size() != 1 && n >= 0 && static_cast<size_t>(n) != mean->size())
+      return ctx.fail("axis has size " + std::to_string(n) + " but mean has " +
+                      std::to_string(mean->size()) + " values");
+  }
+  ctx.outputs[0] = in;
+  return true;
+}
+
+}  // namespace
 
 void register_norm_ops(std::vector<OpSchema>& out) {
   out.push_back(
@@ -25,11 +46,13 @@ void register_norm_ops(std::vector<OpSchema>& out) {
             const TensorType& in = ctx.inputs[0];
             if (in.rank_known) {
               auto axis = normalize_axis(ctx.get_int("axis"), in.rank());
-              if (!axis) return ctx.fail("axis out of range for shape " + shape_to_string(in.shape));
+              if (!axis)
+                return ctx.fail("axis out of range for shape " + shape_to_string(in.shape));
               const int64_t c = in.shape[*axis];
               if (c >= 0 && c != ctx.get_int("num_features"))
                 return ctx.fail("channel axis has size " + std::to_string(c) +
-                                " but num_features is " + std::to_string(ctx.get_int("num_features")));
+                                " but num_features is " +
+                                std::to_string(ctx.get_int("num_features")));
             }
             ctx.outputs[0] = in;
             return true;
@@ -38,6 +61,18 @@ void register_norm_ops(std::vector<OpSchema>& out) {
             return {attr_int(n, "num_features")};
           })
           .build());
+  out.push_back(
+      SchemaBuilder(OpKind::Standardize, "Fixed per-feature standardisation along one axis")
+          .doc("y = (x - mean) / max(sqrt(variance), epsilon), or with invert x * max(sqrt("
+               "variance), epsilon) + mean: Keras Normalization(mean=, variance=), whose "
+               "statistics are constructor constants, not weights; one value broadcasts.")
+          .required_attr("mean", AttrType::Floats, "one value per feature, or one for all")
+          .required_attr("variance", AttrType::Floats, "as many values as mean")
+          .attr("axis", AttrType::Int, int64_t{-1}, "the feature axis")
+          .attr("epsilon", AttrType::Float, 1e-7, "lower bound of the standard deviation")
+          .attr("invert", AttrType::Bool, false, "undo the standardisation instead")
+          .shape(standardize_shape)
+          .build());
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

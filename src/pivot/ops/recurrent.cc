@@ -10,8 +10,26 @@ namespace {
 
 int64_t gates(OpKind kind) { return kind == OpKind::Lstm ? 4 : kind == OpKind::Gru ? 3 : 1; }
 
+// Gate and candidate activations of LSTM / GRU (Keras 3 names). Each is one fixed function in
+// both frameworks; Keras' "hard_sigmoid" is Keras 3's relu6(x + 3) / 6 (tf.keras <= 2.15 used
+// another formula: its reader reports that one).
+constexpr std::string_view kActivations[] = {
+    "tanh", "sigmoid", "relu",     "linear",   "hard_sigmoid", "elu",        "selu",
+    "silu", "gelu",    "softsign", "softplus", "relu6",        "exponential"};
+
+bool known_activation(const std::string& name) {
+  for (std::string_view a : kActivations)
+    if (a == name) return true;
+  return false;
+}
+
 bool recurrent_shape(ShapeContext& ctx) {
   const TensorType& in = ctx.inputs[0];
+  if (ctx.node.kind != OpKind::Rnn)
+    for (const char* attr : {"activation", "recurrent_activation"})
+      if (!known_activation(ctx.get_string(attr)))
+        return ctx.fail(std::string(attr) + " '" + ctx.get_string(attr) +
+                        "' is not one of the recurrent activations of the catalog");
   const int64_t hidden = ctx.get_int("hidden_size");
   const int64_t dirs = ctx.get_bool("bidirectional") ? 2 : 1;
   const int64_t states = ctx.get_int("num_layers") * dirs;
@@ -30,10 +48,12 @@ bool recurrent_shape(ShapeContext& ctx) {
   const std::vector<int64_t> state_shape = {batch, states, hidden};
   size_t state_end = ctx.inputs.size();
   if (ctx.get_bool("lengths_input")) {
-    if (ctx.inputs.size() < 2) return ctx.fail("lengths_input is set but there is no lengths input");
+    if (ctx.inputs.size() < 2)
+      return ctx.fail("lengths_input is set but there is no lengths input");
     const TensorType& lengths = ctx.inputs.back();
     if (lengths.rank_known && lengths.rank() != 1)
-      return ctx.fail("lengths " + shape_to_string(lengths.shape) + " is not one length per sequence (N,)");
+      return ctx.fail("lengths " + shape_to_string(lengths.shape) +
+                      " is not one length per sequence (N,)");
     --state_end;
   }
   for (size_t i = 1; i < state_end; ++i) {
@@ -43,8 +63,8 @@ bool recurrent_shape(ShapeContext& ctx) {
     for (size_t a = 0; fits && a < 3; ++a)
       fits = s.shape[a] == state_shape[a] || s.shape[a] == kUnknown || state_shape[a] == kUnknown;
     if (!fits)
-      return ctx.fail("initial state " + shape_to_string(s.shape) + " is not (N, num_layers*dirs, hidden) = " +
-                      shape_to_string(state_shape));
+      return ctx.fail("initial state " + shape_to_string(s.shape) +
+                      " is not (N, num_layers*dirs, hidden) = " + shape_to_string(state_shape));
   }
   TensorType seq;
   seq.shape = {batch, steps, dirs * hidden};
@@ -75,24 +95,49 @@ OpSchema recurrent(OpKind kind, std::string summary, std::string doc, int output
       .outputs(outputs)
       .required_attr("input_size", AttrType::Int, "features of each input step")
       .required_attr("hidden_size", AttrType::Int, "units of each direction")
-      .attr("num_layers", AttrType::Int, int64_t{1}, "stacked layers; layer k>0 reads layer k-1's output")
-      .attr("bidirectional", AttrType::Bool, false,
-            "a second direction reads the sequence reversed; outputs concatenate [forward, backward]")
+      .attr("num_layers", AttrType::Int, int64_t{1},
+            "stacked layers; layer k>0 reads layer k-1's output")
+      .attr(
+          "bidirectional", AttrType::Bool, false,
+          "a second direction reads the sequence reversed; outputs concatenate [forward, backward]")
       .attr("bias", AttrType::Bool, true, "whether the bias_ih/bias_hh parameters exist")
       .attr("dropout", AttrType::Float, 0.0,
             "dropout between stacked layers in training (conventions row 12); inference no-op")
       .attr("lengths_input", AttrType::Bool, false,
-            "the last input is lengths (N,) (PyTorch pack_padded_sequence): sequence n has lengths[n] "
-            "valid steps; the others do not update its state, so h_n holds the state at its last valid "
-            "step and the backward direction starts at step lengths[n]-1; its outputs there are zero");
+            "the last input is lengths (N,) (PyTorch pack_padded_sequence): sequence n has "
+            "lengths[n] "
+            "valid steps; the others do not update its state, so h_n holds the state at its last "
+            "valid "
+            "step and the backward direction starts at step lengths[n]-1; its outputs there are "
+            "zero");
   if (kind == OpKind::Rnn)
     b.attr("nonlinearity", AttrType::String, std::string("tanh"), "'tanh' or 'relu'");
+  if (kind != OpKind::Rnn) {
+    b.attr("activation", AttrType::String, std::string("tanh"),
+           std::string("activation of the candidate ") +
+               (kind == OpKind::Lstm ? "g and of c'" : "n") +
+               " (Keras `activation`): tanh, sigmoid, relu, linear, hard_sigmoid (relu6(x+3)/6), "
+               "elu, selu, silu, gelu (exact), softsign, softplus, relu6 or exponential; "
+               "nn." +
+               (kind == OpKind::Lstm ? "LSTM" : "GRU") + " has tanh only (conventions row 9)")
+        .attr("recurrent_activation", AttrType::String, std::string("sigmoid"),
+              "activation of the gates (Keras `recurrent_activation`), from the same list; "
+              "nn.LSTM / nn.GRU have sigmoid only");
+  }
+  if (kind == OpKind::Gru)
+    b.attr("reset_after", AttrType::Bool, true,
+           "true: n = act(W_in x + b_in + r*(W_hn h + b_hn)) (nn.GRU, Keras reset_after=True); "
+           "false: n = act(W_in x + b_in + W_hn (r*h) + b_hn), the reset gate scales the state "
+           "before the recurrent matmul (Keras reset_after=False, one bias: b_hn absent or zero; "
+           "conventions row 10)");
   b.param("weight_ih_l{k}[_reverse]", "gates*hidden, in",
           "input weights of layer k (in = input_size for k = 0, else dirs*hidden); gate blocks in "
           "PyTorch order")
       .param("weight_hh_l{k}[_reverse]", "gates*hidden, hidden", "recurrent weights of layer k")
-      .optional_param("bias_ih_l{k}[_reverse]", "gates*hidden", "input bias, present when bias=True")
-      .optional_param("bias_hh_l{k}[_reverse]", "gates*hidden", "recurrent bias, present when bias=True")
+      .optional_param("bias_ih_l{k}[_reverse]", "gates*hidden",
+                      "input bias, present when bias=True")
+      .optional_param("bias_hh_l{k}[_reverse]", "gates*hidden",
+                      "recurrent bias, present when bias=True")
       .shape(recurrent_shape)
       .param_shape(recurrent_param_shape);
   return b.build();
@@ -113,41 +158,53 @@ bool select_shape(ShapeContext& ctx) {
                     std::to_string(size));
   TensorType out = in;
   out.shape.erase(out.shape.begin() + static_cast<long>(*axis));
-  if (in.layout.size() == in.rank()) out.layout.erase(*axis, 1);
-  else out.layout.clear();
+  if (in.layout.size() == in.rank())
+    out.layout.erase(*axis, 1);
+  else
+    out.layout.clear();
   ctx.outputs[0] = out;
   return true;
 }
 
-} // namespace
+}  // namespace
 
 void register_recurrent_ops(std::vector<OpSchema>& out) {
   const std::string common =
       " Input is batch-first (N, T, F) (a reader inserts transposes for time-major sources); "
       "outputs are the full sequence (N, T, dirs*H) and the final states (num_layers*dirs, N, H), "
       "row l*dirs+d for layer l, direction d (d=1: backward). Optional inputs are the initial "
-      "states, batch-first (N, num_layers*dirs, H) with the same row order (absent = zeros; a reader "
+      "states, batch-first (N, num_layers*dirs, H) with the same row order (absent = zeros; a "
+      "reader "
       "transposes PyTorch's (num_layers*dirs, N, H)). The backward direction's output at step t "
       "is its state after reading steps T-1..t, so out[:, -1] of a bidirectional layer is NOT "
       "the concatenation of both final states (conventions row 11).";
   out.push_back(recurrent(
       OpKind::Lstm, "Long short-term memory layers (PyTorch nn.LSTM semantics)",
-      "Gates i, f, g, o (PyTorch order, also Keras' i, f, c, o): i = sigmoid(W_ii x + b_ii + W_hi h + "
-      "b_hi), f, o alike, g = tanh(...), c' = f*c + i*g, h' = o*tanh(c'). Two biases (b_ih, b_hh) "
-      "where Keras has one (their sum, conventions row 9)." + common + " Outputs: sequence, h_n, c_n; "
-      "inputs: x, h0, c0.",
+      "Gates i, f, g, o (PyTorch order, also Keras' i, f, c, o): i = sigmoid(W_ii x + b_ii + W_hi "
+      "h + "
+      "b_hi), f, o alike, g = tanh(...), c' = f*c + i*g, h' = o*tanh(c'), where sigmoid is "
+      "`recurrent_activation` and tanh is `activation`. Two biases (b_ih, b_hh) "
+      "where Keras has one (their sum, conventions row 9)." +
+          common +
+          " Outputs: sequence, h_n, c_n; "
+          "inputs: x, h0, c0.",
       3));
   out.push_back(recurrent(
       OpKind::Gru, "Gated recurrent unit layers (PyTorch nn.GRU semantics)",
-      "Gates r, z, n (PyTorch order; Keras orders z, r, h): r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), "
-      "z alike, n = tanh(W_in x + b_in + r*(W_hn h + b_hn)), h' = (1-z)*n + z*h. The reset gate "
-      "applies after the recurrent matmul, i.e. Keras reset_after=True (conventions row 10)." +
+      "Gates r, z, n (PyTorch order; Keras orders z, r, h): r = sigmoid(W_ir x + b_ir + W_hr h + "
+      "b_hr), "
+      "z alike, n = tanh(W_in x + b_in + r*(W_hn h + b_hn)), h' = (1-z)*n + z*h, where sigmoid is "
+      "`recurrent_activation` and tanh is `activation`. With reset_after (the default) the reset "
+      "gate applies after the recurrent matmul (Keras reset_after=True); reset_after=false is "
+      "Keras' reset_after=False, n = tanh(W_in x + b_in + W_hn (r*h) + b_hn) (conventions row "
+      "10)." +
           common + " Outputs: sequence, h_n; inputs: x, h0.",
       2));
   out.push_back(recurrent(
       OpKind::Rnn, "Simple (Elman) recurrent layers (PyTorch nn.RNN semantics)",
       "h' = act(W_ih x + b_ih + W_hh h + b_hh) with act tanh or relu; Keras SimpleRNN has one bias "
-      "(the sum)." + common + " Outputs: sequence, h_n; inputs: x, h0.",
+      "(the sum)." +
+          common + " Outputs: sequence, h_n; inputs: x, h0.",
       2));
   out.push_back(SchemaBuilder(OpKind::Select, "One index of one axis; the axis is removed")
                     .doc("x.select(axis, index) = x[..., index, ...]; a negative index counts from "
@@ -171,4 +228,4 @@ bool recurrent_role_matches(std::string_view pattern, std::string_view role) {
   return rest.empty() || rest == "_reverse";
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -2,6 +2,7 @@
 // methods (Sequential.add, list.append, model.build), and applying a layer to tensors.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "frameworks/keras/reader_rows.h"
 #include "readers/keras/interpreter.h"
@@ -37,10 +38,19 @@ std::optional<pivot::DType> keras_dtype(const std::string& name) {
 }
 
 void flatten_tensors(const Value& v, std::vector<pivot::ValueId>& out) {
-  if (v.is_tensor())
+  if (v.is_tensor()) {
     out.push_back(v.tensor);
-  else if (v.kind == Value::Kind::List)
+  } else if (v.kind == Value::Kind::List) {
     for (const auto& item : v.items) flatten_tensors(item, out);
+  } else if (v.kind == Value::Kind::Dict) {
+    // keras.Model(outputs={"b": ..., "a": ...}): Keras flattens a dict by sorted key
+    // (tree.flatten), so model.outputs and the migrated model's results follow that order.
+    std::vector<size_t> order(v.items.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return v.keys[a].repr() < v.keys[b].repr(); });
+    for (size_t i : order) flatten_tensors(v.items[i], out);
+  }
 }
 
 // A Keras layer class name from a qualified name: "keras.layers.Dense" -> "Dense".
@@ -49,6 +59,17 @@ std::optional<std::string> layer_class(const std::string& q) {
     if (q.rfind(prefix, 0) == 0 && q.find('.', std::string(prefix).size()) == std::string::npos)
       return q.substr(std::string(prefix).size());
   return std::nullopt;
+}
+
+// The first `self.add_weight(...)` call under `n`, or a null node.
+Node find_add_weight(Node n) {
+  if (n.is(Kind::Call)) {
+    Node fn = n.field(Field::Function);
+    if (fn.is(Kind::Attribute) && fn.field(Field::Attribute).text() == "add_weight") return n;
+  }
+  for (Node c : n.named_children())
+    if (Node found = find_add_weight(c)) return found;
+  return Node{};
 }
 
 }  // namespace
@@ -95,7 +116,7 @@ Value Interpreter::call_qualified(const std::string& q, const std::vector<Value>
     layer->name = string_kwarg(kwargs, "name").value_or(auto_name("Functional"));
     flatten_tensors(*inputs, layer->inputs);
     flatten_tensors(*outputs, layer->outputs);
-    layer->outputs_list = outputs->kind == Value::Kind::List;
+    layer->outputs_list = outputs->kind == Value::Kind::List || outputs->kind == Value::Kind::Dict;
     return Value::of_layer(layer);
   }
   if (auto cls = layer_class(q)) {
@@ -116,6 +137,11 @@ Value Interpreter::call_qualified(const std::string& q, const std::vector<Value>
     }
     return make_layer(*cls, args, kwargs, site);
   }
+  // Training-side objects a builder constructs for compile() (optimizers, losses, metrics,
+  // callbacks) never change the network; the training-script reader migrates them.
+  for (const char* prefix :
+       {"keras.optimizers.", "keras.losses.", "keras.metrics.", "keras.callbacks."})
+    if (q.rfind(prefix, 0) == 0) return Value::unknown();
   for (const char* prefix :
        {"keras.ops.numpy.", "keras.ops.nn.", "keras.ops.", "tensorflow.math.", "tensorflow.linalg.",
         "tensorflow.nn.", "tensorflow.", "keras.activations.", "keras.backend."}) {
@@ -308,6 +334,10 @@ Value Interpreter::apply_layer(const LayerPtr& layer, const std::vector<Value>& 
     CallRecord record;
     record.layer = layer;
     record.inputs = inputs;
+    // rnn(x, initial_state=[h, c]): Keras' node lists the states among its inputs, so the layers
+    // computing them belong to the model (map_graph reaches them through this call).
+    for (const auto& [k, v] : kwargs)
+      if (k == "initial_state") flatten_tensors(v, record.inputs);
     record.outputs = outs;
     record.node_begin = first_node;
     record.node_end = ctx_.graph.nodes.size();
@@ -339,10 +369,7 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
       }
       return tensors_of(x);
     }
-    case Layer::Kind::Functional:
-      return tensors_of(unsupported(Code::UnsupportedSyntax, site,
-                                    "calling a functional model as a layer is not supported yet",
-                                    inputs));
+    case Layer::Kind::Functional: return replay_functional(*layer, inputs, site);
     case Layer::Kind::Custom: {
       Node def;
       for (const ClassDef* c = layer->klass; c && !def; c = c->user_base)
@@ -350,6 +377,22 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
       if (!def)
         return tensors_of(unsupported(Code::UnsupportedLayer, site,
                                       layer->cls + " has no call() method", inputs));
+      // Variables a layer creates itself (self.add_weight in build() or __init__) have no
+      // built-in layer to carry them: reported at the add_weight call of the layer class.
+      for (const ClassDef* c = layer->klass; c; c = c->user_base)
+        for (const char* method : {"build", "__init__"})
+          if (auto it = c->methods.find(method); it != c->methods.end())
+            if (Node call = find_add_weight(it->second)) {
+              ctx_.diags->error(Code::UnsupportedLayer, loc(call))
+                  << "layer class '" << layer->cls
+                  << "' creates its own weights with add_weight() in " << method
+                  << "(); nnport migrates the weights of built-in Keras layers only";
+              pivot::Attrs attrs{{"code", std::string("unsupported-layer")},
+                                 {"text", std::string(site ? site.text().substr(0, 200) : "")},
+                                 {"message", std::string("custom weights (add_weight)")}};
+              return add_node(OpKind::Unsupported, std::move(attrs), inputs, site, "unsupported",
+                              "");
+            }
       Frame self_frame;
       self_frame.self = layer;
       self_frame.in_call = true;
@@ -374,6 +417,55 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
             << "' is called with training=True, which keeps its training "
             << "behaviour at inference; nnport migrates inference semantics only";
   return emit_builtin(*this, *layer, inputs, kwargs, site, layer->name);
+}
+
+// A Functional model called like a layer (`encoded = encoder(img)`): the nodes between its
+// inputs and outputs are appended again on the new inputs, with the same parameters (its
+// layers are shared, as Keras shares them) and the locations of the model's own code.
+std::vector<pivot::ValueId> Interpreter::replay_functional(
+    const Layer& model, const std::vector<pivot::ValueId>& inputs, Node site) {
+  auto& g = ctx_.graph;
+  if (inputs.size() != model.inputs.size())
+    return {unsupported(Code::UnsupportedSyntax, site,
+                        "model '" + model.name + "' takes " + std::to_string(model.inputs.size()) +
+                            " inputs, it is called with " + std::to_string(inputs.size()),
+                        inputs)
+                .tensor};
+  std::map<pivot::ValueId, pivot::ValueId> mapped;
+  for (size_t i = 0; i < inputs.size(); ++i) mapped[model.inputs[i]] = inputs[i];
+  std::set<size_t> needed;
+  std::vector<pivot::ValueId> stack(model.outputs.begin(), model.outputs.end());
+  while (!stack.empty()) {
+    const pivot::ValueId v = stack.back();
+    stack.pop_back();
+    if (mapped.count(v)) continue;
+    const int p = g.producer(v);
+    if (p < 0)
+      return {unsupported(Code::UnsupportedSyntax, site,
+                          "model '" + model.name + "' reads a tensor that is not one of its inputs",
+                          inputs)
+                  .tensor};
+    if (needed.insert(static_cast<size_t>(p)).second)
+      for (auto in : g.nodes[static_cast<size_t>(p)].inputs) stack.push_back(in);
+  }
+  for (size_t index : needed) {  // ascending: the graph's nodes are in topological order
+    const pivot::Node original = g.nodes[index];
+    std::vector<pivot::ValueId> ins;
+    for (auto in : original.inputs) ins.push_back(mapped.count(in) ? mapped.at(in) : in);
+    auto outs = add_node(original.kind, original.attrs, ins, site, original.name,
+                         original.module_path, original.outputs.size());
+    g.nodes.back().params = original.params;
+    g.nodes.back().location = original.location;
+    for (size_t j = 0; j < outs.size(); ++j) {
+      mapped[original.outputs[j]] = outs[j];
+      auto& masked = ctx_.masked;
+      if (std::find(masked.begin(), masked.end(), original.outputs[j]) != masked.end())
+        masked.push_back(outs[j]);
+    }
+  }
+  std::vector<pivot::ValueId> outs;
+  for (auto v : model.outputs) outs.push_back(mapped.at(v));
+  return outs;
 }
 
 }  // namespace nnport::readers::keras

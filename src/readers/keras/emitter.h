@@ -114,6 +114,7 @@ class Emitter {
   std::vector<ValueId> depthwise(int rank);
   std::vector<ValueId> separable(int rank);
   std::vector<ValueId> pool(OpKind kind, int rank);
+  std::vector<ValueId> normalization();
   std::vector<ValueId> global_pool(OpKind kind, int rank);
   std::vector<ValueId> batch_norm();
   std::vector<ValueId> layer_norm();

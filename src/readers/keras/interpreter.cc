@@ -33,6 +33,39 @@ std::string fold_prefix(std::string q) {
   return q;
 }
 
+// d[key] = value, keeping Python's insertion order (a new key goes last).
+void dict_set(Value& dict, const Constant& key, Value value) {
+  for (size_t i = 0; i < dict.keys.size(); ++i)
+    if (dict.keys[i] == key) {
+      dict.items[i] = std::move(value);
+      return;
+    }
+  dict.keys.push_back(key);
+  dict.items.push_back(std::move(value));
+}
+
+const Value* dict_get(const Value& dict, const Constant& key) {
+  for (size_t i = 0; i < dict.keys.size(); ++i)
+    if (dict.keys[i] == key) return &dict.items[i];
+  return nullptr;
+}
+
+// What `for x in v` visits: list items, a dict's keys, a constant sequence's items; nullopt
+// for anything else.
+std::optional<std::vector<Value>> iteration_items(const Value& v) {
+  std::vector<Value> items;
+  if (v.kind == Value::Kind::List) return v.items;
+  if (v.kind == Value::Kind::Dict) {
+    for (const auto& k : v.keys) items.push_back(Value::of_const(k));
+    return items;
+  }
+  if (v.kind == Value::Kind::Const && v.constant.is_sequence()) {
+    for (const auto& c : v.constant.items) items.push_back(Value::of_const(c));
+    return items;
+  }
+  return std::nullopt;
+}
+
 std::vector<Node> argument_nodes(Node call) {
   Node list = call.field(Field::Arguments);
   return list ? list.named_children() : std::vector<Node>{};
@@ -240,17 +273,13 @@ bool Interpreter::exec_statement(Node stmt, Frame& frame, Value* ret) {
     }
     case Kind::ForStatement: {
       Value seq = eval(stmt.field(Field::Right), frame);
-      std::vector<Value> items;
-      if (seq.kind == Value::Kind::List)
-        items = seq.items;
-      else if (seq.kind == Value::Kind::Const && seq.constant.is_sequence())
-        for (const auto& c : seq.constant.items) items.push_back(Value::of_const(c));
-      else {
+      const auto items = iteration_items(seq);
+      if (!items) {
         ctx_.diags->error(Code::UnsupportedSyntax, loc(stmt.field(Field::Right)))
-            << "the reader only follows loops over constant ranges, lists and layer lists";
+            << "the reader only follows loops over constant ranges, lists, dicts and layer lists";
         return false;
       }
-      for (const auto& item : items) {
+      for (const auto& item : *items) {
         assign(stmt.field(Field::Left), item, frame);
         if (exec_block(stmt.field(Field::Body), frame, ret)) return true;
       }
@@ -278,6 +307,24 @@ void Interpreter::assign(Node target, const Value& value, Frame& frame) {
     else
       attrs.emplace_back(attr, value);
     return;
+  }
+  if (target.is(Kind::Subscript) && target.fields(Field::Subscript).size() == 1) {
+    // d[key] = value on a local dict or a dict attribute of self.
+    Node object = target.field(Field::Value);
+    Value* dict = nullptr;
+    if (object.is(Kind::Identifier)) {
+      if (auto it = frame.locals.find(std::string(object.text())); it != frame.locals.end())
+        dict = &it->second;
+    } else if (object.is(Kind::Attribute) && object.field(Field::Object).text() == "self" &&
+               frame.self) {
+      for (auto& [k, v] : frame.self->attrs)
+        if (k == object.field(Field::Attribute).text()) dict = &v;
+    }
+    auto key = eval(target.fields(Field::Subscript)[0], frame).as_constant();
+    if (dict && dict->kind == Value::Kind::Dict && key && (key->is_string() || key->is_int())) {
+      dict_set(*dict, *key, value);
+      return;
+    }
   }
   if (target.is(Kind::PatternList) || target.is(Kind::TuplePattern) ||
       target.is(Kind::ListPattern) || target.is(Kind::Tuple) || target.is(Kind::List)) {
@@ -366,6 +413,28 @@ Value Interpreter::eval(Node expr, Frame& frame) {
         if (!item.is(Kind::Comment)) items.push_back(eval(item, frame));
       return Value::of_list(std::move(items));
     }
+    case Kind::Dictionary: {
+      // {"a": layers.Dense(4), ...}: constant keys, values followed like list items.
+      Value dict;
+      dict.kind = Value::Kind::Dict;
+      for (Node pair : expr.named_children()) {
+        if (pair.is(Kind::Comment)) continue;
+        if (!pair.is(Kind::Pair)) {
+          ctx_.diags->error(Code::UnsupportedSyntax, loc(pair))
+              << "the reader only follows dictionaries of 'key: value' pairs";
+          return Value::unknown();
+        }
+        auto key = eval(pair.field(Field::Key), frame).as_constant();
+        if (!key || !(key->is_string() || key->is_int())) {
+          ctx_.diags->error(Code::NotConstant, loc(pair.field(Field::Key)))
+              << "a dictionary key must be a constant string or integer";
+          return Value::unknown();
+        }
+        Value value = eval(pair.field(Field::Value), frame);
+        dict_set(dict, *key, std::move(value));
+      }
+      return dict;
+    }
     case Kind::Call: return eval_call(expr, frame);
     case Kind::ListComprehension: return eval_comprehension(expr, frame);
     case Kind::Attribute: return eval_attribute(expr, frame);
@@ -387,6 +456,14 @@ Value Interpreter::eval(Node expr, Frame& frame) {
     if (n.is(Kind::Attribute) && n.field(Field::Object).text() == "self" && frame.self)
       for (const auto& [k, v] : frame.self->attrs)
         if (k == n.field(Field::Attribute).text()) return v.as_constant();
+    // `filters != x.shape[-1]`: static facts of a local tensor (its shape) are constants.
+    Node root = n;
+    while (root.is(Kind::Attribute) || root.is(Kind::Subscript))
+      root = root.is(Kind::Attribute) ? root.field(Field::Object) : root.field(Field::Value);
+    if (root != n && root.is(Kind::Identifier) && n.text().find(".shape") != std::string_view::npos)
+      if (auto it = frame.locals.find(std::string(root.text()));
+          it != frame.locals.end() && it->second.is_tensor())
+        return eval(n, frame).as_constant();
     return std::nullopt;
   });
   if (auto c = evaluator.eval(expr)) return Value::of_const(*c);
@@ -422,16 +499,14 @@ Value Interpreter::eval_comprehension(Node expr, Frame& frame) {
     return Value::unknown();
   }
   Value seq = eval(clause.field(Field::Right), frame);
-  std::vector<Value> items = seq.items;
-  if (seq.kind == Value::Kind::Const && seq.constant.is_sequence())
-    for (const auto& c : seq.constant.items) items.push_back(Value::of_const(c));
-  else if (seq.kind != Value::Kind::List) {
+  const auto items = iteration_items(seq);
+  if (!items) {
     ctx_.diags->error(Code::UnsupportedSyntax, loc(clause))
-        << "the reader only follows comprehensions over constant ranges and lists";
+        << "the reader only follows comprehensions over constant ranges, lists and dicts";
     return Value::unknown();
   }
   std::vector<Value> out;
-  for (const auto& item : items) {
+  for (const auto& item : *items) {
     assign(clause.field(Field::Left), item, frame);
     if (condition) {
       auto c = eval(condition, frame).as_constant();
@@ -494,6 +569,12 @@ Value Interpreter::eval_subscript(Node expr, Frame& frame) {
   if (subs.size() == 1) {
     Value index = eval(subs[0], frame);
     auto ic = index.as_constant();
+    if (base.kind == Value::Kind::Dict && ic) {
+      if (const Value* v = dict_get(base, *ic)) return *v;
+      ctx_.diags->error(Code::UnknownName, loc(expr))
+          << "'" << expr.text().substr(0, 80) << "': the dictionary has no key " << ic->repr();
+      return Value::unknown();
+    }
     if (base.kind == Value::Kind::List && ic && ic->is_int()) {
       int64_t i = ic->i;
       const auto n = static_cast<int64_t>(base.items.size());
@@ -562,6 +643,21 @@ Value Interpreter::eval_call(Node call, Frame& frame) {
     if (auto q = qualify(fn, frame)) return call_qualified(*q, args, kwargs, call, frame);
     const std::string method(fn.field(Field::Attribute).text());
     Value object = eval(fn.field(Field::Object), frame);
+    if (object.kind == Value::Kind::Dict && args.empty() && kwargs.empty()) {
+      // d.values() / d.keys() / d.items(): lists in insertion order.
+      std::vector<Value> items;
+      for (size_t i = 0; i < object.items.size(); ++i) {
+        const Value key = Value::of_const(object.keys[i]);
+        if (method == "values")
+          items.push_back(object.items[i]);
+        else if (method == "keys")
+          items.push_back(key);
+        else if (method == "items")
+          items.push_back(Value::of_list({key, object.items[i]}));
+      }
+      if (method == "values" || method == "keys" || method == "items")
+        return Value::of_list(std::move(items));
+    }
     return call_method(object, method, args, kwargs, call, frame);
   }
   Value callee = eval(fn, frame);
@@ -585,7 +681,8 @@ Value Interpreter::call_value(const Value& callee, Node callee_node, const std::
     default: break;
   }
   const std::string text(callee_node.text());
-  if (text == "len" && args.size() == 1 && args[0].kind == Value::Kind::List)
+  if (text == "len" && args.size() == 1 &&
+      (args[0].kind == Value::Kind::List || args[0].kind == Value::Kind::Dict))
     return Value::of_const(Constant::integer(static_cast<int64_t>(args[0].items.size())));
   if (text == "range" || text == "int" || text == "float" || text == "tuple" || text == "list" ||
       text == "max" || text == "min" || text == "abs" || text == "len" || text == "bool") {

@@ -28,13 +28,14 @@ struct ClassDef;
 
 // A Python value as far as the reader follows it.
 struct Value {
-  enum class Kind { None, Const, Tensor, Layer, List, Function, Class, Name, Unknown };
+  enum class Kind { None, Const, Tensor, Layer, List, Dict, Function, Class, Name, Unknown };
   Kind kind = Kind::None;
   Constant constant;
   pivot::ValueId tensor = 0;
   LayerPtr layer;
-  std::vector<Value> items;  // List (also tuples)
-  Node def;                  // Function: a user `def`
+  std::vector<Value> items;    // List (also tuples); Dict: the values, in insertion order
+  std::vector<Constant> keys;  // Dict: the keys, parallel to `items`
+  Node def;                    // Function: a user `def`
   const ClassDef* cls = nullptr;
   std::string qualified;  // Name: an imported module or function ("keras.layers.Dense")
 
@@ -148,6 +149,9 @@ struct Context {
   // Values whose first axis is the batch times a factor (`ops.reshape(x, (-1, F))` folding time
   // into the batch), so a later reshape can unfold them exactly.
   std::map<pivot::ValueId, int64_t> folded;
+  // ops.arange(0, n) results: positions only an Embedding followed by an addition may read
+  // (TokenAndPositionEmbedding); any other use is reported after the graph is complete.
+  std::set<pivot::ValueId> positions;
   // SequenceMask([x, lengths]) results: the lengths a recurrent layer reading them follows
   std::map<pivot::ValueId, pivot::ValueId> lengths_of;
   std::vector<InputSpec>
@@ -166,6 +170,11 @@ class Interpreter {
   Value eval(Node expr, Frame& frame);
   // Runs a block; true when a `return` was met (its value in *ret).
   bool exec_block(Node block, Frame& frame, Value* ret);
+  // Runs one statement (a module-level one, for module-level models).
+  void exec_one(Node stmt, Frame& frame) {
+    Value ret;
+    exec_statement(stmt, frame, &ret);
+  }
   Value call_function(Node def, const std::vector<Value>& args,
                       const std::vector<std::pair<std::string, Value>>& kwargs, Frame* self_frame,
                       Node site);
@@ -210,6 +219,9 @@ class Interpreter {
       const LayerPtr& layer, const std::vector<Value>& args,
       const std::vector<std::pair<std::string, Value>>& kwargs,
       const std::vector<pivot::ValueId>& inputs, Node site);
+  std::vector<pivot::ValueId> replay_functional(const Layer& model,
+                                                const std::vector<pivot::ValueId>& inputs,
+                                                Node site);
   Value make_layer(const std::string& cls, const std::vector<Value>& args,
                    const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
   Value make_input(const std::vector<Value>& args,
@@ -217,6 +229,9 @@ class Interpreter {
   Value tensor_function(const std::string& fn, const std::vector<Value>& args,
                         const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
   Value tensor_binary(const std::string& op, const Value& a, const Value& b, Node site);
+  Value arange(const std::vector<Value>& args,
+               const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  std::optional<size_t> position_table(pivot::ValueId v) const;
   Value tensor_subscript(pivot::ValueId x, Node subscript, Frame& frame, Node site);
   void assign(Node target, const Value& value, Frame& frame);
   bool exec_statement(Node stmt, Frame& frame, Value* ret);

@@ -26,6 +26,47 @@ std::optional<std::pair<int64_t, int64_t>> same_pads(int64_t n, int64_t k, int64
   return std::pair{total / 2, total - total / 2};
 }
 
+bool any_not(const std::vector<int64_t>& values, int64_t usual) {
+  return std::any_of(values.begin(), values.end(), [usual](int64_t v) { return v != usual; });
+}
+
+// Stride, dilation and pads of a convolution window, each only when it is not the default.
+void set_window(pivot::Attrs& attrs, const std::vector<int64_t>& s, const std::vector<int64_t>& d,
+                const std::vector<int64_t>& pads) {
+  if (any_not(s, 1)) attrs["stride"] = s;
+  if (any_not(d, 1)) attrs["dilation"] = d;
+  if (any_not(pads, 0)) attrs["pads"] = pads;
+}
+
+// Keras 3 (keras/src/backend/common/backend_utils.py, the JAX padding it derives the other
+// backends from): the full transposed conv has (n-1)*s + k_eff cells; 'same' pads
+// pad_len = s + k_eff - 2 (output n*s) or k_eff + k_eff % 2 - 2 + output_padding, the larger
+// half first, at most k_eff - 1; 'valid' pads k_eff - 1 first and k_eff - 1 + output_padding
+// last (default max(k_eff, s) - k_eff). The cells cropped are k_eff - 1 minus the padding;
+// negative crops at the end are the pivot's output_padding (`extra`). Returns the crops.
+std::vector<int64_t> transposed_crop(const std::string& padding, const std::vector<int64_t>& k,
+                                     const std::vector<int64_t>& s, const std::vector<int64_t>& d,
+                                     const std::optional<std::vector<int64_t>>& output_padding,
+                                     std::vector<int64_t>& extra) {
+  std::vector<int64_t> pads;
+  for (size_t i = 0; i < k.size(); ++i) {
+    const int64_t ke = (k[i] - 1) * d[i] + 1;
+    int64_t left = ke - 1, right = ke - 1;
+    if (padding == "same") {
+      const int64_t pad_len =
+          output_padding ? ke + ke % 2 - 2 + (*output_padding)[i] : s[i] + ke - 2;
+      left = std::min(pad_len / 2 + pad_len % 2, ke - 1);
+      right = pad_len - left;
+    } else {
+      right += output_padding ? (*output_padding)[i] : std::max(ke, s[i]) - ke;
+    }
+    const int64_t crop_right = ke - 1 - right;
+    pads.insert(pads.end(), {ke - 1 - left, std::max<int64_t>(crop_right, 0)});
+    extra.push_back(std::max<int64_t>(-crop_right, 0));
+  }
+  return pads;
+}
+
 }  // namespace
 
 ValueId Emitter::with_activation(ValueId x, const std::string& name) {
@@ -116,38 +157,17 @@ std::vector<ValueId> Emitter::conv(int rank, bool transpose) {
   if (bias) params["bias"] = param("bias", {filters}, {}, "bias");
   pivot::Attrs attrs{{"in_channels", in}, {"out_channels", filters}, {"kernel_size", k},
                      {"bias", bias},      {"data_format", format},   {"groups", groups}};
-  if (std::any_of(s.begin(), s.end(), [](int64_t v) { return v != 1; })) attrs["stride"] = s;
-  if (std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; })) attrs["dilation"] = d;
   if (!transpose) {
-    auto pads = spatial_pads(padding, k, s, d, cf);
-    if (!pads.empty()) attrs["pads"] = pads;
+    set_window(attrs, s, d, spatial_pads(padding, k, s, d, cf));
   } else {
-    // Keras deconv_output_length: 'valid' -> n*s + max(k_eff - s, 0); 'same' -> n*s, cropping
-    // (k_eff - s) // 2 first (conventions row 4); the full transposed conv gives (n-1)*s + k_eff.
-    std::vector<int64_t> pads, extra;
-    const bool explicit_output_padding = args_.has(-1, {"output_padding"});
-    const auto op = args_.ints(-1, {"output_padding"}, 0, r);
-    for (size_t i = 0; i < r; ++i) {
-      const int64_t ke = (k[i] - 1) * d[i] + 1;
-      if (explicit_output_padding) {
-        const int64_t p = padding == "same" ? ke / 2 : 0;
-        pads.insert(pads.end(), {p, p});
-        extra.push_back(op[i]);
-      } else if (padding == "same") {
-        const int64_t crop = std::max<int64_t>(ke - s[i], 0);
-        pads.insert(pads.end(), {crop / 2, crop - crop / 2});
-        extra.push_back(std::max<int64_t>(s[i] - ke, 0));
-      } else {
-        pads.insert(pads.end(), {0, 0});
-        extra.push_back(std::max<int64_t>(s[i] - ke, 0));
-      }
-    }
     if (padding != "same" && padding != "valid")
       args_.reject("padding", "'" + padding + "' is not supported");
-    if (std::any_of(pads.begin(), pads.end(), [](int64_t v) { return v != 0; }))
-      attrs["pads"] = pads;
-    if (std::any_of(extra.begin(), extra.end(), [](int64_t v) { return v != 0; }))
-      attrs["output_padding"] = extra;
+    std::optional<std::vector<int64_t>> output_padding;
+    if (args_.has(-1, {"output_padding"}))
+      output_padding = args_.ints(-1, {"output_padding"}, 0, r);
+    std::vector<int64_t> extra;
+    set_window(attrs, s, d, transposed_crop(padding, k, s, d, output_padding, extra));
+    if (any_not(extra, 0)) attrs["output_padding"] = extra;
   }
   ValueId y = node(kind, std::move(attrs), {inputs_[0]}, "", params);
   return {with_activation(y, args_.activation())};
@@ -182,10 +202,7 @@ std::vector<ValueId> Emitter::depthwise(int rank) {
       {"in_channels", in}, {"out_channels", in * mult},
       {"kernel_size", k},  {"groups", in},
       {"bias", bias},      {"data_format", std::string(cf ? "channels_first" : "channels_last")}};
-  if (std::any_of(s.begin(), s.end(), [](int64_t v) { return v != 1; })) attrs["stride"] = s;
-  if (std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; })) attrs["dilation"] = d;
-  auto pads = spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf);
-  if (!pads.empty()) attrs["pads"] = pads;
+  set_window(attrs, s, d, spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf));
   ValueId y = node(OpKind::Conv, std::move(attrs), {inputs_[0]}, "", params);
   return {with_activation(y, args_.activation())};
 }
@@ -218,10 +235,7 @@ std::vector<ValueId> Emitter::separable(int rank) {
   if (bias) pparams["bias"] = param("bias", {filters}, {}, "bias");
   pivot::Attrs dattrs{{"in_channels", in}, {"out_channels", in}, {"kernel_size", k},
                       {"groups", in},      {"bias", false},      {"data_format", format}};
-  if (std::any_of(s.begin(), s.end(), [](int64_t v) { return v != 1; })) dattrs["stride"] = s;
-  if (std::any_of(d.begin(), d.end(), [](int64_t v) { return v != 1; })) dattrs["dilation"] = d;
-  auto pads = spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf);
-  if (!pads.empty()) dattrs["pads"] = pads;
+  set_window(dattrs, s, d, spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf));
   ValueId mid = node(OpKind::Conv, std::move(dattrs), {inputs_[0]}, "_depthwise", {{"weight", dw}});
   ValueId y = node(OpKind::Conv,
                    {{"in_channels", in},
@@ -248,6 +262,51 @@ std::vector<ValueId> Emitter::pool(OpKind kind, int rank) {
   // Keras 'same' average pooling excludes padded cells (conventions row 3).
   if (kind == OpKind::AvgPool) attrs["count_include_pad"] = false;
   return {node(kind, std::move(attrs), {inputs_[0]})};
+}
+
+// Keras Normalization(axis=-1, mean=None, variance=None, invert=False): with constructor
+// statistics, (x - mean) / max(sqrt(variance), epsilon), epsilon = backend.epsilon() = 1e-7.
+std::vector<ValueId> Emitter::normalization() {
+  auto mean = args_.get(1, {"mean"});
+  auto variance = args_.get(2, {"variance"});
+  if (!mean || !variance || mean->is_none() || variance->is_none()) {
+    args_.reject("mean",
+                 "statistics learned by adapt() are not supported; pass mean= and variance=");
+    return {};
+  }
+  int64_t axis = -1;
+  if (auto a = args_.get(0, {"axis"}); a && a->is_int())
+    axis = a->i;
+  else if (a) {
+    args_.reject("axis", "only one feature axis is supported");
+    return {};
+  }
+  const bool invert = args_.boolean(3, {"invert"}, false);
+  const auto values = [](const syntax::Constant& c) -> std::optional<std::vector<double>> {
+    if (auto one = c.as_double(); one && !c.is_bool()) return std::vector<double>{*one};
+    if (!c.is_sequence()) return std::nullopt;
+    std::vector<double> out;
+    for (const auto& item : c.items) {
+      auto v = item.as_double();
+      if (!v || item.is_bool()) return std::nullopt;
+      out.push_back(*v);
+    }
+    return out;
+  };
+  auto m = values(*mean);
+  auto v = values(*variance);
+  if (!m || !v || m->empty() || m->size() != v->size()) {
+    args_.reject("mean", "mean and variance must be numbers or flat lists of the same length");
+    return {};
+  }
+  const ValueId x = inputs_[0];
+  if (m->size() == 1 && !invert) {
+    // One value for all features: plain arithmetic.
+    ValueId y = node(OpKind::Sub, {{"scalar", (*m)[0]}}, {x}, "_center");
+    return {node(OpKind::Div, {{"scalar", std::max(std::sqrt((*v)[0]), 1e-7)}}, {y}, "_scale")};
+  }
+  return {node(OpKind::Standardize,
+               {{"mean", *m}, {"variance", *v}, {"axis", axis}, {"invert", invert}}, {x})};
 }
 
 std::vector<ValueId> Emitter::global_pool(OpKind kind, int rank) {
@@ -456,15 +515,31 @@ std::vector<ValueId> Emitter::activation_layer(const frameworks::keras::ReaderRo
       return {with_activation(inputs_[0], name)};
     }
     case ReadRule::ReLU: {
-      const bool has_max = args_.has(0, {"max_value"});
-      const double max_value = args_.real(0, {"max_value"}, 0.0);
+      // Keras: max_value where x >= max_value, x where threshold <= x, else
+      // negative_slope * (x - threshold); max_value=None is unbounded.
+      auto max_arg = args_.get(0, {"max_value"});
+      const bool has_max = max_arg && !max_arg->is_none();
+      const double max_value = has_max ? args_.real(0, {"max_value"}, 0.0) : 0.0;
       const double slope = args_.real(1, {"negative_slope"}, 0.0);
       const double threshold = args_.real(2, {"threshold"}, 0.0);
-      if (slope != 0.0 || threshold != 0.0 || (has_max && max_value != 6.0)) {
-        args_.reject("max_value", "only ReLU() and ReLU(max_value=6) are supported");
+      if (threshold != 0.0) {
+        args_.reject("threshold", "only threshold=0 is supported");
         return {inputs_[0]};
       }
-      return {node(has_max ? OpKind::Relu6 : OpKind::Relu, {}, {inputs_[0]})};
+      if (slope != 0.0) {
+        if (has_max) {
+          args_.reject("max_value", "max_value together with negative_slope is not supported");
+          return {inputs_[0]};
+        }
+        return {node(OpKind::LeakyRelu, {{"negative_slope", slope}}, {inputs_[0]})};
+      }
+      if (!has_max) return {node(OpKind::Relu, {}, {inputs_[0]})};
+      if (max_value == 6.0) return {node(OpKind::Relu6, {}, {inputs_[0]})};
+      if (max_value < 0.0) {
+        args_.reject("max_value", "a negative max_value is not supported");
+        return {inputs_[0]};
+      }
+      return {node(OpKind::Clip, {{"min_value", 0.0}, {"max_value", max_value}}, {inputs_[0]})};
     }
     case ReadRule::LeakyReLU:
       // Keras 3 spells the slope negative_slope, tf.keras alpha; the layer default is 0.3.
@@ -615,20 +690,7 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
       if (*o != 0.0) y = node(OpKind::Add, {{"scalar", *o}}, {y}, "_offset");
       return {y};
     }
-    case ReadRule::Normalization: {
-      auto mean = args_.get(-1, {"mean"});
-      auto var = args_.get(-1, {"variance"});
-      auto m = mean ? mean->as_double() : std::nullopt;
-      auto v = var ? var->as_double() : std::nullopt;
-      if (!m || !v) {
-        args_.reject("mean",
-                     "only scalar mean and variance given in the constructor are supported");
-        return {};
-      }
-      // Keras: (x - mean) / max(sqrt(variance), epsilon), epsilon = 1e-7.
-      ValueId y = node(OpKind::Sub, {{"scalar", *m}}, {x}, "_center");
-      return {node(OpKind::Div, {{"scalar", std::max(std::sqrt(*v), 1e-7)}}, {y}, "_scale")};
-    }
+    case ReadRule::Normalization: return normalization();
     case ReadRule::Merge: return merge(row.kind);
     case ReadRule::SequenceMask: {
       // Marks steps past each length as padding; only recurrent layers read that mask.

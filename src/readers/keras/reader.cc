@@ -4,6 +4,8 @@
 #include "readers/keras/reader.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <set>
 
 #include "readers/keras/interpreter.h"
@@ -96,6 +98,113 @@ bool mentions_model(std::string_view text) {
          text.find("Input(") != std::string_view::npos;
 }
 
+bool is_identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Whether `text` calls `name` as a whole identifier (`make_model(` does not call `model`).
+bool calls_name(std::string_view text, const std::string& name) {
+  const std::string pattern = name + "(";
+  for (size_t at = text.find(pattern); at != std::string_view::npos;
+       at = text.find(pattern, at + 1))
+    if (at == 0 || (!is_identifier_char(text[at - 1]) && text[at - 1] != '.')) return true;
+  return false;
+}
+
+// Identifiers an expression or statement reads (attribute and keyword names excluded).
+void read_names(Node n, std::set<std::string>& out) {
+  if (n.is(Kind::Identifier)) {
+    out.insert(std::string(n.text()));
+    return;
+  }
+  if (n.is(Kind::Attribute)) return read_names(n.field(Field::Object), out);
+  if (n.is(Kind::KeywordArgument)) return read_names(n.field(Field::Value), out);
+  if (n.is(Kind::FunctionDefinition) || n.is(Kind::ClassDefinition)) return;
+  for (Node c : n.named_children()) read_names(c, out);
+}
+
+void target_names(Node t, std::set<std::string>& out) {
+  if (t.is(Kind::Identifier)) {
+    out.insert(std::string(t.text()));
+  } else if (t.is(Kind::PatternList) || t.is(Kind::TuplePattern) || t.is(Kind::ListPattern) ||
+             t.is(Kind::Tuple) || t.is(Kind::List)) {
+    for (Node c : t.named_children()) target_names(c, out);
+  }
+}
+
+// Names a module-level statement binds (assignment and loop targets, nested blocks included).
+void bound_names(Node n, std::set<std::string>& out) {
+  if (n.is(Kind::FunctionDefinition) || n.is(Kind::ClassDefinition)) return;
+  if (n.is(Kind::Assignment) || n.is(Kind::AugmentedAssignment) || n.is(Kind::ForStatement))
+    target_names(n.field(Field::Left), out);
+  for (Node c : n.named_children()) bound_names(c, out);
+}
+
+// Methods of a model that train or save it: they never change the network.
+const std::set<std::string_view>& training_methods() {
+  static const std::set<std::string_view> kMethods = {
+      "compile", "fit", "evaluate", "predict", "save", "save_weights", "load_weights", "summary"};
+  return kMethods;
+}
+
+// The module-level statements before `target` that the value it assigns depends on (a backward
+// slice over the names read and bound), in source order, and every name the slice reads.
+// Module-level Functional code (`x = layers.Dense(8)(x)` again and again) runs in order; data
+// loading and training code the model does not read is never followed.
+struct ModuleSlice {
+  std::vector<Node> statements;
+  std::set<std::string> reads;
+};
+
+ModuleSlice module_slice(Node root, Node target) {
+  std::vector<Node> before;
+  for (Node stmt : root.named_children()) {
+    if (stmt == target) break;
+    before.push_back(stmt);
+  }
+  ModuleSlice slice;
+  std::set<std::string> needed;
+  read_names(target.named_child(0).field(Field::Right), needed);
+  slice.reads = needed;
+  std::vector<Node> kept;
+  for (size_t i = before.size(); i-- > 0;) {
+    Node stmt = before[i];
+    if (!stmt.is(Kind::ExpressionStatement) && !stmt.is(Kind::ForStatement) &&
+        !stmt.is(Kind::IfStatement))
+      continue;
+    std::set<std::string> bound;
+    bound_names(stmt, bound);
+    bool hit = std::any_of(bound.begin(), bound.end(),
+                           [&](const std::string& b) { return needed.count(b) > 0; });
+    // `features.append(x)` / `model.add(...)` on a needed object may change it.
+    Node e = stmt.is(Kind::ExpressionStatement) ? stmt.named_child(0) : Node{};
+    if (!hit && e.is(Kind::Call)) {
+      Node fn = e.field(Field::Function);
+      hit = fn.is(Kind::Attribute) && fn.field(Field::Object).is(Kind::Identifier) &&
+            needed.count(std::string(fn.field(Field::Object).text())) &&
+            !training_methods().count(fn.field(Field::Attribute).text());
+    }
+    if (!hit) continue;
+    kept.push_back(stmt);
+    // A plain assignment replaces the names it binds; a loop or branch may not run.
+    if (e.is(Kind::Assignment))
+      for (const auto& b : bound) needed.erase(b);
+    std::set<std::string> reads;
+    if (e.is(Kind::Assignment)) {
+      read_names(e.field(Field::Right), reads);
+      if (!e.field(Field::Left).is(Kind::Identifier)) {
+        std::set<std::string> targets;
+        target_names(e.field(Field::Left), targets);
+        if (targets.empty()) read_names(e.field(Field::Left), reads);  // d[k] = v, obj.a = v
+      }
+    } else {
+      read_names(stmt, reads);
+    }
+    needed.insert(reads.begin(), reads.end());
+    slice.reads.insert(reads.begin(), reads.end());
+  }
+  slice.statements.assign(kept.rbegin(), kept.rend());
+  return slice;
+}
+
 std::vector<Candidate> find_candidates(Context& ctx, Node root) {
   std::vector<Candidate> all;
   for (const auto& [name, cls] : ctx.classes)
@@ -111,19 +220,38 @@ std::vector<Candidate> find_candidates(Context& ctx, Node root) {
     Node right = e.field(Field::Right);
     if (!right || !right.is(Kind::Call)) continue;
     const std::string callee(right.field(Field::Function).text());
+    // `inputs = keras.Input(...)` in module-level Functional code is a tensor, not a model.
+    if (callee == "Input" ||
+        (callee.size() > 6 && callee.compare(callee.size() - 6, 6, ".Input") == 0))
+      continue;
     bool model = mentions_model(right.text());
+    bool called_model = false;
     for (const auto& c : all)
-      if (callee == c.name) model = true;
-    if (model)
+      if (callee == c.name) {
+        // Calling a builder or a model class makes a model; calling a model object (an
+        // earlier module-level model) applies it to tensors.
+        model = model || c.kind != Candidate::Kind::Variable;
+        called_model = c.kind == Candidate::Kind::Variable;
+      }
+    if (model && !called_model)
       all.push_back({std::string(e.field(Field::Left).text()), Candidate::Kind::Variable, stmt});
   }
-  // A candidate used by another one (called by name, or a class instantiated) is a part.
+  // A candidate used by another one (called by name, a class instantiated, or a module-level
+  // model the other's statements read, e.g. `Sequential([model, Softmax()])`) is a part.
+  std::map<const Candidate*, std::set<std::string>> reads;
+  for (const auto& c : all)
+    if (c.kind == Candidate::Kind::Variable) reads[&c] = module_slice(root, c.node).reads;
   std::vector<Candidate> top;
   for (const auto& c : all) {
     bool used = false;
-    for (const auto& other : all)
-      if (&other != &c && other.node.text().find(c.name + "(") != std::string_view::npos)
+    for (const auto& other : all) {
+      if (&other == &c) continue;
+      if (calls_name(other.node.text(), c.name)) used = true;
+      if (c.kind == Candidate::Kind::Variable && other.kind == Candidate::Kind::Variable &&
+          other.name != c.name && other.node.start_byte() > c.node.start_byte() &&
+          reads[&other].count(c.name))
         used = true;
+    }
     if (!used) top.push_back(c);
   }
   std::sort(top.begin(), top.end(), [](const Candidate& a, const Candidate& b) {
@@ -243,14 +371,19 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
     if (chosen->kind == Candidate::Kind::Function) {
       v = in.call_function(chosen->node, {}, {}, nullptr, chosen->node);
     } else {
-      // The model's assignment, then the statements configuring it (`model.add(...)`); other
-      // module-level names are evaluated when the model's code uses them.
+      // The statements the model's assignment depends on, in order, then the assignment and
+      // the statements configuring it (`model.add(...)`); other module-level names are
+      // evaluated when the model's code uses them.
       for (Node stmt : root.named_children()) {
         if (!stmt.is(Kind::ExpressionStatement)) continue;
         Node e = stmt.named_child(0);
         if (e.is(Kind::Assignment) && e.field(Field::Left).is(Kind::Identifier) &&
             e.field(Field::Right) && stmt.start_byte() < chosen->node.start_byte())
           ctx.module_assignments[std::string(e.field(Field::Left).text())] = e.field(Field::Right);
+      }
+      for (Node stmt : module_slice(root, chosen->node).statements) {
+        in.exec_one(stmt, module_frame);
+        for (const auto& [name, value] : module_frame.locals) ctx.module_values[name] = value;
       }
       bool after = false;
       for (Node stmt : root.named_children()) {
@@ -263,7 +396,10 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
         if (!after || !stmt.is(Kind::ExpressionStatement) || !stmt.named_child(0).is(Kind::Call))
           continue;
         Node fn = stmt.named_child(0).field(Field::Function);
-        if (fn.is(Kind::Attribute) && fn.field(Field::Object).text() == chosen->name)
+        // Training calls (compile, fit, ...) do not change the network; the training-script
+        // reader reads them.
+        if (fn.is(Kind::Attribute) && fn.field(Field::Object).text() == chosen->name &&
+            !training_methods().count(fn.field(Field::Attribute).text()))
           in.eval(stmt.named_child(0), module_frame);
       }
       v = ctx.module_values[chosen->name];
@@ -365,6 +501,10 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
     }
   keras::name_parameters(ctx, top);
   prune(ctx.graph);
+  for (const auto& n : ctx.graph.nodes)
+    if (n.kind == pivot::OpKind::Unsupported && ctx.positions.count(n.outputs[0]))
+      diags.error(Code::UnsupportedOperation, n.location)
+          << "arange is only supported as the positions of an Embedding added to a sequence";
   for (const auto& n : ctx.graph.nodes)
     if (n.kind == pivot::OpKind::Unsupported && ctx.negation_of.count(n.outputs[0]))
       diags.error(Code::UnsupportedOperation, n.location)

@@ -9,6 +9,45 @@ namespace nnport::readers::keras {
 
 using frameworks::keras::ReadRule;
 
+namespace {
+
+// A recurrent activation= / recurrent_activation= keyword as a catalog name (pivot
+// ops/recurrent.cc): a Keras 3 name or keras.activations function, None meaning "linear",
+// "swish" read as "silu". tf.keras <= 2.15's hard_sigmoid (clip(0.2x + 0.5)) is not Keras 3's
+// and is reported.
+std::string recurrent_activation(const Layer& config, const LayerArgs& a, const char* key,
+                                 const char* fallback, bool tf_keras) {
+  const Value* v = config.kwarg(key);
+  if (!v) return fallback;
+  std::string name;
+  if (v->kind == Value::Kind::Name) {
+    const auto dot = v->qualified.rfind('.');
+    name = dot == std::string::npos ? v->qualified : v->qualified.substr(dot + 1);
+  } else if (auto c = v->as_constant(); c && c->is_none()) {
+    name = "linear";
+  } else if (c && c->is_string()) {
+    name = c->s;
+  } else {
+    a.reject(key, "only activation names are supported");
+    return fallback;
+  }
+  if (name == "swish") name = "silu";
+  static const char* kKnown[] = {"tanh",     "sigmoid", "relu",       "linear", "hard_sigmoid",
+                                 "elu",      "selu",    "silu",       "gelu",   "softsign",
+                                 "softplus", "relu6",   "exponential"};
+  const bool known =
+      std::any_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return name == k; });
+  if (!known || (tf_keras && name == "hard_sigmoid")) {
+    a.reject(key,
+             "'" + name + "' is not a supported recurrent activation" +
+                 (known ? " (tf.keras' hard_sigmoid is clip(0.2x + 0.5), not Keras 3's)" : ""));
+    return fallback;
+  }
+  return name;
+}
+
+}  // namespace
+
 std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool bidirectional,
                                         const std::string& merge_mode) {
   LayerArgs a(in_, config);
@@ -19,19 +58,17 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
   const bool bias = a.boolean(-1, {"use_bias"}, true);
   const bool return_sequences = a.boolean(-1, {"return_sequences"}, false);
   const bool return_state = a.boolean(-1, {"return_state"}, false);
-  const std::string activation = a.string(-1, {"activation"}, "tanh");
-  std::string nonlinearity = "tanh";
-  if (kind == OpKind::Rnn && activation == "relu")
-    nonlinearity = "relu";
-  else if (activation != "tanh")
-    a.reject("activation",
-             "only tanh" + std::string(kind == OpKind::Rnn ? " or relu" : "") + " is supported");
-  if (kind != OpKind::Rnn && a.string(-1, {"recurrent_activation"}, "sigmoid") != "sigmoid")
-    a.reject("recurrent_activation", "only sigmoid is supported");
-  if (kind == OpKind::Gru && !a.boolean(-1, {"reset_after"}, true))
-    a.reject("reset_after",
-             "GRU(reset_after=False) applies the reset gate before the recurrent matmul, which the "
-             "pivot gru op (reset_after=True) cannot express");
+  // LSTM / GRU activations other than tanh / sigmoid, and GRU(reset_after=False), are pivot
+  // attributes (nn.LSTM / nn.GRU cannot express them; the PyTorch writer emits its own cell).
+  const bool tf_keras = in_.ctx().tf_keras;
+  const std::string activation = recurrent_activation(config, a, "activation", "tanh", tf_keras);
+  const std::string gate_activation =
+      kind == OpKind::Rnn
+          ? std::string("sigmoid")
+          : recurrent_activation(config, a, "recurrent_activation", "sigmoid", tf_keras);
+  if (kind == OpKind::Rnn && activation != "tanh" && activation != "relu")
+    a.reject("activation", "SimpleRNN supports only tanh or relu");
+  const bool reset_after = kind != OpKind::Gru || a.boolean(-1, {"reset_after"}, true);
   if (a.boolean(-1, {"go_backwards"}, false))
     a.reject("go_backwards", "reversed recurrences are not supported");
   if (a.boolean(-1, {"stateful"}, false))
@@ -85,12 +122,12 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
     auto& g = in_.ctx().graph;
     params["weight_ih" + suffix] =
         param("weight_ih" + suffix, {gates * units, in}, {1, 0}, "kernel", sub);
-    params["weight_hh" + suffix] = param("weight_hh" + suffix, {gates * units, units}, {1, 0},
-                                         "recurrent_kernel", sub);
+    params["weight_hh" + suffix] =
+        param("weight_hh" + suffix, {gates * units, units}, {1, 0}, "recurrent_kernel", sub);
     g.params[params["weight_ih" + suffix]].block_order = gate_order;
     g.params[params["weight_hh" + suffix]].block_order = gate_order;
     if (bias) {
-      if (kind == OpKind::Gru) {
+      if (kind == OpKind::Gru && reset_after) {
         // Keras GRU(reset_after=True) bias (2, 3H) = [input bias; recurrent bias]: each is one
         // row, reshaped to (3H,).
         const auto ih = param("bias_ih" + suffix, {gates * units}, {}, "bias", sub);
@@ -104,13 +141,21 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
         params["bias_ih" + suffix] = ih;
         params["bias_hh" + suffix] = layer_.params["bias_hh" + suffix];
       } else {
+        // One Keras bias (LSTM, SimpleRNN, GRU(reset_after=False): the input bias).
         params["bias_ih" + suffix] = param("bias_ih" + suffix, {gates * units}, {}, "bias", sub);
+        g.params[params["bias_ih" + suffix]].block_order = gate_order;
       }
     }
   }
   pivot::Attrs attrs{
       {"input_size", in}, {"hidden_size", units}, {"bidirectional", bidirectional}, {"bias", bias}};
-  if (kind == OpKind::Rnn) attrs["nonlinearity"] = nonlinearity;
+  if (kind == OpKind::Rnn)
+    attrs["nonlinearity"] = std::string(activation == "relu" ? "relu" : "tanh");
+  else {
+    attrs["activation"] = activation;
+    attrs["recurrent_activation"] = gate_activation;
+  }
+  if (kind == OpKind::Gru) attrs["reset_after"] = reset_after;
   std::vector<ValueId> op_inputs{inputs_[0]};
   op_inputs.insert(op_inputs.end(), state_inputs.begin(), state_inputs.end());
   // nnport's SequenceMask([x, lengths]): the recurrence follows each sequence's length.
@@ -257,43 +302,58 @@ std::vector<ValueId> Emitter::attention() {
   const int64_t value_dim = args_.integer(2, {"value_dim"}, key_dim);
   const bool bias = args_.boolean(-1, {"use_bias"}, true);
   const int64_t e = in_.type_of(q).shape.back();
-  if (value_dim != key_dim || heads * key_dim != e || args_.has(-1, {"output_shape"}) ||
-      args_.has(-1, {"attention_axes"}))
-    args_.reject("key_dim",
-                 "the pivot op needs num_heads * key_dim == value_dim * num_heads == query width");
+  // output_shape: the width of the output's last axis (default: the query's width).
+  int64_t out_width = e;
+  if (auto shape = args_.get(-1, {"output_shape"})) {
+    if (auto w = shape->as_int())
+      out_width = *w;
+    else if (auto ws = shape->as_ints(); ws && ws->size() == 1)
+      out_width = (*ws)[0];
+    else
+      args_.reject("output_shape", "only one output width (an int or a 1-tuple) is supported");
+  }
+  if (heads <= 0 || key_dim <= 0 || value_dim <= 0 || out_width <= 0) {
+    args_.reject("key_dim", "num_heads, key_dim, value_dim and output_shape must be positive");
+    return {};
+  }
+  if (args_.has(-1, {"attention_axes"}))
+    args_.reject("attention_axes", "only attention over the sequence axis is supported");
   const int64_t kdim = in_.type_of(k).shape.back(), vdim = in_.type_of(v).shape.back();
   // Keras 3 saves the EinsumDense sublayers in sorted attribute order (layer_table.cc):
-  // key_dense, output_dense, query_dense, value_dense; kernels (in, heads, head_dim).
+  // key_dense, output_dense, query_dense, value_dense. Canonical (out, in) weights; the stored
+  // EinsumDense kernels are (in, heads, head_dim) (output: (heads, value_dim, out)) and biases
+  // (heads, head_dim) (output: (out,)).
   std::map<std::string, pivot::ParamId> params;
-  for (const auto& [role, sub, shape] :
-       {std::tuple{"key", "key_dense", std::vector<int64_t>{e, kdim}},
-        std::tuple{"output", "output_dense", std::vector<int64_t>{e, e}},
-        std::tuple{"query", "query_dense", std::vector<int64_t>{e, e}},
-        std::tuple{"value", "value_dense", std::vector<int64_t>{e, vdim}}}) {
-    // EinsumDense variables keep the heads as their own axis: kernels (in, heads, head_dim)
-    // and biases (heads, head_dim); the output projection's kernel is (heads, head_dim, out).
-    const bool output = std::string_view(role) == "output";
-    const int64_t head_dim = heads > 0 ? e / heads : e;
+  struct Projection {
+    const char* role;
+    const char* sublayer;
+    int64_t in, head_dim;  // head_dim 0: the output projection
+  };
+  for (const Projection& p : {Projection{"key", "key_dense", kdim, key_dim},
+                              Projection{"output", "output_dense", heads * value_dim, 0},
+                              Projection{"query", "query_dense", e, key_dim},
+                              Projection{"value", "value_dense", vdim, value_dim}}) {
+    const bool output = p.head_dim == 0;
+    const int64_t out = output ? out_width : heads * p.head_dim;
     auto& graph = in_.ctx().graph;
-    const auto weight = param(std::string(role) + "_weight", shape, {1, 0}, "kernel", sub);
-    graph.params[weight].stored_shape = output ? std::vector<int64_t>{heads, head_dim, e}
-                                               : std::vector<int64_t>{shape[1], heads, head_dim};
-    params[std::string(role) + "_weight"] = weight;
+    const std::string role(p.role);
+    const auto weight = param(role + "_weight", {out, p.in}, {1, 0}, "kernel", p.sublayer);
+    graph.params[weight].stored_shape = output ? std::vector<int64_t>{heads, value_dim, out_width}
+                                               : std::vector<int64_t>{p.in, heads, p.head_dim};
+    params[role + "_weight"] = weight;
     if (bias) {
-      const auto b = param(std::string(role) + "_bias", {e}, {}, "bias", sub);
-      if (!output) graph.params[b].stored_shape = {heads, head_dim};
-      params[std::string(role) + "_bias"] = b;
+      const auto b = param(role + "_bias", {out}, {}, "bias", p.sublayer);
+      if (!output) graph.params[b].stored_shape = {heads, p.head_dim};
+      params[role + "_bias"] = b;
     }
   }
+  pivot::Attrs attrs{
+      {"embed_dim", e}, {"num_heads", heads}, {"kdim", kdim},
+      {"vdim", vdim},   {"key_dim", key_dim}, {"value_dim", value_dim},
+      {"bias", bias},   {"causal", causal},   {"dropout", args_.real(-1, {"dropout"}, 0.0)}};
+  if (out_width != e) attrs["output_dim"] = out_width;
   return {node(
-      OpKind::MultiHeadAttention,
-      {{"embed_dim", e},
-       {"num_heads", heads},
-       {"kdim", kdim},
-       {"vdim", vdim},
-       {"bias", bias},
-       {"causal", causal},
-       {"dropout", args_.real(-1, {"dropout"}, 0.0)}},
+      OpKind::MultiHeadAttention, std::move(attrs),
       key_padding ? std::vector<ValueId>{q, k, v, *key_padding} : std::vector<ValueId>{q, k, v}, "",
       params)};
 }

@@ -36,7 +36,8 @@ enum class FnRule {
   Softmax,
   Flatten,
   Cast,
-  Shape
+  Shape,
+  Arange
 };
 
 struct FnRow {
@@ -93,6 +94,8 @@ constexpr FnRow kFunctions[] = {
     {"flatten", FnRule::Flatten, OpKind::Flatten},
     {"cast", FnRule::Cast, OpKind::Identity},
     {"shape", FnRule::Shape, OpKind::Identity},
+    {"arange", FnRule::Arange, OpKind::Unsupported},
+    {"range", FnRule::Arange, OpKind::Unsupported},
 };
 
 // An `axis` argument: one int or a sequence of ints.
@@ -140,6 +143,7 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
       name.rfind("method:", 0) == 0 ? "tensor method " + name.substr(7) : "'" + fn + "'";
   if (!row)
     return unsupported(Code::UnsupportedOperation, site, shown + " is not supported", tensors);
+  if (row->rule == FnRule::Arange) return arange(args, kwargs, site);
   const Value* x = arg(args, kwargs, 0, {"x", "inputs", "tensor", "input", "features", "logits"});
   auto need_tensor = [&]() -> bool {
     if (x && x->is_tensor()) return true;
@@ -366,6 +370,7 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
       return unsupported(Code::UnsupportedOperation, site,
                          "casts that change the dtype are not supported", tensors);
     }
+    case FnRule::Arange: return Value::unknown();  // handled above
     case FnRule::Shape: {
       if (!need_tensor()) return Value::unknown();
       std::vector<Value> dims;
@@ -377,7 +382,62 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
   return Value::unknown();
 }
 
+// ops.arange(0, n) / tf.range(0, n) with a static n: the positions 0..n-1 (int64, shape (n,)).
+// No pivot op computes them; an Embedding looking them up and added to a tensor becomes the
+// embedding table added by position (AddParam, see position_table), anything else is reported.
+Value Interpreter::arange(const std::vector<Value>& args,
+                          const std::vector<std::pair<std::string, Value>>& kwargs, Node site) {
+  auto start = const_arg(args, kwargs, 0, {"start"});
+  auto stop = const_arg(args, kwargs, 1, {"stop", "limit"});
+  auto step = const_arg(args, kwargs, 2, {"step", "delta"});
+  if (start && !stop && args.size() == 1) stop = start, start = Constant::integer(0);
+  // Sentinels instead of optionals: GCC's -O3 flow analysis misreads the optional chain.
+  const int64_t b = start ? start->as_int().value_or(-1) : 0;
+  const int64_t e = stop ? stop->as_int().value_or(0) : 0;
+  const int64_t d = step ? step->as_int().value_or(0) : 1;
+  if (b != 0 || d != 1 || e <= 0)
+    return unsupported(Code::UnsupportedOperation, site,
+                       "arange is only supported from 0 to a static length with step 1", {});
+  pivot::Attrs attrs{
+      {"code", std::string("unsupported-operation")},
+      {"text", std::string(site.text().substr(0, 200))},
+      {"message", std::string("arange is only supported as the positions of an Embedding added to "
+                              "a sequence")}};
+  const auto out = add_node(OpKind::Unsupported, std::move(attrs), {}, site, "arange", "")[0];
+  pivot::TensorType t;
+  t.dtype = pivot::DType::Int64;
+  t.shape = {e};
+  ctx_.graph.values[out].type = t;
+  ctx_.positions.insert(out);
+  return Value::of_tensor(out);
+}
+
+// `x + emb(positions)`: the Embedding node reading ops.arange positions, or nullopt.
+std::optional<size_t> Interpreter::position_table(ValueId v) const {
+  const auto& g = ctx_.graph;
+  const int p = g.producer(v);
+  if (p < 0) return std::nullopt;
+  const auto& n = g.nodes[static_cast<size_t>(p)];
+  if (n.kind != OpKind::Embedding || n.inputs.size() != 1 || !ctx_.positions.count(n.inputs[0]))
+    return std::nullopt;
+  return static_cast<size_t>(p);
+}
+
 Value Interpreter::tensor_binary(const std::string& op, const Value& a, const Value& b, Node site) {
+  if (op == "+" && a.is_tensor() && b.is_tensor()) {
+    // Token embeddings plus position embeddings: the table's first L rows added by position.
+    const bool b_table = position_table(b.tensor).has_value();
+    if (auto table = b_table ? position_table(b.tensor) : position_table(a.tensor)) {
+      const ValueId x = b_table ? a.tensor : b.tensor;
+      const pivot::Node n = ctx_.graph.nodes[*table];
+      const std::vector<int64_t> shape{pivot::attr_int(n, "num_embeddings"),
+                                       pivot::attr_int(n, "embedding_dim")};
+      auto out = add_node(OpKind::AddParam, {{"shape", shape}, {"slice_axis", int64_t{0}}}, {x},
+                          site, n.name, n.module_path);
+      ctx_.graph.nodes.back().params = {{"value", n.params.at("weight")}};
+      return Value::of_tensor(out[0]);
+    }
+  }
   static const std::map<std::string, OpKind> kOps{{"+", OpKind::Add},
                                                   {"-", OpKind::Sub},
                                                   {"*", OpKind::Mul},

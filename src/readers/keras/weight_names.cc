@@ -6,7 +6,9 @@
 // `layers` list, then every model or layer yields its attributes in sorted order (public
 // before private), skipping those a plain Layer has. A list is a container whose items are
 // named by their snake_case class name with _1, _2 ... in list order (every item counts, even
-// one already saved elsewhere); a layer reachable twice is saved at its first path only. A
+// one already saved elsewhere); a dict is the container of its values in insertion order (its
+// keys appear nowhere: _save_container_state); a layer reachable twice is saved at its first
+// path only. A
 // subclassed Model's `layers` (its directly tracked sublayers, in assignment order) is such a
 // public attribute, so sublayers whose attribute names sort after "layers" are saved there.
 //
@@ -91,7 +93,7 @@ struct Naming {
     for (const auto& [name, value] : layer->attrs) {
       if (value.kind == Value::Kind::Layer)
         tracked.push_back(value.layer);
-      else if (value.kind == Value::Kind::List)
+      else if (value.kind == Value::Kind::List || value.kind == Value::Kind::Dict)
         for (const auto& item : value.items)
           if (item.kind == Value::Kind::Layer) tracked.push_back(item.layer);
     }
@@ -104,7 +106,7 @@ struct Naming {
     for (const auto& [name, value] : attrs) {
       if (value->kind == Value::Kind::Layer)
         visit(value->layer, join(name));
-      else if (value->kind == Value::Kind::List) {
+      else if (value->kind == Value::Kind::List || value->kind == Value::Kind::Dict) {
         std::vector<LayerPtr> items;
         for (const auto& item : value->items)
           if (item.kind == Value::Kind::Layer) items.push_back(item.layer);

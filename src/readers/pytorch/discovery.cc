@@ -85,7 +85,49 @@ void called_names(Node node, std::set<std::string>& out) {
   }
 }
 
+// A builder function: its last statement returns a torch.nn module or a module class of the
+// file (`return nn.Sequential(...)`, `return Net(...)`).
+bool returns_module(const Context& ctx, Node def) {
+  Node body = def.field(Field::Body);
+  if (!body) return false;
+  std::vector<Node> stmts = body.named_children();
+  if (stmts.empty() || !stmts.back().is(Kind::ReturnStatement)) return false;
+  Node value = stmts.back().named_child(0);
+  if (!value.is(Kind::Call)) return false;
+  Node fn = value.field(Field::Function);
+  auto q = ctx.imports.qualify(fn);
+  const bool torch_module =
+      q && q->rfind("torch.nn.", 0) == 0 && q->find(".functional.") == std::string::npos;
+  const auto cls = ctx.classes.find(std::string(fn.text()));
+  const bool user_module = cls != ctx.classes.end() && cls->second.is_module;
+  return torch_module || user_module;
+}
+
 }  // namespace
+
+Node script_instantiation(const Context& ctx, Node module, const std::string& name) {
+  std::vector<Node> stack;
+  for (Node stmt : module.named_children()) {
+    Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+    if (def.is(Kind::ClassDefinition)) continue;  // parts of models, not the script
+    stack.push_back(stmt);
+  }
+  (void)ctx;
+  size_t visited = 0;
+  while (!stack.empty() && visited < 2000000) {
+    Node n = stack.back();
+    stack.pop_back();
+    ++visited;
+    if (n.is(Kind::Call) && n.field(Field::Function).is(Kind::Identifier) &&
+        n.field(Field::Function).text() == name) {
+      Node args = n.field(Field::Arguments);
+      if (args && args.named_child_count() > 0) return n;
+    }
+    const uint32_t count = n.named_child_count();
+    for (uint32_t i = count; i > 0; --i) stack.push_back(n.named_child(i - 1));
+  }
+  return {};
+}
 
 std::vector<Candidate> model_candidates(Context& ctx, Node module) {
   std::set<std::string> used;
@@ -97,7 +139,11 @@ std::vector<Candidate> model_candidates(Context& ctx, Node module) {
     used.insert(calls.begin(), calls.end());
     if (info.user_base) used.insert(info.user_base->name);
   }
+  // Only builder functions (returning a module) make what they call a part of a model: a
+  // `def main(): model = Net()` or a training helper instantiates the model, it does not
+  // compose it.
   for (const auto& [name, def] : ctx.functions) {
+    if (!returns_module(ctx, def)) continue;
     std::set<std::string> calls;
     called_names(def.field(Field::Body), calls);
     calls.erase(name);
@@ -111,17 +157,7 @@ std::vector<Candidate> model_candidates(Context& ctx, Node module) {
   // Builder functions: `def build(...): ... return nn.Sequential(...)` (or a module class).
   for (const auto& [name, def] : ctx.functions) {
     if (used.count(name)) continue;
-    Node body = def.field(Field::Body);
-    std::vector<Node> stmts = body.named_children();
-    if (stmts.empty() || !stmts.back().is(Kind::ReturnStatement)) continue;
-    Node value = stmts.back().named_child(0);
-    if (!value.is(Kind::Call)) continue;
-    Node fn = value.field(Field::Function);
-    auto q = ctx.imports.qualify(fn);
-    const bool torch_module = q && q->rfind("torch.nn.", 0) == 0 && q->find(".functional.") == std::string::npos;
-    const auto cls = ctx.classes.find(std::string(fn.text()));
-    const bool user_module = cls != ctx.classes.end() && cls->second.is_module;
-    if (torch_module || user_module) out.push_back(Candidate{name, nullptr, {}, def, def.location()});
+    if (returns_module(ctx, def)) out.push_back(Candidate{name, nullptr, {}, def, def.location()});
   }
   for (Node stmt : module.named_children()) {
     if (!stmt.is(Kind::ExpressionStatement)) continue;

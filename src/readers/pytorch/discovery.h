@@ -17,6 +17,10 @@ struct Candidate {
   SourceLocation location;
 };
 
+// The script's construction of the model class `name` with arguments (`model = Net(5)` at module
+// level or in a function that is not a module class's method), else a null node.
+Node script_instantiation(const Context& ctx, Node module, const std::string& name);
+
 // Module classes not used as parts or bases of others, plus module-level Sequential models.
 std::vector<Candidate> model_candidates(Context& ctx, Node module);
 

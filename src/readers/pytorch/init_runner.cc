@@ -174,14 +174,16 @@ class InitRunner {
         Node fn = call.field(Field::Function);
         auto q = ctx_.imports.qualify(fn);
         if (q && q->rfind("torch.nn.init.", 0) == 0) continue;
-        if (is_parameter_init(fn.field(Field::Object), std::string(fn.field(Field::Attribute).text())))
+        if (is_parameter_init(fn.field(Field::Object),
+                              std::string(fn.field(Field::Attribute).text())))
           continue;
         return false;
       }
       if (stmt.is(Kind::IfStatement)) {
         if (!init_only_block(stmt.field(Field::Consequence), depth + 1)) return false;
         for (Node alt : stmt.fields(Field::Alternative)) {
-          Node body = alt.field(Field::Consequence) ? alt.field(Field::Consequence) : alt.field(Field::Body);
+          Node body = alt.field(Field::Consequence) ? alt.field(Field::Consequence)
+                                                    : alt.field(Field::Body);
           if (!body || !init_only_block(body, depth + 1)) return false;
         }
         continue;
@@ -314,8 +316,8 @@ class InitRunner {
       }
     }
     auto seq = constant_sequence(right);
-    const bool target_ok = left.is(Kind::Identifier) || left.is(Kind::PatternList) ||
-                           left.is(Kind::TuplePattern);
+    const bool target_ok =
+        left.is(Kind::Identifier) || left.is(Kind::PatternList) || left.is(Kind::TuplePattern);
     if (!target_ok || !seq || seq->items.size() > kMaxUnroll || stmt.field(Field::Alternative)) {
       ctx_.diags->error(Code::UnsupportedSyntax, stmt.location())
           << "for loop in __init__ is not over a constant sequence";
@@ -397,8 +399,9 @@ class InitRunner {
       if (value.tensor.parameter)
         m.stored_shape = value.tensor.shape;
       else
-        m.unknown_reason = "a tensor attribute that is neither an nn.Parameter nor a registered "
-                           "buffer is not in the state_dict";
+        m.unknown_reason =
+            "a tensor attribute that is neither an nn.Parameter nor a registered "
+            "buffer is not in the state_dict";
     } else {
       m.unknown_reason = value.reason;
     }
@@ -504,16 +507,19 @@ class InitRunner {
       if (is_self(obj) && self_.cls && self_.cls->method(method) && method != "forward" &&
           !self_.members.count(method)) {
         auto v = helper_method(call);
-        if (v && v->kind == InitValue::Kind::Unknown && v->reason.find("does not return") == std::string::npos)
+        if (v && v->kind == InitValue::Kind::Unknown &&
+            v->reason.find("does not return") == std::string::npos)
           ctx_.diags->error(Code::UnsupportedOperation, call.location())
-              << "helper call in __init__ not migrated: " << call.text().substr(0, 60) << ": " << v->reason;
+              << "helper call in __init__ not migrated: " << call.text().substr(0, 60) << ": "
+              << v->reason;
         return;
       }
       // self.fc.weight.data.uniform_(-r, r) / m.bias.data.zero_(): in-place initial values of a
       // parameter, which the converted weights replace.
       if (is_parameter_init(obj, method)) {
         ctx_.diags->warning(Code::TrainingOnly, call.location())
-            << "'" << call.text().substr(0, 60) << "' only changes the initial weights; it is not migrated";
+            << "'" << call.text().substr(0, 60)
+            << "' only changes the initial weights; it is not migrated";
         return;
       }
       auto q = ctx_.imports.qualify(fn);
@@ -836,20 +842,31 @@ class InitRunner {
       if (a.is(Kind::KeywordArgument)) {
         const std::string key(a.field(Field::Name).text());
         auto v = evaluator().eval(a.field(Field::Value));
-        if (key == "name") name = v;
-        else if (key == "tensor" || key == "param") value = eval(a.field(Field::Value));
-        else if (key == "persistent") persistent = v && v->truthy();
+        if (key == "name")
+          name = v;
+        else if (key == "tensor" || key == "param")
+          value = eval(a.field(Field::Value));
+        else if (key == "persistent")
+          persistent = v && v->truthy();
         continue;
       }
-      if (positional == 0) name = evaluator().eval(a);
-      else if (positional == 1) value = eval(a);
-      else if (positional == 2) { auto v = evaluator().eval(a); persistent = v && v->truthy(); }
+      if (positional == 0)
+        name = evaluator().eval(a);
+      else if (positional == 1)
+        value = eval(a);
+      else if (positional == 2) {
+        auto v = evaluator().eval(a);
+        persistent = v && v->truthy();
+      }
       ++positional;
     }
     if (!name || !name->is_string() || value.kind != InitValue::Kind::Tensor || !persistent) {
-      const std::string why = !persistent ? "a non-persistent buffer is not in the state_dict, so its values are unknown"
-                              : value.kind == InitValue::Kind::Unknown && !value.reason.empty() ? value.reason
-                                                                                                   : "arguments not understood";
+      const std::string why =
+          !persistent
+              ? "a non-persistent buffer is not in the state_dict, so its values are unknown"
+          : value.kind == InitValue::Kind::Unknown && !value.reason.empty()
+              ? value.reason
+              : "arguments not understood";
       ctx_.diags->error(Code::UnsupportedOperation, call.location())
           << "self." << method << "(...) not migrated: " << why;
       if (name && name->is_string()) set_member(name->s, InitValue::unknown(call, why), call);
@@ -992,9 +1009,11 @@ class InitRunner {
       add_child(container, std::to_string(container.children.size()), v.module);
       return true;
     }
-    if (v.kind != InitValue::Kind::Modules || (method == "update") != container.is_dict) return false;
+    if (v.kind != InitValue::Kind::Modules || (method == "update") != container.is_dict)
+      return false;
     for (size_t i = 0; i < v.modules.size(); ++i)
-      add_child(container, container.is_dict ? v.keys.at(i) : std::to_string(container.children.size()),
+      add_child(container,
+                container.is_dict ? v.keys.at(i) : std::to_string(container.children.size()),
                 v.modules[i]);
     return true;
   }
@@ -1029,7 +1048,8 @@ class InitRunner {
     }
     InitValue v = eval(arg);
     if (v.kind != InitValue::Kind::Modules || v.keys.size() != v.modules.size()) return bad(arg);
-    for (size_t i = 0; i < v.modules.size(); ++i) inst->children.emplace_back(v.keys[i], v.modules[i]);
+    for (size_t i = 0; i < v.modules.size(); ++i)
+      inst->children.emplace_back(v.keys[i], v.modules[i]);
     return inst;
   }
 
@@ -1037,10 +1057,12 @@ class InitRunner {
   // run on the same object (it may update self.inplanes and the like).
   std::optional<InitValue> helper_method(Node call) {
     Node fn = call.field(Field::Function);
-    if (!fn.is(Kind::Attribute) || !is_self(fn.field(Field::Object)) || !self_.cls) return std::nullopt;
+    if (!fn.is(Kind::Attribute) || !is_self(fn.field(Field::Object)) || !self_.cls)
+      return std::nullopt;
     const std::string name(fn.field(Field::Attribute).text());
     Node def = self_.cls->method(name);
-    if (!def || name == "__init__" || name == "forward" || self_.members.count(name)) return std::nullopt;
+    if (!def || name == "__init__" || name == "forward" || self_.members.count(name))
+      return std::nullopt;
     if (base_depth_ > 16) return InitValue::unknown(call, "helper methods nested too deeply");
     Args args = collect_args(call.field(Field::Arguments));
     std::vector<Constant> positional;
@@ -1052,14 +1074,16 @@ class InitRunner {
     InitRunner inner(ctx_, self_);
     inner.base_depth_ = base_depth_ + 1;
     auto params = def.field(Field::Parameters).named_children();
-    if (!params.empty() && params[0].is(Kind::Identifier)) inner.self_name_ = std::string(params[0].text());
+    if (!params.empty() && params[0].is(Kind::Identifier))
+      inner.self_name_ = std::string(params[0].text());
     inner.builder_ = true;
     inner.quiet_return_ = true;
     for (const auto& [key, value] : *bound) inner.scope_.bind(key, value);
     inner.run_block(def.field(Field::Body), 0);
     if (inner.returned_) return InitValue::of(inner.returned_);
     if (inner.returned_value_) return *inner.returned_value_;
-    return InitValue::unknown(call, "self." + name + "() does not return a module nnport can build");
+    return InitValue::unknown(call,
+                              "self." + name + "() does not return a module nnport can build");
   }
 
   // A module-level helper that builds and returns a module (`def double_conv(cin, cout):
@@ -1070,7 +1094,8 @@ class InitRunner {
     Args args = collect_args(call.field(Field::Arguments));
     std::vector<Constant> positional;
     std::vector<std::pair<std::string, Constant>> keywords;
-    if (!constant_args(args, std::string(def.field(Field::Name).text()) + "()", positional, keywords))
+    if (!constant_args(args, std::string(def.field(Field::Name).text()) + "()", positional,
+                       keywords))
       return nullptr;
     auto bound = bind_signature(ctx_, def, positional, keywords, call.location(), false, 0);
     if (!bound) return nullptr;
@@ -1092,7 +1117,8 @@ class InitRunner {
     if (ctx_.constructing.count(&cls)) {
       ctx_.diags->error(Code::UnsupportedSyntax, call.location())
           << "class " << cls.name << " constructs itself in its own __init__ (recursive module)";
-      return unsupported_instance(call, Code::UnsupportedSyntax, "recursive construction of " + cls.name);
+      return unsupported_instance(call, Code::UnsupportedSyntax,
+                                  "recursive construction of " + cls.name);
     }
     if (ctx_.depth > kMaxNesting) {
       ctx_.diags->error(Code::UnsupportedSyntax, call.location())
@@ -1121,8 +1147,8 @@ class InitRunner {
   syntax::Scope scope_;
   std::map<std::string, InitValue> module_locals_;
   std::string self_name_ = "self";
-  bool builder_ = false;   // running a builder function: `return` yields the model
-  bool stopped_ = false;   // a return statement ended the body
+  bool builder_ = false;  // running a builder function: `return` yields the model
+  bool stopped_ = false;  // a return statement ended the body
   InstancePtr returned_;
   std::optional<InitValue> returned_value_;  // a helper method's non-module result
   bool quiet_return_ = false;
@@ -1142,6 +1168,41 @@ std::optional<BoundArgs> default_constructor_args(Context& ctx, const ClassInfo&
   Node init = cls.method("__init__");
   if (!init) return BoundArgs{};
   return bind_signature(ctx, init, {}, {}, cls.node.location(), true);
+}
+
+std::optional<BoundArgs> call_constructor_args(Context& ctx, const ClassInfo& cls, Node call) {
+  Node init = cls.method("__init__");
+  if (!init) return BoundArgs{};
+  std::vector<Constant> positional;
+  std::vector<std::pair<std::string, Constant>> keywords;
+  syntax::ConstEvaluator evaluator(ctx.globals);
+  bool ok = true;
+  for (Node arg : call.field(Field::Arguments).named_children()) {
+    if (arg.is(Kind::Comment)) continue;
+    Node value = arg.is(Kind::KeywordArgument) ? arg.field(Field::Value) : arg;
+    std::optional<Constant> c;
+    if (!arg.is(Kind::ListSplat) && !arg.is(Kind::DictionarySplat)) c = evaluator.eval(value);
+    if (!c) {
+      // The model is read with the arguments the script constructs it with. One nnport cannot
+      // evaluate statically: the class defaults are read instead, when every parameter has one,
+      // and the difference is reported (an error when there is no default).
+      ctx.diags->warning(Code::NotConstant, value.location())
+          << "the script constructs " << cls.name << " with an argument that is not a constant ("
+          << (arg.is(Kind::ListSplat) || arg.is(Kind::DictionarySplat)
+                  ? std::string("* or ** arguments")
+                  : evaluator.error().reason)
+          << "): the model is read with the class defaults";
+      ok = false;
+      break;
+    }
+    if (arg.is(Kind::KeywordArgument))
+      keywords.emplace_back(std::string(arg.field(Field::Name).text()), std::move(*c));
+    else
+      positional.push_back(std::move(*c));
+  }
+  if (!ok) return default_constructor_args(ctx, cls);
+  return bind_signature(ctx, init, std::move(positional), std::move(keywords), call.location(),
+                        false);
 }
 
 InstancePtr instantiate(Context& ctx, const ClassInfo& cls, BoundArgs args,

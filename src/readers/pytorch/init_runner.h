@@ -10,6 +10,11 @@ namespace nnport::readers::pytorch {
 // not-constant for a parameter without default and returns nullopt.
 std::optional<BoundArgs> default_constructor_args(Context& ctx, const ClassInfo& cls);
 
+// Binds the constructor arguments of `cls` from the script's own construction call
+// (`model = Net(num_classes=5)`): its constant arguments, defaults for the rest. Reports
+// not-constant for an argument nnport cannot evaluate statically and returns nullopt.
+std::optional<BoundArgs> call_constructor_args(Context& ctx, const ClassInfo& cls, Node call);
+
 // Runs cls.__init__ with `args`; never returns null (failures become Unsupported parts).
 InstancePtr instantiate(Context& ctx, const ClassInfo& cls, BoundArgs args,
                         const SourceLocation& where, std::string text);

@@ -59,9 +59,11 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
 
   std::vector<Candidate> candidates = model_candidates(ctx, root);
   // Source order, so that messages and the reported location do not depend on names.
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return std::pair(a.location.line, a.location.column) < std::pair(b.location.line, b.location.column);
-  });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) {
+                     return std::pair(a.location.line, a.location.column) <
+                            std::pair(b.location.line, b.location.column);
+                   });
   const Candidate* chosen = nullptr;
   std::vector<Candidate> all_named;
   if (!options.class_name.empty()) {
@@ -97,7 +99,10 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
     inputs.push_back(TraceInput{"", input_type(spec), !spec.shape.has_value(), {}});
   InstancePtr instance;
   if (chosen->cls) {
-    auto args = default_constructor_args(ctx, *chosen->cls);
+    // The script's own `Net(...)` arguments when it constructs the model with some.
+    Node call = script_instantiation(ctx, root, chosen->cls->name);
+    auto args = call ? call_constructor_args(ctx, *chosen->cls, call)
+                     : default_constructor_args(ctx, *chosen->cls);
     if (!args) return std::nullopt;
     instance = instantiate(ctx, *chosen->cls, *args, chosen->location, chosen->name + "()");
     model.entry_kind = "class";
@@ -129,7 +134,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
           << "the shape of input '" << port.name << "' is unknown; pass --input-shape";
     return std::nullopt;
   }
-  traced.def.class_name = chosen->cls ? chosen->cls->name
+  traced.def.class_name = chosen->cls     ? chosen->cls->name
                           : instance->cls ? instance->cls->name
                                           : "Sequential";
   for (const auto& [name, value] : instance->args) {

@@ -9,6 +9,7 @@
 #include "readers/pytorch/adaptive_pool.h"
 #include "readers/pytorch/placement.h"
 #include "readers/pytorch/python_math.h"
+#include "syntax/slice_bounds.h"
 
 namespace nnport::readers::pytorch {
 
@@ -21,10 +22,10 @@ constexpr int kMaxDepth = 150;
 constexpr size_t kMaxUnroll = 1024;
 
 bool is_torch_dtype(const std::string& q) {
-  static const std::set<std::string> kDtypes = {
-      "torch.float32", "torch.float", "torch.float64", "torch.double", "torch.float16",
-      "torch.half",    "torch.int64", "torch.long",    "torch.int32",  "torch.int",
-      "torch.bool",    "torch.bfloat16"};
+  static const std::set<std::string> kDtypes = {"torch.float32", "torch.float",   "torch.float64",
+                                                "torch.double",  "torch.float16", "torch.half",
+                                                "torch.int64",   "torch.long",    "torch.int32",
+                                                "torch.int",     "torch.bool",    "torch.bfloat16"};
   return kDtypes.count(q) > 0;
 }
 
@@ -683,39 +684,28 @@ TValue Tracer::eval_subscript(Node expr) {
   }
   const int64_t size = static_cast<int64_t>(items.size());
   if (index_node.is(Kind::Slice)) {
-    std::optional<int64_t> bounds[3];
-    int part = 0;
-    for (Node c : index_node.children()) {
-      if (c.type() == ":") {
-        ++part;
-        continue;
-      }
-      if (!c.named() || part > 2) continue;
+    auto bounds = syntax::slice_bounds(index_node, [&](Node c) {
       TValue b = eval(c);
-      if (b.kind == TValue::Kind::Const && b.constant.is_none()) continue;
+      if (b.kind == TValue::Kind::Const && b.constant.is_none()) return syntax::SliceBound{};
       if (b.kind != TValue::Kind::Const || !b.constant.is_int()) {
         diags_.error(Code::NotConstant, c.location()) << "slice bound is not a constant int";
-        return TValue::invalid();
+        return syntax::SliceBound{true, std::nullopt};
       }
-      bounds[part] = b.constant.i;
-    }
-    if (bounds[2] && *bounds[2] != 1) {
+      return syntax::SliceBound{false, b.constant.i};
+    });
+    if (!bounds) return TValue::invalid();
+    if (bounds->step.value_or(1) != 1) {
       diags_.error(Code::UnsupportedOperation, index_node.location())
           << "only step-1 slices are supported";
       return TValue::invalid();
     }
-    auto clamp = [&](std::optional<int64_t> b, int64_t dflt) {
-      if (!b) return dflt;
-      const int64_t v = *b < 0 ? *b + size : *b;
-      return v < 0 ? 0 : (v > size ? size : v);
-    };
+    const auto [begin, end] = syntax::slice_range(*bounds, size);
     std::vector<TValue> out;
-    for (int64_t k = clamp(bounds[0], 0); k < clamp(bounds[1], size); ++k)
-      out.push_back(items[static_cast<size_t>(k)]);
+    for (int64_t k = begin; k < end; ++k) out.push_back(items[static_cast<size_t>(k)]);
     if (obj.kind == TValue::Kind::Module) {
       auto sub = std::make_shared<Instance>(*obj.module);
       sub->children.clear();
-      for (int64_t k = clamp(bounds[0], 0); k < clamp(bounds[1], size); ++k)
+      for (int64_t k = begin; k < end; ++k)
         sub->children.push_back(obj.module->children[static_cast<size_t>(k)]);
       TValue m;
       m.kind = TValue::Kind::Module;
@@ -916,7 +906,8 @@ TValue Tracer::eval_call(Node expr) {
       return unsupported(expr, Code::UnsupportedOperation,
                          "tensor method '." + name + "()' is not supported yet", {obj.tensor});
     }
-    if (obj.kind == TValue::Kind::Stored) return *stored_method(name, obj, eval_args(args_node), expr);
+    if (obj.kind == TValue::Kind::Stored)
+      return *stored_method(name, obj, eval_args(args_node), expr);
     if (obj.kind == TValue::Kind::Mask) return mask_method(name, obj, eval_args(args_node), expr);
     if (obj.kind == TValue::Kind::Param || obj.kind == TValue::Kind::Empty)
       return *factory_method(name, obj, eval_args(args_node), expr);
@@ -930,13 +921,17 @@ TValue Tracer::eval_call(Node expr) {
       if (auto v = container_method(obj, name)) return *v;
     // outs.append(head(f)) / outs.extend([...]) on a local list
     if ((name == "append" || name == "extend") && obj_node.is(Kind::Identifier) &&
-        (obj.kind == TValue::Kind::Tuple || (obj.kind == TValue::Kind::Const && obj.constant.is_sequence()))) {
+        (obj.kind == TValue::Kind::Tuple ||
+         (obj.kind == TValue::Kind::Const && obj.constant.is_sequence()))) {
       CallArgs args = eval_args(args_node);
       auto items = iterate(obj);
       if (items && args.positional.size() == 1) {
-        if (name == "append") items->push_back(args.positional[0]);
-        else if (auto more = iterate(args.positional[0])) items->insert(items->end(), more->begin(), more->end());
-        else items.reset();
+        if (name == "append")
+          items->push_back(args.positional[0]);
+        else if (auto more = iterate(args.positional[0]))
+          items->insert(items->end(), more->begin(), more->end());
+        else
+          items.reset();
       }
       if (items) {
         (*locals_)[std::string(obj_node.text())] = TValue::of_tuple(std::move(*items));
@@ -1061,7 +1056,8 @@ TValue Tracer::builtin(const std::string& name, const CallArgs& args, Node call,
     for (char c : cs[0].s)
       if (c != ' ') text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const double inf = std::numeric_limits<double>::infinity();
-    if (text == "inf" || text == "+inf" || text == "infinity") return TValue::of_const(Constant::floating(inf));
+    if (text == "inf" || text == "+inf" || text == "infinity")
+      return TValue::of_const(Constant::floating(inf));
     if (text == "-inf" || text == "-infinity") return TValue::of_const(Constant::floating(-inf));
   }
   if (name == "bool" && cs.size() == 1) return TValue::of_const(Constant::boolean(cs[0].truthy()));

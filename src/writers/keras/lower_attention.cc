@@ -22,23 +22,31 @@ std::vector<int64_t> einsum_shape(std::string_view role, const std::vector<int64
   const bool output = role.starts_with("output");
   const bool kernel = role.ends_with("weight");
   if (output) {
-    if (kernel) return {heads, canonical[1] / heads, canonical[0]}; // (out, heads*hd) transposed
+    if (kernel) return {heads, canonical[1] / heads, canonical[0]};  // (out, heads*hd) transposed
     return {};
   }
   if (kernel) return {canonical[1], heads, canonical[0] / heads};
   return {heads, canonical[0] / heads};
 }
 
-} // namespace
+}  // namespace
 
 void Lowerer::lower_attention(const pivot::Node& node) {
   const int64_t heads = pivot::attr_int(node, "num_heads");
-  const int64_t head_dim = pivot::attr_int(node, "embed_dim") / heads;
+  const int64_t e = pivot::attr_int(node, "embed_dim");
+  auto head_width = [&](const char* attr) {
+    return pivot::attr_is_set(node, attr) ? pivot::attr_int(node, attr) : e / heads;
+  };
+  const int64_t key_dim = head_width("key_dim");
+  const int64_t value_dim = head_width("value_dim");
   const bool bias = pivot::attr_bool(node, "bias");
+  Arg value_dim_arg = kw("value_dim", ArgValue::integer(value_dim));
+  value_dim_arg.in_python = value_dim != key_dim;  // Keras' default is key_dim
   std::vector<Arg> args = {kw("num_heads", ArgValue::integer(heads)),
-                           kw("key_dim", ArgValue::integer(head_dim)),
-                           json_only("value_dim", ArgValue::integer(head_dim)),
+                           kw("key_dim", ArgValue::integer(key_dim)), value_dim_arg,
                            kw("dropout", ArgValue::real(pivot::attr_float(node, "dropout")))};
+  if (pivot::attr_is_set(node, "output_dim") && pivot::attr_int(node, "output_dim") != e)
+    args.push_back(kw("output_shape", ArgValue::integer(pivot::attr_int(node, "output_dim"))));
   Arg use_bias = kw("use_bias", ArgValue::boolean(bias));
   use_bias.in_python = !bias;
   args.push_back(use_bias);
@@ -118,18 +126,14 @@ void Lowerer::lower_layer_norm(const pivot::Node& node) {
   } else {
     if (!t.rank_known) return no_mapping(node, "layer_norm over several axes needs the input rank");
     std::vector<int64_t> axes;
-    for (size_t i = t.rank() - norm.size(); i < t.rank(); ++i) axes.push_back(static_cast<int64_t>(i));
+    for (size_t i = t.rank() - norm.size(); i < t.rank(); ++i)
+      axes.push_back(static_cast<int64_t>(i));
     args.push_back(kw("axis", ArgValue::list(axes)));
   }
   args.push_back(kw("epsilon", ArgValue::real(pivot::attr_float(node, "epsilon"))));
   const bool affine = pivot::attr_bool(node, "elementwise_affine");
   const bool has_bias = affine && pivot::attr_bool(node, "bias");
-  Arg center = kw("center", ArgValue::boolean(has_bias));
-  center.in_python = !has_bias;
-  Arg scale = kw("scale", ArgValue::boolean(affine));
-  scale.in_python = !affine;
-  args.push_back(center);
-  args.push_back(scale);
+  append_center_scale(args, has_bias, affine);
   auto& record = add_layer(node, "LayerNormalization", std::move(args), {key(node.inputs[0])},
                            key(node.outputs[0]));
   add_vars(record, node);
@@ -142,10 +146,12 @@ void Lowerer::lower_stored_tensor(const pivot::Node& node) {
   args.back().json_value = ArgValue::list(pivot::attr_ints(node, "shape"));
   if (node.kind == OpKind::AddParam && pivot::attr_int(node, "slice_axis") >= 0)
     args.push_back(kw("slice_axis", ArgValue::integer(pivot::attr_int(node, "slice_axis"))));
-  auto& record = add_layer(node, cls_name, std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
+  auto& record =
+      add_layer(node, cls_name, std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
   add_vars(record, node);
   auto& classes = out_.custom_classes;
-  if (std::find(classes.begin(), classes.end(), cls_name) == classes.end()) classes.push_back(cls_name);
+  if (std::find(classes.begin(), classes.end(), cls_name) == classes.end())
+    classes.push_back(cls_name);
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -14,10 +14,20 @@ namespace nnport::writers::keras {
 namespace fk = nnport::frameworks::keras;
 using pivot::OpKind;
 
-Arg kw(const std::string& name, ArgValue value) { return Arg{name, name, std::move(value), true, {}, {}}; }
+Arg kw(const std::string& name, ArgValue value) {
+  return Arg{name, name, std::move(value), true, {}, {}};
+}
 
 Arg json_only(const std::string& key, ArgValue value) {
   return Arg{key, key, std::move(value), false, {}, {}};
+}
+
+void append_center_scale(std::vector<Arg>& args, bool center, bool scale) {
+  for (const auto& [name, value] : {std::pair{"center", center}, std::pair{"scale", scale}}) {
+    Arg arg = kw(name, ArgValue::boolean(value));
+    arg.in_python = !value;
+    args.push_back(std::move(arg));
+  }
 }
 
 Arg int_or_tuple(const std::string& name, const std::vector<int64_t>& values, bool in_python) {
@@ -32,9 +42,19 @@ Arg int_or_tuple(const std::string& name, const std::vector<int64_t>& values, bo
 Lowerer::Lowerer(const pivot::ModuleDef& module, bool tf_keras, DiagnosticEngine& diags)
     : module_(module), graph_(module.graph), tf_keras_(tf_keras), diags_(diags) {}
 
+// A layer keeps its source module's path as its name, dots included ("layer1.conv1"): Keras
+// rejects only '/' in names (tf.keras itself names op layers "tf.math.reduce_mean"), and the
+// Keras reader hands the path back to the pivot, so a migration back to PyTorch nests the layer
+// where the source had it.
 std::string Lowerer::unique_layer_name(const std::string& base) {
-  std::string name = python_identifier(base);
-  if (name.back() == '_' && base.back() != '_') name.pop_back(); // reserved words are fine as names
+  std::string name;
+  for (char c : base) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.';
+    name.push_back(ok ? c : '_');
+  }
+  if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+    name = "v_" + name;
   std::string candidate = name;
   for (int i = 1; used_names_.count(candidate); ++i) candidate = name + "_" + std::to_string(i);
   used_names_.insert(candidate);
@@ -43,7 +63,6 @@ std::string Lowerer::unique_layer_name(const std::string& base) {
 
 std::string Lowerer::base_name(const pivot::Node& node) const {
   std::string base = node.module_path.empty() ? node.name : node.module_path;
-  std::replace(base.begin(), base.end(), '.', '_');
   if (base.empty()) return std::string(pivot::op_name(node.kind));
   // Children of a top-level nn.Sequential are called "0", "1", ...: name them by what they do.
   if (base[0] >= '0' && base[0] <= '9') return std::string(pivot::op_name(node.kind)) + "_" + base;
@@ -121,7 +140,7 @@ void Lowerer::no_mapping(const pivot::Node& node, const std::string& message) {
 }
 
 void Lowerer::add_vars(LayerRecord& record, const pivot::Node& node) {
-  if (record.owner >= 0) return; // a shared layer's variables belong to its first call
+  if (record.owner >= 0) return;  // a shared layer's variables belong to its first call
   const auto* row = fk::find_row(node.kind);
   if (!row) return;
   for (const auto& var : row->vars) {
@@ -172,84 +191,87 @@ RecordList Lowerer::run() {
 }
 
 void Lowerer::lower_node(const pivot::Node& node) {
-  if (absorbed_.count(&node)) return; // lowered together with a recurrent layer
+  if (absorbed_.count(&node)) return;  // lowered together with a recurrent layer
   switch (node.kind) {
-  case OpKind::Identity:
-    if (!node.inputs.empty() && !node.outputs.empty()) out_.aliases[key(node.outputs[0])] = key(node.inputs[0]);
-    return;
-  case OpKind::Unsupported: {
-    const std::string& code_text = pivot::attr_string(node, "code");
-    Code code = Code::NoTargetMapping;
-    for (const auto& info : all_codes())
-      if (info.name == code_text) code = info.code;
-    std::string message = pivot::attr_string(node, "message");
-    if (message.empty()) message = pivot::attr_string(node, "text");
-    diags_.note(code, node.location) << "TODO(nnport) marker written for `"
-                                     << pivot::attr_string(node, "text") << "`";
-    add_todo(node, code, message);
-    return;
-  }
-  case OpKind::Call:
-    no_mapping(node, "call of '" + pivot::attr_string(node, "callee") +
-                         "' left in the graph; the Keras writer expects a flat graph");
-    return;
-  case OpKind::Linear: return lower_linear(node);
-  case OpKind::Embedding: return lower_embedding(node);
-  case OpKind::Conv: return lower_conv(node);
-  case OpKind::MaxPool:
-  case OpKind::AvgPool: return lower_pool(node);
-  case OpKind::BatchNorm: return lower_batch_norm(node);
-  case OpKind::Dropout:
-  case OpKind::Relu:
-  case OpKind::LeakyRelu:
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::Softmax:
-  case OpKind::LogSoftmax:
-  case OpKind::Gelu:
-  case OpKind::Elu:
-  case OpKind::Silu: return lower_activation(node);
-  case OpKind::Flatten: return lower_flatten(node);
-  case OpKind::Reshape:
-  case OpKind::Squeeze:
-  case OpKind::Unsqueeze: return lower_reshape_like(node);
-  case OpKind::Transpose: return lower_transpose(node);
-  case OpKind::Concat: return lower_concat(node);
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div: return lower_binary(node);
-  case OpKind::ReduceMean:
-  case OpKind::ReduceMax:
-  case OpKind::ReduceSum: return lower_reduction(node);
-  case OpKind::MatMul: return lower_matmul(node);
-  case OpKind::Equal: return lower_equal(node);
-  case OpKind::MultiHeadAttention: return lower_attention(node);
-  case OpKind::LayerNorm: return lower_layer_norm(node);
-  case OpKind::AddParam:
-  case OpKind::PrependParam: return lower_stored_tensor(node);
-  case OpKind::Lstm:
-  case OpKind::Gru:
-  case OpKind::Rnn: return lower_recurrent(node);
-  case OpKind::Select: return lower_select(node);
-  case OpKind::Slice: return lower_slice(node);
-  case OpKind::Stack: return lower_stack(node);
-  case OpKind::Tile: return lower_tile(node);
-  case OpKind::Maximum:
-  case OpKind::Minimum: return lower_extremum(node);
-  case OpKind::L2Normalize: return lower_l2_normalize(node);
-  case OpKind::ConvTranspose: return lower_conv_transpose(node);
-  case OpKind::GroupNorm: return lower_group_norm(node);
-  case OpKind::Resize: return lower_resize(node);
-  case OpKind::Pad: return lower_pad(node);
-  case OpKind::PRelu: return lower_prelu(node);
-  case OpKind::Relu6:
-  case OpKind::Hardsigmoid:
-  case OpKind::Hardswish:
-  case OpKind::Mish:
-  case OpKind::Selu:
-  case OpKind::Softplus:
-  case OpKind::Softsign: return lower_pointwise_activation(node);
+    case OpKind::Identity:
+      if (!node.inputs.empty() && !node.outputs.empty())
+        out_.aliases[key(node.outputs[0])] = key(node.inputs[0]);
+      return;
+    case OpKind::Unsupported: {
+      const std::string& code_text = pivot::attr_string(node, "code");
+      Code code = Code::NoTargetMapping;
+      for (const auto& info : all_codes())
+        if (info.name == code_text) code = info.code;
+      std::string message = pivot::attr_string(node, "message");
+      if (message.empty()) message = pivot::attr_string(node, "text");
+      diags_.note(code, node.location)
+          << "TODO(nnport) marker written for `" << pivot::attr_string(node, "text") << "`";
+      add_todo(node, code, message);
+      return;
+    }
+    case OpKind::Call:
+      no_mapping(node, "call of '" + pivot::attr_string(node, "callee") +
+                           "' left in the graph; the Keras writer expects a flat graph");
+      return;
+    case OpKind::Linear: return lower_linear(node);
+    case OpKind::Embedding: return lower_embedding(node);
+    case OpKind::Conv: return lower_conv(node);
+    case OpKind::MaxPool:
+    case OpKind::AvgPool: return lower_pool(node);
+    case OpKind::BatchNorm: return lower_batch_norm(node);
+    case OpKind::Dropout:
+    case OpKind::Relu:
+    case OpKind::LeakyRelu:
+    case OpKind::Sigmoid:
+    case OpKind::Tanh:
+    case OpKind::Softmax:
+    case OpKind::LogSoftmax:
+    case OpKind::Gelu:
+    case OpKind::Elu:
+    case OpKind::Silu: return lower_activation(node);
+    case OpKind::Flatten: return lower_flatten(node);
+    case OpKind::Reshape:
+    case OpKind::Squeeze:
+    case OpKind::Unsqueeze: return lower_reshape_like(node);
+    case OpKind::Transpose: return lower_transpose(node);
+    case OpKind::Concat: return lower_concat(node);
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::Div: return lower_binary(node);
+    case OpKind::ReduceMean:
+    case OpKind::ReduceMax:
+    case OpKind::ReduceSum: return lower_reduction(node);
+    case OpKind::MatMul: return lower_matmul(node);
+    case OpKind::Equal: return lower_equal(node);
+    case OpKind::MultiHeadAttention: return lower_attention(node);
+    case OpKind::LayerNorm: return lower_layer_norm(node);
+    case OpKind::AddParam:
+    case OpKind::PrependParam: return lower_stored_tensor(node);
+    case OpKind::Lstm:
+    case OpKind::Gru:
+    case OpKind::Rnn: return lower_recurrent(node);
+    case OpKind::Select: return lower_select(node);
+    case OpKind::Slice: return lower_slice(node);
+    case OpKind::Stack: return lower_stack(node);
+    case OpKind::Tile: return lower_tile(node);
+    case OpKind::Maximum:
+    case OpKind::Minimum: return lower_extremum(node);
+    case OpKind::L2Normalize: return lower_l2_normalize(node);
+    case OpKind::ConvTranspose: return lower_conv_transpose(node);
+    case OpKind::GroupNorm: return lower_group_norm(node);
+    case OpKind::Resize: return lower_resize(node);
+    case OpKind::Pad: return lower_pad(node);
+    case OpKind::PRelu: return lower_prelu(node);
+    case OpKind::Relu6:
+    case OpKind::Clip:
+    case OpKind::Hardsigmoid:
+    case OpKind::Hardswish:
+    case OpKind::Mish:
+    case OpKind::Selu:
+    case OpKind::Softplus:
+    case OpKind::Softsign: return lower_pointwise_activation(node);
+    case OpKind::Standardize: break;  // only read from Keras so far
   }
   no_mapping(node, "no Keras mapping for op '" + std::string(pivot::op_name(node.kind)) + "'");
 }
@@ -257,20 +279,23 @@ void Lowerer::lower_node(const pivot::Node& node) {
 void Lowerer::lower_linear(const pivot::Node& node) {
   std::vector<Arg> args;
   Arg units = kw("units", ArgValue::integer(pivot::attr_int(node, "out_features")));
-  units.py_name.clear(); // positional: layers.Dense(10)
+  units.py_name.clear();  // positional: layers.Dense(10)
   args.push_back(units);
   args.push_back(json_only("activation", ArgValue::string("linear")));
   Arg bias = kw("use_bias", ArgValue::boolean(pivot::attr_bool(node, "bias")));
   bias.in_python = !pivot::attr_bool(node, "bias");
   args.push_back(bias);
-  auto& record = add_layer(node, "Dense", std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
+  auto& record =
+      add_layer(node, "Dense", std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
   add_vars(record, node);
 }
 
 void Lowerer::lower_embedding(const pivot::Node& node) {
-  std::vector<Arg> args = {kw("input_dim", ArgValue::integer(pivot::attr_int(node, "num_embeddings"))),
-                           kw("output_dim", ArgValue::integer(pivot::attr_int(node, "embedding_dim")))};
-  auto& record = add_layer(node, "Embedding", std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
+  std::vector<Arg> args = {
+      kw("input_dim", ArgValue::integer(pivot::attr_int(node, "num_embeddings"))),
+      kw("output_dim", ArgValue::integer(pivot::attr_int(node, "embedding_dim")))};
+  auto& record =
+      add_layer(node, "Embedding", std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
   add_vars(record, node);
   // The checkpoint already holds the padding row; PyTorch also keeps its gradient at zero.
   if (record.owner < 0 && pivot::attr_is_set(node, "padding_idx"))
@@ -282,8 +307,9 @@ void Lowerer::lower_embedding(const pivot::Node& node) {
 
 void Lowerer::lower_batch_norm(const pivot::Node& node) {
   if (!pivot::attr_bool(node, "track_running_stats")) {
-    return no_mapping(node, "batch_norm without running statistics normalises with batch "
-                            "statistics at inference; Keras BatchNormalization cannot");
+    return no_mapping(node,
+                      "batch_norm without running statistics normalises with batch "
+                      "statistics at inference; Keras BatchNormalization cannot");
   }
   const auto& t = type(node.inputs[0]);
   int64_t axis = pivot::attr_int(node, "axis");
@@ -297,12 +323,7 @@ void Lowerer::lower_batch_norm(const pivot::Node& node) {
       kw("momentum", ArgValue::real(tidy_float(1.0 - pivot::attr_float(node, "momentum")))),
       kw("epsilon", ArgValue::real(pivot::attr_float(node, "epsilon"))),
   };
-  Arg center = kw("center", ArgValue::boolean(affine));
-  center.in_python = !affine;
-  Arg scale = kw("scale", ArgValue::boolean(affine));
-  scale.in_python = !affine;
-  args.push_back(center);
-  args.push_back(scale);
+  append_center_scale(args, affine, affine);
   auto& record = add_layer(node, "BatchNormalization", std::move(args), {key(node.inputs[0])},
                            key(node.outputs[0]));
   add_vars(record, node);
@@ -319,7 +340,8 @@ void Lowerer::lower_activation(const pivot::Node& node) {
     return *a + 1 == t.rank() ? -1 : static_cast<int64_t>(*a);
   };
   auto activation_layer = [&](const fk::ActivationName& names) {
-    Arg arg = kw("activation", ArgValue::string(std::string(tf_keras_ ? names.tf_keras : names.keras3)));
+    Arg arg =
+        kw("activation", ArgValue::string(std::string(tf_keras_ ? names.tf_keras : names.keras3)));
     arg.py_name.clear();
     if (names.json != (tf_keras_ ? names.tf_keras : names.keras3))
       arg.json_value = ArgValue::string(std::string(names.json));
@@ -328,69 +350,75 @@ void Lowerer::lower_activation(const pivot::Node& node) {
     record.fuse_json = names.json;
   };
   switch (node.kind) {
-  case OpKind::Dropout: {
-    Arg rate = kw("rate", ArgValue::real(pivot::attr_float(node, "rate")));
-    rate.py_name.clear();
-    // Dropout1d/2d/3d drop whole channels: SpatialDropout{r}D (channels-last input).
-    const bool spatial = pivot::attr_bool(node, "spatial") && t.rank_known && t.rank() >= 3 && t.rank() <= 5;
-    add_layer(node, spatial ? cls("SpatialDropout{r}D", t.rank() - 2) : "Dropout", {rate}, {in}, out);
-    return;
-  }
-  case OpKind::Relu: {
-    auto& record = add_layer(node, "ReLU",
-                             {json_only("max_value", ArgValue::none()),
-                              json_only("negative_slope", ArgValue::real(0.0)),
-                              json_only("threshold", ArgValue::real(0.0))},
-                             {in}, out);
-    record.fuse_py = record.fuse_json = "relu";
-    return;
-  }
-  case OpKind::LeakyRelu: {
-    Arg slope{std::string(fk::keyword(node.kind, "negative_slope", tf_keras_)),
-              std::string(fk::json_key(node.kind, "negative_slope")),
-              ArgValue::real(pivot::attr_float(node, "negative_slope")), true, {}, {}};
-    add_layer(node, "LeakyReLU", {slope}, {in}, out);
-    return;
-  }
-  case OpKind::Elu:
-    add_layer(node, "ELU", {kw("alpha", ArgValue::real(pivot::attr_float(node, "alpha")))}, {in}, out);
-    return;
-  case OpKind::Softmax: {
-    auto axis = last_axis(pivot::attr_int(node, "axis"));
-    if (!axis) return no_mapping(node, "softmax axis out of range");
-    add_layer(node, "Softmax", {kw("axis", ArgValue::integer(*axis))}, {in}, out);
-    return;
-  }
-  case OpKind::LogSoftmax: {
-    auto axis = last_axis(pivot::attr_int(node, "axis"));
-    if (!axis) return no_mapping(node, "log_softmax axis out of range");
-    if (!tf_keras_ && *axis == -1) {
-      Arg arg = kw("activation", ArgValue::string("log_softmax"));
-      arg.py_name.clear();
-      add_layer(node, "Activation", {arg}, {in}, out);
+    case OpKind::Dropout: {
+      Arg rate = kw("rate", ArgValue::real(pivot::attr_float(node, "rate")));
+      rate.py_name.clear();
+      // Dropout1d/2d/3d drop whole channels: SpatialDropout{r}D (channels-last input).
+      const bool spatial =
+          pivot::attr_bool(node, "spatial") && t.rank_known && t.rank() >= 3 && t.rank() <= 5;
+      add_layer(node, spatial ? cls("SpatialDropout{r}D", t.rank() - 2) : "Dropout", {rate}, {in},
+                out);
       return;
     }
-    OpCall op;
-    op.py_function = tf_keras_ ? "tf.nn.log_softmax" : "keras.ops.log_softmax";
-    op.tf_function = "nn.log_softmax";
-    op.kwargs.push_back(kw("axis", ArgValue::integer(*axis)));
-    add_op(node, std::move(op), {in}, out);
-    return;
-  }
-  case OpKind::Gelu:
-    if (pivot::attr_string(node, "approximate") == "tanh") {
+    case OpKind::Relu: {
+      auto& record = add_layer(node, "ReLU",
+                               {json_only("max_value", ArgValue::none()),
+                                json_only("negative_slope", ArgValue::real(0.0)),
+                                json_only("threshold", ArgValue::real(0.0))},
+                               {in}, out);
+      record.fuse_py = record.fuse_json = "relu";
+      return;
+    }
+    case OpKind::LeakyRelu: {
+      Arg slope{std::string(fk::keyword(node.kind, "negative_slope", tf_keras_)),
+                std::string(fk::json_key(node.kind, "negative_slope")),
+                ArgValue::real(pivot::attr_float(node, "negative_slope")),
+                true,
+                {},
+                {}};
+      add_layer(node, "LeakyReLU", {slope}, {in}, out);
+      return;
+    }
+    case OpKind::Elu:
+      add_layer(node, "ELU", {kw("alpha", ArgValue::real(pivot::attr_float(node, "alpha")))}, {in},
+                out);
+      return;
+    case OpKind::Softmax: {
+      auto axis = last_axis(pivot::attr_int(node, "axis"));
+      if (!axis) return no_mapping(node, "softmax axis out of range");
+      add_layer(node, "Softmax", {kw("axis", ArgValue::integer(*axis))}, {in}, out);
+      return;
+    }
+    case OpKind::LogSoftmax: {
+      auto axis = last_axis(pivot::attr_int(node, "axis"));
+      if (!axis) return no_mapping(node, "log_softmax axis out of range");
+      if (!tf_keras_ && *axis == -1) {
+        Arg arg = kw("activation", ArgValue::string("log_softmax"));
+        arg.py_name.clear();
+        add_layer(node, "Activation", {arg}, {in}, out);
+        return;
+      }
       OpCall op;
-      op.py_function = tf_keras_ ? "tf.nn.gelu" : "keras.ops.gelu";
-      op.tf_function = "nn.gelu";
-      op.kwargs.push_back(kw("approximate", ArgValue::boolean(true)));
+      op.py_function = tf_keras_ ? "tf.nn.log_softmax" : "keras.ops.log_softmax";
+      op.tf_function = "nn.log_softmax";
+      op.kwargs.push_back(kw("axis", ArgValue::integer(*axis)));
       add_op(node, std::move(op), {in}, out);
       return;
     }
-    return activation_layer(*fk::activation_name(node.kind));
-  case OpKind::Sigmoid:
-  case OpKind::Tanh:
-  case OpKind::Silu: return activation_layer(*fk::activation_name(node.kind));
-  default: break;
+    case OpKind::Gelu:
+      if (pivot::attr_string(node, "approximate") == "tanh") {
+        OpCall op;
+        op.py_function = tf_keras_ ? "tf.nn.gelu" : "keras.ops.gelu";
+        op.tf_function = "nn.gelu";
+        op.kwargs.push_back(kw("approximate", ArgValue::boolean(true)));
+        add_op(node, std::move(op), {in}, out);
+        return;
+      }
+      return activation_layer(*fk::activation_name(node.kind));
+    case OpKind::Sigmoid:
+    case OpKind::Tanh:
+    case OpKind::Silu: return activation_layer(*fk::activation_name(node.kind));
+    default: break;
   }
   no_mapping(node, "no Keras mapping for op '" + std::string(pivot::op_name(node.kind)) + "'");
 }
@@ -404,7 +432,8 @@ void Lowerer::fuse_activations() {
   std::vector<bool> removed(out_.records.size(), false);
   for (size_t i = 0; i < out_.records.size(); ++i) {
     auto& producer = out_.records[i];
-    const bool fusable_class = producer.class_name == "Dense" || producer.class_name.rfind("Conv", 0) == 0;
+    const bool fusable_class =
+        producer.class_name == "Dense" || producer.class_name.rfind("Conv", 0) == 0;
     if (producer.kind != RecordKind::Layer || !fusable_class || producer.owner >= 0 ||
         shared_calls.count(static_cast<int>(i)) || graph_outputs.count(producer.output))
       continue;
@@ -446,7 +475,7 @@ void Lowerer::detect_sequential() {
   std::string current = out_.input_keys[0];
   for (const auto& r : out_.records) {
     if (r.kind == RecordKind::Input) continue;
-    if (r.kind == RecordKind::Todo) continue; // a comment line; its output aliases its input
+    if (r.kind == RecordKind::Todo) continue;  // a comment line; its output aliases its input
     if (r.kind != RecordKind::Layer || r.owner >= 0 || r.inputs.size() != 1) return;
     if (out_.resolve(r.inputs[0]) != current) return;
     current = r.output;
@@ -460,4 +489,4 @@ RecordList lower_graph(const pivot::ModuleDef& module, bool tf_keras, Diagnostic
   return Lowerer(module, tf_keras, diags).run();
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

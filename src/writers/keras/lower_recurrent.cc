@@ -55,7 +55,7 @@ const RecurrentClass& class_of(OpKind kind) {
   return kClasses[0];
 }
 
-} // namespace
+}  // namespace
 
 void Lowerer::lower_recurrent(const pivot::Node& node) {
   const RecurrentClass& rc = class_of(node.kind);
@@ -67,6 +67,9 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
   const pivot::ValueId seq = node.outputs[0];
   // pack_padded_sequence lengths (the last input): see the masking notes at the top of the file.
   const bool masked = pivot::attr_bool(node, "lengths_input");
+  // Keras' reset_after=False GRU keeps one bias; the two-bias pivot form has no Keras layout.
+  if (node.kind == OpKind::Gru && !pivot::attr_bool(node, "reset_after"))
+    return no_mapping(node, "gru with reset_after=false is not lowered to Keras");
   const size_t state_inputs_end = node.inputs.size() - (masked ? 1 : 0);
   const int64_t steps = type(seq).rank_known ? type(seq).shape[1] : pivot::kUnknown;
   auto is_select = [&](const pivot::Node& n, int64_t axis) {
@@ -91,7 +94,8 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
     // out[:, -1] of a bidirectional layer holds the backward direction's FIRST step, not its
     // final state (conventions row 11): it stays a read of the full sequence.
     // With lengths, out[:, -1] is zero for a shorter sequence (pad_packed_sequence), not its state.
-    if (!masked && !bidirectional && is_select(user, 1) && (index == -1 || (steps >= 0 && index == steps - 1)))
+    if (!masked && !bidirectional && is_select(user, 1) &&
+        (index == -1 || (steps >= 0 && index == steps - 1)))
       reads_last_state.push_back(&user);
     else
       sequence_used = true;
@@ -103,14 +107,15 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
   // (return_state=True: [out, h, c]; Bidirectional [out, h_f, c_f, h_b, c_b]; GRU/RNN no c).
   struct StateRead {
     const pivot::Node* reader;
-    size_t output; // 1: h_n, 2: c_n
+    size_t output;  // 1: h_n, 2: c_n
     int64_t row;
   };
   std::vector<StateRead> state_reads;
   for (size_t i = 1; i < node.outputs.size(); ++i) {
     for (const auto& port : graph_.outputs)
       if (port.value == node.outputs[i])
-        return no_mapping(node, "the stacked final states (h_n/c_n) as a model output are not lowered to Keras");
+        return no_mapping(
+            node, "the stacked final states (h_n/c_n) as a model output are not lowered to Keras");
     for (size_t u : graph_.users(node.outputs[i])) {
       const pivot::Node& user = graph_.nodes[u];
       if (i == 2 || masked) {
@@ -118,10 +123,12 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
         const bool squeeze_single = user.kind == OpKind::Squeeze && layers * dirs == 1 &&
                                     pivot::attr_ints(user, "axes") == std::vector<int64_t>{0};
         if (!is_select(user, 0) && !squeeze_single)
-          return no_mapping(node, std::string("the final state ") + what + " is lowered to Keras only when indexed (" +
-                                      what + "[k]); '" + user.name + "' reads it otherwise");
+          return no_mapping(node, std::string("the final state ") + what +
+                                      " is lowered to Keras only when indexed (" + what +
+                                      "[k]); '" + user.name + "' reads it otherwise");
         const int64_t row = squeeze_single ? 0 : state_row(user);
-        if (row < 0 || row >= layers * dirs) return no_mapping(user, std::string(what) + " index out of range");
+        if (row < 0 || row >= layers * dirs)
+          return no_mapping(user, std::string(what) + " index out of range");
         state_reads.push_back({&user, i, row});
         continue;
       }
@@ -134,18 +141,20 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
           continue;
         }
         if (!is_select(user, 0))
-          return no_mapping(node, "the final states h_n are lowered to Keras only when indexed (h_n[k]); '" +
-                                      user.name + "' reads h_n otherwise");
+          return no_mapping(
+              node, "the final states h_n are lowered to Keras only when indexed (h_n[k]); '" +
+                        user.name + "' reads h_n otherwise");
         reads_other_state.push_back(&user);
         continue;
       }
       // Bidirectional: only torch.cat((h_n[-2], h_n[-1]), dim=1) is the Keras output.
       const auto concat_users = graph_.users(user.outputs[0]);
-      const pivot::Node* concat = concat_users.size() == 1 ? &graph_.nodes[concat_users[0]] : nullptr;
+      const pivot::Node* concat =
+          concat_users.size() == 1 ? &graph_.nodes[concat_users[0]] : nullptr;
       const bool forward_backward_concat =
-          is_select(user, 0) && concat && concat->kind == OpKind::Concat && concat->inputs.size() == 2 &&
-          (pivot::attr_int(*concat, "axis") == 1 || pivot::attr_int(*concat, "axis") == -1) &&
-          [&] {
+          is_select(user, 0) && concat && concat->kind == OpKind::Concat &&
+          concat->inputs.size() == 2 &&
+          (pivot::attr_int(*concat, "axis") == 1 || pivot::attr_int(*concat, "axis") == -1) && [&] {
             const int fwd = graph_.producer(concat->inputs[0]);
             const int bwd = graph_.producer(concat->inputs[1]);
             if (fwd < 0 || bwd < 0) return false;
@@ -157,13 +166,15 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
           }();
       if (!forward_backward_concat) {
         if (!is_select(user, 0))
-          return no_mapping(node, "the final states h_n are lowered to Keras only when indexed (h_n[k]); '" +
-                                      user.name + "' reads h_n otherwise");
+          return no_mapping(
+              node, "the final states h_n are lowered to Keras only when indexed (h_n[k]); '" +
+                        user.name + "' reads h_n otherwise");
         reads_other_state.push_back(&user);
         continue;
       }
       reads_last_state.push_back(&user);
-      if (std::find(reads_last_state.begin(), reads_last_state.end(), concat) == reads_last_state.end())
+      if (std::find(reads_last_state.begin(), reads_last_state.end(), concat) ==
+          reads_last_state.end())
         reads_last_state.push_back(concat);
     }
   }
@@ -192,7 +203,7 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
     out_.name_hints[marked] = "masked";
     current = marked;
   }
-  std::vector<std::string> layer_sequences; // each layer's output before inter-layer dropout
+  std::vector<std::string> layer_sequences;  // each layer's output before inter-layer dropout
   const double dropout = pivot::attr_float(node, "dropout");
   for (int64_t l = 0; l < layers; ++l) {
     const bool last = l + 1 == layers;
@@ -207,13 +218,15 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
         layer_inputs.push_back(initial_state_row(node, node.inputs[s], l * dirs + d));
     std::vector<Arg> args;
     Arg units = kw("units", ArgValue::integer(hidden));
-    if (!bidirectional) units.py_name.clear(); // positional, except inside Bidirectional(...)
+    if (!bidirectional) units.py_name.clear();  // positional, except inside Bidirectional(...)
     args.push_back(units);
-    // PyTorch's activations are fixed (tanh, sigmoid; nn.RNN tanh or relu): always written.
+    // Activations are always written (PyTorch's are tanh / sigmoid; nn.RNN tanh or relu).
     const std::string activation =
-        node.kind == OpKind::Rnn ? pivot::attr_string(node, "nonlinearity") : std::string("tanh");
+        pivot::attr_string(node, node.kind == OpKind::Rnn ? "nonlinearity" : "activation");
     args.push_back(kw("activation", ArgValue::string(activation)));
-    if (node.kind != OpKind::Rnn) args.push_back(kw("recurrent_activation", ArgValue::string("sigmoid")));
+    if (node.kind != OpKind::Rnn)
+      args.push_back(kw("recurrent_activation",
+                        ArgValue::string(pivot::attr_string(node, "recurrent_activation"))));
     args.push_back(kw("use_bias", ArgValue::boolean(bias)));
     args.push_back(kw("return_sequences", ArgValue::boolean(return_sequences)));
     Arg return_state_arg = kw("return_state", ArgValue::boolean(states_out));
@@ -233,22 +246,24 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
       args = {layer_arg, kw("merge_mode", ArgValue::string("concat"))};
       class_name = "Bidirectional";
     }
-    const bool zero_padded = masked && last && return_sequences; // see ZeroPaddedSteps below
+    const bool zero_padded = masked && last && return_sequences;  // see ZeroPaddedSteps below
     const std::string output = last ? (return_sequences ? key(seq) + (zero_padded ? "_steps" : "")
                                                         : key(seq) + "_last_state")
                                     : key(seq) + "_l" + std::to_string(l);
-    auto& record = add_layer(node, class_name, std::move(args), layer_inputs, output, "l" + std::to_string(l),
-                             l == 0 ? "" : "_l" + std::to_string(l));
+    auto& record = add_layer(node, class_name, std::move(args), layer_inputs, output,
+                             "l" + std::to_string(l), l == 0 ? "" : "_l" + std::to_string(l));
     if (layer_inputs.size() > 1) record.list_keyword = "initial_state";
     if (states_out) {
       for (int64_t d = 0; d < dirs; ++d)
         for (size_t s = 1; s <= states_per_direction; ++s) {
           const int64_t row = l * dirs + d;
-          const bool read = std::any_of(state_reads.begin(), state_reads.end(), [&](const StateRead& r) {
-            return r.output == s && r.row == row;
-          });
+          const bool read =
+              std::any_of(state_reads.begin(), state_reads.end(),
+                          [&](const StateRead& r) { return r.output == s && r.row == row; });
           record.extra_outputs.push_back(read ? state_key(s, row) : "");
-          if (read) out_.name_hints[state_key(s, row)] = std::string(s == 1 ? "h_n" : "c_n") + (d == 1 ? "_backward" : "");
+          if (read)
+            out_.name_hints[state_key(s, row)] =
+                std::string(s == 1 ? "h_n" : "c_n") + (d == 1 ? "_backward" : "");
         }
     }
     if (record.owner < 0) {
@@ -260,7 +275,9 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
       for (int64_t d = 0; d < dirs; ++d) {
         // Keras 3 saves a Bidirectional layer's weights under its forward_layer / backward_layer
         // attributes (keras/src/layers/rnn/bidirectional.py), each an RNN with a `cell`.
-        const std::string sublayer = !bidirectional ? "cell" : d == 0 ? "forward_layer/cell" : "backward_layer/cell";
+        const std::string sublayer = !bidirectional ? "cell"
+                                     : d == 0       ? "forward_layer/cell"
+                                                    : "backward_layer/cell";
         const std::string suffix = "_l" + std::to_string(l) + (d == 1 ? "_reverse" : "");
         auto param = [&](const std::string& role) -> std::optional<pivot::ParamId> {
           auto it = node.params.find(role + suffix);
@@ -270,20 +287,24 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
         const auto w_ih = param("weight_ih");
         const auto w_hh = param("weight_hh");
         if (w_ih && w_hh) {
-          record.vars.push_back(WeightVar{"kernel", *w_ih, {1, 0}, sublayer, {}, gate_order, {}, {}});
-          record.vars.push_back(WeightVar{"recurrent_kernel", *w_hh, {1, 0}, sublayer, {}, gate_order, {}, {}});
+          record.vars.push_back(
+              WeightVar{"kernel", *w_ih, {1, 0}, sublayer, {}, gate_order, {}, {}});
+          record.vars.push_back(
+              WeightVar{"recurrent_kernel", *w_hh, {1, 0}, sublayer, {}, gate_order, {}, {}});
         }
         const auto b_ih = param("bias_ih");
         const auto b_hh = param("bias_hh");
         if (bias && b_ih && b_hh)
-          record.vars.push_back(WeightVar{"bias", *b_ih, {}, sublayer, {}, gate_order, {*b_hh}, combine});
+          record.vars.push_back(
+              WeightVar{"bias", *b_ih, {}, sublayer, {}, gate_order, {*b_hh}, combine});
       }
     }
     if (zero_padded) {
       // PyTorch's pad_packed_sequence output is zero past each length; Keras recurrent layers
       // repeat (or, in Bidirectional, may zero) their outputs at masked steps. This layer zeroes
       // them and ends the mask, so later layers see plain zero-padded steps as in PyTorch.
-      add_layer(node, "ZeroPaddedSteps", {}, {output, lengths}, key(seq), "zero_padded", "_zero_padded");
+      add_layer(node, "ZeroPaddedSteps", {}, {output, lengths}, key(seq), "zero_padded",
+                "_zero_padded");
       add_custom_class("ZeroPaddedSteps");
     }
     current = output;
@@ -299,12 +320,14 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
     }
   }
   std::string final_state = current;
-  if (sequence_used && !reads_last_state.empty()) final_state = final_state_from_sequence(node, key(seq));
+  if (sequence_used && !reads_last_state.empty())
+    final_state = final_state_from_sequence(node, key(seq));
   for (const pivot::Node* reader : reads_other_state) {
     const int64_t row = state_row(*reader);
     if (row < 0 || row >= layers * dirs) return no_mapping(*reader, "h_n index out of range");
     const std::string& sequence = layer_sequences[static_cast<size_t>(row / dirs)];
-    out_.aliases[key(reader->outputs[0])] = state_from_sequence(node, sequence, bidirectional ? row % dirs : -1);
+    out_.aliases[key(reader->outputs[0])] =
+        state_from_sequence(node, sequence, bidirectional ? row % dirs : -1);
     absorbed_.insert(reader);
   }
   for (const pivot::Node* reader : reads_last_state) {
@@ -338,19 +361,22 @@ std::string Lowerer::initial_state_row(const pivot::Node& node, pivot::ValueId s
 // direction's final state is its last step, out[:, -1]; of two directions the forward final
 // state is out[:, -1, :H] and the backward one, having read the sequence from the end, sits at
 // the FIRST step, out[:, 0, H:] (conventions row 11). `direction` -1: the single direction.
-std::string Lowerer::state_from_sequence(const pivot::Node& node, const std::string& sequence, int64_t direction) {
+std::string Lowerer::state_from_sequence(const pivot::Node& node, const std::string& sequence,
+                                         int64_t direction) {
   const int64_t hidden = pivot::attr_int(node, "hidden_size");
   const char* role = direction < 0 ? "final" : direction == 0 ? "forward_final" : "backward_final";
   const std::string output = sequence + "_" + role;
   for (const auto& r : out_.records)
-    if (r.output == output) return output; // already cut (h_n[k] read twice)
+    if (r.output == output) return output;  // already cut (h_n[k] read twice)
   std::vector<SubscriptItem> items(2);
   items[1].index = true;
   items[1].start = direction == 1 ? 0 : -1;
   if (direction >= 0) {
     SubscriptItem features;
-    if (direction == 0) features.stop = hidden;
-    else features.start = hidden;
+    if (direction == 0)
+      features.stop = hidden;
+    else
+      features.start = hidden;
     items.push_back(features);
   }
   OpCall op;
@@ -364,7 +390,8 @@ std::string Lowerer::state_from_sequence(const pivot::Node& node, const std::str
 
 // The last layer's final state (h_n[-1], or cat(h_n[-2], h_n[-1]) for two directions) when the
 // layer also has to return its sequence.
-std::string Lowerer::final_state_from_sequence(const pivot::Node& node, const std::string& sequence) {
+std::string Lowerer::final_state_from_sequence(const pivot::Node& node,
+                                               const std::string& sequence) {
   if (!pivot::attr_bool(node, "bidirectional")) return state_from_sequence(node, sequence, -1);
   const std::string forward = state_from_sequence(node, sequence, 0);
   const std::string backward = state_from_sequence(node, sequence, 1);
@@ -399,4 +426,4 @@ void Lowerer::lower_select(const pivot::Node& node) {
   record.class_name = "SlicingOpLambda";
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -239,6 +239,37 @@ std::optional<std::string> prepend_param(ExpressionContext& ctx) {
          "], dim=1)";
 }
 
+// Keras Normalization: (x - mean) / max(sqrt(variance), epsilon) with constant statistics
+// along `axis`, kept as buffers shaped to broadcast there.
+std::optional<std::string> standardize(ExpressionContext& ctx) {
+  const size_t rank = input_rank(ctx);
+  auto axis = pivot::normalize_axis(pivot::attr_int(ctx.node, "axis"), rank);
+  if (!axis || !ctx.constant_buffer) {
+    ctx.error = "feature axis out of range";
+    return std::nullopt;
+  }
+  // One 1 per axis after the feature axis, so the statistics broadcast along it.
+  std::string reshape;
+  if (*axis + 1 < rank) {
+    reshape = ".reshape(-1";
+    for (size_t i = *axis + 1; i < rank; ++i) reshape += ", 1";
+    reshape += ")";
+  }
+  const auto values = [&](const char* attr) {
+    std::vector<std::string> items;
+    if (const auto* v = std::get_if<std::vector<double>>(&pivot::get_attr(ctx.node, attr)))
+      for (double d : *v) items.push_back(python_float(d));
+    return "torch.tensor([" + join(items) + "])" + reshape;
+  };
+  const std::string mean = ctx.constant_buffer(ctx.node.name + "_mean", values("mean"));
+  // The divisor, computed once in float32 as Keras does on every call.
+  const std::string epsilon = python_float(tidy_float(pivot::attr_float(ctx.node, "epsilon")));
+  const std::string std_dev = ctx.constant_buffer(
+      ctx.node.name + "_std", values("variance") + ".sqrt().clamp(min=" + epsilon + ")");
+  if (pivot::attr_bool(ctx.node, "invert")) return mean + " + " + x(ctx) + " * " + std_dev;
+  return "(" + x(ctx) + " - " + mean + ") / " + std_dev;
+}
+
 const std::map<OpKind, Expression>& table() {
   static const std::map<OpKind, Expression> t = {
       {OpKind::Identity, identity},
@@ -266,6 +297,7 @@ const std::map<OpKind, Expression>& table() {
       {OpKind::PrependParam, prepend_param},
       {OpKind::MatMul, matmul},
       {OpKind::Equal, equal},
+      {OpKind::Standardize, standardize},
   };
   return t;
 }
@@ -288,7 +320,8 @@ std::optional<std::string> functional_expression(ExpressionContext& ctx) {
   std::vector<std::string> args = {arg0};
   for (const auto& a : spelling->args)
     args.push_back(a.name.empty() ? a.value : a.name + "=" + a.value);
-  return spelling->callee + "(" + join(args) + ")";
+  return spelling->callee + "(" + join(args) + ")" +
+         frameworks::pytorch::crop_subscript(spelling->post_crop);
 }
 
 namespace {

@@ -17,7 +17,10 @@ struct ExpressionContext {
   std::vector<std::string> args;                         // Python names of the node's inputs
   std::function<std::string(pivot::ParamId)> param_ref;  // "self.pos_embedding"
   std::function<std::string()> batch_size;               // a variable holding the model's batch
-  std::string error;                                     // why the op cannot be written
+  // A constant tensor of the source as a buffer outside the state_dict: (name, Python value) ->
+  // "self.name".
+  std::function<std::string(const std::string&, const std::string&)> constant_buffer;
+  std::string error;  // why the op cannot be written
 };
 
 // The expression computing the node's (single) output; nullopt with ctx.error set otherwise.

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "pivot/ops/catalog.h"
+#include "writers/pytorch/custom_cells.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -13,7 +14,8 @@ using pivot::OpKind;
 // nn.MultiheadAttention keeps the query, key and value projections as the row blocks of one
 // in_proj_weight when they share the embedding width, else as three q/k/v_proj_weight tensors;
 // their biases are always one in_proj_bias. Stacking along a new first axis then flattening it
-// row-major concatenates the blocks.
+// row-major concatenates the blocks. Attention nn.MultiheadAttention cannot express is a
+// KerasMultiHeadAttention (custom_cells.cc) with one nn.Linear per projection.
 bool plan_attention(const pivot::Graph& graph, const pivot::Node& node, const std::string& attr,
                     pivot::WeightPlan& plan, std::string& error) {
   const auto& p = node.params;
@@ -36,6 +38,17 @@ bool plan_attention(const pivot::Graph& graph, const pivot::Node& node, const st
     out.param = param;
     return out;
   };
+  if (uses_custom_layer(node)) {
+    for (const auto& [role, linear] :
+         {std::pair{"query", "q_proj"}, std::pair{"key", "k_proj"}, std::pair{"value", "v_proj"},
+          std::pair{"output", "out_proj"}}) {
+      plan.slots.push_back(
+          slot(attr + "." + linear + ".weight", p.at(std::string(role) + "_weight")));
+      if (auto b = id((std::string(role) + "_bias").c_str()))
+        plan.slots.push_back(slot(attr + "." + linear + ".bias", *b));
+    }
+    return true;
+  }
   if (packed) {
     plan.slots.push_back({attr + ".in_proj_weight",
                           *q,

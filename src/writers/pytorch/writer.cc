@@ -11,8 +11,10 @@
 #include "frameworks/pytorch/spelling.h"
 #include "pivot/ops/catalog.h"
 #include "writers/keras/python_literal.h"
+#include "writers/pytorch/custom_cells.h"
 #include "writers/pytorch/expressions.h"
 #include "writers/pytorch/layer_params.h"
+#include "writers/pytorch/module_tree.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -25,20 +27,23 @@ using writers::keras::python_identifier;
 using writers::keras::python_tuple;
 
 struct Layer {
-  std::string attr;  // attribute of the module, or index in its nn.Sequential
+  std::string attr;  // index in its nn.Sequential
+  std::string ref;   // "self.conv1", "self.layer1.conv1"
   const Node* node = nullptr;
   std::string callee;
   std::vector<std::string> args;
   std::vector<int64_t> pre_pad;
   std::string pre_pad_value;
+  std::string post_crop;  // subscript cropping the layer's result ("[..., :-1]")
   int uses = 0;
   int group = -1;  // index into Writer::groups_
 };
 
 // Consecutive items P.0, P.1, ... of a source container that form a chain: one nn.Sequential.
 struct Group {
-  std::string attr;
+  std::string path;            // the container's module path
   std::vector<size_t> layers;  // in order
+  std::string key, ref;        // state_dict prefix and Python reference
 };
 
 bool same_layer(const Node& a, const Node& b) { return a.kind == b.kind && a.attrs == b.attrs; }
@@ -89,6 +94,7 @@ class Writer {
   std::string batch_var_;
   std::string pending_unpack_;  // total_length of a packed sequence to unpack after the call
   std::set<std::string> vars_used_ = {"self", "torch", "nn", "F"};
+  std::set<std::string> custom_classes_;  // custom_cells.h classes the layers use
 
   // The source's class, or for a Keras Sequential / functional model its variable or builder
   // name in CamelCase ("build_model" -> "BuildModel").
@@ -146,7 +152,13 @@ class Writer {
       if (n.params.empty()) return;
     }
     std::string error;
-    auto spelling = frameworks::pytorch::spell(n, input_type(n), false, error);
+    // torch.nn has no layer for some Keras layers: a class written into the file stands in.
+    auto spelling = custom_layer(n, error);
+    if (spelling) custom_classes_.insert(spelling->callee);
+    if (!spelling && error.empty())
+      spelling = frameworks::pytorch::spell(n, input_type(n), false, error);
+    else if (!spelling)
+      diags_.error(Code::NoTargetMapping, n.location) << error;
     if (!spelling) return;  // written as a function, or reported when it has parameters
     Layer layer;
     layer.node = &n;
@@ -155,6 +167,7 @@ class Writer {
       layer.args.push_back(a.name.empty() ? a.value : a.name + "=" + a.value);
     layer.pre_pad = spelling->pre_pad;
     layer.pre_pad_value = spelling->pre_pad_value;
+    layer.post_crop = frameworks::pytorch::crop_subscript(spelling->post_crop);
     layer_of_node_[&n] = layers_.size();
     layers_.push_back(std::move(layer));
   }
@@ -169,7 +182,7 @@ class Writer {
 
   static bool sequential_item(const Layer& l) {
     const OpKind k = l.node->kind;
-    return l.uses == 1 && l.pre_pad.empty() && l.node->inputs.size() == 1 &&
+    return l.uses == 1 && l.pre_pad.empty() && l.post_crop.empty() && l.node->inputs.size() == 1 &&
            l.node->outputs.size() == 1 && k != OpKind::Lstm && k != OpKind::Gru &&
            k != OpKind::Rnn && k != OpKind::MultiHeadAttention;
   }
@@ -204,7 +217,7 @@ class Writer {
         layers_[order[k]].group = static_cast<int>(groups_.size());
         layers_[order[k]].attr = std::to_string(k);
       }
-      groups_.push_back(Group{python_identifier(prefix), order});
+      groups_.push_back(Group{prefix, order, {}, {}});
     }
   }
 
@@ -232,29 +245,50 @@ class Writer {
     }
   }
 
-  // Constructor lines in source order, and the state_dict key of every layer parameter.
+  static PyExpr constructor(const Layer& layer) {
+    std::vector<PyExpr> args;
+    for (const auto& a : layer.args) args.push_back(PyExpr::text(a));
+    return PyExpr::call(layer.callee, std::move(args));
+  }
+
+  // Constructor lines in source order, nested as the source's modules (module_tree.h), and the
+  // state_dict key of every layer parameter.
   void emit_layers() {
-    for (auto& group : groups_) group.attr = unique(attrs_used_, group.attr);
+    std::vector<ModuleUnit> units;
+    std::vector<int> unit_layer, unit_group;  // what each unit is
     for (size_t i = 0; i < layers_.size(); ++i) {
-      Layer& layer = layers_[i];
-      std::string key;
+      const Layer& layer = layers_[i];
       if (layer.group < 0) {
-        layer.attr = unique(attrs_used_, python_identifier(layer.node->module_path));
-        init_.push_back(wrap_call("self." + layer.attr + " = ", layer.callee, layer.args, 8));
-        key = layer.attr;
-      } else {
-        const Group& group = groups_[static_cast<size_t>(layer.group)];
-        key = group.attr + "." + layer.attr;
-        if (group.layers.front() == i) {
-          std::vector<std::string> items;
-          for (size_t m : group.layers)
-            items.push_back(wrap_call("", layers_[m].callee, layers_[m].args, 0));
-          init_.push_back(wrap_call("self." + group.attr + " = ", "nn.Sequential", items, 8));
-        }
+        units.push_back(ModuleUnit{layer.node->module_path, constructor(layer)});
+        unit_layer.push_back(static_cast<int>(i));
+        unit_group.push_back(-1);
+        continue;
       }
+      const Group& group = groups_[static_cast<size_t>(layer.group)];
+      if (group.layers.front() != i) continue;
+      std::vector<PyExpr> items;
+      for (size_t m : group.layers) items.push_back(constructor(layers_[m]));
+      units.push_back(ModuleUnit{group.path, PyExpr::call("nn.Sequential", std::move(items))});
+      unit_layer.push_back(-1);
+      unit_group.push_back(layer.group);
+    }
+    const auto placed = place_modules(units, attrs_used_, init_);
+    std::vector<std::string> keys(layers_.size());
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (unit_layer[u] >= 0) {
+        layers_[static_cast<size_t>(unit_layer[u])].ref = placed[u].ref;
+        keys[static_cast<size_t>(unit_layer[u])] = placed[u].key;
+        continue;
+      }
+      Group& group = groups_[static_cast<size_t>(unit_group[u])];
+      group.key = placed[u].key;
+      group.ref = placed[u].ref;
+      for (size_t m : group.layers) keys[m] = group.key + "." + layers_[m].attr;
+    }
+    for (size_t i = 0; i < layers_.size(); ++i) {
       std::string plan_error;
-      if (!plan_layer_params(g_, *layer.node, key, plan_, plan_error)) {
-        diags_.error(Code::NoTargetMapping, layer.node->location) << plan_error;
+      if (!plan_layer_params(g_, *layers_[i].node, keys[i], plan_, plan_error)) {
+        diags_.error(Code::NoTargetMapping, layers_[i].node->location) << plan_error;
         partial_ = true;
       }
     }
@@ -276,10 +310,13 @@ class Writer {
     return batch_var_.empty() ? std::string("-1") : batch_var_;
   }
 
-  std::string stored_param(pivot::ParamId id) {
+  // A stored tensor is named after the module that holds it when it has one: the Keras layer
+  // "pe" whose weight is "layers/add_parameter/vars/0" gives back the source's "pe".
+  std::string stored_param(pivot::ParamId id, const std::string& module_path) {
     if (auto it = stored_.find(id); it != stored_.end()) return "self." + it->second;
     const pivot::Param& p = g_.params[id];
-    const std::string attr = unique(attrs_used_, python_identifier(p.name));
+    const std::string attr =
+        unique(attrs_used_, python_identifier(module_path.empty() ? p.name : module_path));
     stored_[id] = attr;
     init_.push_back(wrap_call("self." + attr + " = ", "nn.Parameter",
                               {"torch.zeros(" + python_tuple(p.shape) + ")"}, 8));
@@ -287,6 +324,15 @@ class Writer {
     slot.target_name = attr;
     slot.param = id;
     plan_.slots.push_back(slot);
+    return "self." + attr;
+  }
+
+  // Constants of the source (Keras Normalization(mean=...)) stay in the code, as there; a
+  // buffer follows the module to its device without entering the state_dict.
+  std::string constant_buffer(const std::string& name, const std::string& value) {
+    const std::string attr = unique(attrs_used_, python_identifier(name));
+    init_.push_back(wrap_statement(
+        "", "self.register_buffer(\"" + attr + "\", " + value + ", persistent=False)", 8));
     return "self." + attr;
   }
 
@@ -374,7 +420,7 @@ class Writer {
                                         8));
       call += ", attn_mask=" + mask;
     }
-    return call + ", need_weights=False)";
+    return call + (uses_custom_layer(n) ? ")" : ", need_weights=False)");
   }
 
   std::optional<std::string> layer_call(const Node& n, const Layer& layer,
@@ -382,7 +428,7 @@ class Writer {
     if (!layer.pre_pad.empty())
       args[0] = "F.pad(" + args[0] + ", " + python_tuple(layer.pre_pad) +
                 ", value=" + layer.pre_pad_value + ")";
-    const std::string self = "self." + layer.attr;
+    const std::string& self = layer.ref;
     switch (n.kind) {
       case OpKind::Lstm:
       case OpKind::Gru:
@@ -391,7 +437,7 @@ class Writer {
       default: {
         std::string joined;
         for (size_t i = 0; i < args.size(); ++i) joined += (i ? ", " : "") + args[i];
-        return self + "(" + joined + ")";
+        return self + "(" + joined + ")" + layer.post_crop;
       }
     }
   }
@@ -429,12 +475,16 @@ class Writer {
       if (layer.group >= 0) return write_sequential(layer, args);
       expr = layer_call(n, layer, args);
     } else {
-      ExpressionContext ctx{g_,
-                            n,
-                            args,
-                            [this](pivot::ParamId id) { return stored_param(id); },
-                            [this] { return batch_size(); },
-                            {}};
+      ExpressionContext ctx{
+          g_,
+          n,
+          args,
+          [this, &n](pivot::ParamId id) { return stored_param(id, n.module_path); },
+          [this] { return batch_size(); },
+          [this](const std::string& name, const std::string& value) {
+            return constant_buffer(name, value);
+          },
+          {}};
       if (n.outputs.size() == 1)
         expr = functional_expression(ctx);
       else
@@ -470,7 +520,7 @@ class Writer {
     const Node& last = *layers_[group.layers.back()].node;
     const std::string name = reusable_name(layer.node->inputs, last.outputs[0]);
     var_[last.outputs[0]] = name;
-    forward_.push_back(wrap_statement(name, "self." + group.attr + "(" + args[0] + ")", 8));
+    forward_.push_back(wrap_statement(name, group.ref + "(" + args[0] + ")", 8));
   }
 
   void write_return() {
@@ -486,6 +536,8 @@ class Writer {
     std::string all;
     for (const auto& l : init_) all += l + "\n";
     for (const auto& l : forward_) all += l + "\n";
+    const std::string custom_classes = custom_class_source(custom_classes_);
+    all += custom_classes;
     const bool uses_f = all.find("F.") != std::string::npos;
     std::string out =
         "# Generated by nnport from " +
@@ -494,7 +546,7 @@ class Writer {
     if (partial_) out += "# Incomplete: see the TODO(nnport) markers below.\n";
     out += "import torch\nimport torch.nn as nn\n";
     if (uses_f) out += "import torch.nn.functional as F\n";
-    out += "\n\nclass " + class_name() + "(nn.Module):\n";
+    out += "\n\n" + custom_classes + "class " + class_name() + "(nn.Module):\n";
     out += "    def __init__(self):\n        super().__init__()\n";
     for (const auto& l : init_) out += l + "\n";
     std::vector<std::string> params = {"self"};

@@ -9,6 +9,7 @@
 //     - GRU(reset_after=False) -> NnportKerasGRUResetBefore, TensorFlow.js' own GRU (which only
 //       implements reset_after=False), because keras_custom.mjs replaces "GRU" by OUR
 //       reset_after=True transcription;
+//     - UpSampling2D(size=k) -> size=[k, k] (Keras takes an int; TensorFlow.js computes NaN sizes);
 //     - InputLayer dtype int64 -> int32 (TensorFlow.js has no int64);
 //     - Softmax(axis != -1) -> NnportKerasSoftmax (TensorFlow.js' softmax kernel only takes the
 //       last axis).
@@ -17,6 +18,8 @@
 //       call(): (x - mean) / maximum(sqrt(variance), epsilon), epsilon = backend.epsilon() = 1e-7,
 //       mean/variance broadcast along the last axis. No weights (they are constructor arguments).
 //     - NnportKerasSoftmax(axis): exp(x - max) / sum(exp(x - max)) over `axis` (keras.ops.softmax).
+//     - NnportArange(stop): keras.ops.arange(0, stop) positions (int32, rank 1);
+//     - NnportWeightOp(fn, shape): x @ w, x + w or x * w with a user layer's add_weight variable.
 
 const KERAS_EPSILON = 1e-7;
 
@@ -27,6 +30,7 @@ function adaptLayer(layer) {
     delete cfg.negative_slope;
   }
   if (cfg.activation === 'silu') cfg.activation = 'swish';
+  if (layer.class_name === 'UpSampling2D' && typeof cfg.size === 'number') cfg.size = [cfg.size, cfg.size];
   if (layer.class_name === 'GRU' && cfg.reset_after === false) layer.class_name = 'NnportKerasGRUResetBefore';
   if (layer.class_name === 'InputLayer' && cfg.dtype === 'int64') cfg.dtype = 'int32';
   if (layer.class_name === 'Softmax' && (cfg.axis ?? -1) !== -1) layer.class_name = 'NnportKerasSoftmax';
@@ -93,8 +97,67 @@ function makeSoftmax(tf) {
   return NnportKerasSoftmax;
 }
 
+// NnportArange(stop): the mock's record of keras.ops.arange(0, ops.shape(x)[i]): int32 positions
+// 0..stop-1 (rank 1, no batch axis), whatever x holds; x only ties the op into the graph.
+function makeArange(tf) {
+  class NnportArange extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.stop = config.stop;
+    }
+    computeOutputShape() {
+      return [this.stop];
+    }
+    call() {
+      return tf.range(0, this.stop, 1, 'int32');
+    }
+    getConfig() {
+      return {...super.getConfig(), stop: this.stop};
+    }
+  }
+  NnportArange.className = 'NnportArange';
+  return NnportArange;
+}
+
+// NnportWeightOp(fn, shape, weight_name): the mock's record of `x (fn) w` where w is a variable
+// a user layer created with add_weight: fn "matmul" (x @ w over the last axis of x), "add" or
+// "multiply" (broadcast). The variable lives here; the oracle's layout places it in the weights
+// file at the owning layer's path.
+function makeWeightOp(tf) {
+  class NnportWeightOp extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.fn = config.fn;
+      this.wShape = config.shape;
+      this.weightName = config.weight_name;
+    }
+    build() {
+      this.w = this.addWeight(this.weightName, this.wShape, 'float32', tf.initializers.zeros());
+      this.built = true;
+    }
+    computeOutputShape(s) {
+      return this.fn === 'matmul' ? [...s.slice(0, -1), this.wShape[this.wShape.length - 1]] : s;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const w = this.w.read();
+        if (this.fn === 'add') return tf.add(x, w);
+        if (this.fn === 'multiply') return tf.mul(x, w);
+        const flat = tf.reshape(x, [-1, x.shape[x.shape.length - 1]]);
+        return tf.reshape(tf.matMul(flat, w), [...x.shape.slice(0, -1), w.shape[1]]);
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), fn: this.fn, shape: this.wShape, weight_name: this.weightName};
+    }
+  }
+  NnportWeightOp.className = 'NnportWeightOp';
+  return NnportWeightOp;
+}
+
 // Classes only this loader knows: a config using them cannot be cross-checked by run_keras.mjs.
-export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax'];
+export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax', 'NnportArange', 'NnportWeightOp'];
 
 export function registerKerasSideLayers(tf) {
   // tf.layers.gru builds TensorFlow.js' own GRU class, whatever the registry now maps "GRU" to.
@@ -104,4 +167,6 @@ export function registerKerasSideLayers(tf) {
   tf.serialization.registerClass(NnportKerasGRUResetBefore);
   tf.serialization.registerClass(makeNormalization(tf));
   tf.serialization.registerClass(makeSoftmax(tf));
+  tf.serialization.registerClass(makeArange(tf));
+  tf.serialization.registerClass(makeWeightOp(tf));
 }

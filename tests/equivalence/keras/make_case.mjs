@@ -22,7 +22,7 @@
 // Weights are drawn from a fixed-seed generator, per layer name, at a scale that keeps the
 // activations O(1): kernels U(+-sqrt(3 / fan_in)), biases U(+-0.2), BatchNormalization gamma
 // U(0.6, 1.4) and moving_variance U(0.5, 1.5) (positive), embeddings U(+-1). Float inputs are
-// U(-1, 1); integer inputs U{0..vocab-1}. Outputs that are nearly constant or larger than 50 in
+// U(-1, 1) (header range=LO,HI: U(LO, HI)); integer inputs U{0..vocab-1}. Outputs that are nearly constant or larger than 50 in
 // magnitude are refused, so the 1e-5 comparison stays meaningful.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -170,8 +170,10 @@ async function main() {
       const entry = layout.layers[layer.name];
       if (!entry) fail(`layer '${layer.name}' has weights but the oracle gave it no Keras 3 path`);
       const next = rng(layer.name);
-      // Layers that save variables in sublayers (MultiHeadAttention: key_dense, ...) list them.
-      const {paths, groups} = typeof layer.kerasWeightPaths === 'function'
+      // Layers that save variables in sublayers (MultiHeadAttention: key_dense, ...) list them;
+      // the oracle lists the paths of a custom layer's variables (NnportWeightOp).
+      const {paths, groups} = entry.var_paths ? {paths: entry.var_paths, groups: []}
+          : typeof layer.kerasWeightPaths === 'function'
           ? sublayerPaths(entry.path, layer.kerasWeightPaths())
           : datasetPaths(entry.class, entry.path, layer.weights.length);
       for (const g of groups) ensureGroup(file, h5wasm, `${g}/vars`);
@@ -204,7 +206,8 @@ async function main() {
       if (!header.vocab) fail('integer inputs need vocab= in the header');
       data = Int32Array.from({length: n}, () => Math.floor(next() * header.vocab));
     } else {
-      data = uniform(n, -1, 1, next);
+      const [lo, hi] = header.range ?? [-1, 1];
+      data = uniform(n, lo, hi, next);
     }
     writeBin(path.join(args.out, `input_${i}.bin`), data);
     caseInfo.inputs.push({file: `input_${i}.bin`, dtype: isInt ? 'int32' : 'float32', shape});

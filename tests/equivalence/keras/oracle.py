@@ -17,6 +17,8 @@ Header line (first line starting with `# nnport-test:`):
     dtype=float32|int32                         one per input (default float32)
     vocab=K                                     integer inputs are drawn from [0, K)
     batch=B                                     batch size of the seeded input (default 2)
+    range=LO,HI                                 float inputs are drawn from U(LO, HI) (default
+                                                -1,1; e.g. 0,255 for models that rescale pixels)
     note=...                                    free text up to the end of the line (what the
                                                 case does not check); must come last
 """
@@ -27,6 +29,12 @@ import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# Built-in layers without variables: one created inside call() (untracked by Keras 3, so absent
+# from the weights file) is fine.
+WEIGHTLESS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Activation",
+              "Dropout", "Flatten", "Reshape", "Permute", "ReLU", "Softmax"}
 
 
 def parse_header(path):
@@ -41,7 +49,8 @@ def parse_header(path):
     if " note=" in " " + body:
         body, note = (" " + body).split(" note=", 1)
         body = body.strip()
-    spec = {"inputs": [], "dtypes": [], "vocab": None, "batch": 2, "note": note.strip()}
+    spec = {"inputs": [], "dtypes": [], "vocab": None, "batch": 2, "range": [-1.0, 1.0],
+            "note": note.strip()}
     for item in body.split():
         key, _, value = item.partition("=")
         if key in ("object", "function", "class"):
@@ -57,6 +66,9 @@ def parse_header(path):
             spec["vocab"] = int(value)
         elif key == "batch":
             spec["batch"] = int(value)
+        elif key == "range":
+            lo, hi = (float(v) for v in value.split(","))
+            spec["range"] = [lo, hi]
         else:
             raise ValueError(f"{path}: unknown header item {item!r}")
     if "kind" not in spec or not spec["inputs"]:
@@ -98,9 +110,19 @@ def build(model_path):
     paths, groups = _models.weight_layout(model, ops)
     layers = {}
     for op in ops:
+        w = getattr(op, "_nnport_weight", None)
+        if w is not None:  # NnportWeightOp: its variable is the owning user layer's
+            if w.owner._nnport_name not in paths:
+                raise _graph.OracleError(f"the layer owning weight {w.name} is not saved")
+            owner = paths[w.owner._nnport_name]
+            layers[op._nnport_name] = {"class": "NnportWeightOp", "path": owner,
+                                       "var_paths": [f"{owner}/vars/{w.index}" if owner else f"vars/{w.index}"]}
+            continue
         if op._nnport_is_op or op._nnport_class == "InputLayer":
             continue
         if op._nnport_name not in paths:
+            if op._nnport_class in WEIGHTLESS:
+                continue  # e.g. layers.concatenate([...]) inside call(): untracked, nothing to save
             raise _graph.OracleError(f"layer {op._nnport_name} ({op._nnport_class}) is not reachable "
                                      "from the model's attributes, so Keras would not save it")
         layers[op._nnport_name] = {"class": op._nnport_class, "path": paths[op._nnport_name]}
@@ -116,7 +138,10 @@ def build(model_path):
     layout = {"header": spec, "layers": layers, "groups": groups,
               "inputs": [{"name": t.node.operation._nnport_name, "shape": [None] + s, "dtype": d}
                          for t, (s, d) in zip(inputs, specs)],
-              "outputs": len(outputs)}
+              "outputs": len(outputs),
+              # A model used as a layer keeps its own "layers" level in the weights file, which
+              # run_keras.mjs (flat TensorFlow.js layer order) does not lay out.
+              "nested": any("/layers/" in e["path"] for e in layers.values())}
     return config, layout
 
 

@@ -1,6 +1,7 @@
-# Round trip through the PyTorch writer: a block class used three times is inlined into named
-# layers (block1_conv, ...), an nn.Sequential head keeps its state_dict keys, BatchNorm's
-# non-default eps is written, and functional calls stay functional.
+# Round trip through the PyTorch writer: a block class used three times is inlined into
+# nn.ModuleDict containers (block1.conv, ...) and an nn.Sequential head, both keeping the
+# source's state_dict keys; BatchNorm's non-default eps is written, and functional calls stay
+# functional.
 import torch
 import torch.nn as nn
 import torch.nn.functional as F

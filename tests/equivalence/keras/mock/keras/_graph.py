@@ -139,10 +139,27 @@ def reset():
     GRAPH = Graph()
 
 
+# The user layers / models whose call() is running, outermost first: a node recorded inside
+# belongs to the outermost one, which is what the enclosing Functional model lists as its layer.
+OWNERS = []
+
+
+class owner_scope:
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __enter__(self):
+        OWNERS.append(self.layer)
+
+    def __exit__(self, *exc):
+        OWNERS.pop()
+
+
 class Node:
     """One call of an Operation: its input tensors, call kwargs (JSON) and output tensors."""
 
     def __init__(self, operation, inputs, kwargs, n_outputs, inbound=None):
+        self._nnport_model = OWNERS[0] if OWNERS else None
         self.operation = operation
         self.inputs = inputs
         self.kwargs = kwargs
@@ -190,6 +207,10 @@ class KTensor:
 
     def __neg__(self):
         return binary_op("math.multiply", self, -1.0)
+
+    @property
+    def shape(self):
+        return PartialShape((None, last_dim(self)))
 
     def __getitem__(self, spec):
         items = spec if isinstance(spec, tuple) else (spec,)
@@ -261,7 +282,46 @@ def op_call(function, inputs, kwargs, cls="TFOpLambda"):
     return node.outputs[0]
 
 
+class KWeight:
+    """A variable created by add_weight: variable `index` of user layer `owner`."""
+
+    def __init__(self, owner, index, shape, name):
+        self.owner, self.index, self.shape, self.name = owner, index, shape, name
+        self.used = False
+
+    def __radd__(self, other):
+        return weight_op("add", other, self)
+
+    def __add__(self, other):
+        return weight_op("add", other, self)
+
+    def __rmul__(self, other):
+        return weight_op("multiply", other, self)
+
+    def __mul__(self, other):
+        return weight_op("multiply", other, self)
+
+
+def weight_op(fn, x, w):
+    """x (op) w for a custom variable w: OUR layer NnportWeightOp holding w (keras_side_layers.mjs);
+    the oracle's layout gives its variable the owner's weights-file path."""
+    if not isinstance(x, KTensor):
+        raise OracleError(f"{fn} of a custom weight and {type(x).__name__} is not recorded")
+    if w.used:
+        raise OracleError("a custom weight used twice is not recorded by the mock")
+    w.used = True
+    op = OpLayer("NnportWeightOp", None, {"fn": fn, "shape": w.shape, "weight_name": w.name})
+    op._nnport_weight = w
+    node = Node(op, [x], {}, 1)
+    return node.outputs[0]
+
+
 def binary_op(function, a, b):
+    if isinstance(b, KWeight) or isinstance(a, KWeight):
+        fn = {"__operators__.add": "add", "math.multiply": "multiply"}.get(function)
+        if fn is None:
+            raise OracleError(f"{function} with a custom weight is not recorded")
+        return weight_op(fn, a, b) if isinstance(b, KWeight) else weight_op(fn, b, a)
     if isinstance(a, KTensor) and isinstance(b, KTensor):
         op = OpLayer("TFOpLambda", function)
         node = Node(op, [a, b], {}, 1)
@@ -335,12 +395,22 @@ class Layer(Operation):
     def __call__(self, inputs, *args, **kwargs):
         kwargs.pop("training", None)
         if not self._nnport_builtin_layer:
-            return self.call(inputs, *args, **kwargs)
+            if not getattr(self, "_nnport_built", False):
+                self._nnport_built = True
+                first = _tensors(inputs)[0]
+                self.build(first.shape)  # Keras builds on the first call with the input shape
+            with owner_scope(self):
+                return self.call(inputs, *args, **kwargs)
         if self._nnport_class == "MultiHeadAttention":
             return self._nnport_attention_call(inputs, *args, **kwargs)
+        states = kwargs.pop("initial_state", None)
+        if states is not None and self._nnport_class not in RNN_CLASSES:
+            raise OracleError(f"{self._nnport_class}: initial_state is only recorded for recurrent layers")
         if args or kwargs:
             raise OracleError(f"{self._nnport_class}: call arguments {list(kwargs) or args} are not recorded")
-        node = Node(self, _tensors(inputs), {}, self._nnport_output_count())
+        # rnn(x, initial_state=[h, c]): tf.keras records the states as further inputs of the node.
+        tensors = _tensors(inputs) + (_tensors(states) if states is not None else [])
+        node = Node(self, tensors, {}, self._nnport_output_count())
         return node.outputs[0] if len(node.outputs) == 1 else list(node.outputs)
 
     def _nnport_attention_call(self, query, value, key=None, use_causal_mask=False):
@@ -360,8 +430,15 @@ class Layer(Operation):
     def call(self, *args, **kwargs):
         raise OracleError(f"{type(self).__name__} has no call()")
 
-    def add_weight(self, *args, **kwargs):
-        raise OracleError("custom weights (add_weight) are not recorded by the mock")
+    def add_weight(self, shape=None, initializer=None, trainable=True, name=None, **kwargs):
+        """A user layer's own variable (in build()): its index in the layer's variables is its
+        dataset name in the weights file; ops on it are recorded as NnportWeightOp layers."""
+        if not trainable:
+            raise OracleError("non-trainable custom weights are not recorded by the mock")
+        weights = self.__dict__.setdefault("_nnport_weights", [])
+        w = KWeight(self, len(weights), [int(d) for d in shape], name or "variable")
+        weights.append(w)
+        return w
 
     def build(self, input_shape):
         pass
@@ -389,6 +466,62 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None):
     if shape is None:
         raise OracleError("keras.Input without shape")
     return InputLayer(tuple(shape), dtype, name)._nnport_tensor
+
+
+# Layers whose output keeps the last axis of their first input (the channels).
+_KEEPS_CHANNELS = {"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
+                   "AveragePooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+                   "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+                   "BatchNormalization", "LayerNormalization", "Dropout", "SpatialDropout1D",
+                   "SpatialDropout2D", "Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
+                   "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
+                   "Cropping1D", "Cropping2D", "Rescaling", "Normalization", "Add", "Subtract",
+                   "Multiply", "Average", "Maximum", "Minimum"}
+_CHANNELS_ARG = {"Dense": "units", "Embedding": "output_dim", "LSTM": "units", "GRU": "units",
+                 "SimpleRNN": "units"}
+
+
+def last_dim(t):
+    """The last axis of a symbolic tensor, followed through the layers that set or keep it
+    (the mock computes no shapes otherwise); None when not followed."""
+    op = t.node.operation
+    cls = op._nnport_class
+    if cls == "InputLayer":
+        return op._nnport_shape[-1]
+    kw = getattr(op, "_nnport_kwargs", {})
+    if cls == "NnportWeightOp" and op._nnport_extra["fn"] == "matmul":
+        return op._nnport_extra["shape"][-1]
+    elementwise = cls == "NnportWeightOp" or getattr(op, "_nnport_function", None) in (
+        "__operators__.add", "math.subtract", "math.multiply", "math.truediv")
+    if elementwise and t.node.inputs:
+        return last_dim(t.node.inputs[0])  # elementwise with a weight or a number
+    if cls.startswith(("Conv", "SeparableConv")):
+        return kw.get("filters")
+    if cls in _CHANNELS_ARG:
+        return kw.get(_CHANNELS_ARG[cls])
+    if cls in _KEEPS_CHANNELS and t.node.inputs:
+        return last_dim(t.node.inputs[0])
+    return None
+
+
+class PartialShape(tuple):
+    """KTensor.shape: only the last axis is known to the mock; other axes fail loudly."""
+
+    def __getitem__(self, i):
+        if i == -1:
+            value = tuple.__getitem__(self, 1)
+            if value is None:
+                raise OracleError("the last axis of this tensor is not followed by the mock")
+            return value
+        raise OracleError(f"tensor.shape[{i!r}] is not recorded by the mock (only shape[-1])")
+
+
+def static_shape(t):
+    """ops.shape(x) for a model input: its declared shape, batch None."""
+    op = t.node.operation
+    if op._nnport_class != "InputLayer":
+        raise OracleError("ops.shape is only recorded for model inputs")
+    return list(op._nnport_shape)
 
 
 def make_builtin(cls_name):

@@ -14,13 +14,77 @@ class Model(g.Layer):
         self._nnport_functional = inputs is not None
         if self._nnport_functional:
             self._nnport_inputs = g._tensors(inputs)
-            self._nnport_outputs = g._tensors(outputs)
+            # outputs={"name": tensor}: Keras 3 flattens the dict by sorted key (tree.flatten),
+            # the order of model.outputs.
+            self._nnport_outputs = g._tensors([outputs[k] for k in sorted(outputs)]
+                                              if isinstance(outputs, dict) else outputs)
+            self._nnport_outputs_single = isinstance(outputs, g.KTensor)
 
     def __call__(self, inputs, *args, **kwargs):
         kwargs.pop("training", None)
         if self._nnport_functional:
-            raise g.OracleError("calling a Functional model inside another model is not recorded")
-        return self.call(inputs, *args, **kwargs)
+            if args or kwargs:
+                raise g.OracleError(f"calling a Functional model with {list(kwargs) or args} is not recorded")
+            with g.owner_scope(self):
+                return self._nnport_replay(g._tensors(inputs))
+        with g.owner_scope(self):
+            return self.call(inputs, *args, **kwargs)
+
+    def _nnport_replay(self, inputs):
+        """A Functional model called like a layer: its layers are called again on `inputs`
+        (the config gets them inline; the weights layout keeps the nesting, see weight_layout)."""
+        if len(inputs) != len(self._nnport_inputs):
+            raise g.OracleError(f"model {self._nnport_name} takes {len(self._nnport_inputs)} inputs")
+        mapping = {id(t): x for t, x in zip(self._nnport_inputs, inputs)}
+        ops, own_nodes = operations_in_order(self._nnport_inputs, self._nnport_outputs)
+        if not getattr(self, "_nnport_detached", False):
+            # The model's own graph is not part of the caller's: its nodes leave the layers'
+            # node lists so that the replayed calls are numbered as the caller's config needs.
+            self._nnport_detached = True
+            for op in ops:
+                op._nnport_nodes = [n for n in op._nnport_nodes if id(n) not in own_nodes]
+                for i, n in enumerate(op._nnport_nodes):
+                    n.index = i
+        done = set()
+
+        def value(t):
+            if id(t) in mapping:
+                return mapping[id(t)]
+            node = t.node
+            if id(node) not in done:
+                done.add(id(node))
+                args = [value(x) for x in node.inputs]
+                op = node.operation
+                if op._nnport_is_op or node.inbound is not None:
+                    raise g.OracleError(f"replaying {op._nnport_name} ({op._nnport_class}) inside "
+                                        f"model {self._nnport_name} is not recorded")
+                outs = op(args[0] if len(args) == 1 else args)
+                outs = outs if isinstance(outs, list) else [outs]
+                for i, o in enumerate(outs):
+                    mapping[id(node.outputs[i])] = o
+            return mapping[id(t)]
+
+        outs = [value(t) for t in self._nnport_outputs]
+        return outs[0] if self._nnport_outputs_single else outs
+
+    # Training-side methods tutorials call on the model: nothing to record.
+    def summary(self, *args, **kwargs):
+        return None
+
+    def compile(self, *args, **kwargs):
+        return None
+
+    def fit(self, *args, **kwargs):
+        return None
+
+    def evaluate(self, *args, **kwargs):
+        return [0.0, 0.0]
+
+    def predict(self, *args, **kwargs):
+        return None
+
+    def build(self, *args, **kwargs):
+        return None
 
 
 class Sequential(Model):
@@ -171,13 +235,37 @@ def _tracked_layers(obj):
     return out
 
 
+def _functional_layers(model):
+    """Functional.layers of a model used as a layer: its own graph's layers."""
+    ops, _ = operations_in_order(model._nnport_inputs, model._nnport_outputs)
+    return [op for op in ops if not op._nnport_is_op]
+
+
+def _outer_layers(model, ops):
+    """The top model's layers: a layer called only through a nested Functional model (replayed
+    inline in the config) is that model's, which takes its place, once."""
+    out = []
+    used = None
+    if getattr(model, "_nnport_functional", False):
+        _, used = operations_in_order(model._nnport_inputs, model._nnport_outputs)
+    for op in ops:
+        if op._nnport_is_op:
+            continue
+        owners = {getattr(n, "_nnport_model", None) for n in op._nnport_nodes
+                  if used is None or id(n) in used}
+        item = next(iter(owners)) if len(owners) == 1 and None not in owners else op
+        if all(item is not o for o in out):
+            out.append(item)
+    return out
+
+
 def _children(obj, functional_layers):
     """keras/src/saving/saving_lib.py _walk_saveable for the mock objects."""
     if isinstance(obj, Sequential):
         yield "layers", list(obj._nnport_layers)
         return
     if getattr(obj, "_nnport_functional", False):
-        yield "layers", functional_layers
+        yield "layers", functional_layers.get(id(obj)) or _functional_layers(obj)
         return
     if getattr(obj, "_nnport_builtin_layer", False):
         return  # sub-objects of built-ins (RNN cell, wrappers) are laid out by the writer
@@ -191,7 +279,7 @@ def _children(obj, functional_layers):
 def weight_layout(model, ops):
     """{layer name: Keras 3 h5 path} for every built-in layer reachable from `model`, and the
     groups of every saveable (Keras writes `<path>/vars` for each, empty or not)."""
-    functional_layers = [op for op in ops if not op._nnport_is_op]
+    functional_layers = {id(model): _outer_layers(model, ops)}
     paths, groups, visited = {}, [], set()
 
     def save(obj, path):
@@ -199,7 +287,8 @@ def weight_layout(model, ops):
             return
         visited.add(id(obj))
         groups.append(path)
-        if getattr(obj, "_nnport_builtin_layer", False) and not isinstance(obj, Model):
+        if (getattr(obj, "_nnport_builtin_layer", False) or getattr(obj, "_nnport_weights", None)) \
+                and not isinstance(obj, Model):
             paths[obj._nnport_name] = path
         for attr, child in _children(obj, functional_layers):
             child_path = f"{path}/{attr}" if path else attr

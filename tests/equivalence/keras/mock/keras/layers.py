@@ -12,3 +12,32 @@ Deconvolution2D = globals()["Conv2DTranspose"]
 MaxPool2D = globals()["MaxPooling2D"]
 AvgPool2D = globals()["AveragePooling2D"]
 GlobalAvgPool2D = globals()["GlobalAveragePooling2D"]
+
+
+# The functional merge spellings: layers.add([a, b]) builds an Add layer and applies it.
+def _merge_function(cls_name):
+    def merge(inputs, **kwargs):
+        return globals()[cls_name](**kwargs)(inputs)
+
+    merge.__name__ = cls_name.lower()
+    return merge
+
+
+add = _merge_function("Add")
+subtract = _merge_function("Subtract")
+multiply = _merge_function("Multiply")
+average = _merge_function("Average")
+maximum = _merge_function("Maximum")
+minimum = _merge_function("Minimum")
+concatenate = _merge_function("Concatenate")
+
+
+class _Experimental:
+    """tf.keras 2.x `layers.experimental.preprocessing.Rescaling` and friends."""
+
+    def __init__(self, **names):
+        self.__dict__.update(names)
+
+
+experimental = _Experimental(preprocessing=_Experimental(Rescaling=globals()["Rescaling"],
+                                                          Normalization=globals()["Normalization"]))

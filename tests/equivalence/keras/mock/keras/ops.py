@@ -24,6 +24,12 @@ def divide(x, y):
     return g.binary_op("math.truediv", x, y)
 
 
+def matmul(x, y):
+    if isinstance(y, g.KWeight):
+        return g.weight_op("matmul", x, y)
+    raise g.OracleError("ops.matmul of two tensors is not recorded")
+
+
 def maximum(x, y):
     return g.binary_op("math.maximum", x, y)
 
@@ -67,3 +73,28 @@ def tanh(x):
 
 def softmax(x, axis=-1):
     return g.layer_op("Softmax", [x], {"axis": axis})
+
+
+class _Dim(int):
+    """A dimension read with ops.shape(x)[i]: an int that remembers the tensor it came from."""
+
+    def __new__(cls, value, tensor):
+        d = super().__new__(cls, value)
+        d._nnport_tensor = tensor
+        return d
+
+
+def shape(x):
+    """ops.shape of a model input: its declared shape (batch None), dims remembering `x`."""
+    dims = g.static_shape(x)
+    return tuple(None if d is None else _Dim(d, x) for d in dims)
+
+
+def arange(start=0, stop=None, step=1, dtype=None):
+    """ops.arange(0, n) with n = ops.shape(x)[-1]: recorded as OUR op NnportArange on x
+    (positions 0..n-1, rank 1), computed by keras_side_layers.mjs."""
+    if stop is None:
+        start, stop = 0, start
+    if step != 1 or start != 0 or not isinstance(stop, _Dim):
+        raise g.OracleError("only ops.arange(0, ops.shape(x)[i]) is recorded")
+    return g.layer_op("NnportArange", [stop._nnport_tensor], {"stop": int(stop)})

@@ -51,4 +51,5 @@ math = _Namespace(reduce_mean=reduce_mean, reduce_max=reduce_max, reduce_sum=red
                   add=add, multiply=multiply, maximum=_ops.maximum)
 nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_ops.softmax)
 float32, int32, int64 = "float32", "int32", "int64"
+newaxis = None
 __version__ = "2.15.0-nnport-mock"

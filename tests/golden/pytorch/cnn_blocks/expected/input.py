@@ -7,27 +7,36 @@ import torch.nn.functional as F
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        self.block1_conv = nn.Conv2d(3, 8, 3, padding=1, bias=False)
-        self.block1_bn = nn.BatchNorm2d(8, eps=0.001)
-        self.block2_conv = nn.Conv2d(8, 16, 3, padding=1, bias=False)
-        self.block2_bn = nn.BatchNorm2d(16, eps=0.001)
-        self.block3_conv = nn.Conv2d(16, 16, 3, padding=1, bias=False)
-        self.block3_bn = nn.BatchNorm2d(16, eps=0.001)
+        self.block1 = nn.ModuleDict(
+            {"conv": nn.Conv2d(3, 8, 3, padding=1, bias=False), "bn": nn.BatchNorm2d(8, eps=0.001)}
+        )
+        self.block2 = nn.ModuleDict(
+            {
+                "conv": nn.Conv2d(8, 16, 3, padding=1, bias=False),
+                "bn": nn.BatchNorm2d(16, eps=0.001),
+            }
+        )
+        self.block3 = nn.ModuleDict(
+            {
+                "conv": nn.Conv2d(16, 16, 3, padding=1, bias=False),
+                "bn": nn.BatchNorm2d(16, eps=0.001),
+            }
+        )
         self.head = nn.Sequential(
             nn.Flatten(), nn.Dropout(p=0.25), nn.Linear(256, 64), nn.ReLU(), nn.Linear(64, 10)
         )
 
     def forward(self, x):
-        x = self.block1_conv(x)
-        x = self.block1_bn(x)
+        x = self.block1.conv(x)
+        x = self.block1.bn(x)
         x = F.relu(x)
         x = F.max_pool2d(x, 2)
-        x = self.block2_conv(x)
-        x = self.block2_bn(x)
+        x = self.block2.conv(x)
+        x = self.block2.bn(x)
         x = F.relu(x)
         x = F.max_pool2d(x, 2)
-        x = self.block3_conv(x)
-        x = self.block3_bn(x)
+        x = self.block3.conv(x)
+        x = self.block3.bn(x)
         x = F.relu(x)
         x = F.max_pool2d(x, 2)
         x = self.head(x)

@@ -1,0 +1,250 @@
+// PyTorch's training API against the training catalog: torch.optim optimisers, torch.nn losses,
+// torch.optim.lr_scheduler schedules and torchvision transforms, with torch 1.13's argument
+// names, positions and defaults. `weight_decay` rows are read into Optimizer::weight_decay
+// (coupled for SGD/Adam/RMSprop/..., decoupled for AdamW), not into the hyper-parameters.
+#include "frameworks/training_table.h"
+
+namespace nnport::frameworks::pytorch {
+namespace {
+
+using pivot::SetupFamily;
+using pivot::SetupValue;
+
+SetupValue f(double v) { return SetupValue::real(v); }
+SetupValue b(bool v) { return SetupValue::boolean(v); }
+SetupValue i(int64_t v) { return SetupValue::integer(v); }
+SetupValue s(std::string v) { return SetupValue::string(std::move(v)); }
+const SetupValue kRequired{};
+
+std::vector<SetupRow> build() {
+  using F = SetupFamily;
+  std::vector<SetupRow> r;
+  // Optimisers: positions count after the parameters argument.
+  r.push_back({F::Optimizer,
+               "sgd",
+               "torch.optim.SGD",
+               {},
+               {{"learning_rate", "lr", kRequired, 0},
+                {"momentum", "momentum", f(0), 1},
+                {"dampening", "dampening", f(0), 2},
+                {"weight_decay", "weight_decay", f(0), 3},
+                {"nesterov", "nesterov", b(false), 4}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "adam",
+               "torch.optim.Adam",
+               {},
+               {{"learning_rate", "lr", f(1e-3), 0},
+                {"beta_1", "betas.0", f(0.9), 1},
+                {"beta_2", "betas.1", f(0.999), 1},
+                {"epsilon", "eps", f(1e-8), 2},
+                {"weight_decay", "weight_decay", f(0), 3},
+                {"amsgrad", "amsgrad", b(false), 4}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "adamw",
+               "torch.optim.AdamW",
+               {},
+               {{"learning_rate", "lr", f(1e-3), 0},
+                {"beta_1", "betas.0", f(0.9), 1},
+                {"beta_2", "betas.1", f(0.999), 1},
+                {"epsilon", "eps", f(1e-8), 2},
+                {"weight_decay", "weight_decay", f(1e-2), 3},
+                {"amsgrad", "amsgrad", b(false), 4}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "rmsprop",
+               "torch.optim.RMSprop",
+               {},
+               {{"learning_rate", "lr", f(1e-2), 0},
+                {"rho", "alpha", f(0.99), 1},
+                {"epsilon", "eps", f(1e-8), 2},
+                {"weight_decay", "weight_decay", f(0), 3},
+                {"momentum", "momentum", f(0), 4},
+                {"centered", "centered", b(false), 5}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "adagrad",
+               "torch.optim.Adagrad",
+               {},
+               {{"learning_rate", "lr", f(1e-2), 0},
+                {"lr_decay", "lr_decay", f(0), 1},
+                {"weight_decay", "weight_decay", f(0), 2},
+                {"initial_accumulator_value", "initial_accumulator_value", f(0), 3},
+                {"epsilon", "eps", f(1e-10), 4}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "adadelta",
+               "torch.optim.Adadelta",
+               {},
+               {{"learning_rate", "lr", f(1.0), 0},
+                {"rho", "rho", f(0.9), 1},
+                {"epsilon", "eps", f(1e-6), 2},
+                {"weight_decay", "weight_decay", f(0), 3}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "adamax",
+               "torch.optim.Adamax",
+               {},
+               {{"learning_rate", "lr", f(2e-3), 0},
+                {"beta_1", "betas.0", f(0.9), 1},
+                {"beta_2", "betas.1", f(0.999), 1},
+                {"epsilon", "eps", f(1e-8), 2},
+                {"weight_decay", "weight_decay", f(0), 3}},
+               {},
+               false});
+  r.push_back({F::Optimizer,
+               "nadam",
+               "torch.optim.NAdam",
+               {},
+               {{"learning_rate", "lr", f(2e-3), 0},
+                {"beta_1", "betas.0", f(0.9), 1},
+                {"beta_2", "betas.1", f(0.999), 1},
+                {"epsilon", "eps", f(1e-8), 2},
+                {"weight_decay", "weight_decay", f(0), 3},
+                {"momentum_decay", "momentum_decay", f(4e-3), 4}},
+               {},
+               false});
+  // Losses (size_average/reduce are deprecated and not read: an unknown argument is reported).
+  r.push_back(
+      {F::Loss,
+       "cross_entropy",
+       "torch.nn.CrossEntropyLoss",
+       {},
+       {{"reduction", "reduction", s("mean"), 4}, {"label_smoothing", "label_smoothing", f(0), 5}},
+       {{"input_form", "logits"}, {"label_form", "index"}},
+       false});
+  r.push_back({F::Loss,
+               "nll",
+               "torch.nn.NLLLoss",
+               {},
+               {{"reduction", "reduction", s("mean"), 4}},
+               {{"input_form", "log_probabilities"}, {"label_form", "index"}},
+               false});
+  r.push_back({F::Loss,
+               "binary_cross_entropy",
+               "torch.nn.BCEWithLogitsLoss",
+               {},
+               {{"reduction", "reduction", s("mean"), 3}},
+               {{"input_form", "logits"}, {"label_form", "binary"}},
+               false});
+  r.push_back({F::Loss,
+               "binary_cross_entropy",
+               "torch.nn.BCELoss",
+               {},
+               {{"reduction", "reduction", s("mean"), 3}},
+               {{"input_form", "probabilities"}, {"label_form", "binary"}},
+               false});
+  r.push_back({F::Loss,
+               "mse",
+               "torch.nn.MSELoss",
+               {},
+               {{"reduction", "reduction", s("mean"), 2}},
+               {{"label_form", "value"}},
+               false});
+  r.push_back({F::Loss,
+               "mae",
+               "torch.nn.L1Loss",
+               {},
+               {{"reduction", "reduction", s("mean"), 2}},
+               {{"label_form", "value"}},
+               false});
+  r.push_back({F::Loss,
+               "huber",
+               "torch.nn.HuberLoss",
+               {},
+               {{"reduction", "reduction", s("mean"), 0}, {"delta", "delta", f(1.0), 1}},
+               {{"label_form", "value"}},
+               false});
+  // Learning-rate schedules: positions count after the optimizer argument.
+  r.push_back({F::Schedule,
+               "step",
+               "torch.optim.lr_scheduler.StepLR",
+               {},
+               {{"step_size", "step_size", kRequired, 0}, {"gamma", "gamma", f(0.1), 1}},
+               {},
+               false});
+  r.push_back({F::Schedule,
+               "multistep",
+               "torch.optim.lr_scheduler.MultiStepLR",
+               {},
+               {{"milestones", "milestones", kRequired, 0}, {"gamma", "gamma", f(0.1), 1}},
+               {},
+               false});
+  r.push_back({F::Schedule,
+               "exponential",
+               "torch.optim.lr_scheduler.ExponentialLR",
+               {},
+               {{"gamma", "gamma", kRequired, 0}},
+               {},
+               false});
+  r.push_back({F::Schedule,
+               "cosine",
+               "torch.optim.lr_scheduler.CosineAnnealingLR",
+               {},
+               {{"t_max", "T_max", kRequired, 0}, {"eta_min", "eta_min", f(0), 1}},
+               {},
+               false});
+  r.push_back({F::Schedule,
+               "reduce_on_plateau",
+               "torch.optim.lr_scheduler.ReduceLROnPlateau",
+               {},
+               {{"mode", "mode", s("min"), 0},
+                {"factor", "factor", f(0.1), 1},
+                {"patience", "patience", i(10), 2},
+                {"min_lr", "min_lr", f(0), 6}},
+               {},
+               false});
+  // torchvision transforms.
+  r.push_back({F::Transform,
+               "to_float",
+               "torchvision.transforms.ToTensor",
+               {},
+               {},
+               {{"scale", "1/255"}},
+               false});
+  r.push_back({F::Transform,
+               "normalize",
+               "torchvision.transforms.Normalize",
+               {},
+               {{"mean", "mean", kRequired, 0}, {"std", "std", kRequired, 1}},
+               {},
+               false});
+  r.push_back({F::Transform,
+               "resize",
+               "torchvision.transforms.Resize",
+               {},
+               {{"size", "size", kRequired, 0}},
+               {},
+               false});
+  r.push_back({F::Transform,
+               "center_crop",
+               "torchvision.transforms.CenterCrop",
+               {},
+               {{"size", "size", kRequired, 0}},
+               {},
+               false});
+  r.push_back({F::Transform,
+               "random_flip",
+               "torchvision.transforms.RandomHorizontalFlip",
+               {},
+               {},
+               {{"mode", "horizontal"}},
+               false});
+  return r;
+}
+
+}  // namespace
+
+const std::vector<SetupRow>& training_rows() {
+  static const std::vector<SetupRow> rows = build();
+  return rows;
+}
+
+}  // namespace nnport::frameworks::pytorch

@@ -1,0 +1,765 @@
+// The Keras training-script recogniser (see script_recognizer.h).
+#include "readers/keras/script_recognizer.h"
+
+#include <algorithm>
+
+#include "frameworks/training_table.h"
+#include "readers/pytorch/script_syntax.h"
+
+namespace nnport::readers::keras {
+namespace {
+
+using frameworks::SetupRow;
+using pivot::ScriptStep;
+using pivot::SetupFamily;
+using pivot::SetupValue;
+using pytorch::call_args;
+using CallArgs = pytorch::ScriptArgs;
+using syntax::Field;
+using syntax::Kind;
+using syntax::Node;
+
+// "tf.keras.optimizers.Adam" / "keras.src.optimizers.Adam" / "tensorflow.keras.x" -> "keras.x".
+std::string canonical_keras(std::string q) {
+  for (const char* prefix : {"tensorflow.keras.", "tf.keras.", "keras.src.", "keras.api."})
+    if (q.rfind(prefix, 0) == 0) q = "keras." + q.substr(std::string(prefix).size());
+  if (q.rfind("tf.", 0) == 0) q = "tensorflow." + q.substr(3);
+  // keras.optimizers.legacy.Adam and keras.optimizers.experimental.AdamW: the same class here.
+  for (const char* middle : {".legacy.", ".experimental."})
+    if (auto at = q.find(middle); at != std::string::npos && q.rfind("keras.optimizers", 0) == 0)
+      q = q.substr(0, at) + "." + q.substr(at + std::string(middle).size());
+  return q;
+}
+
+ScriptStep step_of(ScriptStep::Kind kind, Node stmt) {
+  ScriptStep s;
+  s.kind = kind;
+  s.location = stmt.location();
+  s.text = std::string(stmt.text());
+  return s;
+}
+
+// Binds a call's arguments against a framework row, filling every canonical hyper-parameter
+// (the row's default, marked not from the source, when absent). False with `why` on an argument
+// the row does not know.
+bool bind_row(const SetupRow& row, const CallArgs& args, pivot::SetupArgs& out, std::string& why) {
+  if (args.splat) {
+    why = "arguments passed with * or ** cannot be read";
+    return false;
+  }
+  for (size_t i = 0; i < args.positional.size(); ++i) {
+    const frameworks::SetupArgRow* arg = nullptr;
+    for (const auto& a : row.args)
+      if (a.position == static_cast<int>(i) && !a.spelled.empty()) arg = &a;
+    if (!arg) {
+      why = row.symbol + ": positional argument " + std::to_string(i + 1) + " is not known";
+      return false;
+    }
+    out[arg->canonical] = setup_value(args.positional[i]);
+  }
+  for (const auto& [name, node] : args.keywords) {
+    if (name == "name") continue;  // the object's name: no training meaning
+    const auto* arg = row.find_spelled(name);
+    if (!arg) {
+      why = row.symbol + ": argument '" + name + "' has no mapping yet";
+      return false;
+    }
+    out[arg->canonical] = setup_value(node);
+  }
+  for (const auto& a : row.args)
+    if (!out.count(a.canonical) && a.default_value.set()) out[a.canonical] = a.default_value;
+  return true;
+}
+
+bool is_none(Node n) { return !n || n.is(Kind::None); }
+
+}  // namespace
+
+KerasScriptRecognizer::KerasScriptRecognizer(std::string model_variable)
+    : model_variable_(std::move(model_variable)) {}
+
+void KerasScriptRecognizer::collect_framework_names(Node module) {
+  for (Node stmt : pytorch::find_all(module, [](Node n) {
+         return n.is(Kind::ImportStatement) || n.is(Kind::ImportFromStatement);
+       })) {
+    if (stmt.text() == "import numpy as np") numpy_as_np_ = true;
+    if (!is_framework_import(stmt)) continue;
+    if (stmt.is(Kind::ImportFromStatement)) {
+      Node module_name = stmt.field(Field::ModuleName);
+      for (Node c : stmt.named_children()) {
+        if (c == module_name) continue;
+        if (c.is(Kind::AliasedImport))
+          framework_names_.insert(std::string(c.field(Field::Alias).text()));
+        else if (c.is(Kind::DottedName))
+          framework_names_.insert(std::string(c.text()));
+      }
+    } else {
+      for (Node c : stmt.named_children()) {
+        if (c.is(Kind::AliasedImport))
+          framework_names_.insert(std::string(c.field(Field::Alias).text()));
+        else if (c.is(Kind::DottedName))
+          framework_names_.insert(std::string(c.named_child(0).text()));
+      }
+    }
+  }
+}
+
+bool KerasScriptRecognizer::is_framework_import(Node stmt) const {
+  const std::string_view t = stmt.text();
+  for (const char* m : {"keras", "tensorflow"})
+    if (t.find(std::string("import ") + m) != std::string_view::npos ||
+        t.find(std::string("from ") + m) != std::string_view::npos)
+      return true;
+  return false;
+}
+
+bool KerasScriptRecognizer::touches_framework(Node node, const ScriptContext& ctx) const {
+  const std::string text(node.text());
+  for (const auto& name : pytorch::names_used(node)) {
+    if (framework_names_.count(name)) return true;
+    auto it = ctx.vars.find(name);
+    if (it == ctx.vars.end()) continue;
+    // fit()'s History keeps its `.history` dict and the image-folder loader its `.class_names`
+    // in the migrated script: reading them is framework-free.
+    if (it->second == ScriptVar::History) continue;
+    if (it->second == ScriptVar::Dataset && text.find(name + ".class_names") != std::string::npos)
+      continue;
+    return true;
+  }
+  return false;
+}
+
+std::string KerasScriptRecognizer::qualified(Node expr, const ScriptContext& ctx) const {
+  if (ctx.imports)
+    if (auto q = ctx.imports->qualify(expr)) return canonical_keras(*q);
+  return std::string(expr.text());
+}
+
+bool KerasScriptRecognizer::builds_model(Node expr, const ScriptContext& ctx) const {
+  if (!expr.is(Kind::Call)) return false;
+  Node fn = expr.field(Field::Function);
+  const std::string q = qualified(fn, ctx);
+  if (q == "keras.Sequential" || q == "keras.models.Sequential" || q == "keras.Model" ||
+      q == "keras.models.Model")
+    return true;
+  return fn.is(Kind::Identifier) && ctx.model_definitions.count(std::string(fn.text()));
+}
+
+bool KerasScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
+  if (!stmt.is(Kind::ExpressionStatement)) return false;
+  Node e = pytorch::expression_of(stmt);
+  if (e.is(Kind::Assignment)) return claim_assignment(stmt, e, ctx, out);
+  if (e.is(Kind::Call)) return claim_call(stmt, e, {}, ctx, out);
+  return false;
+}
+
+bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptContext& ctx,
+                                             std::vector<ScriptStep>& out) {
+  Node left = assign.field(Field::Left);
+  Node right = assign.field(Field::Right);
+  if (!right) return false;
+  const auto targets = pytorch::target_names(left);
+  // The model: `model = keras.Sequential([...])`, `model = keras.Model(inputs, outputs)`,
+  // `model = build_model()`, `model = Net()`.
+  if (targets.size() == 1 && builds_model(right, ctx) &&
+      (model_variable_.empty() || targets[0] == model_variable_)) {
+    ScriptStep s = step_of(ScriptStep::Kind::BuildModel, stmt);
+    s.variable = targets[0];
+    ctx.vars[targets[0]] = ScriptVar::Model;
+    ctx.script->model_variable = targets[0];
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (right.is(Kind::Call) && claim_call(stmt, right, targets, ctx, out)) return true;
+  // Module-level Functional code building the model's graph (`inputs = keras.Input(...)`,
+  // `x = layers.Dense(8)(inputs)`, `x = block(x)`): part of the generated model, which the
+  // model reader built from the same statements.
+  if (!model_variable_.empty() && ctx.script->model_variable.empty() &&
+      stmt.parent().is(Kind::Module) && builds_graph(right, ctx)) {
+    for (const auto& t : targets) ctx.vars[t] = ScriptVar::Tensor;
+    return true;
+  }
+  return false;
+}
+
+bool KerasScriptRecognizer::builds_graph(Node right, const ScriptContext& ctx) const {
+  if (!touches_framework(right, ctx) && !(right.is(Kind::Call) && builds_model(right, ctx)))
+    return false;
+  const std::string text(right.text());
+  if (text.find("Input(") != std::string::npos || text.find("layers.") != std::string::npos ||
+      text.find(")(") != std::string::npos)
+    return true;
+  // A layer of this file instantiated, or a layer object applied to a tensor of the graph.
+  if (right.is(Kind::Call) && builds_model(right, ctx)) return true;
+  for (const auto& name : pytorch::names_used(right))
+    if (auto it = ctx.vars.find(name); it != ctx.vars.end() && it->second == ScriptVar::Tensor)
+      return true;
+  return false;
+}
+
+bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
+                                       const std::vector<std::string>& targets, ScriptContext& ctx,
+                                       std::vector<ScriptStep>& out) {
+  Node fn = call.field(Field::Function);
+  // Methods of the model.
+  if (fn.is(Kind::Attribute)) {
+    Node object = fn.field(Field::Object);
+    const std::string method(fn.field(Field::Attribute).text());
+    if (object.is(Kind::Identifier) && ctx.vars.count(std::string(object.text())) &&
+        ctx.vars.at(std::string(object.text())) == ScriptVar::Model)
+      return model_method(stmt, call, method, targets, ctx, out);
+  }
+  const std::string q = qualified(fn, ctx);
+  const std::string var = targets.size() == 1 ? targets[0] : "";
+  std::string why;
+  if (q.rfind("keras.datasets.", 0) == 0) {
+    out.push_back(
+        unsupported_step(stmt, ctx,
+                         "keras.datasets downloads its data; there is no PyTorch counterpart "
+                         "without a download (load the arrays here, e.g. with NumPy)"));
+    return true;
+  }
+  if (q == "keras.utils.plot_model" && targets.empty()) {
+    out.push_back(dropped_step(stmt, ctx,
+                               "plot_model draws the Keras graph; PyTorch has no counterpart "
+                               "(print(model) lists the modules)"));
+    return true;
+  }
+  if (q == "keras.utils.to_categorical" && var.size()) {
+    // One-hot rows of float32 (Keras' default dtype), the same as NumPy's identity rows; labels
+    // of shape (N,) or (N, 1) as Keras takes them.
+    CallArgs a = call_args(call);
+    Node classes = a.keywords.count("num_classes") ? a.keywords.at("num_classes")
+                   : a.positional.size() > 1       ? a.positional[1]
+                                                   : Node{};
+    if (a.positional.empty() || !classes || a.keywords.count("dtype") || !numpy_as_np_)
+      return false;
+    ScriptStep s = step_of(ScriptStep::Kind::Verbatim, stmt);
+    s.text = var + " = np.eye(" + std::string(classes.text()) + ", dtype=\"float32\")[np.asarray(" +
+             std::string(a.positional[0].text()) + ", dtype=\"int64\").reshape(-1)]";
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (q == "keras.utils.set_random_seed" || q == "tensorflow.random.set_seed") {
+    ScriptStep s = step_of(ScriptStep::Kind::Seed, stmt);
+    CallArgs a = call_args(call);
+    if (a.positional.size() != 1) return false;
+    s.text = std::string(a.positional[0].text());
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (q.rfind("keras.optimizers.", 0) == 0 && !var.empty()) {
+    if (!read_optimizer(call, ctx, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    ctx.script->setup.optimizer->variable = var;
+    ctx.vars[var] = ScriptVar::Optimizer;
+    ScriptStep s = step_of(ScriptStep::Kind::MakeOptimizer, stmt);
+    s.variable = var;
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (q.rfind("keras.losses.", 0) == 0 && !var.empty()) {
+    if (!read_loss(call, ctx, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    ctx.script->setup.loss->variable = var;
+    ctx.vars[var] = ScriptVar::Loss;
+    ScriptStep s = step_of(ScriptStep::Kind::MakeLoss, stmt);
+    s.variable = var;
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (q.rfind("keras.callbacks.", 0) == 0 && !var.empty()) {
+    // Kept until fit(callbacks=[...]) names it; the loop then carries it out.
+    if (!read_callbacks(call, ctx, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    auto& cbs = ctx.script->setup.callbacks;
+    auto& scheds = ctx.script->setup.schedules;
+    if (!cbs.empty() && cbs.back().location == call.location()) {
+      callback_vars_[var] = cbs.back();
+      cbs.pop_back();
+    } else if (!scheds.empty() && scheds.back().location == call.location()) {
+      plateau_vars_[var] = scheds.back();
+      scheds.pop_back();
+    }
+    ctx.vars[var] = ScriptVar::Framework;
+    return true;
+  }
+  // Data pipelines.
+  const bool image_folder = q == "keras.utils.image_dataset_from_directory" ||
+                            q == "keras.preprocessing.image_dataset_from_directory";
+  if ((image_folder || q.find("from_tensor_slices") != std::string::npos ||
+       std::string(call.text()).find("from_tensor_slices(") != std::string::npos) &&
+      !var.empty()) {
+    pivot::Dataset d;
+    d.variable = var;
+    d.location = call.location();
+    if (image_folder) {
+      CallArgs a = call_args(call);
+      d.kind = "image_folder";
+      if (a.positional.empty()) return false;
+      d.args["directory"] = setup_value(a.positional[0]);
+      for (const auto& [k, v] : a.keywords) {
+        if (k == "batch_size")
+          d.batch_size = setup_value(v);
+        else if (k == "shuffle")
+          d.shuffle = setup_value(v);
+        else if (k == "validation_split")
+          d.split_fraction = setup_value(v);
+        else if (k == "subset")
+          d.split_part = std::string(setup_value(v).text);
+        else if (k == "image_size" || k == "seed" || k == "label_mode" || k == "color_mode" ||
+                 k == "interpolation")
+          d.args[k] = setup_value(v);
+        else {
+          out.push_back(unsupported_step(
+              stmt, ctx, "image_dataset_from_directory: argument '" + k + "' has no mapping yet"));
+          return true;
+        }
+      }
+      if (!d.batch_size.set()) d.batch_size = SetupValue::integer(32);
+      if (!d.shuffle.set()) d.shuffle = SetupValue::boolean(true);
+    } else {
+      // tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n).batch(b)[.prefetch(...)]
+      auto chain = pytorch::method_chain(call);
+      Node source = chain.base;
+      size_t first = 0;
+      if (!chain.methods.empty() && chain.methods[0] == "from_tensor_slices") {
+        source = chain.calls[0];
+        first = 1;
+      }
+      for (size_t i = first; i < chain.methods.size(); ++i) {
+        const std::string& m = chain.methods[i];
+        CallArgs a = call_args(chain.calls[i]);
+        if (m == "shuffle")
+          d.shuffle = SetupValue::boolean(true);
+        else if (m == "batch" && !a.positional.empty())
+          d.batch_size = setup_value(a.positional[0]);
+        else if (m == "prefetch" || m == "cache")
+          continue;
+        else {
+          out.push_back(unsupported_step(stmt, ctx, "tf.data: ." + m + "(...) has no mapping yet"));
+          return true;
+        }
+      }
+      if (!source.is(Kind::Call)) return false;
+      CallArgs a = call_args(source);
+      if (a.positional.size() != 1) return false;
+      Node t = a.positional[0];
+      if (t.is(Kind::ParenthesizedExpression)) t = t.named_child(0);
+      if (!t.is(Kind::Tuple) || t.named_child_count() != 2) {
+        out.push_back(unsupported_step(
+            stmt, ctx, "from_tensor_slices: only an (inputs, labels) pair is mapped"));
+        return true;
+      }
+      d.kind = "arrays";
+      d.features = setup_value(t.named_child(0));
+      d.labels = setup_value(t.named_child(1));
+      if (!d.shuffle.set()) d.shuffle = SetupValue::boolean(false);
+    }
+    dataset_vars_[var] = ctx.script->setup.datasets.size();
+    ctx.script->setup.datasets.push_back(std::move(d));
+    ctx.vars[var] = ScriptVar::Dataset;
+    ScriptStep s = step_of(ScriptStep::Kind::MakeData, stmt);
+    s.variable = var;
+    s.index = dataset_vars_[var];
+    out.push_back(std::move(s));
+    return true;
+  }
+  return false;
+}
+
+bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string& method,
+                                         const std::vector<std::string>& targets,
+                                         ScriptContext& ctx, std::vector<ScriptStep>& out) {
+  CallArgs a = call_args(call);
+  if (a.splat) return false;
+  auto arg = [&](size_t pos, const char* name) -> Node {
+    if (auto it = a.keywords.find(name); it != a.keywords.end()) return it->second;
+    return pos < a.positional.size() ? a.positional[pos] : Node{};
+  };
+  if (method == "add" || method == "build") return true;  // part of the model the reader built
+  if (method == "summary") {
+    out.push_back(dropped_step(
+        stmt, ctx, "model.summary() has no PyTorch counterpart (print(model) shows the modules)"));
+    return true;
+  }
+  if (method == "compile") {
+    std::string why;
+    ScriptStep s = step_of(ScriptStep::Kind::Compile, stmt);
+    for (const auto& [k, v] : a.keywords)
+      if (k != "optimizer" && k != "loss" && k != "metrics") {
+        out.push_back(unsupported_step(stmt, ctx, "compile(" + k + "=...) has no mapping yet"));
+        return true;
+      }
+    Node opt = arg(0, "optimizer");
+    Node loss = arg(1, "loss");
+    if (opt && !(opt.is(Kind::Identifier) && ctx.vars.count(std::string(opt.text()))) &&
+        !read_optimizer(opt, ctx, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    if (!opt) {
+      // compile() without an optimizer: Keras' default is "rmsprop".
+      pivot::Optimizer o;
+      o.kind = "rmsprop";
+      for (const auto& r : frameworks::keras::training_rows())
+        if (r.family == SetupFamily::Optimizer && r.kind == "rmsprop")
+          for (const auto& x : r.args) o.args[x.canonical] = x.default_value;
+      ctx.script->setup.optimizer = o;
+    }
+    if (!loss) {
+      out.push_back(unsupported_step(stmt, ctx, "compile() without a loss"));
+      return true;
+    }
+    if (!(loss.is(Kind::Identifier) && ctx.vars.count(std::string(loss.text()))) &&
+        !read_loss(loss, ctx, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    if (Node m = arg(2, "metrics")) read_metrics(m, ctx);
+    if (ctx.script->setup.optimizer && ctx.script->setup.optimizer->variable.empty())
+      ctx.script->setup.optimizer->variable = "optimizer";
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (method == "fit") {
+    pivot::Fit fit;
+    fit.location = call.location();
+    for (const auto& [k, v] : a.keywords) {
+      static const std::set<std::string> known = {
+          "x",       "y",         "batch_size",       "epochs",
+          "verbose", "callbacks", "validation_split", "validation_data",
+          "shuffle"};
+      if (!known.count(k)) {
+        out.push_back(unsupported_step(stmt, ctx, "fit(" + k + "=...) has no mapping yet"));
+        return true;
+      }
+    }
+    if (a.positional.size() > 3) {
+      out.push_back(unsupported_step(stmt, ctx, "fit(...) with more than 3 positional arguments"));
+      return true;
+    }
+    fit.train_data = data_argument(arg(0, "x"), arg(1, "y"), "train", ctx);
+    if (fit.train_data.empty()) {
+      out.push_back(unsupported_step(stmt, ctx, "fit(...): the training data is not understood"));
+      return true;
+    }
+    if (Node b = arg(2, "batch_size"); !is_none(b)) fit.batch_size = setup_value(b);
+    if (Node e = a.keywords.count("epochs") ? a.keywords.at("epochs") : Node{})
+      fit.epochs = setup_value(e);
+    else
+      fit.epochs = SetupValue::integer(1);
+    if (a.keywords.count("verbose")) fit.verbose = setup_value(a.keywords.at("verbose"));
+    fit.shuffle = a.keywords.count("shuffle") ? setup_value(a.keywords.at("shuffle"))
+                                              : SetupValue::boolean(true);
+    if (a.keywords.count("validation_split"))
+      fit.validation_split = setup_value(a.keywords.at("validation_split"));
+    if (a.keywords.count("validation_data")) {
+      Node v = a.keywords.at("validation_data");
+      if (v.is(Kind::ParenthesizedExpression)) v = v.named_child(0);
+      if (v.is(Kind::Tuple) && v.named_child_count() == 2)
+        fit.validation_data = data_argument(v.named_child(0), v.named_child(1), "val", ctx);
+      else
+        fit.validation_data = data_argument(v, {}, "val", ctx);
+      if (fit.validation_data.empty()) {
+        out.push_back(unsupported_step(stmt, ctx, "fit(validation_data=...) is not understood"));
+        return true;
+      }
+    }
+    if (a.keywords.count("callbacks")) {
+      std::string why;
+      if (!read_callbacks(a.keywords.at("callbacks"), ctx, why)) {
+        out.push_back(unsupported_step(stmt, ctx, why));
+        return true;
+      }
+    }
+    if (targets.size() == 1) {
+      fit.history_variable = targets[0];
+      ctx.vars[targets[0]] = ScriptVar::History;
+    }
+    ScriptStep s = step_of(ScriptStep::Kind::Train, stmt);
+    s.index = ctx.script->fits.size();
+    ctx.script->fits.push_back(std::move(fit));
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (method == "evaluate") {
+    pivot::Evaluate ev;
+    ev.location = call.location();
+    ev.data = data_argument(arg(0, "x"), arg(1, "y"), "test", ctx);
+    if (ev.data.empty()) {
+      out.push_back(unsupported_step(stmt, ctx, "evaluate(...): the data is not understood"));
+      return true;
+    }
+    if (Node b = arg(2, "batch_size"); !is_none(b)) ev.batch_size = setup_value(b);
+    for (const auto& [k, v] : a.keywords)
+      if (k != "x" && k != "y" && k != "batch_size" && k != "verbose") {
+        out.push_back(unsupported_step(stmt, ctx, "evaluate(" + k + "=...) has no mapping yet"));
+        return true;
+      }
+    ev.result_variables = targets;
+    ScriptStep s = step_of(ScriptStep::Kind::Evaluate, stmt);
+    s.index = ctx.script->evaluations.size();
+    ctx.script->evaluations.push_back(std::move(ev));
+    out.push_back(std::move(s));
+    return true;
+  }
+  if (method == "predict" && !a.positional.empty()) {
+    ScriptStep s = step_of(ScriptStep::Kind::Predict, stmt);
+    Node x = a.positional[0];
+    if (x.is(Kind::Identifier) && dataset_vars_.count(std::string(x.text()))) {
+      out.push_back(unsupported_step(stmt, ctx, "predict on a dataset has no mapping yet"));
+      return true;
+    }
+    s.text = std::string(x.text());
+    s.variable = targets.size() == 1 ? targets[0] : "";
+    out.push_back(std::move(s));
+    return true;
+  }
+  if ((method == "save_weights" || method == "load_weights" || method == "save") &&
+      a.positional.size() == 1) {
+    ScriptStep s = step_of(
+        method == "load_weights" ? ScriptStep::Kind::LoadWeights : ScriptStep::Kind::SaveWeights,
+        stmt);
+    s.text = std::string(a.positional[0].text());
+    if (method == "save" && ctx.diags)
+      ctx.diags->warning(Code::TrainingConvention, stmt.location())
+          << "model.save(...) stores the whole model in Keras; the migrated script saves the "
+             "state_dict";
+    out.push_back(std::move(s));
+    return true;
+  }
+  return false;
+}
+
+std::string KerasScriptRecognizer::data_argument(Node x, Node y, const std::string& name,
+                                                 ScriptContext& ctx) {
+  if (!x) return {};
+  if (x.is(Kind::Identifier) && dataset_vars_.count(std::string(x.text())))
+    return std::string(x.text());
+  if (touches_framework(x, ctx) || (y && touches_framework(y, ctx))) return {};
+  pivot::Dataset d;
+  d.kind = "arrays";
+  d.variable =
+      name + "_loader" + (generated_datasets_ ? "_" + std::to_string(generated_datasets_) : "");
+  ++generated_datasets_;
+  d.features = setup_value(x);
+  if (y) d.labels = setup_value(y);
+  d.location = x.location();
+  ctx.script->setup.datasets.push_back(std::move(d));
+  return ctx.script->setup.datasets.back().variable;
+}
+
+bool KerasScriptRecognizer::read_optimizer(Node expr, ScriptContext& ctx, std::string& why) {
+  const auto& rows = frameworks::keras::training_rows();
+  pivot::Optimizer o;
+  o.location = expr.location();
+  const SetupRow* row = nullptr;
+  CallArgs args;
+  if (expr.is(Kind::String)) {
+    row = frameworks::find_row_by_string(rows, SetupFamily::Optimizer, setup_value(expr).text);
+  } else if (expr.is(Kind::Call)) {
+    row = frameworks::find_row_by_symbol(rows, qualified(expr.field(Field::Function), ctx));
+    args = call_args(expr);
+  }
+  if (!row) {
+    why = "optimizer '" + std::string(expr.text()) + "' has no mapping yet";
+    return false;
+  }
+  // Keras 3: weight_decay on any optimizer is decoupled (w -= lr * wd * w); clipnorm is per
+  // tensor, global_clipnorm over all, clipvalue elementwise.
+  for (const char* k : {"weight_decay", "clipnorm", "global_clipnorm", "clipvalue"}) {
+    auto it = args.keywords.find(k);
+    if (it == args.keywords.end()) continue;
+    const std::string key = k;
+    if (key == "weight_decay" && row->kind == "adamw") continue;
+    if (key == "weight_decay") {
+      o.decay = pivot::Optimizer::Decay::Decoupled;
+      o.weight_decay = setup_value(it->second);
+    } else {
+      o.clip = key == "clipnorm"          ? pivot::Optimizer::Clip::PerTensorNorm
+               : key == "global_clipnorm" ? pivot::Optimizer::Clip::GlobalNorm
+                                          : pivot::Optimizer::Clip::Value;
+      o.clip_value = setup_value(it->second);
+    }
+    args.keywords.erase(it);
+  }
+  o.kind = row->kind;
+  if (!bind_row(*row, args, o.args, why)) return false;
+  if (row->kind == "adamw") {
+    o.decay = pivot::Optimizer::Decay::Decoupled;
+    o.weight_decay = o.args["weight_decay"];
+    o.args.erase("weight_decay");
+  }
+  ctx.script->setup.optimizer = std::move(o);
+  return true;
+}
+
+bool KerasScriptRecognizer::read_loss(Node expr, ScriptContext& ctx, std::string& why) {
+  const auto& rows = frameworks::keras::training_rows();
+  pivot::Loss l;
+  l.location = expr.location();
+  const SetupRow* row = nullptr;
+  CallArgs args;
+  if (expr.is(Kind::String)) {
+    row = frameworks::find_row_by_string(rows, SetupFamily::Loss, setup_value(expr).text);
+  } else if (expr.is(Kind::Call)) {
+    row = frameworks::find_row_by_symbol(rows, qualified(expr.field(Field::Function), ctx));
+    args = call_args(expr);
+  } else {
+    // keras.losses.mse (the function) and friends.
+    const std::string q = qualified(expr, ctx);
+    if (q.rfind("keras.losses.", 0) == 0)
+      row = frameworks::find_row_by_string(rows, SetupFamily::Loss,
+                                           q.substr(std::string("keras.losses.").size()));
+  }
+  if (!row) {
+    why = "loss '" + std::string(expr.text()) + "' has no mapping yet";
+    return false;
+  }
+  l.kind = row->kind;
+  if (auto it = row->implied.find("input_form"); it != row->implied.end())
+    l.input_form = it->second;
+  else
+    l.input_form = "probabilities";
+  if (auto it = row->implied.find("label_form"); it != row->implied.end())
+    l.label_form = it->second;
+  if (auto it = args.keywords.find("from_logits"); it != args.keywords.end()) {
+    SetupValue v = setup_value(it->second);
+    if (v.kind != SetupValue::Kind::Bool) {
+      why = "from_logits must be True or False here";
+      return false;
+    }
+    if (v.b) l.input_form = "logits";
+    args.keywords.erase(it);
+  }
+  if (auto it = args.keywords.find("reduction"); it != args.keywords.end()) {
+    SetupValue v = setup_value(it->second);
+    if (v.kind == SetupValue::Kind::String && v.text == "sum_over_batch_size") {
+      v.text = "mean";
+      l.args["reduction"] = v;
+      args.keywords.erase(it);
+    }
+  }
+  if (!bind_row(*row, args, l.args, why)) return false;
+  ctx.script->setup.loss = std::move(l);
+  return true;
+}
+
+void KerasScriptRecognizer::read_metrics(Node expr, ScriptContext& ctx) {
+  const auto& rows = frameworks::keras::training_rows();
+  if (!(expr.is(Kind::List) || expr.is(Kind::Tuple))) {
+    if (ctx.diags)
+      ctx.diags->error(Code::ScriptUnsupported, expr.location())
+          << "metrics must be a list of strings or objects";
+    return;
+  }
+  const pivot::Loss* loss = ctx.script->setup.loss ? &*ctx.script->setup.loss : nullptr;
+  for (Node m : expr.named_children()) {
+    pivot::Metric metric;
+    metric.location = m.location();
+    std::string name;
+    const SetupRow* row = nullptr;
+    if (m.is(Kind::String)) {
+      name = setup_value(m).text;
+      metric.display_name = name;
+      if (name == "accuracy" || name == "acc") {
+        // Keras resolves "accuracy" from the loss (conventions row 21).
+        if (loss && loss->kind == "binary_cross_entropy")
+          metric.kind = "binary_accuracy";
+        else if (loss && loss->kind == "cross_entropy" && loss->label_form == "one_hot")
+          metric.kind = "categorical_accuracy";
+        else if (loss && loss->kind == "cross_entropy")
+          metric.kind = "sparse_categorical_accuracy";
+        if (metric.kind == "binary_accuracy") metric.args["threshold"] = SetupValue::real(0.5);
+      } else {
+        row = frameworks::find_row_by_string(rows, SetupFamily::Metric, name);
+      }
+    } else if (m.is(Kind::Call)) {
+      row = frameworks::find_row_by_symbol(rows, qualified(m.field(Field::Function), ctx));
+      if (row) {
+        std::string why;
+        CallArgs a = call_args(m);
+        if (auto it = a.keywords.find("name"); it != a.keywords.end())
+          metric.display_name = setup_value(it->second).text;
+        if (!bind_row(*row, a, metric.args, why)) row = nullptr;
+      }
+    }
+    if (row) {
+      metric.kind = row->kind;
+      for (const auto& a : row->args)
+        if (!metric.args.count(a.canonical) && a.default_value.set())
+          metric.args[a.canonical] = a.default_value;
+      if (metric.display_name.empty())
+        metric.display_name = row->strings.empty() ? row->kind : row->strings[0];
+    }
+    if (metric.kind.empty()) {
+      if (ctx.diags)
+        ctx.diags->error(Code::ScriptUnsupported, m.location())
+            << "metric " << m.text()
+            << " has no mapping yet; it is not computed by the migrated script";
+      continue;
+    }
+    ctx.script->setup.metrics.push_back(std::move(metric));
+  }
+}
+
+bool KerasScriptRecognizer::read_callbacks(Node expr, ScriptContext& ctx, std::string& why) {
+  const auto& rows = frameworks::keras::training_rows();
+  std::vector<Node> items;
+  if (expr.is(Kind::List) || expr.is(Kind::Tuple))
+    items = expr.named_children();
+  else
+    items.push_back(expr);
+  for (Node c : items) {
+    if (c.is(Kind::Identifier)) {
+      const std::string name(c.text());
+      if (auto it = callback_vars_.find(name); it != callback_vars_.end()) {
+        ctx.script->setup.callbacks.push_back(it->second);
+        continue;
+      }
+      if (auto it = plateau_vars_.find(name); it != plateau_vars_.end()) {
+        ctx.script->setup.schedules.push_back(it->second);
+        continue;
+      }
+      why = "callback '" + name + "' is not understood";
+      return false;
+    }
+    if (!c.is(Kind::Call)) {
+      why = "callback '" + std::string(c.text()) + "' is not understood";
+      return false;
+    }
+    const SetupRow* row =
+        frameworks::find_row_by_symbol(rows, qualified(c.field(Field::Function), ctx));
+    if (!row) {
+      why = "callback '" + std::string(c.field(Field::Function).text()) + "' has no mapping yet";
+      return false;
+    }
+    CallArgs a = call_args(c);
+    a.keywords.erase("verbose");
+    pivot::SetupArgs args;
+    if (!bind_row(*row, a, args, why)) return false;
+    if (row->family == SetupFamily::Callback) {
+      pivot::Callback cb;
+      cb.kind = row->kind;
+      cb.args = std::move(args);
+      cb.location = c.location();
+      ctx.script->setup.callbacks.push_back(std::move(cb));
+    } else {
+      pivot::Schedule s;
+      s.kind = row->kind;
+      s.args = std::move(args);
+      s.location = c.location();
+      ctx.script->setup.schedules.push_back(std::move(s));
+    }
+  }
+  return true;
+}
+
+}  // namespace nnport::readers::keras

@@ -1,0 +1,423 @@
+// The loops of PyTorch training scripts as typed steps: the epoch loop (with its batch loop,
+// or a call of a training helper) -> Train (fit), an evaluation under torch.no_grad() or a call
+// of an evaluation helper -> Evaluate. Bookkeeping that Keras does itself (running loss and
+// accuracy sums, their prints) folds into fit's metrics and verbose output, with a note; every
+// other statement inside the loop is reported at its line.
+#include "readers/pytorch/script_recognizer.h"
+#include "readers/pytorch/script_syntax.h"
+
+namespace nnport::readers::pytorch {
+
+using pivot::ScriptStep;
+using syntax::Field;
+using syntax::Kind;
+using syntax::Node;
+
+namespace {
+
+const std::set<std::string> kReportingNames = {"len",    "float",   "int",    "round", "str",
+                                               "max",    "min",     "sum",    "abs",   "print",
+                                               "format", "logging", "logger", "log",   "tqdm"};
+
+bool is_reporting_call(Node e) {
+  if (!e || !e.is(Kind::Call)) return false;
+  const std::string fn(e.field(Field::Function).text());
+  return fn == "print" || fn.rfind("logging.", 0) == 0 || fn.rfind("logger.", 0) == 0 ||
+         fn.rfind("log.", 0) == 0;
+}
+
+bool is_zero_literal(Node r) {
+  return r && (r.text() == "0" || r.text() == "0.0" || r.text() == "0.");
+}
+
+// `range(E)` / `range(1, E + 1)` / `range(start, stop)` -> the number of epochs.
+std::optional<pivot::SetupValue> epoch_count(Node right) {
+  if (!right.is(Kind::Call) || right.field(Field::Function).text() != "range") return std::nullopt;
+  ScriptArgs a = call_args(right);
+  if (!a.keywords.empty() || a.positional.empty() || a.positional.size() > 2) return std::nullopt;
+  if (a.positional.size() == 1) return setup_value(a.positional[0]);
+  Node start = a.positional[0];
+  Node stop = a.positional[1];
+  if (start.text() == "0") return setup_value(stop);
+  if (start.text() == "1" && stop.is(Kind::BinaryOperator) && stop.child(1).type() == "+" &&
+      stop.field(Field::Right).text() == "1")
+    return setup_value(stop.field(Field::Left));
+  pivot::SetupValue from = setup_value(start), to = setup_value(stop);
+  pivot::SetupValue v =
+      pivot::SetupValue::expr(std::string(stop.text()) + " - " + std::string(start.text()));
+  if (from.kind == pivot::SetupValue::Kind::Int && to.kind == pivot::SetupValue::Kind::Int)
+    v = pivot::SetupValue::integer(to.i - from.i);
+  v.from_source = true;
+  v.location = right.location();
+  return v;
+}
+
+// The loops count correct predictions: the accuracy metric Keras computes, resolved from the
+// loss (argmax for class indices; a threshold at 0 on logits, 0.5 on probabilities for binary).
+void add_accuracy_metric(ScriptContext& ctx, Node where) {
+  if (!ctx.script->setup.metrics.empty()) return;
+  pivot::Metric m;
+  const auto& loss = ctx.script->setup.loss;
+  m.kind = loss && loss->kind == "binary_cross_entropy" ? "binary_accuracy"
+                                                        : "sparse_categorical_accuracy";
+  if (m.kind == "binary_accuracy")
+    m.args["threshold"] = pivot::SetupValue::real(loss && loss->input_form == "logits" ? 0.0 : 0.5);
+  m.display_name = "accuracy";
+  m.location = where.location();
+  ctx.script->setup.metrics.push_back(std::move(m));
+}
+
+}  // namespace
+
+void TorchScriptRecognizer::find_helpers(Node module, const ScriptContext& ctx) {
+  (void)ctx;
+  for (Node stmt : module.named_children()) {
+    Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+    if (!def.is(Kind::FunctionDefinition)) continue;
+    LoopHelper h;
+    h.def = def;
+    for (Node p : def.field(Field::Parameters).named_children()) {
+      Node name = p.is(Kind::Identifier) ? p : p.field(Field::Name);
+      if (!name && p.named_child_count() > 0) name = p.named_child(0);
+      h.params.push_back(name ? std::string(name.text()) : "");
+    }
+    const std::set<std::string> params(h.params.begin(), h.params.end());
+    LoopNames names;
+    names.models = names.optimizers = names.losses = params;
+    // Exactly one batch loop over a parameter, at the top of the body or under no_grad().
+    std::vector<Node> loops =
+        find_all(def.field(Field::Body), [](Node n) { return n.is(Kind::ForStatement); });
+    if (loops.size() != 1) continue;
+    auto loop = analyze_batch_loop(loops[0], names, params);
+    if (!loop) continue;
+    h.role = loop->trains ? LoopHelper::Role::Train : LoopHelper::Role::Evaluate;
+    helpers_[std::string(def.field(Field::Name).text())] = h;
+  }
+}
+
+bool TorchScriptRecognizer::claim_loop(Node stmt, ScriptContext& ctx,
+                                       std::vector<ScriptStep>& out) {
+  // An epoch loop: `for epoch in range(E):` whose body trains (directly or through a helper).
+  Node right = stmt.field(Field::Right);
+  auto epochs = epoch_count(right);
+  bool trains = has_training_step(stmt.field(Field::Body), names_);
+  for (const auto& [name, h] : helpers_)
+    if (h.role == LoopHelper::Role::Train && !find_all(stmt.field(Field::Body), [&](Node n) {
+                                                return n.is(Kind::Call) &&
+                                                       n.field(Field::Function).text() == name;
+                                              }).empty())
+      trains = true;
+  if (epochs && trains) {
+    auto steps = epoch_loop_steps(stmt, ctx);
+    out.insert(out.end(), steps.begin(), steps.end());
+    return true;
+  }
+  // A single pass of a batch loop that trains: one epoch.
+  auto batch = analyze_batch_loop(stmt, names_, {});
+  if (batch && batch->trains) {
+    auto steps = epoch_loop_steps(stmt, ctx);
+    out.insert(out.end(), steps.begin(), steps.end());
+    return true;
+  }
+  return false;
+}
+
+std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, ScriptContext& ctx) {
+  std::vector<ScriptStep> extra;
+  pivot::Fit fit;
+  fit.location = loop.location();
+  std::set<std::string> bookkeeping;
+  std::vector<Node> body_stmts;
+  std::string epoch_var;
+  bool single_pass = false;
+  if (auto epochs = epoch_count(loop.field(Field::Right))) {
+    fit.epochs = *epochs;
+    epoch_var = std::string(loop.field(Field::Left).text());
+    for (Node s : loop.field(Field::Body).named_children()) body_stmts.push_back(s);
+  } else {
+    fit.epochs = pivot::SetupValue::integer(1);
+    fit.epochs.from_source = true;
+    body_stmts.push_back(loop);
+    single_pass = true;
+  }
+  std::vector<Node> unknown;
+  std::vector<Node> reporting;
+  bool accuracy = false;
+  bool folded_progress = false;
+  bool has_accumulators = false;
+  auto take_batch_loop = [&](const BatchLoop& b, bool training,
+                             const std::map<std::string, std::string>& loader_of) {
+    std::string loader = b.loader;
+    if (auto it = loader_of.find(loader); it != loader_of.end()) loader = it->second;
+    if (training) {
+      fit.train_data = loader;
+      for (const auto& s : b.batch_schedules) {
+        for (auto& sch : ctx.script->setup.schedules)
+          if (sch.variable == s) sch.unit = "batch";
+      }
+      if (b.clip && ctx.script->setup.optimizer) {
+        ctx.script->setup.optimizer->clip =
+            b.clip_by_value ? pivot::Optimizer::Clip::Value : pivot::Optimizer::Clip::GlobalNorm;
+        ctx.script->setup.optimizer->clip_value = b.clip_norm;
+      }
+    } else {
+      fit.validation_data = loader;
+    }
+    accuracy |= b.accuracy;
+    if (!b.progress_reports.empty()) folded_progress = true;
+    has_accumulators |= !b.accumulators.empty();
+    for (const auto& acc : b.accumulators) bookkeeping.insert(acc.variable);
+    for (const auto& l : b.locals) bookkeeping.insert(l);
+    unknown.insert(unknown.end(), b.unknown.begin(), b.unknown.end());
+  };
+  // A helper call: `loss, acc = train_one_epoch(model, train_loader, optimizer, criterion)`.
+  auto helper_call = [&](Node e, const std::vector<std::string>& targets) -> bool {
+    if (!e || !e.is(Kind::Call) || !e.field(Field::Function).is(Kind::Identifier)) return false;
+    auto it = helpers_.find(std::string(e.field(Field::Function).text()));
+    if (it == helpers_.end()) return false;
+    const LoopHelper& h = it->second;
+    const std::set<std::string> params(h.params.begin(), h.params.end());
+    LoopNames names;
+    names.models = names.optimizers = names.losses = params;
+    Node body_loop =
+        find_all(h.def.field(Field::Body), [](Node n) { return n.is(Kind::ForStatement); })[0];
+    auto b = analyze_batch_loop(body_loop, names, params);
+    if (!b) return false;
+    ScriptArgs a = call_args(e);
+    std::map<std::string, std::string> loader_of;
+    for (size_t i = 0; i < h.params.size(); ++i) {
+      Node arg = i < a.positional.size()         ? a.positional[i]
+                 : a.keywords.count(h.params[i]) ? a.keywords[h.params[i]]
+                                                 : Node{};
+      if (arg) loader_of[h.params[i]] = std::string(arg.text());
+    }
+    BatchLoop copy = *b;
+    copy.unknown.clear();  // the helper's own statements were reported with its definition
+    take_batch_loop(copy, h.role == LoopHelper::Role::Train, loader_of);
+    for (const auto& t : targets) bookkeeping.insert(t);
+    return true;
+  };
+  auto classify = [&](Node s, auto& self) -> void {
+    if (s.is(Kind::Comment)) return;
+    if (s.is(Kind::ForStatement)) {
+      if (auto b = analyze_batch_loop(s, names_, {})) {
+        take_batch_loop(*b, b->trains, {});
+        return;
+      }
+      unknown.push_back(s);
+      return;
+    }
+    if (s.type() == "with_statement" && is_no_grad_with(s)) {
+      for (Node inner : s.field(Field::Body).named_children()) self(inner, self);
+      return;
+    }
+    Node e = expression_of(s);
+    if (e && e.is(Kind::Call)) {
+      Node fn = e.field(Field::Function);
+      if (fn.is(Kind::Attribute)) {
+        const std::string object(fn.field(Field::Object).text());
+        const std::string method(fn.field(Field::Attribute).text());
+        if (object == ctx.script->model_variable && (method == "train" || method == "eval")) return;
+        if (names_.schedules.count(object) && method == "step") {
+          ScriptArgs a = call_args(e);
+          for (auto& sch : ctx.script->setup.schedules)
+            if (sch.variable == object && !a.positional.empty())
+              sch.args["monitor"] = pivot::SetupValue::expr(std::string(a.positional[0].text()));
+          return;
+        }
+      }
+      if (helper_call(e, {})) return;
+      if (is_reporting_call(e)) {
+        reporting.push_back(s);
+        return;
+      }
+    }
+    if (e && e.is(Kind::Assignment)) {
+      auto targets = target_names(e.field(Field::Left));
+      if (helper_call(e.field(Field::Right), targets)) return;
+      Node r = e.field(Field::Right);
+      if (is_zero_literal(r)) {
+        for (const auto& t : targets) bookkeeping.insert(t);
+        return;
+      }
+      reporting.push_back(s);  // derived bookkeeping (`acc = correct / total`) is checked below
+      return;
+    }
+    if (e && e.is(Kind::AugmentedAssignment)) {  // `val_loss /= len(val_ds)`: checked below
+      reporting.push_back(s);
+      return;
+    }
+    unknown.push_back(s);
+  };
+  for (Node s : body_stmts) classify(s, classify);
+  // Derived bookkeeping and reports: foldable when they read only bookkeeping names.
+  std::set<std::string> allowed = bookkeeping;
+  allowed.insert(kReportingNames.begin(), kReportingNames.end());
+  if (!epoch_var.empty()) allowed.insert(epoch_var);
+  for (const auto& n : names_used(loop.field(Field::Right))) allowed.insert(n);
+  for (const auto& l : names_.loaders) allowed.insert(l);
+  for (const auto& [d, index] : datasets_) allowed.insert(d);
+  bool folded_report = folded_progress;
+  for (Node s : reporting) {
+    Node e = expression_of(s);
+    // `print(..., validate(model, val_loader, criterion))`: the helper call is the validation.
+    for (Node c : find_all(e, [&](Node n) {
+           return n.is(Kind::Call) && n.field(Field::Function).is(Kind::Identifier) &&
+                  helpers_.count(std::string(n.field(Field::Function).text()));
+         }))
+      if (helper_call(c, {}))
+        for (const auto& n : names_used(c)) allowed.insert(n);
+    bool ok = true;
+    const bool assigns = e.is(Kind::Assignment) || e.is(Kind::AugmentedAssignment);
+    for (const auto& n : names_used(assigns ? e.field(Field::Right) : e))
+      ok &= allowed.count(n) > 0;
+    if (e.is(Kind::AugmentedAssignment))
+      ok &= allowed.count(std::string(e.field(Field::Left).text())) > 0;
+    if (ok && e.is(Kind::Assignment)) {
+      for (const auto& t : target_names(e.field(Field::Left))) allowed.insert(t);
+      continue;
+    }
+    if (ok) {
+      folded_report = true;
+      continue;
+    }
+    unknown.push_back(s);
+  }
+  if (fit.train_data.empty()) {
+    extra.push_back(unsupported_step(loop, ctx, "a training loop whose data nnport did not read"));
+    return extra;
+  }
+  // What fit does by itself, from the loader.
+  auto ds = datasets_.find(fit.train_data);
+  if (ds != datasets_.end()) {
+    const pivot::Dataset& d = ctx.script->setup.datasets[ds->second];
+    fit.batch_size = d.batch_size;
+    fit.shuffle = d.shuffle;
+  }
+  fit.verbose = pivot::SetupValue::integer(2);  // one line per epoch, as the source's prints
+  if (accuracy) add_accuracy_metric(ctx, loop);
+  if (folded_report || has_accumulators)
+    ctx.diags->note(Code::ScriptDropped, loop.location())
+        << "the loop's running loss" << (accuracy ? "/accuracy" : "")
+        << " bookkeeping and its prints are what Keras fit computes and prints (metrics, "
+           "verbose=2)";
+  ctx.script->fits.push_back(fit);
+  ScriptStep step;
+  step.kind = ScriptStep::Kind::Train;
+  step.index = ctx.script->fits.size() - 1;
+  step.location = loop.location();
+  step.text = std::string(loop.text());
+  extra.insert(extra.begin(), std::move(step));
+  for (Node s : unknown)
+    extra.push_back(
+        unsupported_step(s, ctx,
+                         single_pass ? "a statement of the training loop that Keras fit cannot run"
+                                     : "a statement run every epoch in the source; Keras fit runs "
+                                       "the epochs (a callback could run it)"));
+  return extra;
+}
+
+bool TorchScriptRecognizer::claim_no_grad(Node stmt, ScriptContext& ctx,
+                                          std::vector<ScriptStep>& out) {
+  std::vector<Node> inner;
+  for (Node s : stmt.field(Field::Body).named_children())
+    if (!s.is(Kind::Comment)) inner.push_back(s);
+  std::optional<BatchLoop> loop;
+  for (Node s : inner)
+    if (auto b = analyze_batch_loop(s, names_, {}); b && !b->trains) loop = b;
+  if (!loop) return false;
+  if (loop->accuracy) add_accuracy_metric(ctx, stmt);
+  pivot::Evaluate ev;
+  ev.data = loop->loader;
+  ev.location = stmt.location();
+  if (auto ds = datasets_.find(ev.data); ds != datasets_.end())
+    ev.batch_size = ctx.script->setup.datasets[ds->second].batch_size;
+  ev.bindings = loop->accumulators;
+  ctx.script->evaluations.push_back(ev);
+  ScriptStep step;
+  step.kind = ScriptStep::Kind::Evaluate;
+  step.index = ctx.script->evaluations.size() - 1;
+  step.location = stmt.location();
+  step.text = std::string(stmt.text());
+  out.push_back(std::move(step));
+  for (Node s : inner) {
+    if (s == loop->loop) continue;
+    out.push_back(unsupported_step(
+        s, ctx, "a statement of the evaluation block that Keras evaluate does not run"));
+  }
+  for (Node s : loop->unknown)
+    out.push_back(unsupported_step(
+        s, ctx, "a statement of the evaluation loop that Keras evaluate does not run"));
+  return true;
+}
+
+bool TorchScriptRecognizer::evaluation_call(Node stmt, ScriptContext& ctx,
+                                            std::vector<ScriptStep>& out) {
+  Node e = expression_of(stmt);
+  if (!e) return false;
+  std::vector<std::string> targets;
+  Node call = e;
+  if (e.is(Kind::Assignment)) {
+    targets = target_names(e.field(Field::Left));
+    call = e.field(Field::Right);
+  }
+  if (!call || !call.is(Kind::Call) || !call.field(Field::Function).is(Kind::Identifier))
+    return false;
+  auto it = helpers_.find(std::string(call.field(Field::Function).text()));
+  if (it == helpers_.end() || it->second.role != LoopHelper::Role::Evaluate) return false;
+  const LoopHelper& h = it->second;
+  const std::set<std::string> params(h.params.begin(), h.params.end());
+  LoopNames names;
+  names.models = names.optimizers = names.losses = params;
+  Node body = h.def.field(Field::Body);
+  Node loop_node = find_all(body, [](Node n) { return n.is(Kind::ForStatement); })[0];
+  auto loop = analyze_batch_loop(loop_node, names, params);
+  if (!loop) return false;
+  if (loop->accuracy) add_accuracy_metric(ctx, stmt);
+  ScriptArgs a = call_args(call);
+  pivot::Evaluate ev;
+  for (size_t i = 0; i < h.params.size(); ++i)
+    if (h.params[i] == loop->loader) {
+      Node arg = i < a.positional.size()         ? a.positional[i]
+                 : a.keywords.count(h.params[i]) ? a.keywords[h.params[i]]
+                                                 : Node{};
+      if (arg) ev.data = std::string(arg.text());
+    }
+  if (ev.data.empty()) return false;
+  ev.location = stmt.location();
+  if (auto ds = datasets_.find(ev.data); ds != datasets_.end())
+    ev.batch_size = ctx.script->setup.datasets[ds->second].batch_size;
+  // The helper's accumulators under private names, its derived locals inlined, and its return
+  // expression over them.
+  std::map<std::string, std::string> renames;
+  for (const auto& acc : loop->accumulators) {
+    renames[acc.variable] = "_" + acc.variable;
+    ev.bindings.push_back({"_" + acc.variable, acc.quantity});
+  }
+  Node returned;
+  for (Node s : body.named_children()) {
+    Node se = expression_of(s);
+    if (s.is(Kind::ReturnStatement)) returned = s.named_child_count() ? s.named_child(0) : Node{};
+    if (se && se.is(Kind::Assignment) && se.field(Field::Left).is(Kind::Identifier) &&
+        !is_zero_literal(se.field(Field::Right)) && s.start_byte() > loop_node.start_byte()) {
+      renames[std::string(se.field(Field::Left).text())] =
+          "(" + rename_identifiers(se.field(Field::Right), renames) + ")";
+    }
+  }
+  if (!returned && !targets.empty()) return false;
+  if (returned) ev.result_expression = rename_identifiers(returned, renames);
+  for (const auto& n : names_used(returned))
+    if (!renames.count(n) && !kReportingNames.count(n))
+      return false;  // reads something the results lack
+  ev.result_variables = targets;
+  ctx.script->evaluations.push_back(ev);
+  ScriptStep step;
+  step.kind = ScriptStep::Kind::Evaluate;
+  step.index = ctx.script->evaluations.size() - 1;
+  step.location = stmt.location();
+  step.text = std::string(stmt.text());
+  out.push_back(std::move(step));
+  return true;
+}
+
+}  // namespace nnport::readers::pytorch

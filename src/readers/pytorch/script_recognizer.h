@@ -1,0 +1,73 @@
+// The PyTorch ScriptRecognizer: claims the framework statements of a training script (model
+// construction, optimiser/loss/schedule objects, TensorDataset/DataLoader/ImageFolder data,
+// the epoch loop with its batch loop, evaluation under torch.no_grad(), torch.save, seeds,
+// device moves and mode switches) and turns them into typed pivot::ScriptSteps.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "readers/pytorch/script_loops.h"
+#include "readers/script_walker.h"
+
+namespace nnport::readers::pytorch {
+
+// What a module-level helper function does, found before the walk: `def train_one_epoch(model,
+// loader, optimizer, criterion)` (a batch loop with backward/step) or `def evaluate(model,
+// loader, criterion)` (a batch loop without them, usually under torch.no_grad()).
+struct LoopHelper {
+  enum class Role { Train, Evaluate };
+  Role role = Role::Train;
+  syntax::Node def;
+  std::vector<std::string> params;  // parameter names, in order
+};
+
+class TorchScriptRecognizer : public ScriptRecognizer {
+ public:
+  // `model_names`: the classes/functions that define the model (the generated model replaces
+  // them); `entry`: the one the script instantiates as the model.
+  TorchScriptRecognizer(std::set<std::string> model_names, std::string entry);
+
+  bool claim(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out) override;
+  bool touches_framework(syntax::Node node, const ScriptContext& ctx) const override;
+  bool is_framework_import(syntax::Node stmt) const override;
+
+  // Pre-scan of the module's function definitions (call before the walk).
+  void find_helpers(syntax::Node module, const ScriptContext& ctx);
+
+  std::string numpy_alias = "np";  // the script's alias of numpy
+  bool uses_numpy = false;         // a conversion to NumPy was written
+
+ private:
+  bool claim_assignment(syntax::Node stmt, syntax::Node assign, ScriptContext& ctx,
+                        std::vector<pivot::ScriptStep>& out);
+  bool claim_call(syntax::Node stmt, syntax::Node call, ScriptContext& ctx,
+                  std::vector<pivot::ScriptStep>& out);
+  bool claim_loop(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  bool claim_no_grad(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  bool claim_data(syntax::Node stmt, syntax::Node left, syntax::Node right,
+                  const std::string& symbol, ScriptContext& ctx,
+                  std::vector<pivot::ScriptStep>& out);
+  // `torch.tensor(x, dtype=torch.float32)`, `torch.from_numpy(x).float()`: the NumPy expression
+  // the target uses instead (the data stays a NumPy array), or nullopt.
+  std::optional<std::string> numpy_conversion(syntax::Node expr, const ScriptContext& ctx) const;
+  std::optional<pivot::Dataset> tensor_dataset(syntax::Node call, const ScriptContext& ctx) const;
+  // Training and evaluation loops of the script (script_loop_steps.cc).
+  std::vector<pivot::ScriptStep> epoch_loop_steps(syntax::Node loop, ScriptContext& ctx);
+  bool evaluation_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+
+  bool is_model_ctor(syntax::Node expr, const ScriptContext& ctx) const;
+  std::string qualified(syntax::Node expr, const ScriptContext& ctx) const;
+
+  std::set<std::string> model_names_;
+  std::string entry_;
+  std::map<std::string, LoopHelper> helpers_;
+  std::map<std::string, size_t> datasets_;  // variable -> index in setup.datasets
+  std::map<std::string, std::vector<pivot::DataTransform>> transforms_;  // Compose variables
+  LoopNames names_;
+};
+
+}  // namespace nnport::readers::pytorch

@@ -1,0 +1,33 @@
+// Keras spellings of the training setup's objects: optimisers, losses, metrics and
+// learning-rate schedules (as LearningRateScheduler callbacks with the exact formula), from the
+// Keras training table. Every value that differs from Keras' default is written; a source
+// behaviour Keras cannot reproduce is a `training-convention` warning or an Unsupported marker.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pivot/training.h"
+#include "support/diagnostics.h"
+
+namespace nnport::writers::keras {
+
+struct SetupSpelling {
+  std::string text;                   // the Python expression
+  std::vector<std::string> problems;  // what could not be expressed (TODO markers)
+  bool needs_math = false;            // uses `math.`
+};
+
+// `keras` is the module prefix ("keras" or "tf.keras").
+std::string setup_literal(const pivot::SetupValue& value);
+SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& keras,
+                              DiagnosticEngine& diags);
+SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
+                         DiagnosticEngine& diags);
+SetupSpelling spell_metric(const pivot::Metric& metric, const std::string& keras);
+// `base_lr`: the optimiser's initial rate (the schedules of PyTorch scale it).
+SetupSpelling spell_schedule(const pivot::Schedule& schedule, const pivot::SetupValue& base_lr,
+                             const std::string& keras, DiagnosticEngine& diags);
+
+}  // namespace nnport::writers::keras

@@ -1,0 +1,465 @@
+// The Keras StepRenderer (see script_steps.h): the source's optimiser, loss and schedule
+// objects as Keras objects under the same variable names, compile(...) before the first fit or
+// evaluate, fit/evaluate on NumPy arrays (channels-last for the model's image inputs) or on
+// image_dataset_from_directory pipelines, save_weights with a .weights.h5 name.
+#include "writers/keras/script_steps.h"
+
+#include <set>
+
+#include "writers/keras/python_literal.h"
+#include "writers/keras/script_setup.h"
+
+namespace nnport::writers::keras {
+namespace {
+
+using pivot::ScriptStep;
+using pivot::SetupValue;
+
+class Renderer : public StepRenderer {
+ public:
+  Renderer(const pivot::Script& script, std::string entry, Api api, DiagnosticEngine& diags,
+           const pivot::Model* model)
+      : entry_(std::move(entry)),
+        keras_(api == Api::TfKeras ? "tf.keras" : "keras"),
+        api_(api),
+        diags_(diags) {
+    if (model && !model->modules.empty()) {
+      const auto& graph = model->entry_module().graph;
+      if (!graph.inputs.empty()) {
+        const auto& port = graph.inputs[0];
+        input_perm_ = port.source_to_target_perm;
+        const auto& type = graph.values[port.value].type;
+        if (type.rank_known) input_shape_ = type.shape;
+      }
+      for (const auto& node : graph.nodes)
+        if ((node.kind == pivot::OpKind::Lstm || node.kind == pivot::OpKind::Rnn) &&
+            !two_bias_layer_)
+          two_bias_layer_ = &node;
+    }
+    (void)script;
+  }
+
+  std::vector<std::string> render(const ScriptStep& step, const pivot::Script& script) override {
+    using K = ScriptStep::Kind;
+    switch (step.kind) {
+      case K::BuildModel: return {step.variable + " = " + entry_ + "()"};
+      case K::Seed: return {keras_ + ".utils.set_random_seed(" + step.text + ")"};
+      case K::MakeOptimizer: return optimizer(step, script);
+      case K::MakeLoss: return loss(step, script);
+      case K::MakeSchedule: return schedule(step, script);
+      case K::MakeData: return data(step, script);
+      case K::Train: return train(step, script);
+      case K::Evaluate: return evaluate(step, script);
+      case K::SaveWeights:
+        return {model_var(script, step) + ".save_weights(" + weights_path(step) + ")"};
+      case K::LoadWeights:
+        return {model_var(script, step) + ".load_weights(" + weights_path(step) + ")"};
+      case K::Compile: return compile(script);
+      default: return todo(step, "this step has no Keras spelling yet");
+    }
+  }
+
+  std::vector<std::string> imports() const override {
+    std::vector<std::string> out;
+    if (needs_math_) out.push_back("import math");
+    if (needs_os_) out.push_back("import os");
+    out.push_back("import numpy as np");
+    out.push_back(api_ == Api::TfKeras ? "import tensorflow as tf" : "import keras");
+    return out;
+  }
+
+  bool partial() const override { return partial_; }
+
+ private:
+  std::vector<std::string> todo(const ScriptStep& step, const std::string& reason) {
+    partial_ = true;
+    diags_.error(Code::ScriptUnsupported, step.location) << reason;
+    std::vector<std::string> out{"# TODO(nnport): " + reason + ":"};
+    size_t at = 0;
+    while (at <= step.text.size()) {
+      const size_t end = step.text.find('\n', at);
+      out.push_back("# " +
+                    step.text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+      if (end == std::string::npos) break;
+      at = end + 1;
+    }
+    return out;
+  }
+
+  // Problems of a spelling become TODO lines above it (the statement is still written).
+  void problems(const ScriptStep& step, const SetupSpelling& s, std::vector<std::string>& out) {
+    for (const auto& p : s.problems) {
+      partial_ = true;
+      diags_.error(Code::ScriptUnsupported, step.location) << p;
+      out.push_back("# TODO(nnport): " + p);
+    }
+    needs_math_ |= s.needs_math;
+  }
+
+  std::string model_var(const pivot::Script& script, const ScriptStep& step) const {
+    if (!step.variable.empty()) return step.variable;
+    return script.model_variable.empty() ? "model" : script.model_variable;
+  }
+
+  std::string weights_path(const ScriptStep& step) {
+    // Keras 3 save_weights requires a name ending in .weights.h5.
+    const std::string& p = step.text;
+    if (p.size() >= 2 && (p.front() == '"' || p.front() == '\'') && p.back() == p.front() &&
+        p.find('{') == std::string::npos && p.find('\\') == std::string::npos) {
+      std::string inner = p.substr(1, p.size() - 2);
+      if (inner.size() >= 11 && inner.compare(inner.size() - 11, 11, ".weights.h5") == 0) return p;
+      const size_t slash = inner.rfind('/');
+      const size_t dot = inner.rfind('.');
+      if (dot != std::string::npos && (slash == std::string::npos || dot > slash))
+        inner = inner.substr(0, dot);
+      diags_.note(Code::TrainingConvention, step.location)
+          << "the weights are saved as " << inner << ".weights.h5 (Keras' weights format and name)";
+      return python_string(inner + ".weights.h5");
+    }
+    needs_os_ = true;
+    diags_.note(Code::TrainingConvention, step.location)
+        << "the weights path gets the .weights.h5 extension Keras requires";
+    return "os.path.splitext(" + p + ")[0] + \".weights.h5\"";
+  }
+
+  std::vector<std::string> optimizer(const ScriptStep& step, const pivot::Script& script) {
+    std::vector<std::string> out;
+    if (!script.setup.optimizer) return todo(step, "the optimiser was not read");
+    SetupSpelling s = spell_optimizer(*script.setup.optimizer, keras_, diags_);
+    problems(step, s, out);
+    if (s.text.empty()) return out;
+    out.push_back(step.variable + " = " + s.text);
+    return out;
+  }
+
+  std::vector<std::string> loss(const ScriptStep& step, const pivot::Script& script) {
+    std::vector<std::string> out;
+    if (!script.setup.loss) return todo(step, "the loss was not read");
+    SetupSpelling s = spell_loss(*script.setup.loss, keras_, diags_);
+    problems(step, s, out);
+    if (s.text.empty()) return out;
+    out.push_back(step.variable + " = " + s.text);
+    return out;
+  }
+
+  std::vector<std::string> schedule(const ScriptStep& step, const pivot::Script& script) {
+    std::vector<std::string> out;
+    const pivot::Schedule& sch = script.setup.schedules.at(step.index);
+    SetupValue lr;
+    if (script.setup.optimizer)
+      if (auto it = script.setup.optimizer->args.find("learning_rate");
+          it != script.setup.optimizer->args.end())
+        lr = it->second;
+    SetupSpelling s = spell_schedule(sch, lr, keras_, diags_);
+    problems(step, s, out);
+    if (s.text.empty()) return out;
+    out.push_back("# " + sch.variable +
+                  " steps once per epoch in the source: a callback of fit here.");
+    out.push_back(step.variable + " = " + s.text);
+    return out;
+  }
+
+  // Arrays stay NumPy arrays: a TensorDataset or DataLoader over them writes nothing (fit and
+  // evaluate take the arrays with the loader's batch size); an image folder becomes
+  // image_dataset_from_directory where the loader is made.
+  std::vector<std::string> data(const ScriptStep& step, const pivot::Script& script) {
+    const pivot::Dataset& d = script.setup.datasets.at(step.index);
+    if (d.kind == "arrays") return {};
+    if (d.kind != "image_folder")
+      return todo(step, "a dataset of kind '" + d.kind + "' has no Keras spelling yet");
+    if (d.parent.empty()) return {};  // the ImageFolder itself: read where its loader is made
+    return image_folder(step, d);
+  }
+
+  std::vector<std::string> image_folder(const ScriptStep& step, const pivot::Dataset& d) {
+    std::vector<std::string> out;
+    std::string height, width;
+    std::vector<std::string> maps;
+    for (const auto& t : d.transforms) {
+      if (t.kind == "resize") {
+        height = setup_literal(t.args.at("height"));
+        width = setup_literal(t.args.at("width"));
+      } else if (t.kind == "to_float") {
+        maps.push_back("x / 255.0");
+      } else if (t.kind == "normalize") {
+        maps.push_back("(x - np.array(" + setup_literal(t.args.at("mean")) +
+                       ", dtype=\"float32\")) / np.array(" + setup_literal(t.args.at("std")) +
+                       ", dtype=\"float32\")");
+      } else {
+        return todo(step, "the image transform '" + t.kind + "' has no Keras spelling yet");
+      }
+    }
+    if (height.empty() && input_shape_.size() == 4 && input_shape_[2] > 0 && input_shape_[3] > 0) {
+      // No Resize: the model's input size (channels-first in the source graph).
+      height = std::to_string(input_shape_[2]);
+      width = std::to_string(input_shape_[3]);
+      diags_.note(Code::TrainingConvention, step.location)
+          << "image_dataset_from_directory resizes every image: to the model's input size "
+          << height << "x" << width << " (the source reads them at their own size)";
+    }
+    if (height.empty())
+      return todo(step, "the image size is unknown (no Resize and no model input size)");
+    out.push_back(step.variable + " = " + keras_ + ".utils.image_dataset_from_directory(");
+    out.push_back("    " + setup_literal(d.args.at("path")) + ",");
+    out.push_back("    labels=\"inferred\",");
+    out.push_back("    label_mode=\"int\",");
+    out.push_back("    color_mode=\"rgb\",");
+    out.push_back("    image_size=(" + height + ", " + width + "),");
+    out.push_back("    interpolation=\"bilinear\",");
+    out.push_back("    batch_size=" + (d.batch_size.set() ? setup_literal(d.batch_size) : "1") +
+                  ",");
+    out.push_back("    shuffle=" + (d.shuffle.set() ? setup_literal(d.shuffle) : "False") + ",");
+    out.push_back(")");
+    if (!maps.empty()) {
+      std::string expr = "x";
+      for (const auto& m : maps) {
+        std::string next = m;
+        const size_t at = next.find('x');
+        next = next.substr(0, at) + "(" + expr + ")" + next.substr(at + 1);
+        expr = next;
+      }
+      out.push_back("# ToTensor/Normalize of the source, on channels-last images of 0-255 values.");
+      out.push_back(step.variable + " = " + step.variable + ".map(lambda x, y: (" + expr + ", y))");
+    }
+    if (d.drop_last.set() && d.drop_last.kind == SetupValue::Kind::Bool && d.drop_last.b)
+      return todo(step, "drop_last=True has no image_dataset_from_directory counterpart");
+    diags_.note(Code::TrainingConvention, step.location)
+        << "image_dataset_from_directory decodes and resizes with TensorFlow (torchvision uses "
+           "PIL); shuffling "
+           "uses a buffer of 8 batches";
+    return out;
+  }
+
+  const pivot::Dataset* dataset(const pivot::Script& script, const std::string& var) const {
+    for (const auto& d : script.setup.datasets)
+      if (d.variable == var) return &d;
+    return nullptr;
+  }
+
+  bool permutes_input() const {
+    for (size_t i = 0; i < input_perm_.size(); ++i)
+      if (input_perm_[i] != static_cast<int64_t>(i)) return true;
+    return false;
+  }
+
+  std::string features(const pivot::Dataset& d) {
+    const std::string x = setup_literal(d.features);
+    if (!permutes_input()) return x;
+    std::string perm;
+    for (auto p : input_perm_) perm += (perm.empty() ? "" : ", ") + std::to_string(p);
+    return "np.transpose(" + x + ", (" + perm + "))";
+  }
+
+  // The positional data arguments of fit/evaluate for a dataset variable, and whether it is
+  // batched by its pipeline.
+  std::optional<std::string> data_args(const pivot::Script& script, const std::string& var,
+                                       bool& batched) {
+    const pivot::Dataset* d = dataset(script, var);
+    if (!d) return std::nullopt;
+    if (d->kind == "image_folder") {
+      batched = true;
+      return var;
+    }
+    if (d->kind != "arrays") return std::nullopt;
+    batched = false;
+    return features(*d) + ", " + setup_literal(d->labels);
+  }
+
+  std::vector<std::string> compile(const pivot::Script& script) {
+    compiled_ = true;
+    std::vector<std::string> out;
+    std::string optimizer =
+        script.setup.optimizer ? script.setup.optimizer->variable : "\"rmsprop\"";
+    std::string loss = script.setup.loss ? script.setup.loss->variable : "None";
+    const auto& opt = script.setup.optimizer;
+    if (opt && opt->decay == pivot::Optimizer::Decay::Coupled) {
+      // torch's coupled weight_decay adds wd * w to every parameter's gradient: exactly the
+      // gradient of wd/2 * sum(w^2) added to the loss (the reported loss includes the term).
+      const std::string m = script.model_variable.empty() ? "model" : script.model_variable;
+      out.push_back("");
+      out.push_back("def " + loss + "_with_weight_decay(y_true, y_pred):");
+      out.push_back("    # weight_decay=" + setup_literal(opt->weight_decay) +
+                    " of the source optimiser: an L2 term of weight_decay / 2 on every weight.");
+      out.push_back("    l2 = sum(" + keras_ + ".ops.sum(" + keras_ + ".ops.square(w)) for w in " +
+                    m + ".trainable_weights)");
+      out.push_back("    return " + loss + "(y_true, y_pred) + " +
+                    setup_literal(opt->weight_decay) + " / 2 * l2");
+      out.push_back("");
+      out.push_back("");
+      diags_.warning(Code::TrainingConvention, opt->location)
+          << "coupled weight_decay=" << setup_literal(opt->weight_decay)
+          << " is written as an L2 loss term of weight_decay/2 (the same gradients); the reported "
+             "loss includes it";
+      loss += "_with_weight_decay";
+    }
+    std::string metrics;
+    for (const auto& m : script.setup.metrics) {
+      SetupSpelling s = spell_metric(m, keras_);
+      if (s.text.empty()) continue;
+      metrics += (metrics.empty() ? "" : ", ") + s.text;
+    }
+    out.push_back(model_name(script) + ".compile(");
+    out.push_back("    optimizer=" + optimizer + ",");
+    out.push_back("    loss=" + loss + ",");
+    if (!metrics.empty()) out.push_back("    metrics=[" + metrics + "],");
+    out.push_back(")");
+    return out;
+  }
+
+  std::string model_name(const pivot::Script& script) const {
+    return script.model_variable.empty() ? "model" : script.model_variable;
+  }
+
+  std::vector<std::string> train(const ScriptStep& step, const pivot::Script& script) {
+    const pivot::Fit& fit = script.fits.at(step.index);
+    std::vector<std::string> out;
+    if (two_bias_layer_)
+      diags_.warning(Code::TrainingConvention, two_bias_layer_->location)
+          << "'" << two_bias_layer_->name
+          << "' has two bias vectors in PyTorch (bias_ih, bias_hh), each "
+          << "updated with the same gradient, and one (their sum) in Keras: the outputs are equal, "
+             "the "
+          << "training updates of that bias are not";
+    if (!compiled_) out = compile(script);
+    bool batched = false;
+    auto data = data_args(script, fit.train_data, batched);
+    if (!data)
+      return todo(step, "the training data '" + fit.train_data + "' has no Keras spelling yet");
+    std::vector<std::string> args{*data};
+    if (!batched) {
+      args.push_back("batch_size=" + (fit.batch_size.set() ? setup_literal(fit.batch_size) : "1"));
+      args.push_back("shuffle=" + (fit.shuffle.set() ? setup_literal(fit.shuffle) : "False"));
+      const pivot::Dataset* d = dataset(script, fit.train_data);
+      if (d && d->drop_last.kind == SetupValue::Kind::Bool && d->drop_last.b) {
+        auto t = todo(step, "drop_last=True (Keras fit trains on the last, smaller batch too)");
+        out.insert(out.end(), t.begin(), t.end());
+      }
+    }
+    args.push_back("epochs=" + setup_literal(fit.epochs));
+    if (!fit.validation_data.empty()) {
+      bool vbatched = false;
+      auto v = data_args(script, fit.validation_data, vbatched);
+      if (!v)
+        return todo(step,
+                    "the validation data '" + fit.validation_data + "' has no Keras spelling yet");
+      args.push_back("validation_data=" + (vbatched ? *v : "(" + *v + ")"));
+      if (!vbatched) {
+        const pivot::Dataset* vd = dataset(script, fit.validation_data);
+        if (vd && vd->batch_size.set())
+          args.push_back("validation_batch_size=" + setup_literal(vd->batch_size));
+      }
+    }
+    std::string callbacks;
+    for (const auto& s : script.setup.schedules)
+      callbacks += (callbacks.empty() ? "" : ", ") + s.variable;
+    if (!callbacks.empty()) args.push_back("callbacks=[" + callbacks + "]");
+    args.push_back("verbose=" + (fit.verbose.set() ? setup_literal(fit.verbose) : "2"));
+    const std::string lhs = fit.history_variable.empty() ? "" : fit.history_variable + " = ";
+    out.push_back(lhs + model_name(script) + ".fit(");
+    for (const auto& a : args) out.push_back("    " + a + ",");
+    out.push_back(")");
+    return out;
+  }
+
+  std::vector<std::string> evaluate(const ScriptStep& step, const pivot::Script& script) {
+    const pivot::Evaluate& ev = script.evaluations.at(step.index);
+    std::vector<std::string> out;
+    if (!compiled_) out = compile(script);
+    bool batched = false;
+    auto data = data_args(script, ev.data, batched);
+    if (!data) return todo(step, "the evaluation data '" + ev.data + "' has no Keras spelling yet");
+    std::vector<std::string> results{"eval_loss"};
+    for (const auto& m : script.setup.metrics)
+      results.push_back("eval_" +
+                        python_identifier(m.display_name.empty() ? m.kind : m.display_name));
+    std::string lhs;
+    for (const auto& r : results) lhs += (lhs.empty() ? "" : ", ") + r;
+    std::string call = model_name(script) + ".evaluate(" + *data;
+    if (!batched)
+      call += ", batch_size=" + (ev.batch_size.set() ? setup_literal(ev.batch_size) : "1");
+    call += ", verbose=0)";
+    out.push_back(lhs + " = " + call);
+    const pivot::Dataset* d = dataset(script, ev.data);
+    const std::string n = batched || !d ? "sum(len(y) for _, y in " + ev.data + ")"
+                                        : "len(" + setup_literal(d->labels) + ")";
+    const std::string batches =
+        batched || !d ? "len(" + ev.data + ")"
+                      : "math.ceil(" + n + " / " +
+                            (ev.batch_size.set() ? setup_literal(ev.batch_size) : "1") + ")";
+    bool approximate = false;
+    for (const auto& b : ev.bindings) {
+      std::string value;
+      if (b.quantity == "loss_mean")
+        value = "eval_loss";
+      else if (b.quantity == "loss_sum")
+        value = "eval_loss * " + n;
+      else if (b.quantity == "loss_batch_sum") {
+        value = "eval_loss * " + batches;
+        approximate = true;
+        needs_math_ |= !batched;
+      } else if (b.quantity == "sample_count")
+        value = n;
+      else if (b.quantity == "batch_count") {
+        value = batches;
+        needs_math_ |= !batched;
+      } else if (b.quantity.rfind("metric_count:", 0) == 0 ||
+                 b.quantity.rfind("metric_mean:", 0) == 0) {
+        const std::string name = b.quantity.substr(b.quantity.find(':') + 1);
+        std::string metric;
+        for (const auto& m : script.setup.metrics)
+          if (m.display_name == name) metric = "eval_" + python_identifier(name);
+        if (metric.empty()) {
+          auto t = todo(step, "'" + b.variable + "' counts a metric nnport did not compile");
+          out.insert(out.end(), t.begin(), t.end());
+          continue;
+        }
+        value = b.quantity.rfind("metric_count:", 0) == 0 ? "round(" + metric + " * " + n + ")"
+                                                          : metric;
+      } else {
+        auto t =
+            todo(step, "'" + b.variable + "' holds an evaluation quantity nnport cannot derive");
+        out.insert(out.end(), t.begin(), t.end());
+        continue;
+      }
+      out.push_back(b.variable + " = " + value);
+    }
+    if (approximate)
+      diags_.note(Code::TrainingConvention, step.location)
+          << "the source sums batch-mean losses; Keras' evaluate loss is the per-sample mean: the "
+             "sum is "
+             "reconstructed as mean * number of batches (exact when all batches have the same "
+             "size)";
+    if (!ev.result_variables.empty() && !ev.result_expression.empty()) {
+      std::string targets;
+      for (const auto& r : ev.result_variables) targets += (targets.empty() ? "" : ", ") + r;
+      out.push_back(targets + " = " + ev.result_expression);
+    }
+    if (ev.bindings.empty())
+      diags_.note(Code::TrainingConvention, step.location)
+          << "the evaluation loop becomes evaluate()";
+    return out;
+  }
+
+  std::string entry_;
+  std::string keras_;
+  Api api_;
+  DiagnosticEngine& diags_;
+  std::vector<int64_t> input_perm_;
+  std::vector<int64_t> input_shape_;
+  const pivot::Node* two_bias_layer_ = nullptr;  // LSTM/RNN: PyTorch's two biases are one in Keras
+  bool compiled_ = false;
+  bool partial_ = false;
+  bool needs_math_ = false;
+  bool needs_os_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<StepRenderer> make_step_renderer(const pivot::Script& script,
+                                                 const std::string& entry_name, Api api,
+                                                 DiagnosticEngine& diags,
+                                                 const pivot::Model* model) {
+  return std::make_unique<Renderer>(script, entry_name, api, diags, model);
+}
+
+}  // namespace nnport::writers::keras

@@ -1,0 +1,749 @@
+// PyTorch spelling of training-script steps (see script_steps.h). Keras' training conventions
+// are written out (conventions rows 21-23): optimiser hyper-parameters whose defaults differ,
+// losses on probabilities as NLLLoss(log(clamp(p, 1e-7, 1 - 1e-7))) / BCELoss on clamped
+// probabilities, "accuracy" as resolved by the reader, batch_size 32, shuffling each epoch,
+// validation_split taking the LAST fraction before shuffling, metrics averaged over the epoch's
+// samples, callbacks as plain code in the loop.
+#include "writers/pytorch/script_steps.h"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "frameworks/training_table.h"
+
+namespace nnport::writers::pytorch {
+namespace {
+
+using pivot::ScriptStep;
+using pivot::SetupValue;
+
+std::string float_text(double v) {
+  char buf[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string s(buf);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string py(const SetupValue& v) {
+  using K = SetupValue::Kind;
+  switch (v.kind) {
+    case K::Bool: return v.b ? "True" : "False";
+    case K::Int: return std::to_string(v.i);
+    case K::Float: return float_text(v.f);
+    case K::String: return quoted(v.text);
+    case K::Expr: return v.text;
+    case K::List: {
+      std::string s = "[";
+      for (size_t i = 0; i < v.items.size(); ++i) s += (i ? ", " : "") + py(v.items[i]);
+      return s + "]";
+    }
+    case K::Unset: return "None";
+  }
+  return "None";
+}
+
+bool same_value(const SetupValue& a, const SetupValue& b) {
+  using K = SetupValue::Kind;
+  auto number = [](const SetupValue& v, double& out) {
+    if (v.kind == K::Int)
+      out = static_cast<double>(v.i);
+    else if (v.kind == K::Float)
+      out = v.f;
+    else
+      return false;
+    return true;
+  };
+  double x = 0, y = 0;
+  if (number(a, x) && number(b, y)) return x == y;
+  if (a.kind != b.kind) return false;
+  if (a.kind == K::Bool) return a.b == b.b;
+  return a.text == b.text;
+}
+
+// `(expr)` unless it is a plain name or call.
+std::string operand(const std::string& expr) {
+  for (char c : expr)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'))
+      return "(" + expr + ")";
+  return expr;
+}
+
+class Renderer : public StepRenderer {
+ public:
+  Renderer(const pivot::Script& script, std::string entry, const pivot::Graph& graph,
+           DiagnosticEngine& diags)
+      : entry_(std::move(entry)), diags_(diags) {
+    (void)script;
+    if (!graph.inputs.empty()) {
+      const auto& port = graph.inputs[0];
+      bool identity = true;
+      for (size_t i = 0; i < port.source_to_target_perm.size(); ++i)
+        identity = identity && port.source_to_target_perm[i] == static_cast<int64_t>(i);
+      if (!identity) {
+        permute_ = ".permute(";
+        for (size_t i = 0; i < port.source_to_target_perm.size(); ++i)
+          permute_ += (i ? ", " : "") + std::to_string(port.source_to_target_perm[i]);
+        permute_ += ")";
+      }
+      integer_input_ = !pivot::is_floating(graph.values[port.value].type.dtype);
+      multiple_inputs_ = graph.inputs.size() > 1;
+    }
+    for (const auto& node : graph.nodes)
+      if (node.kind == pivot::OpKind::Lstm || node.kind == pivot::OpKind::Rnn)
+        single_bias_rnn_ = true;
+  }
+
+  std::vector<std::string> render(const ScriptStep& step, const pivot::Script& script) override {
+    using K = ScriptStep::Kind;
+    switch (step.kind) {
+      case K::BuildModel: {
+        model_ = step.variable;
+        std::vector<std::string> out = {step.variable + " = " + entry_ + "()"};
+        if (single_bias_rnn_) {
+          out.push_back(
+              "# Keras' LSTM/SimpleRNN have ONE bias (converted into bias_ih, bias_hh = 0): "
+              "bias_hh stays");
+          out.push_back("# zero and untrained, so that training updates one bias as Keras does.");
+          out.push_back("for module in " + step.variable + ".modules():");
+          out.push_back("    if isinstance(module, (nn.LSTM, nn.RNN)):");
+          out.push_back("        for name, parameter in module.named_parameters():");
+          out.push_back("            if name.startswith(\"bias_hh\"):");
+          out.push_back("                parameter.requires_grad_(False)");
+          imports_.insert("nn");
+        }
+        return out;
+      }
+      case K::MakeOptimizer: return optimizer_lines(script, step.variable);
+      case K::MakeLoss: return {};
+      case K::Compile: return compile_lines(script);
+      case K::MakeData: return data_lines(script.setup.datasets.at(step.index));
+      case K::Train: return train_lines(script, script.fits.at(step.index));
+      case K::Evaluate: return evaluate_lines(script, script.evaluations.at(step.index));
+      case K::Predict: return predict_lines(step);
+      case K::SaveWeights: return {"torch.save(" + model() + ".state_dict(), " + step.text + ")"};
+      case K::LoadWeights: return {model() + ".load_state_dict(torch.load(" + step.text + "))"};
+      case K::Seed:
+        imports_.insert("import random");
+        imports_.insert("import numpy as np");
+        return {"# keras.utils.set_random_seed seeds Python, NumPy and the framework.",
+                "random.seed(" + step.text + ")", "np.random.seed(" + step.text + ")",
+                "torch.manual_seed(" + step.text + ")"};
+      default: break;
+    }
+    partial_ = true;
+    return {"# TODO(nnport): this training step has no PyTorch spelling yet:", "# " + step.text};
+  }
+
+  std::vector<std::string> imports() const override {
+    std::vector<std::string> out;
+    for (const char* fixed : {"import numpy as np", "import os", "import copy", "import random",
+                              "from types import SimpleNamespace", "from PIL import Image"})
+      if (imports_.count(fixed)) out.push_back(fixed);
+    out.push_back("import torch");
+    if (imports_.count("nn")) out.push_back("import torch.nn as nn");
+    if (imports_.count("F")) out.push_back("import torch.nn.functional as F");
+    if (imports_.count("data"))
+      out.push_back("from torch.utils.data import DataLoader, TensorDataset");
+    return out;
+  }
+
+  bool partial() const override { return partial_; }
+
+ private:
+  std::string model() const { return model_.empty() ? "model" : model_; }
+
+  std::vector<std::string> optimizer_lines(const pivot::Script& script,
+                                           const std::string& variable) {
+    if (!script.setup.optimizer || optimizer_written_) return {};
+    if (model_.empty()) return {};  // written by compile(), once the model exists
+    const auto& o = *script.setup.optimizer;
+    const auto& rows = frameworks::pytorch::training_rows();
+    std::string kind = o.kind;
+    // Keras' decoupled weight_decay on Adam is AdamW's update.
+    if (kind == "adam" && o.decay == pivot::Optimizer::Decay::Decoupled) kind = "adamw";
+    const auto* row = frameworks::find_row_for_kind(rows, pivot::SetupFamily::Optimizer, kind);
+    if (!row) {
+      partial_ = true;
+      return {"# TODO(nnport): optimizer '" + o.kind + "' has no PyTorch spelling yet"};
+    }
+    std::string args = model() + ".parameters()";
+    std::string betas[2];
+    bool betas_differ = false;
+    std::vector<std::string> out;
+    for (const auto& [name, value] : o.args)
+      if (!row->find_canonical(name) && name != "dampening") {
+        partial_ = true;
+        out.push_back("# TODO(nnport): optimizer argument " + name + "=" + py(value) +
+                      " has no counterpart in " + row->symbol);
+      }
+    // In the row's order (lr first), each value torch's default would not give.
+    for (const auto& a : row->args) {
+      auto it = o.args.find(a.canonical);
+      if (it == o.args.end()) continue;
+      const SetupValue& value = it->second;
+      if (a.spelled.rfind("betas.", 0) == 0) {
+        betas[a.spelled.back() - '0'] = py(value);
+        if (!a.default_value.set() || !same_value(value, a.default_value)) betas_differ = true;
+        continue;
+      }
+      if (a.default_value.set() && same_value(value, a.default_value)) continue;
+      args += ", " + a.spelled + "=" + py(value);
+    }
+    if (betas_differ) args += ", betas=(" + betas[0] + ", " + betas[1] + ")";
+    if (o.decay != pivot::Optimizer::Decay::None && o.weight_decay.set())
+      args += ", weight_decay=" + py(o.weight_decay);
+    else if (kind == "adamw")
+      args += ", weight_decay=0.0";
+    if (o.kind == "rmsprop")
+      diags_.warning(Code::TrainingConvention, o.location)
+          << "Keras' RMSprop adds epsilon inside the square root, torch.optim.RMSprop outside; "
+             "with "
+             "epsilon 1e-07 the steps differ only where the squared-gradient average is tiny";
+    optimizer_written_ = true;
+    optimizer_var_ = variable.empty() ? "optimizer" : variable;
+    std::string symbol = row->symbol;
+    out.push_back(optimizer_var_ + " = " + symbol + "(" + args + ")");
+    return out;
+  }
+
+  std::string loss_expression(const pivot::Loss& l) {
+    const std::string clamp = "torch.clamp(outputs, 1e-7, 1 - 1e-7)";
+    std::string targets = "targets";
+    if (l.kind == "cross_entropy") {
+      if (l.label_form == "index") {
+        if (l.input_form == "logits") return "F.cross_entropy(outputs, targets.view(-1).long())";
+        return "F.nll_loss(torch.log(" + clamp + "), targets.view(-1).long())";
+      }
+      if (l.input_form == "logits") return "F.cross_entropy(outputs, targets.float())";
+      return "-(targets.float() * torch.log(" + clamp + ")).sum(dim=-1).mean()";
+    }
+    if (l.kind == "binary_cross_entropy") {
+      if (l.input_form == "logits")
+        return "F.binary_cross_entropy_with_logits(outputs, targets.float().view_as(outputs))";
+      return "F.binary_cross_entropy(" + clamp + ", targets.float().view_as(outputs))";
+    }
+    if (l.kind == "mse") return "F.mse_loss(outputs, targets.float().view_as(outputs))";
+    if (l.kind == "mae") return "F.l1_loss(outputs, targets.float().view_as(outputs))";
+    if (l.kind == "huber") {
+      std::string delta = "1.0";
+      if (auto it = l.args.find("delta"); it != l.args.end()) delta = py(it->second);
+      return "F.huber_loss(outputs, targets.float().view_as(outputs), delta=" + delta + ")";
+    }
+    return "";
+  }
+
+  std::string metric_expression(const pivot::Metric& m) {
+    if (m.kind == "sparse_categorical_accuracy")
+      return "(outputs.argmax(dim=-1) == targets.view(-1).long()).float().mean()";
+    if (m.kind == "categorical_accuracy")
+      return "(outputs.argmax(dim=-1) == targets.argmax(dim=-1)).float().mean()";
+    if (m.kind == "binary_accuracy") {
+      std::string threshold = "0.5";
+      if (auto it = m.args.find("threshold"); it != m.args.end()) threshold = py(it->second);
+      return "((outputs > " + threshold +
+             ").float() == targets.float().view_as(outputs)).float().mean()";
+    }
+    if (m.kind == "mae") return "(outputs - targets.float().view_as(outputs)).abs().mean()";
+    if (m.kind == "mse") return "(outputs - targets.float().view_as(outputs)).square().mean()";
+    return "";
+  }
+
+  std::vector<std::string> compile_lines(const pivot::Script& script) {
+    imports_.insert("F");
+    imports_.insert("data");
+    imports_.insert("numpy as np");
+    imports_.insert("import numpy as np");
+    std::vector<std::string> out =
+        optimizer_lines(script, script.setup.optimizer ? script.setup.optimizer->variable : "");
+    if (!script.setup.loss) return out;
+    const auto& l = *script.setup.loss;
+    const std::string expr = loss_expression(l);
+    if (expr.empty()) {
+      partial_ = true;
+      out.push_back("# TODO(nnport): loss '" + l.kind + "' has no PyTorch spelling yet");
+      return out;
+    }
+    if (auto it = l.args.find("label_smoothing");
+        it != l.args.end() && !same_value(it->second, SetupValue::real(0))) {
+      partial_ = true;
+      out.push_back("# TODO(nnport): label_smoothing is not written yet");
+    }
+    out.push_back("");
+    out.push_back("");
+    out.push_back("def loss_fn(outputs, targets):");
+    if (l.input_form == "probabilities" &&
+        (l.kind == "cross_entropy" || l.kind == "binary_cross_entropy"))
+      out.push_back(
+          "    # The model outputs probabilities (Keras from_logits=False): clipped to [1e-7, 1 - "
+          "1e-7] as Keras does.");
+    out.push_back("    return " + expr);
+    out.push_back("");
+    out.push_back("");
+    out.push_back("# The metrics compile() asked for, as Keras computes them per batch.");
+    out.push_back("metrics = {");
+    for (const auto& m : script.setup.metrics) {
+      const std::string e = metric_expression(m);
+      if (e.empty()) {
+        partial_ = true;
+        out.push_back("    # TODO(nnport): metric '" + m.kind + "' is not written yet");
+        continue;
+      }
+      out.push_back("    " + quoted(m.display_name) + ": lambda outputs, targets: " + e + ",");
+    }
+    out.push_back("}");
+    out.push_back("");
+    out.push_back("");
+    append(out, loader_helper());
+    out.push_back("def evaluate(loader):");
+    out.push_back(
+        "    \"\"\"Loss and metrics over `loader` in inference mode, averaged over the "
+        "samples.\"\"\"");
+    out.push_back("    " + model() + ".eval()");
+    out.push_back("    totals = {\"loss\": 0.0, **{name: 0.0 for name in metrics}}");
+    out.push_back("    seen = 0");
+    out.push_back("    with torch.no_grad():");
+    out.push_back("        for inputs, targets in loader:");
+    out.push_back("            outputs = " + model() + "(inputs)");
+    out.push_back("            totals[\"loss\"] += loss_fn(outputs, targets).item() * len(inputs)");
+    out.push_back("            for name, metric in metrics.items():");
+    out.push_back("                totals[name] += metric(outputs, targets).item() * len(inputs)");
+    out.push_back("            seen += len(inputs)");
+    out.push_back("    return {name: total / seen for name, total in totals.items()}");
+    out.push_back("");
+    out.push_back("");
+    return out;
+  }
+
+  // make_loader(...): written once, before the first step that needs it.
+  std::vector<std::string> loader_helper() {
+    if (loader_helper_written_) return {};
+    loader_helper_written_ = true;
+    imports_.insert("data");
+    imports_.insert("import numpy as np");
+    std::vector<std::string> out;
+    out.push_back("def make_loader(x, y, batch_size=32, shuffle=False):");
+    out.push_back("    \"\"\"NumPy arrays -> DataLoader (Keras' default batch size is 32).\"\"\"");
+    std::string inputs = "torch.as_tensor(np.asarray(x), dtype=" +
+                         std::string(integer_input_ ? "torch.long" : "torch.float32") + ")";
+    if (!permute_.empty()) {
+      out.push_back(
+          "    # Keras feeds channels-last arrays; the migrated model takes channels-first.");
+      inputs += permute_;
+    }
+    out.push_back("    inputs = " + inputs);
+    out.push_back("    targets = torch.as_tensor(np.asarray(y))");
+    out.push_back(
+        "    return DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, "
+        "shuffle=shuffle)");
+    out.push_back("");
+    out.push_back("");
+    return out;
+  }
+
+  static void append(std::vector<std::string>& out, const std::vector<std::string>& more) {
+    out.insert(out.end(), more.begin(), more.end());
+  }
+
+  std::string loader_call(const pivot::Dataset& d, const std::string& x, const std::string& y,
+                          const SetupValue& batch, bool shuffle) {
+    imports_.insert("data");
+    std::string call = "make_loader(" + x + ", " + (y.empty() ? "None" : y);
+    call += ", batch_size=" + (batch.set() ? py(batch) : std::string("32"));
+    call += ", shuffle=" + std::string(shuffle ? "True" : "False") + ")";
+    (void)d;
+    return call;
+  }
+
+  std::vector<std::string> data_lines(const pivot::Dataset& d) {
+    datasets_written_.insert(d.variable);
+    if (d.kind == "arrays") {
+      std::vector<std::string> out = loader_helper();
+      const bool shuffle = d.shuffle.kind == SetupValue::Kind::Bool && d.shuffle.b;
+      if (shuffle)
+        out.push_back("# tf.data's shuffle() reshuffles every epoch: DataLoader(shuffle=True).");
+      out.push_back(d.variable + " = " +
+                    loader_call(d, py(d.features), d.labels.set() ? py(d.labels) : "", d.batch_size,
+                                shuffle));
+      return out;
+    }
+    if (d.kind == "image_folder") return image_folder_lines(d);
+    partial_ = true;
+    return {"# TODO(nnport): dataset kind '" + d.kind + "' has no PyTorch spelling yet"};
+  }
+
+  std::vector<std::string> image_folder_lines(const pivot::Dataset& d) {
+    std::vector<std::string> out;
+    imports_.insert("import os");
+    imports_.insert("import numpy as np");
+    imports_.insert("from PIL import Image");
+    imports_.insert("data");
+    imports_.insert("F");
+    if (!image_helper_written_) {
+      image_helper_written_ = true;
+      const std::string permute = permute_.empty() ? "" : permute_;
+      for (const char* l : {
+               "def image_folder_loader(directory, image_size=(256, 256), batch_size=32, "
+               "shuffle=True, seed=None,",
+               "                        validation_split=None, subset=None, label_mode=\"int\", "
+               "color_mode=\"rgb\",",
+               "                        interpolation=\"bilinear\"):",
+               "    \"\"\"keras.utils.image_dataset_from_directory: one folder per class (sorted "
+               "names), images as",
+               "    float32 0-255 resized to image_size; with validation_split the file list is "
+               "shuffled with the",
+               "    seed as Keras does and the LAST fraction is the validation subset.\"\"\"",
+               "    class_names = sorted(d for d in os.listdir(directory) if "
+               "os.path.isdir(os.path.join(directory, d)))",
+               "    files, labels = [], []",
+               "    for index, name in enumerate(class_names):",
+               "        for f in sorted(os.listdir(os.path.join(directory, name))):",
+               "            if f.lower().endswith((\".png\", \".jpg\", \".jpeg\", \".bmp\", "
+               "\".gif\")):",
+               "                files.append(os.path.join(directory, name, f))",
+               "                labels.append(index)",
+               "    if validation_split:",
+               "        if shuffle:",
+               "            if seed is None:",
+               "                seed = np.random.randint(1_000_000)",
+               "            np.random.RandomState(seed).shuffle(files)",
+               "            np.random.RandomState(seed).shuffle(labels)",
+               "        n_val = int(validation_split * len(files))",
+               "        if subset == \"training\":",
+               "            files, labels = files[:-n_val], labels[:-n_val]",
+               "        else:",
+               "            files, labels = files[-n_val:], labels[-n_val:]",
+               "    images = []",
+               "    for f in files:",
+               "        img = Image.open(f).convert(\"L\" if color_mode == \"grayscale\" else "
+               "\"RGB\")",
+               "        if img.size != (image_size[1], image_size[0]):",
+               "            # TensorFlow resizes without antialiasing; PIL's differs when "
+               "shrinking.",
+               "            img = img.resize((image_size[1], image_size[0]), Image.BILINEAR)",
+               "        a = np.asarray(img, dtype=np.float32)",
+               "        images.append(a[:, :, None] if a.ndim == 2 else a)",
+           })
+        out.push_back(l);
+      if (!permute.empty())
+        out.push_back(
+            "    # Keras images are channels-last; the migrated model takes channels-first.");
+      out.push_back("    x = torch.as_tensor(np.stack(images))" + permute);
+      for (const char* l : {
+               "    y = torch.as_tensor(labels)",
+               "    if label_mode == \"categorical\":",
+               "        y = F.one_hot(y, len(class_names)).float()",
+               "    elif label_mode == \"binary\":",
+               "        y = y.float().unsqueeze(1)",
+               "    loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, "
+               "shuffle=shuffle)",
+               "    loader.class_names = class_names",
+               "    return loader",
+           })
+        out.push_back(l);
+      out.push_back("");
+      out.push_back("");
+    }
+    std::string call = d.variable + " = image_folder_loader(" + py(d.args.at("directory"));
+    for (const char* k : {"image_size", "seed", "label_mode", "color_mode", "interpolation"})
+      if (auto it = d.args.find(k); it != d.args.end())
+        call += std::string(", ") + k + "=" + py(it->second);
+    call += ", batch_size=" + py(d.batch_size) + ", shuffle=" + py(d.shuffle);
+    if (d.split_fraction.set()) call += ", validation_split=" + py(d.split_fraction);
+    if (!d.split_part.empty()) call += ", subset=" + quoted(d.split_part);
+    out.push_back(call + ")");
+    return out;
+  }
+
+  const pivot::Dataset* find_dataset(const pivot::Script& script, const std::string& variable) {
+    for (const auto& d : script.setup.datasets)
+      if (d.variable == variable) return &d;
+    return nullptr;
+  }
+
+  std::vector<std::string> train_lines(const pivot::Script& script, const pivot::Fit& fit) {
+    std::vector<std::string> out = loader_helper();
+    const auto* train = find_dataset(script, fit.train_data);
+    if (!train) {
+      partial_ = true;
+      return {"# TODO(nnport): the training data of fit(...) was not found"};
+    }
+    const bool shuffle = !(fit.shuffle.kind == SetupValue::Kind::Bool && !fit.shuffle.b);
+    std::string train_loader = train->variable;
+    std::string val_loader;
+    if (!datasets_written_.count(train->variable)) {
+      // NumPy arrays given to fit(): Keras batches them (32 unless said) and shuffles every epoch.
+      std::string x = py(train->features), y = train->labels.set() ? py(train->labels) : "";
+      if (fit.validation_split.set()) {
+        out.push_back(
+            "# validation_split: Keras holds out the LAST fraction of the arrays, before "
+            "shuffling.");
+        out.push_back("split_at = int(len(" + x + ") * (1 - " + py(fit.validation_split) + "))");
+        const std::string vx = operand(x) + "[split_at:]",
+                          vy = y.empty() ? "" : operand(y) + "[split_at:]";
+        x = operand(x) + "[:split_at]";
+        if (!y.empty()) y = operand(y) + "[:split_at]";
+        out.push_back("val_loader = " + loader_call(*train, vx, vy, fit.batch_size, false));
+        val_loader = "val_loader";
+      }
+      if (shuffle) out.push_back("# Keras' fit() shuffles the training samples every epoch.");
+      out.push_back(train_loader + " = " + loader_call(*train, x, y, fit.batch_size, shuffle));
+      datasets_written_.insert(train->variable);
+    }
+    if (!fit.validation_data.empty()) {
+      const auto* val = find_dataset(script, fit.validation_data);
+      if (val && !datasets_written_.count(val->variable)) {
+        out.push_back(val->variable + " = " +
+                      loader_call(*val, py(val->features), val->labels.set() ? py(val->labels) : "",
+                                  fit.batch_size, false));
+        datasets_written_.insert(val->variable);
+      }
+      val_loader = fit.validation_data;
+    }
+    std::string epochs = fit.epochs.set() ? py(fit.epochs) : "1";
+    if (epochs.find_first_of("\"'[(") != std::string::npos) {
+      // An expression such as config["epochs"]: named once, so the progress line can quote it.
+      out.push_back("num_epochs = " + epochs);
+      epochs = "num_epochs";
+    }
+    const std::string m = model();
+    const std::string opt = optimizer_var_.empty() ? "optimizer" : optimizer_var_;
+    const bool quiet = fit.verbose.kind == SetupValue::Kind::Int && fit.verbose.i == 0;
+    const std::string history = fit.history_variable.empty() ? "history" : fit.history_variable;
+    imports_.insert("from types import SimpleNamespace");
+    out.push_back(history + " = SimpleNamespace(history={})  # what Keras' History.history holds");
+    // Callbacks as plain code: their state before the loop, their checks after each epoch.
+    std::vector<std::string> after;
+    int k = 0;
+    for (const auto& cb : script.setup.callbacks) {
+      const std::string id = std::to_string(k++);
+      auto arg = [&](const char* name) {
+        return cb.args.count(name) ? cb.args.at(name) : SetupValue{};
+      };
+      const std::string monitor = py(arg("monitor"));
+      std::string mode = arg("mode").set() ? arg("mode").text : "auto";
+      if (mode == "auto")
+        mode = monitor.find("acc") != std::string::npos || monitor.find("auc") != std::string::npos
+                   ? "max"
+                   : "min";
+      const std::string better = mode == "max" ? ">" : "<";
+      const std::string delta_sign = mode == "max" ? " + " : " - ";
+      if (cb.kind == "early_stopping") {
+        const bool restore = arg("restore_best_weights").kind == SetupValue::Kind::Bool &&
+                             arg("restore_best_weights").b;
+        out.push_back("# EarlyStopping(monitor=" + monitor + ", patience=" + py(arg("patience")) +
+                      ", min_delta=" + py(arg("min_delta")) + ", mode=\"" + mode + "\")");
+        out.push_back("best_" + id + ", wait_" + id + ", best_state_" + id + " = None, 0, None");
+        after.push_back("current = logs[" + monitor + "]");
+        after.push_back("wait_" + id + " += 1");
+        after.push_back("if best_" + id + " is None or current" + (mode == "max" ? " - " : " + ") +
+                        "abs(" + py(arg("min_delta")) + ") " + better + " best_" + id + ":");
+        after.push_back("    best_" + id + ", wait_" + id + " = current, 0");
+        if (restore) {
+          imports_.insert("import copy");
+          after.push_back("    best_state_" + id + " = copy.deepcopy(" + m + ".state_dict())");
+        }
+        after.push_back("elif wait_" + id + " >= " + py(arg("patience")) + " and epoch > 0:");
+        after.push_back("    stop_training = True");
+        if (restore)
+          restore_lines_.push_back("if best_state_" + id + " is not None:\n    " + m +
+                                   ".load_state_dict(best_state_" + id + ")");
+        (void)delta_sign;
+      } else if (cb.kind == "checkpoint") {
+        const bool best_only =
+            arg("save_best_only").kind == SetupValue::Kind::Bool && arg("save_best_only").b;
+        const bool weights_only =
+            arg("save_weights_only").kind == SetupValue::Kind::Bool && arg("save_weights_only").b;
+        if (!weights_only)
+          diags_.warning(Code::TrainingConvention, cb.location)
+              << "ModelCheckpoint saves the whole model in Keras; the migrated script saves the "
+                 "state_dict";
+        out.push_back("# ModelCheckpoint(" + py(arg("filepath")) +
+                      (best_only ? ", save_best_only=True" : "") + ")");
+        out.push_back("checkpoint_best_" + id + " = None");
+        std::string save = "torch.save(" + m + ".state_dict(), str(" + py(arg("filepath")) +
+                           ").format(epoch=epoch + 1, **logs))";
+        if (best_only) {
+          after.push_back("if checkpoint_best_" + id + " is None or logs[" + monitor + "] " +
+                          better + " checkpoint_best_" + id + ":");
+          after.push_back("    checkpoint_best_" + id + " = logs[" + monitor + "]");
+          after.push_back("    " + save);
+        } else {
+          after.push_back(save);
+        }
+      } else {
+        partial_ = true;
+        out.push_back("# TODO(nnport): callback '" + cb.kind + "' is not written yet");
+      }
+    }
+    std::string scheduler;
+    for (const auto& s : script.setup.schedules) {
+      if (s.kind != "reduce_on_plateau") {
+        partial_ = true;
+        out.push_back("# TODO(nnport): schedule '" + s.kind + "' is not written yet");
+        continue;
+      }
+      auto arg = [&](const char* name) {
+        return s.args.count(name) ? s.args.at(name) : SetupValue{};
+      };
+      const std::string monitor = py(arg("monitor"));
+      std::string mode = arg("mode").set() ? arg("mode").text : "auto";
+      if (mode == "auto") mode = monitor.find("acc") != std::string::npos ? "max" : "min";
+      out.push_back("# ReduceLROnPlateau: Keras compares with an absolute min_delta of 1e-4.");
+      out.push_back("scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(" + opt + ", mode=\"" +
+                    mode + "\", factor=" + py(arg("factor")) + ", patience=" + py(arg("patience")) +
+                    ", threshold=0.0001, threshold_mode=\"abs\", min_lr=" + py(arg("min_lr")) +
+                    ")");
+      after.push_back("scheduler.step(logs[" + monitor + "])");
+      scheduler = "scheduler";
+    }
+    out.push_back("for epoch in range(" + epochs + "):");
+    out.push_back("    " + m + ".train()");
+    out.push_back("    totals = {\"loss\": 0.0, **{name: 0.0 for name in metrics}}");
+    out.push_back("    seen = 0");
+    out.push_back("    for inputs, targets in " + train_loader + ":");
+    out.push_back("        " + opt + ".zero_grad()");
+    out.push_back("        outputs = " + m + "(inputs)");
+    out.push_back("        loss = loss_fn(outputs, targets)");
+    out.push_back("        loss.backward()");
+    const auto& o = script.setup.optimizer;
+    if (o && o->clip != pivot::Optimizer::Clip::None) {
+      if (o->clip == pivot::Optimizer::Clip::GlobalNorm)
+        out.push_back("        torch.nn.utils.clip_grad_norm_(" + m + ".parameters(), " +
+                      py(o->clip_value) + ")");
+      else if (o->clip == pivot::Optimizer::Clip::Value)
+        out.push_back("        torch.nn.utils.clip_grad_value_(" + m + ".parameters(), " +
+                      py(o->clip_value) + ")");
+      else {
+        out.push_back("        for p in " + m +
+                      ".parameters():  # Keras clipnorm clips each tensor on its own");
+        out.push_back("            if p.grad is not None:");
+        out.push_back("                torch.nn.utils.clip_grad_norm_([p], " + py(o->clip_value) +
+                      ")");
+      }
+    }
+    out.push_back("        " + opt + ".step()");
+    out.push_back(
+        "        # Keras reports the epoch's loss and metrics averaged over its samples.");
+    out.push_back("        totals[\"loss\"] += loss.item() * len(inputs)");
+    out.push_back("        with torch.no_grad():");
+    out.push_back("            for name, metric in metrics.items():");
+    out.push_back("                totals[name] += metric(outputs, targets).item() * len(inputs)");
+    out.push_back("        seen += len(inputs)");
+    out.push_back("    logs = {name: total / seen for name, total in totals.items()}");
+    if (!val_loader.empty())
+      out.push_back("    logs.update({\"val_\" + name: value for name, value in evaluate(" +
+                    val_loader + ").items()})");
+    out.push_back("    for name, value in logs.items():");
+    out.push_back("        " + history + ".history.setdefault(name, []).append(value)");
+    if (!quiet)
+      out.push_back(
+          "    print(f\"Epoch {epoch + 1}/{" + epochs +
+          "} - \" + \" - \".join(f\"{name}: {value:.4f}\" for name, value in logs.items()))");
+    if (!after.empty()) {
+      out.push_back("    stop_training = False");
+      for (const auto& l : after) out.push_back("    " + l);
+      out.push_back("    if stop_training:");
+      out.push_back("        break");
+    }
+    for (const auto& block : restore_lines_) {
+      size_t start = 0;
+      while (start <= block.size()) {
+        size_t end = block.find('\n', start);
+        if (end == std::string::npos) end = block.size();
+        out.push_back(block.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+    restore_lines_.clear();
+    (void)scheduler;
+    return out;
+  }
+
+  std::vector<std::string> evaluate_lines(const pivot::Script& script, const pivot::Evaluate& ev) {
+    std::vector<std::string> out = loader_helper();
+    const auto* d = find_dataset(script, ev.data);
+    if (!d) {
+      partial_ = true;
+      return {"# TODO(nnport): the data of evaluate(...) was not found"};
+    }
+    std::string loader = d->variable;
+    if (!datasets_written_.count(d->variable)) {
+      out.push_back(d->variable + " = " +
+                    loader_call(*d, py(d->features), d->labels.set() ? py(d->labels) : "",
+                                ev.batch_size, false));
+      datasets_written_.insert(d->variable);
+    }
+    const bool with_metrics = !script.setup.metrics.empty();
+    const std::string results = "evaluate(" + loader + ")";
+    if (ev.result_variables.empty()) {
+      out.push_back(results);
+    } else if (ev.result_variables.size() == 1) {
+      // Keras returns the loss alone without metrics, else [loss, *metrics].
+      out.push_back(ev.result_variables[0] + " = " +
+                    (with_metrics ? "list(" + results + ".values())" : results + "[\"loss\"]"));
+    } else {
+      std::string names;
+      for (size_t i = 0; i < ev.result_variables.size(); ++i)
+        names += (i ? ", " : "") + ev.result_variables[i];
+      out.push_back(names + " = " + results + ".values()");
+    }
+    return out;
+  }
+
+  std::vector<std::string> predict_lines(const ScriptStep& step) {
+    imports_.insert("import numpy as np");
+    std::string inputs = "torch.as_tensor(np.asarray(" + step.text +
+                         "), dtype=" + (integer_input_ ? "torch.long" : "torch.float32") + ")" +
+                         permute_;
+    std::vector<std::string> out = {model() + ".eval()", "with torch.no_grad():"};
+    const std::string call = model() + "(" + inputs + ").numpy()";
+    out.push_back("    " + (step.variable.empty() ? call : step.variable + " = " + call));
+    return out;
+  }
+
+  std::string entry_;
+  DiagnosticEngine& diags_;
+  std::string model_;
+  std::string permute_;
+  bool integer_input_ = false;
+  bool multiple_inputs_ = false;
+  bool single_bias_rnn_ = false;
+  bool partial_ = false;
+  bool optimizer_written_ = false;
+  bool image_helper_written_ = false;
+  bool loader_helper_written_ = false;
+  std::string optimizer_var_;
+  std::set<std::string> imports_;
+  std::set<std::string> datasets_written_;
+  std::vector<std::string> restore_lines_;
+};
+
+}  // namespace
+
+std::unique_ptr<StepRenderer> make_step_renderer(const pivot::Script& script,
+                                                 const std::string& entry_name,
+                                                 const pivot::Graph& graph,
+                                                 DiagnosticEngine& diags) {
+  return std::make_unique<Renderer>(script, entry_name, graph, diags);
+}
+
+}  // namespace nnport::writers::pytorch

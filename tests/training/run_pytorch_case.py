@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+"""Driver for one PyTorch -> Keras training-script case (CTest: training.pytorch.<stem>).
+
+    /usr/bin/python3 run_pytorch_case.py SCRIPT.py NNPORT [--workdir DIR] [--keep] [--steps N]
+
+The script's header line names its data and the model's input for nnport:
+    # nnport-training: data=tabular features=8 classes=3 input=N,8 [dtype=int64]
+(data items: keras_side/datasets.py; input/dtype: `nnport migrate --input-shape/--input-dtype`,
+in PyTorch's layout). In one temporary directory (removed on success unless --keep):
+  1. Data: keras_side/datasets.py writes the small dataset into data/; both scripts read it
+     through DATA_DIR.
+  2. PyTorch side, without nnport: torch_side/run_torch_script.py runs SCRIPT.py under torch 1.13
+     with DataLoader shuffling forced off (the Keras side trains in order too: the same batches
+     in the same order), saves the model's state_dict at its first forward (the agreed initial
+     weights, init.pt) and records every loss.backward(). The script must run to its end.
+  3. `NNPORT migrate SCRIPT.py --to keras -o out --weights init.pt --input-shape ...
+     --report report.json`: exit 0, status complete, no TODO(nnport) marker.
+  4. Keras side: keras_side/record.py runs out/<stem>.py against the mock keras package (to its
+     end) and records the model, compile(...) and fit(...) with the arrays it was given;
+     make_case.mjs builds the TensorFlow.js case, whose weights file is replaced by nnport's
+     converted init.pt (out/<stem>.weights.h5); keras_side/train_tfjs.mjs trains in TensorFlow.js
+     with Keras 3's loss and optimiser formulas and logs the first N (default 5) batch losses.
+  5. The first N losses agree within 1e-4 (absolute).
+  6. The compile/fit arguments tfjs does not use are compared value by value with what the
+     source did (fit: epochs, batch_size, shuffle; the optimiser's class and hyper-parameters):
+     an EXPECT block in the script's docstring lists them as `key = value` lines
+     (e.g. `fit.epochs = 3`, `optimizer.epsilon = 1e-08`).
+
+Not checked here (each script's README entry says more): shuffling itself (forced off on both
+sides), metric values, evaluation results, the saved files' contents.
+
+Exit status: 0 pass, 1 fail, 3 the case itself is broken (PyTorch side), 2 usage.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "keras_side"))
+
+import datasets  # noqa: E402
+
+TOL = 1e-4
+TIMEOUT = 120
+EQUIV_KERAS = os.path.join(HERE, "..", "equivalence", "keras")
+
+
+def run(cmd, cwd=None, env=None):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=TIMEOUT, cwd=cwd,
+                           env=env)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired:
+        return None, "", f"timed out after {TIMEOUT}s"
+
+
+def tail(text, n=20):
+    lines = text.strip().splitlines()
+    return "\n".join("    " + l for l in lines[-n:]) if lines else "    (empty)"
+
+
+def result_line(stdout):
+    lines = [l for l in stdout.splitlines() if l.startswith("RESULT ")]
+    return lines[-1] if lines else None
+
+
+class Broken(Exception):
+    pass
+
+
+class Failed(Exception):
+    pass
+
+
+def expectations(script):
+    """`key = value` lines of the docstring's EXPECT block."""
+    out = {}
+    with open(script, encoding="utf-8") as f:
+        text = f.read()
+    if "EXPECT" not in text:
+        return out
+    block = text.split("EXPECT", 1)[1].split('"""', 1)[0]
+    for line in block.splitlines():
+        if "=" in line and not line.strip().startswith("#"):
+            key, _, value = line.partition("=")
+            if key.strip():
+                out[key.strip()] = json.loads(value.strip())
+    return out
+
+
+def recorded_value(training, key):
+    """fit.<arg> of the first fit; optimizer.<kwarg> / loss.<kwarg> / optimizer.class of the
+    last compile; metric0.class ...; callback0.<kwarg> of the first fit's callbacks."""
+    head, _, name = key.partition(".")
+    compile_ = training["compile"][-1] if training["compile"] else {}
+    if head == "fit":
+        return training["fits"][0].get(name, training["fits"][0].get("kwargs", {}).get(name))
+    if head in ("optimizer", "loss"):
+        obj = compile_.get(head)
+    elif head.startswith("metric"):
+        obj = (compile_.get("metrics") or [None] * 99)[int(head[6:])]
+    elif head.startswith("callback"):
+        obj = (training["fits"][0].get("callbacks") or [None] * 99)[int(head[8:])]
+    else:
+        raise KeyError(key)
+    if not isinstance(obj, dict):
+        return obj
+    if name == "class":
+        return obj.get("class", "").split(".")[-1]
+    return obj.get("kwargs", {}).get(name, "<absent>")
+
+
+def torch_side(script, work, env):
+    run_dir = os.path.join(work, "torch_run")
+    os.makedirs(run_dir, exist_ok=True)
+    record = os.path.join(work, "torch_losses.json")
+    init = os.path.join(work, "init.pt")
+    rc, out, err = run([sys.executable, os.path.join(HERE, "torch_side", "run_torch_script.py"), script,
+                        "--record", record, "--save-init", init, "--no-shuffle"], cwd=run_dir, env=env)
+    if rc != 0:
+        raise Broken(f"the source script failed under torch (exit {rc}):\n{tail(err)}")
+    with open(record) as f:
+        rec = json.load(f)
+    if rec.get("init") != "saved":
+        raise Broken("the model's first forward was not seen (no initial weights)")
+    return rec, init
+
+
+def keras_side(py_out, weights, work, env, node, steps):
+    rec = os.path.join(work, "record")
+    run_dir = os.path.join(work, "keras_run")
+    os.makedirs(run_dir, exist_ok=True)
+    rc, out, err = run([sys.executable, os.path.join(HERE, "keras_side", "record.py"), py_out, rec], cwd=run_dir,
+                       env=env)
+    if rc != 0:
+        raise Failed(f"the migrated script failed under the mock keras (exit {rc}):\n{tail(err)}")
+    case = os.path.join(work, "case")
+    rc, out, err = run([node, os.path.join(EQUIV_KERAS, "make_case.mjs"), "--model-json",
+                        os.path.join(rec, "model.json"), "--layout", os.path.join(rec, "layout.json"),
+                        "--out", case])
+    if rc != 0 or result_line(out) != "RESULT OK":
+        raise Failed(f"make_case.mjs: {result_line(out) or rc}\n{tail(err)}")
+    with open(os.path.join(case, "case.json")) as f:
+        case_info = json.load(f)
+    # The agreed initial weights: PyTorch's, converted by nnport.
+    shutil.copyfile(weights, os.path.join(case, case_info["weights"]))
+    losses_path = os.path.join(work, "keras_losses.json")
+    rc, out, err = run([node, os.path.join(HERE, "keras_side", "train_tfjs.mjs"), "--record", rec, "--case", case,
+                        "--steps", str(steps), "--out", losses_path])
+    if rc != 0 or result_line(out) != "RESULT OK":
+        raise Failed(f"train_tfjs.mjs: {result_line(out) or rc}\n{tail(out + err)}")
+    with open(losses_path) as f:
+        keras = json.load(f)
+    with open(os.path.join(rec, "training.json")) as f:
+        training = json.load(f)
+    return keras, training
+
+
+def main(argv):
+    args = argv[1:]
+    keep = "--keep" in args
+    if keep:
+        args.remove("--keep")
+    workdir, steps = None, 5
+    for flag in ("--workdir", "--steps"):
+        if flag in args:
+            i = args.index(flag)
+            if flag == "--workdir":
+                workdir = args[i + 1]
+            else:
+                steps = int(args[i + 1])
+            del args[i:i + 2]
+    if len(args) != 2:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    script, nnport = os.path.abspath(args[0]), os.path.abspath(args[1])
+    stem = os.path.splitext(os.path.basename(script))[0]
+    label = f"training.pytorch.{stem}"
+    node = os.environ.get("NODE") or "node"
+    if workdir:
+        os.makedirs(workdir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix=f"nnport-train-pytorch-{stem}.", dir=workdir)
+    facts = []
+
+    def finish(code, tag):
+        for l in facts:
+            print(f"  {l}")
+        print(f"{tag} {label}")
+        if code == 0 and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"  work dir kept: {work}")
+        return code
+
+    try:
+        spec = datasets.parse_header(script)
+        if "input" not in spec:
+            raise Broken(f"{script}: the header needs input=N,... (the model's input for nnport)")
+        data_dir = os.path.join(work, "data")
+        datasets.make(spec, data_dir)
+        env = dict(os.environ, DATA_DIR=data_dir, PYTHONDONTWRITEBYTECODE="1", OMP_NUM_THREADS="1")
+        torch_rec, init = torch_side(script, work, env)
+    except Broken as e:
+        facts.append(str(e))
+        return finish(3, "BROKEN-CASE")
+    try:
+        out_dir = os.path.join(work, "out")
+        report_path = os.path.join(work, "report.json")
+        cmd = [nnport, "migrate", script, "--to", "keras", "-o", out_dir, "--weights", init,
+               "--report", report_path, "--input-shape", spec["input"]]
+        if "dtype" in spec:
+            cmd += ["--input-dtype", spec["dtype"]]
+        rc, out, err = run(cmd, cwd=work)
+        facts.append(f"nnport exit {rc}")
+        if rc != 0:
+            raise Failed(f"nnport exited {rc} (expected 0 = complete):\n{tail(err)}")
+        with open(report_path) as f:
+            report = json.load(f)
+        if report.get("status") != "complete":
+            raise Failed(f"report status {report.get('status')!r}")
+        py_out = os.path.join(out_dir, f"{stem}.py")
+        with open(py_out) as f:
+            if "TODO(nnport)" in f.read():
+                raise Failed("the migrated script has TODO(nnport) markers despite exit 0")
+        keras, training = keras_side(py_out, os.path.join(out_dir, f"{stem}.weights.h5"), work, env, node, steps)
+        facts.append(f"Keras side (TensorFlow.js, Keras 3 formulas): optimizer {keras['optimizer']}, "
+                     f"loss {keras['loss']}, batch_size {keras['batch_size']}, {keras['train_samples']} samples")
+        want, got = torch_rec["losses"][:steps], keras["losses"][:steps]
+        if len(want) < steps or len(got) < steps:
+            raise Failed(f"fewer than {steps} losses: PyTorch {len(want)}, Keras {len(got)}")
+        diffs = [abs(a - b) for a, b in zip(want, got)]
+        facts.append("losses PyTorch: " + " ".join(f"{v:.6f}" for v in want))
+        facts.append("losses Keras:   " + " ".join(f"{v:.6f}" for v in got))
+        facts.append(f"max abs loss difference over {steps} steps: {max(diffs):.2e} (tolerance {TOL})")
+        if not max(diffs) <= TOL:
+            raise Failed(f"losses differ by {max(diffs):.2e} > {TOL}")
+        for key, value in expectations(script).items():
+            got_value = recorded_value(training, key)
+            if got_value != value:
+                raise Failed(f"{key}: expected {value!r}, the migrated script passes {got_value!r}")
+            facts.append(f"{key} = {json.dumps(value)}")
+    except Failed as e:
+        facts.append(f"- {e}")
+        return finish(1, "FAIL")
+    return finish(0, "PASS")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
