@@ -1,10 +1,12 @@
 // HDF5 C API implementation of the Keras weights reader (Keras 3 and legacy layouts).
 #include "weights/keras_h5_reader.h"
+#include "weights/isolated_read.h"
 
 #include <hdf5.h>
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <new>
 #include <optional>
@@ -483,7 +485,41 @@ bool has_hdf5_signature(std::span<const std::byte> bytes) {
   return false;
 }
 
+namespace {
+
+// Generous: a legitimate file's metadata walk takes milliseconds; chunked data is read once more.
+int probe_timeout(size_t bytes) { return 30 + static_cast<int>(bytes >> 26); }
+
+}  // namespace
+
 std::string read_keras_h5(const std::string& path, Checkpoint& out) {
+  // The whole read runs first in a child process, so that a crash or hang inside libhdf5 on a
+  // damaged file is a message (see isolated_read.h).
+  {
+    Checkpoint probe_out;
+    std::error_code ec;
+    const auto bytes = static_cast<size_t>(std::filesystem::file_size(path, ec));
+    if (auto error = probe_in_child([&] { return read_keras_h5_in_process(path, probe_out); },
+                                    probe_timeout(bytes));
+        !error.empty())
+      return error;
+  }
+  return read_keras_h5_in_process(path, out);
+}
+
+std::string read_keras_h5_image(std::span<const std::byte> image, Checkpoint& out) {
+  {
+    Checkpoint probe_out;
+    if (auto error =
+            probe_in_child([&] { return read_keras_h5_image_in_process(image, probe_out); },
+                           probe_timeout(image.size()));
+        !error.empty())
+      return error;
+  }
+  return read_keras_h5_image_in_process(image, out);
+}
+
+std::string read_keras_h5_in_process(const std::string& path, Checkpoint& out) {
   out = Checkpoint{};
   if (auto error = out.mapping.open(path); !error.empty()) return error;
   QuietHdf5Errors quiet;
@@ -493,7 +529,7 @@ std::string read_keras_h5(const std::string& path, Checkpoint& out) {
   return read_open_file(file.get(), out.mapping.bytes(), out);
 }
 
-std::string read_keras_h5_image(std::span<const std::byte> image, Checkpoint& out) {
+std::string read_keras_h5_image_in_process(std::span<const std::byte> image, Checkpoint& out) {
   QuietHdf5Errors quiet;
   if (!has_hdf5_signature(image)) return open_failure(image);
   // The core driver reads the image in place (no copy, see InPlaceImage); HDF5's API takes a

@@ -40,7 +40,12 @@ std::string read_keras_h5(const std::string& path, Checkpoint& out);
 // its buffers) or outlive it.
 std::string read_keras_h5_image(std::span<const std::byte> image, Checkpoint& out);
 
+// The same reads without the child-process probe (read_keras_h5 and read_keras_h5_image run
+// these in a child first, so that libhdf5 crashing or hanging on a damaged file is a message).
+std::string read_keras_h5_in_process(const std::string& path, Checkpoint& out);
+std::string read_keras_h5_image_in_process(std::span<const std::byte> image, Checkpoint& out);
+
 // True when `bytes` start with the HDF5 superblock signature.
 bool has_hdf5_signature(std::span<const std::byte> bytes);
 
-} // namespace nnport::weights
+}  // namespace nnport::weights
