@@ -101,12 +101,15 @@ bool TorchScriptRecognizer::claim_loop(Node stmt, ScriptContext& ctx,
   Node right = stmt.field(Field::Right);
   auto epochs = epoch_count(right);
   bool trains = has_training_step(stmt.field(Field::Body), names_);
-  for (const auto& [name, h] : helpers_)
+  for (const auto& [helper_name, h] : helpers_) {
+    // A plain reference: clang 14 cannot capture structured bindings in a lambda.
+    const std::string& name = helper_name;
     if (h.role == LoopHelper::Role::Train && !find_all(stmt.field(Field::Body), [&](Node n) {
                                                 return n.is(Kind::Call) &&
                                                        n.field(Field::Function).text() == name;
                                               }).empty())
       trains = true;
+  }
   if (epochs && trains) {
     auto steps = epoch_loop_steps(stmt, ctx);
     out.insert(out.end(), steps.begin(), steps.end());

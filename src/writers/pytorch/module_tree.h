@@ -12,15 +12,25 @@ namespace nnport::writers::pytorch {
 
 // A Python expression built from calls and displays, wrapped the way black does when it does not
 // fit: `f(a, b)`, then the arguments on one indented line, then one item per line.
+struct PyItem;
+
 struct PyExpr {
   std::string atom;  // plain text, when `open` is empty
   std::string open;  // "nn.Conv2d(", "{", "["
   std::string close;
-  std::vector<std::pair<std::string, PyExpr>> items;  // key prefix ("\"conv1\": ") and item
+  // std::vector (unlike std::pair) may hold the type being defined.
+  std::vector<PyItem> items;
   bool display = false;  // a dict or list display: never on one hanging line
 
   static PyExpr text(std::string t);
   static PyExpr call(const std::string& callee, std::vector<PyExpr> args);
+};
+
+// One item of a call or display: its key prefix ("\"conv1\": ", or "") and the item.
+struct PyItem {
+  PyItem(std::string key, PyExpr value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  PyExpr second;
 };
 
 // `prefix` + the expression at `indent` spaces within `width` columns.
