@@ -4,16 +4,20 @@
 # model source, converted to Keras with `nnport convert-weights`, then the Keras file back to a
 # PyTorch .pt for the generated Keras model, each against `cp` of its input file. Both run once
 # first, so both see a warm page cache. Reports wall times, the throughput ratio
-# cp_time / nnport_time (target >= 0.5), peak RSS (target: far below 256 MB) and the machine
-# load before and after (times on a busy machine say little).
+# cp_time / nnport_time (target >= 0.5), user and system CPU times (steadier than wall times on a
+# shared machine), peak RSS (target: far below 256 MB) and the machine load before and after
+# (wall times on a busy machine say little). nnport's wall time includes the fsync of its atomic
+# output (cp does not flush), which write-behind overlaps with the conversion.
 #   bench/weights_bench.sh [WORKDIR]      (WORKDIR needs ~8 GB free; default: a temp dir)
 # Set NNPORT_BENCH_PT=1 to also convert the same state_dict saved with torch.save (.pt) to Keras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNPORT_BUILD_BENCH=ON -DNNPORT_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench --target nnport
-nnport="$root/build/bench/nnport"
+# NNPORT_BENCH_BUILD: the build directory (default build/bench).
+build="${NNPORT_BENCH_BUILD:-build/bench}"
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNPORT_BUILD_BENCH=ON -DNNPORT_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target nnport -j2
+nnport="$root/$build/nnport"
 
 if [ ! -x /usr/bin/time ]; then
   echo "installing GNU time for peak RSS" >&2
@@ -107,15 +111,12 @@ EOF
 ckpt="$work/big.safetensors"
 
 peak_kb() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'; }
+# Prints the mean wall, user and system seconds of 5 runs.
 mean_time() {
-  local total=0 start end
   for _ in 1 2 3 4 5; do
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s.%N)
-    total=$(echo "$total + $end - $start" | bc -l)
-  done
-  echo "$total / 5" | bc -l
+    /usr/bin/time -f '%e %U %S' -o "$work/time.txt" "$@" >/dev/null 2>&1
+    cat "$work/time.txt"
+  done | awk '{w += $1; u += $2; s += $3} END {printf "%f %f %f\n", w / NR, u / NR, s / NR}'
 }
 
 # measure LABEL INPUT COMMAND...: COMMAND (a conversion of INPUT) against `cp INPUT`, both run
@@ -125,31 +126,34 @@ measure() {
   shift 2
   cp "$input" "$work/copy.bin"
   "$@" 2>/dev/null
-  local cp_time nnport_time
+  local cp_time nnport_time cp_user cp_sys nnport_user nnport_sys
   if command -v hyperfine >/dev/null; then
     hyperfine --runs 5 --export-json "$work/hyperfine.json" \
       "cp $(printf '%q' "$input") $work/copy.bin" "$(printf '%q ' "$@")" >&2
-    read -r cp_time nnport_time < <(/usr/bin/python3 -c '
+    read -r cp_time cp_user cp_sys nnport_time nnport_user nnport_sys < <(/usr/bin/python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-print(r[0]["mean"], r[1]["mean"])' "$work/hyperfine.json")
+print(*(r[i][k] for i in (0, 1) for k in ("mean", "user", "system")))' "$work/hyperfine.json")
   else
-    cp_time=$(mean_time cp "$input" "$work/copy.bin")
-    nnport_time=$(mean_time "$@")
+    read -r cp_time cp_user cp_sys < <(mean_time cp "$input" "$work/copy.bin")
+    read -r nnport_time nnport_user nnport_sys < <(mean_time "$@")
   fi
   local cp_rss nnport_rss
   cp_rss=$(peak_kb cp "$input" "$work/copy.bin")
   nnport_rss=$(peak_kb "$@")
   /usr/bin/python3 - "$label" "$(stat -c %s "$input")" "$cp_time" "$nnport_time" "$cp_rss" \
-    "$nnport_rss" <<'EOF'
+    "$nnport_rss" "$cp_user" "$cp_sys" "$nnport_user" "$nnport_sys" <<'EOF'
 import sys
 label, size = sys.argv[1], int(sys.argv[2])
-cp, nn, cp_rss, nn_rss = map(float, sys.argv[3:])
+cp, nn, cp_rss, nn_rss, cp_user, cp_sys, nn_user, nn_sys = map(float, sys.argv[3:])
 print(f"== {label}")
 print(f"input                  {size / 1e9:.2f} GB")
-print(f"cp                     {cp:.3f} s  ({size / cp / 1e9:.2f} GB/s)  peak RSS {cp_rss / 1024:.1f} MB")
-print(f"nnport convert-weights {nn:.3f} s  ({size / nn / 1e9:.2f} GB/s)  peak RSS {nn_rss / 1024:.1f} MB")
+print(f"cp                     {cp:.3f} s  ({size / cp / 1e9:.2f} GB/s)  user {cp_user:.2f} s  "
+      f"sys {cp_sys:.2f} s  peak RSS {cp_rss / 1024:.1f} MB")
+print(f"nnport convert-weights {nn:.3f} s  ({size / nn / 1e9:.2f} GB/s)  user {nn_user:.2f} s  "
+      f"sys {nn_sys:.2f} s  peak RSS {nn_rss / 1024:.1f} MB")
 print(f"throughput ratio cp_time / nnport_time = {cp / nn:.2f}  (target >= 0.5)")
+print(f"CPU ratio (user+sys) cp / nnport = {(cp_user + cp_sys) / (nn_user + nn_sys):.2f}")
 EOF
 }
 

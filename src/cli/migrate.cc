@@ -5,7 +5,11 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <utility>
+#include <vector>
 
+#include "cli/command_outcome.h"
 #include "cli/detect_framework.h"
 #include "cli/input_spec.h"
 #include "cli/model_loading.h"
@@ -17,7 +21,6 @@
 #include "readers/keras/reader.h"
 #include "readers/pytorch/reader.h"
 #include "report/report.h"
-#include "support/atomic_file.h"
 #include "weights/convert.h"
 #include "writers/keras/script_steps.h"
 #include "writers/keras/writer.h"
@@ -38,24 +41,50 @@ std::string stem_of(const std::string& source) {
 
 ExitStatus finish(report::Report& rep, const MigrateOptions& o, ExitStatus status,
                   DiagnosticEngine& diags) {
-  rep.status = status == ExitStatus::Complete  ? "complete"
-               : status == ExitStatus::Partial ? "partial"
-                                               : "failed";
-  if (status == ExitStatus::Failed || status == ExitStatus::Usage) {
-    rep.output.reset();
-    rep.weights_output.reset();
+  return finish_report(rep, o.report, status, diags);
+}
+
+// Where a migration's files go: OUTDIR/<stem>.py and the weights file beside it.
+struct OutputPaths {
+  fs::path code;
+  fs::path weights;
+};
+
+// Creates OUTDIR and makes sure the code would not overwrite the source; nullopt after a
+// diagnostic.
+std::optional<OutputPaths> prepare_outputs(const MigrateOptions& o,
+                                           const std::string& weights_extension,
+                                           DiagnosticEngine& diags) {
+  std::error_code ec;
+  fs::create_directories(o.outdir, ec);
+  if (ec) {
+    diags.error(Code::OutputNotWritable, cli_location())
+        << "cannot create " << o.outdir << ": " << ec.message();
+    return std::nullopt;
   }
-  rep.diagnostics = diags.diagnostics();
-  if (!o.report.empty()) {
-    const std::string text = report::to_json(rep).dump(2) + "\n";
-    if (auto error = write_file_atomically(o.report, text); !error.empty()) {
-      std::cerr << format_diagnostic(
-                       Diagnostic{cli_location(), Severity::Error, Code::OutputNotWritable, error})
-                << "\n";
-      if (status != ExitStatus::Usage) return ExitStatus::Failed;
-    }
+  const std::string stem = stem_of(o.source);
+  OutputPaths paths{fs::path(o.outdir) / (stem + ".py"),
+                    fs::path(o.outdir) / (stem + weights_extension)};
+  if (fs::exists(paths.code) && fs::equivalent(paths.code, o.source, ec)) {
+    diags.error(Code::OutputNotWritable, cli_location())
+        << "the output " << paths.code.string() << " would overwrite the source";
+    return std::nullopt;
   }
-  return status;
+  return paths;
+}
+
+// Writes the text files in order, after the weights: a failure removes the weights file already
+// written, so that a failed migration leaves nothing behind.
+bool write_text_outputs(const std::vector<std::pair<fs::path, std::string>>& files,
+                        const MigrateOptions& o, const OutputPaths& paths,
+                        DiagnosticEngine& diags) {
+  for (const auto& [path, text] : files) {
+    if (write_output(path, text, diags)) continue;
+    std::error_code ec;
+    if (!o.weights.empty()) fs::remove(paths.weights, ec);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -79,46 +108,27 @@ ExitStatus migrate_to_pytorch(const MigrateOptions& o, report::Report& rep, pivo
     output->python = std::move(composed.python);
     output->partial = output->partial || composed.partial;
   }
-  std::error_code ec;
-  fs::create_directories(o.outdir, ec);
-  if (ec) {
-    diags.error(Code::OutputNotWritable, cli_location())
-        << "cannot create " << o.outdir << ": " << ec.message();
-    return finish(rep, o, ExitStatus::Failed, diags);
-  }
-  const fs::path code_path = fs::path(o.outdir) / (stem_of(o.source) + ".py");
-  const fs::path weights_path = fs::path(o.outdir) / (stem_of(o.source) + ".pt");
-  if (fs::exists(code_path) && fs::equivalent(code_path, o.source, ec)) {
-    diags.error(Code::OutputNotWritable, cli_location())
-        << "the output " << code_path.string() << " would overwrite the source";
-    return finish(rep, o, ExitStatus::Failed, diags);
-  }
+  const auto paths = prepare_outputs(o, ".pt", diags);
+  if (!paths) return finish(rep, o, ExitStatus::Failed, diags);
   if (!o.weights.empty()) {
     if (!weights::convert_to_torch_pt(model.entry_module().graph, output->weights, o.weights,
-                                      weights_path.string(), diags))
+                                      paths->weights.string(), diags))
       return finish(rep, o, ExitStatus::Failed, diags);
-    rep.weights_output = weights_path.string();
+    rep.weights_output = paths->weights.string();
   }
-  if (!o.dev_weight_plan.empty()) {
-    const auto plan =
-        writers::pytorch::weight_plan_json(model.entry_module().graph, output->weights);
-    if (auto error = write_file_atomically(o.dev_weight_plan, plan.dump(2) + "\n");
-        !error.empty()) {
-      diags.error(Code::OutputNotWritable, cli_location()) << error;
-      if (!o.weights.empty()) fs::remove(weights_path, ec);
-      return finish(rep, o, ExitStatus::Failed, diags);
-    }
-  }
-  if (auto error = write_file_atomically(code_path, output->python); !error.empty()) {
-    diags.error(Code::OutputNotWritable, cli_location()) << error;
-    if (!o.weights.empty()) fs::remove(weights_path, ec);
+  std::vector<std::pair<fs::path, std::string>> files;
+  if (!o.dev_weight_plan.empty())
+    files.emplace_back(
+        o.dev_weight_plan,
+        writers::pytorch::weight_plan_json(model.entry_module().graph, output->weights).dump(2) +
+            "\n");
+  files.emplace_back(paths->code, std::move(output->python));
+  if (!write_text_outputs(files, o, *paths, diags))
     return finish(rep, o, ExitStatus::Failed, diags);
-  }
-  rep.output = code_path.string();
+  rep.output = paths->code.string();
   rep.entry_name = output->entry_name;
   rep.entry_kind = "class";
-  const bool partial = output->partial || diags.has_errors();
-  return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
+  return finish(rep, o, success_status(output->partial, diags), diags);
 }
 
 ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep,
@@ -129,14 +139,8 @@ ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep,
   else
     rep.weights_input = o.weights;
 
-  if (o.to != "keras" && o.to != "pytorch") {
-    diags.error(Code::UsageError, cli_location()) << "--to must be keras or pytorch";
+  if (!check_framework_options(o.to, o.from, diags))
     return finish(rep, o, ExitStatus::Usage, diags);
-  }
-  if (!o.from.empty() && o.from != "keras" && o.from != "pytorch") {
-    diags.error(Code::UsageError, cli_location()) << "--from must be pytorch or keras";
-    return finish(rep, o, ExitStatus::Usage, diags);
-  }
   if (o.keras_api != "keras3" && o.keras_api != "tf.keras") {
     diags.error(Code::UsageError, cli_location()) << "--keras-api must be keras3 or tf.keras";
     return finish(rep, o, ExitStatus::Usage, diags);
@@ -179,44 +183,22 @@ ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep,
     output->partial = output->partial || composed.partial;
   }
 
-  std::error_code ec;
-  fs::create_directories(o.outdir, ec);
-  if (ec) {
-    diags.error(Code::OutputNotWritable, cli_location())
-        << "cannot create " << o.outdir << ": " << ec.message();
-    return finish(rep, o, ExitStatus::Failed, diags);
-  }
-  const std::string stem = stem_of(o.source);
-  const fs::path code_path = fs::path(o.outdir) / (stem + ".py");
-  const fs::path weights_path = fs::path(o.outdir) / (stem + ".weights.h5");
-  if (fs::exists(code_path) && fs::equivalent(code_path, o.source, ec)) {
-    diags.error(Code::OutputNotWritable, cli_location())
-        << "the output " << code_path.string() << " would overwrite the source";
-    return finish(rep, o, ExitStatus::Failed, diags);
-  }
+  const auto paths = prepare_outputs(o, ".weights.h5", diags);
+  if (!paths) return finish(rep, o, ExitStatus::Failed, diags);
   if (!o.weights.empty()) {
     if (!weights::convert_to_keras_h5(model->entry_module().graph, output->weights, o.weights,
-                                      weights_path.string(), diags))
+                                      paths->weights.string(), diags))
       return finish(rep, o, ExitStatus::Failed, diags);
-    rep.weights_output = weights_path.string();
+    rep.weights_output = paths->weights.string();
   }
-  if (!o.keras_json.empty()) {
-    if (auto error = write_file_atomically(o.keras_json, output->config.dump(2) + "\n");
-        !error.empty()) {
-      diags.error(Code::OutputNotWritable, cli_location()) << error;
-      if (!o.weights.empty()) fs::remove(weights_path, ec);
-      return finish(rep, o, ExitStatus::Failed, diags);
-    }
-  }
-  if (auto error = write_file_atomically(code_path, output->python); !error.empty()) {
-    diags.error(Code::OutputNotWritable, cli_location()) << error;
-    if (!o.weights.empty()) fs::remove(weights_path, ec);
+  std::vector<std::pair<fs::path, std::string>> files;
+  if (!o.keras_json.empty()) files.emplace_back(o.keras_json, output->config.dump(2) + "\n");
+  files.emplace_back(paths->code, std::move(output->python));
+  if (!write_text_outputs(files, o, *paths, diags))
     return finish(rep, o, ExitStatus::Failed, diags);
-  }
-  rep.output = code_path.string();
+  rep.output = paths->code.string();
   rep.entry_name = output->entry_name.empty() ? rep.entry_name : output->entry_name;
-  const bool partial = output->partial || diags.has_errors();
-  return finish(rep, o, partial ? ExitStatus::Partial : ExitStatus::Complete, diags);
+  return finish(rep, o, success_status(output->partial, diags), diags);
 }
 
 }  // namespace
@@ -229,8 +211,7 @@ ExitStatus run_migrate(const MigrateOptions& o, DiagnosticEngine& diags) {
   try {
     return migrate_unguarded(o, rep, diags);
   } catch (const std::exception& e) {
-    diags.error(Code::InternalError, SourceLocation{o.source, 0, 0})
-        << "internal error (" << e.what() << "); please report this file to the nnport developers";
+    report_internal_error(e, o.source, diags);
     return finish(rep, o, ExitStatus::Failed, diags);
   }
 }
@@ -256,7 +237,7 @@ ExitStatus inspect_unguarded(const InspectOptions& o, DiagnosticEngine& diags) {
     // The training script around the model (null when the file has none).
     const auto script = read_script(o.source, framework, *model, read, diags);
     std::cout << (script ? pivot::to_json(*script) : nlohmann::json(nullptr)).dump(2) << "\n";
-    return diags.has_errors() ? ExitStatus::Partial : ExitStatus::Complete;
+    return success_status(false, diags);
   }
   if (o.stage == "keras" && !passes::prepare_for_channels_last(*model, diags))
     return ExitStatus::Failed;
@@ -264,7 +245,7 @@ ExitStatus inspect_unguarded(const InspectOptions& o, DiagnosticEngine& diags) {
     std::cout << pivot::to_json(*model).dump(2) << "\n";
   else
     std::cout << pivot::to_text(*model);
-  return diags.has_errors() ? ExitStatus::Partial : ExitStatus::Complete;
+  return success_status(false, diags);
 }
 
 }  // namespace
@@ -273,8 +254,7 @@ ExitStatus run_inspect(const InspectOptions& o, DiagnosticEngine& diags) {
   try {
     return inspect_unguarded(o, diags);
   } catch (const std::exception& e) {
-    diags.error(Code::InternalError, SourceLocation{o.source, 0, 0})
-        << "internal error (" << e.what() << "); please report this file to the nnport developers";
+    report_internal_error(e, o.source, diags);
     return ExitStatus::Failed;
   }
 }

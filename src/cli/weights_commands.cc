@@ -12,11 +12,11 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_outcome.h"
 #include "cli/model_loading.h"
 #include "passes/inline_calls.h"
 #include "passes/pipeline.h"
 #include "report/report.h"
-#include "support/atomic_file.h"
 #include "weights/checkpoint_reader.h"
 #include "weights/convert.h"
 #include "writers/keras/writer.h"
@@ -48,19 +48,7 @@ std::optional<pivot::WeightPlan> weight_plan(pivot::Model& model, const std::str
 
 ExitStatus finish_convert(report::Report& rep, const ConvertWeightsOptions& o, ExitStatus status,
                           DiagnosticEngine& diags) {
-  rep.status = status == ExitStatus::Complete ? "complete" : "failed";
-  if (status != ExitStatus::Complete) rep.weights_output.reset();
-  rep.diagnostics = diags.diagnostics();
-  if (!o.report.empty()) {
-    const std::string text = report::to_json(rep).dump(2) + "\n";
-    if (auto error = write_file_atomically(o.report, text); !error.empty()) {
-      std::cerr << format_diagnostic(
-                       Diagnostic{cli_location(), Severity::Error, Code::OutputNotWritable, error})
-                << "\n";
-      if (status != ExitStatus::Usage) return ExitStatus::Failed;
-    }
-  }
-  return status;
+  return finish_report(rep, o.report, status, diags);
 }
 
 ExitStatus convert_unguarded(const ConvertWeightsOptions& o, report::Report& rep,
@@ -68,14 +56,8 @@ ExitStatus convert_unguarded(const ConvertWeightsOptions& o, report::Report& rep
   rep.source = o.model;
   rep.target_framework = o.to;
   rep.weights_input = o.weights;
-  if (o.to != "keras" && o.to != "pytorch") {
-    diags.error(Code::UsageError, cli_location()) << "--to must be keras or pytorch";
+  if (!check_framework_options(o.to, o.from, diags))
     return finish_convert(rep, o, ExitStatus::Usage, diags);
-  }
-  if (!o.from.empty() && o.from != "keras" && o.from != "pytorch") {
-    diags.error(Code::UsageError, cli_location()) << "--from must be pytorch or keras";
-    return finish_convert(rep, o, ExitStatus::Usage, diags);
-  }
   std::error_code ec;
   if (fs::exists(o.output, ec) && fs::equivalent(o.output, o.weights, ec)) {
     diags.error(Code::UsageError, cli_location())
@@ -263,8 +245,7 @@ ExitStatus run_convert_weights(const ConvertWeightsOptions& o, DiagnosticEngine&
   try {
     return convert_unguarded(o, rep, diags);
   } catch (const std::exception& e) {
-    diags.error(Code::InternalError, SourceLocation{o.model, 0, 0})
-        << "internal error (" << e.what() << "); please report this file to the nnport developers";
+    report_internal_error(e, o.model, diags);
     return finish_convert(rep, o, ExitStatus::Failed, diags);
   }
 }
@@ -273,8 +254,7 @@ ExitStatus run_inspect_weights(const InspectWeightsOptions& o, DiagnosticEngine&
   try {
     return inspect_weights_unguarded(o, diags);
   } catch (const std::exception& e) {
-    diags.error(Code::InternalError, SourceLocation{o.file, 0, 0})
-        << "internal error (" << e.what() << "); please report this file to the nnport developers";
+    report_internal_error(e, o.file, diags);
     return ExitStatus::Failed;
   }
 }

@@ -331,7 +331,8 @@ class Planner {
       case OpKind::MaxPool:
       case OpKind::AvgPool:
       case OpKind::ConvTranspose:
-      case OpKind::Resize: {
+      case OpKind::Resize:
+      case OpKind::RandomAugment: {  // flips the image axes its data_format names
         const Perm want = spatial_perm(n, rank_of(x));
         attrs["data_format"] = target_.data_format;
         return emit(n, {get(x, want, n.location)}, attrs, want);

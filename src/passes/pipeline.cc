@@ -3,6 +3,7 @@
 
 #include "passes/inline_calls.h"
 #include "passes/layout_planning.h"
+#include "passes/merge_stacked_recurrent.h"
 #include "passes/shape_inference.h"
 #include "passes/simplify.h"
 #include "passes/verify.h"
@@ -34,7 +35,9 @@ bool prepare_for_channels_first(pivot::Model& model, DiagnosticEngine& diags) {
   if (!infer_shapes(model, diags)) return false;
   if (!plan_channels_first(model, diags) || !verify_or_report(model, "layout planning", diags))
     return false;
+  merge_stacked_recurrent(model);
+  if (!verify_or_report(model, "merging stacked recurrences", diags)) return false;
   return infer_shapes(model, diags);
 }
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

@@ -12,11 +12,11 @@ namespace nnport::passes {
 bool prepare_for_channels_last(pivot::Model& model, DiagnosticEngine& diags);
 
 // Prepares a model for a channels-first writer (PyTorch): inline calls -> shape inference ->
-// channels-first layout planning -> shape inference. No simplification: a graph that is
-// channels-first already keeps every node the source wrote.
+// channels-first layout planning -> merging stacked recurrent layers -> shape inference. No
+// simplification: a graph that is channels-first already keeps every node the source wrote.
 bool prepare_for_channels_first(pivot::Model& model, DiagnosticEngine& diags);
 
 // Runs the verifier; reports each problem as an internal error naming `after_pass`.
 bool verify_or_report(const pivot::Model& model, const char* after_pass, DiagnosticEngine& diags);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

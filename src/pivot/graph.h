@@ -30,7 +30,7 @@ using ValueId = uint32_t;
 using ParamId = uint32_t;
 
 struct Value {
-  std::string name; // readable, unique in the graph ("x", "conv1_out")
+  std::string name;  // readable, unique in the graph ("x", "conv1_out")
   TensorType type;
 };
 
@@ -50,7 +50,7 @@ struct WeightTransform {
 // source tensor whose size on that axis is `extent`. PyTorch's MultiheadAttention stores the
 // query, key and value projections as the three row blocks of one in_proj_weight (3E, E).
 struct SourceSlice {
-  int64_t axis = 0; // axis of the stored tensor (before source_perm)
+  int64_t axis = 0;  // axis of the stored tensor (before source_perm)
   int64_t start = 0;
   int64_t length = 0;
   int64_t extent = 0;
@@ -58,13 +58,13 @@ struct SourceSlice {
 };
 
 struct Param {
-  std::string name;           // checkpoint key in the source framework ("conv1.weight")
-  std::vector<int64_t> shape; // canonical layout of the op's parameter
+  std::string name;            // checkpoint key in the source framework ("conv1.weight")
+  std::vector<int64_t> shape;  // canonical layout of the op's parameter
   DType dtype = DType::Float32;
   // canonical = source_tensor.permute(source_perm); empty means the source framework stores
   // the parameter in canonical layout already.
   std::vector<int64_t> source_perm;
-  std::vector<WeightTransform> transforms; // applied in order after source_perm
+  std::vector<WeightTransform> transforms;  // applied in order after source_perm
   // Taken from the stored tensor before source_perm; several parameters may share one key.
   std::optional<SourceSlice> source_slice;
   // Shape of the stored tensor when it differs in rank from the canonical one (Keras
@@ -79,17 +79,20 @@ struct Param {
   // Other checkpoint keys accepted for the same tensor, tried in order after `name` (e.g. the
   // legacy Keras order keys "#<k>/<i>").
   std::vector<std::string> aliases;
+  // A persistent buffer of the source (PyTorch register_buffer): in the state_dict, but not
+  // trained. The PyTorch writer registers it as a buffer, not as an nn.Parameter.
+  bool buffer = false;
 };
 
 struct Node {
   OpKind kind = OpKind::Identity;
-  std::string name;        // unique in the graph; for layers, the source attribute path
-  std::string module_path; // source module instance ("conv1", "features.0"); nodes sharing it
-                           // share one layer object; empty for pure functions
+  std::string name;         // unique in the graph; for layers, the source attribute path
+  std::string module_path;  // source module instance ("conv1", "features.0"); nodes sharing it
+                            // share one layer object; empty for pure functions
   std::vector<ValueId> inputs;
   std::vector<ValueId> outputs;
   Attrs attrs;
-  std::map<std::string, ParamId> params; // role ("weight", "bias", ...) -> parameter
+  std::map<std::string, ParamId> params;  // role ("weight", "bias", ...) -> parameter
   SourceLocation location;
 };
 
@@ -117,7 +120,7 @@ struct Graph {
   int producer(ValueId value) const;
   std::vector<size_t> users(ValueId value) const;
 
-private:
+ private:
   std::string take_value_name(const std::string& name);
   // Names taken by `values`, indexed lazily (values[0, indexed) are in `names`) so that
   // naming costs O(1) amortised instead of a scan of all values; rebuilt when `values` shrank.
@@ -129,23 +132,23 @@ private:
 };
 
 struct ModuleDef {
-  std::string name;       // unique definition name ("Net", "ResBlock", "ResBlock_2")
-  std::string class_name; // as written in the source
-  Attrs args;             // constructor arguments this definition was built with
+  std::string name;        // unique definition name ("Net", "ResBlock", "ResBlock_2")
+  std::string class_name;  // as written in the source
+  Attrs args;              // constructor arguments this definition was built with
   Graph graph;
   SourceLocation location;
 };
 
 struct Model {
-  std::string source_framework; // "pytorch" | "keras"
+  std::string source_framework;  // "pytorch" | "keras"
   std::string source_file;
-  std::string entry_kind = "class"; // "class" | "function"
-  std::vector<ModuleDef> modules;   // definitions, callees before callers
-  size_t entry = 0;                 // index of the top-level definition
+  std::string entry_kind = "class";  // "class" | "function"
+  std::vector<ModuleDef> modules;    // definitions, callees before callers
+  size_t entry = 0;                  // index of the top-level definition
 
   ModuleDef& entry_module() { return modules.at(entry); }
   const ModuleDef& entry_module() const { return modules.at(entry); }
   const ModuleDef* find_module(const std::string& name) const;
 };
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -25,10 +25,14 @@ Json dim_to_json(int64_t d) {
 }
 
 bool dim_from_json(const Json& j, int64_t& out) {
-  if (j.is_null()) out = kUnknown;
-  else if (j.is_string() && j.get<std::string>() == "N") out = kBatch;
-  else if (j.is_number_integer()) out = j.get<int64_t>();
-  else return false;
+  if (j.is_null())
+    out = kUnknown;
+  else if (j.is_string() && j.get<std::string>() == "N")
+    out = kBatch;
+  else if (j.is_number_integer())
+    out = j.get<int64_t>();
+  else
+    return false;
   return true;
 }
 
@@ -65,42 +69,42 @@ bool attr_from_json(const Json& j, AttrType type, AttrValue& out) {
     return true;
   }
   switch (type) {
-  case AttrType::Bool:
-    if (!j.is_boolean()) return false;
-    out = j.get<bool>();
-    return true;
-  case AttrType::Int:
-    if (!j.is_number_integer()) return false;
-    out = j.get<int64_t>();
-    return true;
-  case AttrType::Float:
-    if (!j.is_number()) return false;
-    out = j.get<double>();
-    return true;
-  case AttrType::String:
-    if (!j.is_string()) return false;
-    out = j.get<std::string>();
-    return true;
-  case AttrType::Ints: {
-    if (!j.is_array()) return false;
-    std::vector<int64_t> v;
-    for (const auto& e : j) {
-      if (!e.is_number_integer()) return false;
-      v.push_back(e.get<int64_t>());
+    case AttrType::Bool:
+      if (!j.is_boolean()) return false;
+      out = j.get<bool>();
+      return true;
+    case AttrType::Int:
+      if (!j.is_number_integer()) return false;
+      out = j.get<int64_t>();
+      return true;
+    case AttrType::Float:
+      if (!j.is_number()) return false;
+      out = j.get<double>();
+      return true;
+    case AttrType::String:
+      if (!j.is_string()) return false;
+      out = j.get<std::string>();
+      return true;
+    case AttrType::Ints: {
+      if (!j.is_array()) return false;
+      std::vector<int64_t> v;
+      for (const auto& e : j) {
+        if (!e.is_number_integer()) return false;
+        v.push_back(e.get<int64_t>());
+      }
+      out = std::move(v);
+      return true;
     }
-    out = std::move(v);
-    return true;
-  }
-  case AttrType::Floats: {
-    if (!j.is_array()) return false;
-    std::vector<double> v;
-    for (const auto& e : j) {
-      if (!e.is_number()) return false;
-      v.push_back(e.get<double>());
+    case AttrType::Floats: {
+      if (!j.is_array()) return false;
+      std::vector<double> v;
+      for (const auto& e : j) {
+        if (!e.is_number()) return false;
+        v.push_back(e.get<double>());
+      }
+      out = std::move(v);
+      return true;
     }
-    out = std::move(v);
-    return true;
-  }
   }
   return false;
 }
@@ -119,7 +123,8 @@ Json port_to_json(const Port& p, const Graph& g) {
 Json graph_to_json(const Graph& g) {
   Json j;
   Json values = Json::array();
-  for (const auto& v : g.values) values.push_back(Json{{"name", v.name}, {"type", type_to_json(v.type)}});
+  for (const auto& v : g.values)
+    values.push_back(Json{{"name", v.name}, {"type", type_to_json(v.type)}});
   Json params = Json::array();
   for (const auto& p : g.params) {
     Json pj{{"name", p.name}, {"shape", p.shape}, {"dtype", std::string(dtype_name(p.dtype))}};
@@ -127,6 +132,7 @@ Json graph_to_json(const Graph& g) {
     if (!p.stored_shape.empty()) pj["stored_shape"] = p.stored_shape;
     if (!p.block_order.empty()) pj["block_order"] = p.block_order;
     if (!p.aliases.empty()) pj["aliases"] = p.aliases;
+    if (p.buffer) pj["buffer"] = true;
     if (!p.transforms.empty()) {
       Json ts = Json::array();
       for (const auto& t : p.transforms)
@@ -134,8 +140,10 @@ Json graph_to_json(const Graph& g) {
       pj["transforms"] = ts;
     }
     if (p.source_slice)
-      pj["source_slice"] = Json{{"axis", p.source_slice->axis}, {"start", p.source_slice->start},
-                                {"length", p.source_slice->length}, {"extent", p.source_slice->extent}};
+      pj["source_slice"] = Json{{"axis", p.source_slice->axis},
+                                {"start", p.source_slice->start},
+                                {"length", p.source_slice->length},
+                                {"extent", p.source_slice->extent}};
     params.push_back(pj);
   }
   Json nodes = Json::array();
@@ -220,14 +228,17 @@ struct Parser {
         p.stored_shape = pj["stored_shape"].get<std::vector<int64_t>>();
       if (pj.contains("block_order")) p.block_order = pj["block_order"].get<std::vector<int64_t>>();
       if (pj.contains("aliases")) p.aliases = pj["aliases"].get<std::vector<std::string>>();
+      if (pj.contains("buffer")) p.buffer = pj["buffer"].get<bool>();
       if (pj.contains("transforms"))
         for (const auto& tj : pj["transforms"])
-          p.transforms.push_back({tj.at("axis").get<int64_t>(), tj.at("split").get<std::vector<int64_t>>(),
+          p.transforms.push_back({tj.at("axis").get<int64_t>(),
+                                  tj.at("split").get<std::vector<int64_t>>(),
                                   tj.at("perm").get<std::vector<int64_t>>()});
       if (pj.contains("source_slice")) {
         const Json& sj = pj["source_slice"];
-        p.source_slice = SourceSlice{sj.at("axis").get<int64_t>(), sj.at("start").get<int64_t>(),
-                                     sj.at("length").get<int64_t>(), sj.at("extent").get<int64_t>()};
+        p.source_slice =
+            SourceSlice{sj.at("axis").get<int64_t>(), sj.at("start").get<int64_t>(),
+                        sj.at("length").get<int64_t>(), sj.at("extent").get<int64_t>()};
       }
       param_ids[param_reference(p)] = static_cast<ParamId>(g.params.size());
       g.params.push_back(std::move(p));
@@ -299,7 +310,7 @@ void fill_locations(Model& model) {
   }
 }
 
-} // namespace
+}  // namespace
 
 nlohmann::ordered_json to_json(const Model& model) {
   Json j;
@@ -341,13 +352,19 @@ std::optional<Model> model_from_json(const nlohmann::ordered_json& json, std::st
       // Constructor arguments are untyped in the catalog: keep the JSON's own number kinds.
       for (const auto& [k, v] : mj.at("args").items()) {
         AttrValue parsed;
-        if (v.is_boolean()) parsed = v.get<bool>();
-        else if (v.is_number_integer()) parsed = v.get<int64_t>();
-        else if (v.is_number()) parsed = v.get<double>();
-        else if (v.is_string()) parsed = v.get<std::string>();
-        else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_number_integer(); }))
+        if (v.is_boolean())
+          parsed = v.get<bool>();
+        else if (v.is_number_integer())
+          parsed = v.get<int64_t>();
+        else if (v.is_number())
+          parsed = v.get<double>();
+        else if (v.is_string())
+          parsed = v.get<std::string>();
+        else if (v.is_array() && std::all_of(v.begin(), v.end(),
+                                             [](const Json& e) { return e.is_number_integer(); }))
           parsed = v.get<std::vector<int64_t>>();
-        else if (v.is_array()) parsed = v.get<std::vector<double>>();
+        else if (v.is_array())
+          parsed = v.get<std::vector<double>>();
         m.args[k] = parsed;
       }
       if (!mj.at("loc").is_null()) {
@@ -377,7 +394,8 @@ std::string to_text(const Model& model) {
                        &m == &model.entry_module() ? " [entry]" : "", m.class_name);
     for (const auto& p : g.inputs)
       out += fmt::format("  input  %{} : {} {}\n", g.values[p.value].name,
-                         dtype_name(g.values[p.value].type.dtype), shape_to_string(g.values[p.value].type.shape));
+                         dtype_name(g.values[p.value].type.dtype),
+                         shape_to_string(g.values[p.value].type.shape));
     for (const auto& n : g.nodes) {
       std::vector<std::string> outs, ins, attrs;
       for (ValueId v : n.outputs) outs.push_back("%" + g.values[v].name);
@@ -389,9 +407,10 @@ std::string to_text(const Model& model) {
         type = t.rank_known ? shape_to_string(t.shape) : "(?)";
         if (!t.layout.empty()) type += " " + t.layout;
       }
-      out += fmt::format("  {} = {}({}){}  : {}   # {} line {}\n", fmt::join(outs, ", "), op_name(n.kind),
-                         fmt::join(ins, ", "), attrs.empty() ? "" : fmt::format(" {{{}}}", fmt::join(attrs, ", ")),
-                         type, n.name, n.location.line);
+      out += fmt::format("  {} = {}({}){}  : {}   # {} line {}\n", fmt::join(outs, ", "),
+                         op_name(n.kind), fmt::join(ins, ", "),
+                         attrs.empty() ? "" : fmt::format(" {{{}}}", fmt::join(attrs, ", ")), type,
+                         n.name, n.location.line);
     }
     for (const auto& p : g.outputs) out += fmt::format("  output %{}\n", g.values[p.value].name);
     size_t count = 0;
@@ -405,4 +424,4 @@ std::string to_text(const Model& model) {
   return out;
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

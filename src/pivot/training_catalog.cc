@@ -1,4 +1,4 @@
-// The canonical optimisers, losses, metrics, schedules, callbacks and data transforms.
+// The canonical optimisers, losses, metrics, schedules, callbacks, data transforms and datasets.
 #include "pivot/training_catalog.h"
 
 namespace nnport::pivot {
@@ -92,6 +92,21 @@ std::vector<SetupSchema> build() {
        {"patience", K::Int, "epochs without improvement"},
        {"min_lr", K::Float, "lower bound"},
        {"mode", K::String, "\"min\" or \"max\""}});
+  add(F::Schedule, "one_cycle",
+      "the 1cycle policy stepped every batch: annealed from max_lr / div_factor up to max_lr over "
+      "pct_start of the steps, then down to max_lr / div_factor / final_div_factor",
+      {{"max_lr", K::Float, "peak rate"},
+       {"total_steps", K::Int, "steps of the cycle (else epochs * steps_per_epoch)"},
+       {"epochs", K::Int, "epochs of the cycle"},
+       {"steps_per_epoch", K::Int, "batches per epoch"},
+       {"pct_start", K::Float, "fraction of the steps spent increasing the rate"},
+       {"anneal_strategy", K::String, "\"cos\" or \"linear\""},
+       {"cycle_momentum", K::Bool, "also cycle the momentum (SGD momentum, Adam beta_1)"},
+       {"base_momentum", K::Float, "lowest momentum"},
+       {"max_momentum", K::Float, "highest momentum"},
+       {"div_factor", K::Float, "max_lr / initial rate"},
+       {"final_div_factor", K::Float, "initial rate / final rate"},
+       {"three_phase", K::Bool, "a third phase annealing to the final rate"}});
   // Callbacks.
   add(F::Callback, "early_stopping", "stop when the monitored value stops improving",
       {{"monitor", K::String, "watched quantity"},
@@ -119,6 +134,16 @@ std::vector<SetupSchema> build() {
       {{"height", K::Int, "rows"}, {"width", K::Int, "columns"}});
   add(F::Transform, "random_flip", "random horizontal flip (augmentation)",
       {{"mode", K::String, "\"horizontal\""}});
+  // Published datasets both frameworks ship a reader for (the same files, the same order).
+  const SetupParamSpec train{"train", K::Bool, "the training split (else the test split)"};
+  const SetupParamSpec root{"root", K::String,
+                            "PyTorch: the folder holding the files; Keras keeps its own cache"};
+  const SetupParamSpec download{"download", K::Bool, "PyTorch: fetch the files when absent"};
+  add(F::Dataset, "mnist", "MNIST handwritten digits, 28x28 grey images, 10 classes",
+      {train, root, download});
+  add(F::Dataset, "fashion_mnist", "Fashion-MNIST clothing images, 28x28 grey images, 10 classes",
+      {train, root, download});
+  add(F::Dataset, "cifar10", "CIFAR-10, 32x32 colour images, 10 classes", {train, root, download});
   return c;
 }
 
@@ -149,6 +174,7 @@ std::string_view family_name(SetupFamily family) {
     case SetupFamily::Schedule: return "schedule";
     case SetupFamily::Callback: return "callback";
     case SetupFamily::Transform: return "transform";
+    case SetupFamily::Dataset: return "dataset";
   }
   return "?";
 }

@@ -12,7 +12,7 @@
 
 namespace nnport::pivot {
 
-enum class SetupFamily { Optimizer, Loss, Metric, Schedule, Callback, Transform };
+enum class SetupFamily { Optimizer, Loss, Metric, Schedule, Callback, Transform, Dataset };
 
 struct SetupParamSpec {
   std::string name;  // canonical: "learning_rate", "beta_1", "epsilon", "momentum", ...

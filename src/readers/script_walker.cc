@@ -145,7 +145,7 @@ class Walker {
       }
       // Training set up inside the model's own definition (a builder that also compiles) is
       // not part of the generated model: reported and marked after it.
-      report_training_calls(def, out);
+      report_training_calls(def, def, out);
       return;
     }
     const size_t before = out.size();
@@ -164,9 +164,11 @@ class Walker {
     out.push_back(verbatim_step(stmt));
   }
 
-  void report_training_calls(Node node, std::vector<ScriptStep>& out) {
+  void report_training_calls(Node def, Node node, std::vector<ScriptStep>& out) {
+    if (node.is(Kind::ExpressionStatement) && recognizer_.claim_in_definition(def, node, ctx_))
+      return;
     if (node.is(Kind::ExpressionStatement) && configures_training(node.text()) &&
-        node.text().find("=") == std::string_view::npos) {
+        !node.named_child(0).is(Kind::Assignment)) {
       ScriptStep step = unsupported_step(
           node, ctx_, "training code inside the model's definition is not migrated");
       step.definition = depth_ == 0;
@@ -174,13 +176,16 @@ class Walker {
       training_ = true;
       return;
     }
-    for (Node child : node.named_children()) report_training_calls(child, out);
+    for (Node child : node.named_children()) report_training_calls(def, child, out);
   }
 
   void note_training(const ScriptStep& step) {
     using K = ScriptStep::Kind;
     if (step.kind == K::Train || step.kind == K::Compile || step.kind == K::MakeOptimizer)
       training_ = true;
+    // Training code a recogniser claimed but could not map still makes this a training script:
+    // reported, never dropped with a model file's module-level code.
+    if (step.kind == K::Unsupported && configures_training(step.text)) training_ = true;
     for (const auto& clause : step.clauses)
       for (const auto& inner : clause.body) note_training(inner);
   }

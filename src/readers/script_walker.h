@@ -57,6 +57,16 @@ class ScriptRecognizer {
   virtual bool touches_framework(syntax::Node node, const ScriptContext& ctx) const = 0;
   // Is this import statement one of the framework's (dropped: the writer writes its own)?
   virtual bool is_framework_import(syntax::Node stmt) const = 0;
+  // Offered each expression statement inside a model definition (a class or builder function
+  // the generated model replaces), e.g. a builder's own `model.compile(...)`. Return true when
+  // the recogniser took it over (it then writes it where the model is built); unclaimed
+  // training code there is reported.
+  virtual bool claim_in_definition(syntax::Node definition, syntax::Node stmt, ScriptContext& ctx) {
+    (void)definition;
+    (void)stmt;
+    (void)ctx;
+    return false;
+  }
 };
 
 // Walks `module` (the tree's root). Returns the script, or nullopt when the file holds no

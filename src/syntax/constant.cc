@@ -58,7 +58,7 @@ std::optional<double> Constant::as_double() const {
 
 std::optional<std::vector<int64_t>> Constant::as_ints(size_t fill) const {
   if (kind == Kind::Int && fill > 0) return std::vector<int64_t>(fill, i);
-  if (!is_sequence()) return std::nullopt;
+  if (!is_ordered_sequence()) return std::nullopt;
   std::vector<int64_t> out;
   for (const auto& item : items) {
     if (item.kind != Kind::Int) return std::nullopt;
@@ -110,6 +110,11 @@ std::string Constant::repr() const {
     }
     case Kind::Tuple:
     case Kind::List: {
+      if (unordered && !items.empty()) {
+        std::string out = "{";
+        for (size_t k = 0; k < items.size(); ++k) out += (k ? ", " : "") + items[k].repr();
+        return out + "}";
+      }
       std::string out = kind == Kind::Tuple ? "(" : "[";
       for (size_t k = 0; k < items.size(); ++k) {
         if (k) out += ", ";

@@ -17,6 +17,9 @@ struct Constant {
   double f = 0.0;
   std::string s;
   std::vector<Constant> items;  // Tuple and List
+  // A set, or a list/tuple made from one: Python does not define the order of its items, so
+  // only uses that do not depend on it (len, sorted, in, min, max, sum, set) are folded.
+  bool unordered = false;
 
   static Constant none() { return {}; }
   static Constant boolean(bool v);
@@ -32,6 +35,8 @@ struct Constant {
   bool is_number() const { return kind == Kind::Int || kind == Kind::Float || kind == Kind::Bool; }
   bool is_string() const { return kind == Kind::String; }
   bool is_sequence() const { return kind == Kind::Tuple || kind == Kind::List; }
+  // A sequence whose item order is known (not made from a set).
+  bool is_ordered_sequence() const { return is_sequence() && !unordered; }
 
   // int or bool as an integer (Python: True == 1).
   std::optional<int64_t> as_int() const;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "syntax/builtins.h"
 #include "syntax/slice_bounds.h"
 
 namespace nnport::syntax {
@@ -64,14 +65,6 @@ std::optional<Constant> repeat(const Constant& seq, int64_t times) {
     out.items.insert(out.items.end(), seq.items.begin(), seq.items.end());
   }
   return out;
-}
-
-std::optional<int64_t> to_int64(double v) {
-  if (!std::isfinite(v)) return std::nullopt;
-  const double t = std::trunc(v);
-  // 2^63 is exactly representable; anything >= it (or < -2^63) does not fit.
-  if (t >= 9223372036854775808.0 || t < -9223372036854775808.0) return std::nullopt;
-  return static_cast<int64_t>(t);
 }
 
 std::optional<int> compare_values(const Constant& a, const Constant& b) {
@@ -208,6 +201,8 @@ std::optional<std::string> parse_string(Node node) {
 }
 
 std::optional<Constant> apply_binary(std::string_view op, const Constant& a, const Constant& b) {
+  // Concatenating or repeating a set (or a list made from one) has no defined order.
+  if (a.unordered || b.unordered) return std::nullopt;
   // Sequences and strings.
   if (op == "+" && a.kind == b.kind && (a.kind == K::String || a.is_sequence())) {
     if (a.s.size() + b.s.size() > kMaxItems || a.items.size() + b.items.size() > kMaxItems)
@@ -463,22 +458,33 @@ std::optional<Constant> ConstEvaluator::compare(Node node, int depth) {
 std::optional<Constant> ConstEvaluator::call(Node node, int depth) {
   Node fn = node.field(Field::Function);
   Node args_node = node.field(Field::Arguments);
-  if (!fn.is(Kind::Identifier) || !args_node.is(Kind::ArgumentList)) {
+  const bool builtin = fn.is(Kind::Identifier) && is_folded_builtin(fn.text());
+  const bool method = fn.is(Kind::Attribute) && is_folded_method(fn.field(Field::Attribute).text());
+  if (fn.is(Kind::Identifier) && !builtin)
+    return fail(node, "call of '" + std::string(fn.text()) + "' is not a constant expression");
+  if ((!builtin && !method) || !args_node.is(Kind::ArgumentList)) {
     if (resolver_)
       if (auto v = resolver_(node)) return v;  // e.g. torch.cuda.is_available()
     return fail(node,
                 "'" + std::string(node.text().substr(0, 60)) + "' is not a constant expression");
   }
-  const std::string_view name = fn.text();
-  if (scope_.lookup(name)) return fail(fn, "'" + std::string(name) + "' is shadowed");
+  if (builtin && scope_.lookup(fn.text()))
+    return fail(fn, "'" + std::string(fn.text()) + "' is shadowed");
   std::vector<Constant> args;
+  ConstantKwargs kwargs;
   for (Node a : args_node.named_children()) {
-    if (a.is(Kind::KeywordArgument) || a.is(Kind::DictionarySplat))
-      return fail(a, "keyword arguments to builtins are not folded");
+    if (a.is(Kind::Comment)) continue;
+    if (a.is(Kind::DictionarySplat)) return fail(a, "**kwargs are not folded");
+    if (a.is(Kind::KeywordArgument)) {
+      auto v = eval_at(a.field(Field::Value), depth + 1);
+      if (!v) return std::nullopt;
+      kwargs.emplace_back(std::string(a.field(Field::Name).text()), std::move(*v));
+      continue;
+    }
     if (a.is(Kind::ListSplat)) {
       auto inner = eval_at(a.named_child(0), depth + 1);
       if (!inner) return std::nullopt;
-      if (!inner->is_sequence()) return fail(a, "only tuples and lists can be unpacked");
+      if (!inner->is_ordered_sequence()) return fail(a, "only tuples and lists can be unpacked");
       args.insert(args.end(), inner->items.begin(), inner->items.end());
       continue;
     }
@@ -486,92 +492,20 @@ std::optional<Constant> ConstEvaluator::call(Node node, int depth) {
     if (!v) return std::nullopt;
     args.push_back(std::move(*v));
   }
-  auto bad = [&](const char* why) { return fail(node, std::string(name) + "(): " + why); };
-  if (name == "int" || name == "float" || name == "bool") {
-    if (args.size() > 1) return bad("takes one argument");
-    if (args.empty())
-      return name == "int"     ? Constant::integer(0)
-             : name == "float" ? Constant::floating(0.0)
-                               : Constant::boolean(false);
-    const Constant& v = args[0];
-    if (name == "bool") return Constant::boolean(v.truthy());
-    if (name == "float") {
-      if (v.is_number()) return Constant::floating(*v.as_double());
-      if (v.is_string()) {
-        auto f = parse_float(v.s);
-        if (f) return f;
-      }
-      return bad("argument is not a number");
-    }
-    if (v.is_number()) {
-      if (!is_float(v)) return Constant::integer(*v.as_int());
-      if (auto i = to_int64(v.f)) return Constant::integer(*i);
-      return bad("value out of range");
-    }
-    if (v.is_string()) {
-      auto i = parse_integer(v.s);
-      if (i) return i;
-    }
-    return bad("argument is not a number");
+  std::string why;
+  if (builtin) {
+    if (auto v = apply_builtin(fn.text(), args, kwargs, why)) return v;
+    return fail(node, why);
   }
-  if (name == "len") {
-    if (args.size() != 1) return bad("takes one argument");
-    if (args[0].is_sequence()) return Constant::integer(static_cast<int64_t>(args[0].items.size()));
-    if (args[0].is_string()) return Constant::integer(static_cast<int64_t>(args[0].s.size()));
-    return bad("argument has no length");
-  }
-  if (name == "max" || name == "min") {
-    std::vector<Constant> values = args;
-    if (args.size() == 1 && args[0].is_sequence()) values = args[0].items;
-    if (values.empty()) return bad("empty sequence");
-    Constant best = values[0];
-    for (size_t k = 1; k < values.size(); ++k) {
-      auto order = compare_values(values[k], best);
-      if (!order) return bad("values cannot be ordered");
-      if ((name == "max" && *order > 0) || (name == "min" && *order < 0)) best = values[k];
-    }
-    return best;
-  }
-  if (name == "abs") {
-    if (args.size() != 1 || !args[0].is_number()) return bad("takes one number");
-    if (is_float(args[0])) return Constant::floating(std::fabs(args[0].f));
-    const int64_t x = *args[0].as_int();
-    if (x == std::numeric_limits<int64_t>::min()) return bad("integer overflow");
-    return Constant::integer(x < 0 ? -x : x);
-  }
-  if (name == "tuple" || name == "list") {
-    if (args.size() > 1) return bad("takes one argument");
-    std::vector<Constant> items;
-    if (args.size() == 1) {
-      if (!args[0].is_sequence()) return bad("argument is not a tuple or list");
-      items = args[0].items;
-    }
-    return name == "tuple" ? Constant::tuple(std::move(items)) : Constant::list(std::move(items));
-  }
-  if (name == "range") {
-    // Folded to a list so loops over it can be unrolled; capped like other sequences.
-    int64_t bounds[3] = {0, 0, 1};
-    if (args.empty() || args.size() > 3) return bad("takes 1 to 3 arguments");
-    for (size_t k = 0; k < args.size(); ++k) {
-      if (!args[k].is_int()) return bad("arguments must be ints");
-    }
-    if (args.size() == 1)
-      bounds[1] = args[0].i;
-    else {
-      bounds[0] = args[0].i;
-      bounds[1] = args[1].i;
-      if (args.size() == 3) bounds[2] = args[2].i;
-    }
-    if (bounds[2] == 0) return bad("step must not be zero");
-    std::vector<Constant> items;
-    for (int64_t v = bounds[0]; bounds[2] > 0 ? v < bounds[1] : v > bounds[1];) {
-      items.push_back(Constant::integer(v));
-      if (items.size() > kMaxItems) return bad("range too long");
-      if (__builtin_add_overflow(v, bounds[2], &v)) break;
-    }
-    return Constant::list(std::move(items));
-  }
-  return fail(node, "call of '" + std::string(name) + "' is not a constant expression");
+  // `text.lower()`: a method of a constant string or sequence; anything else (a module's
+  // function such as `torch.cuda.is_available()`) is asked of the resolver.
+  if (resolver_)
+    if (auto v = resolver_(node)) return v;
+  if (!kwargs.empty()) return fail(node, "keyword arguments to methods are not folded");
+  auto self = eval_at(fn.field(Field::Object), depth + 1);
+  if (!self) return std::nullopt;
+  if (auto v = apply_method(*self, fn.field(Field::Attribute).text(), args, why)) return v;
+  return fail(node, why);
 }
 
 std::optional<Constant> ConstEvaluator::subscript(Node node, int depth) {
@@ -594,19 +528,11 @@ std::optional<Constant> ConstEvaluator::subscript(Node node, int depth) {
       return SliceBound{false, *v->as_int()};
     });
     if (!bounds) return std::nullopt;
-    if (bounds->step.value_or(1) != 1) return fail(index_node, "only step-1 slices are folded");
-    const auto [begin, end] = slice_range(*bounds, size);
-    Constant out = *seq;
-    out.items.clear();
-    out.s.clear();
-    for (int64_t k = begin; k < end; ++k) {
-      if (seq->is_string())
-        out.s += seq->s[static_cast<size_t>(k)];
-      else
-        out.items.push_back(seq->items[static_cast<size_t>(k)]);
-    }
-    return out;
+    std::string why;
+    if (auto out = apply_slice(*seq, *bounds, why)) return out;
+    return fail(index_node, why);
   }
+  if (seq->unordered) return fail(node, "the order of a set's items is not defined");
   auto index = eval_at(index_node, depth + 1);
   if (!index) return std::nullopt;
   if (!index->as_int()) return fail(index_node, "index is not an int");

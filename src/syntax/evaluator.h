@@ -1,7 +1,8 @@
 // Static constant evaluation of Python expressions. Nothing is ever executed: literals,
-// tuples/lists, arithmetic, comparisons, boolean logic, names bound in a Scope and a few pure
-// builtins (int, float, bool, len, max, min, abs, tuple, list) are folded; anything else is
-// "not constant" with the node and reason recorded.
+// tuples/lists, arithmetic, comparisons, boolean logic, names bound in a Scope, slices, the pure
+// builtins and str methods of syntax/builtins.h (set, sorted, len, enumerate, zip, sum,
+// text.lower().split(), ...) are folded; anything else is "not constant" with the node and
+// reason recorded.
 #pragma once
 
 #include <functional>
@@ -72,6 +73,7 @@ std::optional<Constant> apply_binary(std::string_view op, const Constant& a, con
 std::optional<bool> apply_compare(std::string_view op, const Constant& a, const Constant& b);
 
 // Binds module-level `NAME = <constant expr>` assignments, in order; others are skipped.
-void bind_module_constants(Node module, Scope& scope, const ConstEvaluator::Resolver& resolver = {});
+void bind_module_constants(Node module, Scope& scope,
+                           const ConstEvaluator::Resolver& resolver = {});
 
 }  // namespace nnport::syntax

@@ -3,6 +3,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,8 +11,31 @@
 #include <cstdlib>
 #include <cstring>
 
+// Sanitizer runtime hook (weak: absent, hence null, in builds without a sanitizer). libFuzzer
+// registers its crash reporter here; a sanitizer report calls it before exiting.
+extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
+
 namespace nnport::weights {
 namespace {
+
+// In the child, a crash is the expected outcome the parent turns into a message, so whatever
+// the parent installed to report crashes must not run there: libFuzzer's crash handlers and
+// death callback would save the input as a crash artifact although the parent handles it, and
+// a sanitizer's handlers would print a report for a crash inside the library. The default
+// actions terminate the child by the signal, which is what the parent looks for; no core file.
+void restore_default_crash_handling() {
+  for (int signal_number : {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP, SIGSYS}) {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(signal_number, &action, nullptr);
+  }
+  // Sanitizer reports (e.g. an overlapping memcpy inside the library) still end the child with
+  // a non-zero status, but without the fuzzer's artifact.
+  if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(nullptr);
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+}
 
 // Reads what the child wrote (its probe message) until EOF or the deadline.
 bool read_until(int fd, std::string& out, std::chrono::steady_clock::time_point deadline) {
@@ -44,6 +68,7 @@ std::string probe_in_child(const std::function<std::string()>& probe, int timeou
     return "";
   }
   if (child == 0) {
+    restore_default_crash_handling();
     close(fds[0]);
     const std::string message = probe();
     size_t written = 0;

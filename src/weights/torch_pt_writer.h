@@ -50,6 +50,9 @@ class TorchPtWriter {
   // Writes data.pkl and the small records, then renames the file into place.
   std::string finish();
 
+  // Where the archive is written until finish() renames it into place.
+  const std::filesystem::path& temporary_path() const { return temporary_.path(); }
+
   // The folder name inside the archive, from the destination's stem as torch.save does
   // ("model.pt" -> "model"); "archive" when the stem has characters other than [A-Za-z0-9_-.].
   static std::string archive_name(const std::filesystem::path& destination);

@@ -7,6 +7,7 @@
 #include "support/atomic_file.h"
 #include "weights/keras_h5_writer.h"
 #include "weights/torch_pt_writer.h"
+#include "weights/write_behind.h"
 
 namespace nnport::weights {
 
@@ -30,7 +31,9 @@ class KerasH5Sink final : public WeightSink {
 
   std::string open() override {
     temporary_.emplace(path_);
-    return stream_.create(temporary_->path().string());
+    auto error = stream_.create(temporary_->path().string());
+    if (error.empty()) write_behind_.watch(temporary_->path().string());
+    return error;
   }
 
   // Keras variables are float32 (bfloat16 would need a dtype attribute); Keras has no boolean
@@ -50,6 +53,7 @@ class KerasH5Sink final : public WeightSink {
       tensor.fill(i, buffer_.data());
       if (auto error = stream_.write_box(box.start, box.count, buffer_.data()); !error.empty())
         return error;
+      write_behind_.progress();
     }
     return stream_.end_dataset();
   }
@@ -72,6 +76,7 @@ class KerasH5Sink final : public WeightSink {
   std::optional<TemporarySibling> temporary_;
   KerasWeightsH5Stream stream_;
   std::vector<std::byte> buffer_;
+  WriteBehind write_behind_;
 };
 
 // Streams each tensor into its zip entry box by box (the boxes are consecutive ranges), through
@@ -82,6 +87,7 @@ class TorchPtSink final : public WeightSink {
 
   std::string open() override {
     writer_.emplace(path_);
+    write_behind_.watch(writer_->temporary_path().string());
     return {};
   }
 
@@ -97,6 +103,7 @@ class TorchPtSink final : public WeightSink {
       tensor.fill(i, buffer_.data());
       if (auto error = writer_->append(std::span(buffer_.data(), box.bytes)); !error.empty())
         return error;
+      write_behind_.progress();
     }
     return writer_->end();
   }
@@ -115,6 +122,7 @@ class TorchPtSink final : public WeightSink {
   std::string path_;
   std::optional<TorchPtWriter> writer_;
   std::vector<std::byte> buffer_;
+  WriteBehind write_behind_;
 };
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <limits>
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 namespace nnport::weights {
 namespace {
@@ -41,12 +40,6 @@ uint32_t clamp32(uint64_t value, bool zip64) {
 }
 
 }  // namespace
-
-uint32_t crc32_of(std::span<const std::byte> data, uint32_t crc) {
-  // zlib's implementation is several times faster than a byte-wise table on large tensors.
-  return static_cast<uint32_t>(::crc32_z(crc, reinterpret_cast<const Bytef*>(data.data()),
-                                         static_cast<z_size_t>(data.size())));
-}
 
 std::string ZipWriter::fail(std::string message) {
   if (error_.empty()) error_ = std::move(message);

@@ -18,10 +18,9 @@
 #include <string_view>
 #include <vector>
 
-namespace nnport::weights {
+#include "weights/crc32.h"
 
-// CRC-32 (the zip / zlib polynomial) of `data`, continuing from `crc` (0 to start).
-uint32_t crc32_of(std::span<const std::byte> data, uint32_t crc = 0);
+namespace nnport::weights {
 
 class ZipWriter {
  public:

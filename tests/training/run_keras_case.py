@@ -135,7 +135,13 @@ def main(argv):
         spec = datasets.parse_header(script)
         data_dir = os.path.join(work, "data")
         datasets.make(spec, data_dir)
-        env = dict(os.environ, DATA_DIR=data_dir, PYTHONDONTWRITEBYTECODE="1", OMP_NUM_THREADS="1")
+        # keras.datasets' cache is $KERAS_HOME/datasets (the migrated script's torchvision root):
+        # the driver's tiny files, nothing downloaded.
+        keras_home = os.path.join(work, "keras_home")
+        os.makedirs(keras_home)
+        os.symlink(data_dir, os.path.join(keras_home, "datasets"))
+        env = dict(os.environ, DATA_DIR=data_dir, KERAS_HOME=keras_home, PYTHONDONTWRITEBYTECODE="1",
+                   OMP_NUM_THREADS="1")
         keras, layout, case = keras_side(script, work, env, node, steps)
     except Broken as e:
         facts.append(str(e))

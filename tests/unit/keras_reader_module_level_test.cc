@@ -46,6 +46,26 @@ probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()])
   EXPECT_EQ(r->param("dense", "weight").name, "layers/sequential/layers/dense/vars/0");
 }
 
+TEST(KerasReaderModuleLevel, SequentialStartingWithAModelTakesItsInputShape) {
+  auto r = read(R"(
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Flatten(input_shape=(4, 3)), tf.keras.layers.Dense(10)])
+probability_model = tf.keras.Sequential([model, tf.keras.layers.Softmax()])
+)");
+  expect_valid(*r);
+  EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
+  EXPECT_EQ(r->graph().values[r->graph().inputs[0].value].type.shape, (Shape{N, 4, 3}));
+  auto f = read(R"(
+import keras
+inputs = keras.Input(shape=(5,))
+base = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+model = keras.Sequential([base, keras.layers.Dense(2)])
+)");
+  expect_valid(*f);
+  EXPECT_EQ(f->diags.error_count(), 0u) << f->dump();
+  EXPECT_EQ(f->graph().values[f->graph().inputs[0].value].type.shape, (Shape{N, 5}));
+}
+
 TEST(KerasReaderModuleLevel, CalledFunctionalModelIsReplayedWithItsWeights) {
   auto r = read(R"(
 import keras
@@ -123,7 +143,7 @@ def build():
   EXPECT_EQ(r->graph().params.at(r->graph().nodes[1].params.at("value")).shape, (Shape{9, 4}));
 }
 
-TEST(KerasReaderModuleLevel, AddWeightLayerIsReportedAtTheAddWeightCall) {
+TEST(KerasReaderModuleLevel, AddWeightLayerBuildsOnItsFirstCall) {
   auto r = read(R"(
 import keras
 from keras import ops
@@ -133,11 +153,33 @@ class Linear(keras.layers.Layer):
         self.units = units
     def build(self, input_shape):
         self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False)
+        self.b = self.add_weight(shape=(self.units,), initializer="zeros", trainable=True)
     def call(self, inputs):
-        return ops.matmul(inputs, self.w)
+        return ops.matmul(inputs, self.w) + self.b
 model = keras.Sequential([keras.Input(shape=(3,)), Linear(2)])
 )");
-  EXPECT_TRUE(r->has(Code::UnsupportedLayer, 9)) << r->dump();
+  expect_valid(*r);
+  EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
+  EXPECT_EQ(r->kinds(), (std::vector<OpKind>{OpKind::MatMulParam, OpKind::AddParam}));
+  EXPECT_EQ(r->param("linear_w", "value").shape, (Shape{3, 2}));
+  // Keras saves trainable variables first: w, b, then the non-trainable count (unused here).
+  EXPECT_EQ(r->param("linear_w", "value").name, "layers/linear/vars/0");
+  EXPECT_EQ(r->param("linear_b", "value").name, "layers/linear/vars/1");
+  EXPECT_EQ(r->out_type("linear_b").shape, (Shape{N, 2}));
+}
+
+TEST(KerasReaderModuleLevel, OtherUsesOfAnAddWeightVariableAreReported) {
+  auto r = read(R"(
+import keras
+class Scale(keras.layers.Layer):
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    def call(self, inputs):
+        return inputs * self.scale
+model = keras.Sequential([keras.Input(shape=(3,)), Scale()])
+)");
+  EXPECT_TRUE(r->has(Code::UnsupportedOperation, 7)) << r->dump();
   EXPECT_FALSE(r->has(Code::UnknownName)) << r->dump();
 }
 

@@ -138,4 +138,114 @@ TEST(PytorchScriptRenderer, WritesKerasObjectsWithEveryDifferingDefault) {
   EXPECT_TRUE(out.partial);
 }
 
+// The constructs of held-out scripts: a module-level nn.Sequential, random_split, early stopping
+// written in the loop, OneCycleLR stepped every batch, a prediction under no_grad.
+const char* kHeldOut = R"(import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset, random_split
+
+x = np.zeros((40, 4), dtype="float32")
+y = np.zeros((40, 1), dtype="float32")
+dataset = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+n_val = len(dataset) // 4
+train_set, val_set = random_split(dataset, [len(dataset) - n_val, n_val],
+                                  generator=torch.Generator().manual_seed(3))
+train_loader = DataLoader(train_set, batch_size=8, shuffle=True)
+val_loader = DataLoader(val_set, batch_size=8)
+model = nn.Sequential(nn.Linear(4, 1))
+criterion = nn.MSELoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.01, epochs=3,
+                                                steps_per_epoch=len(train_loader),
+                                                cycle_momentum=False)
+best, bad = float("inf"), 0
+for epoch in range(3):
+    for xb, yb in train_loader:
+        optimizer.zero_grad()
+        loss = criterion(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+    val_loss = 0.0
+    with torch.no_grad():
+        for xb, yb in val_loader:
+            val_loss += criterion(model(xb), yb).item() * xb.size(0)
+    val_loss /= len(val_set)
+    if val_loss < best - 1e-3:
+        best = val_loss
+        bad = 0
+        torch.save(model.state_dict(), "best.pt")
+    else:
+        bad += 1
+        if bad >= 2:
+            break
+with torch.no_grad():
+    predictions = model(torch.from_numpy(x[:2]))
+)";
+
+TEST(PytorchScriptReader, ReadsHeldOutConstructs) {
+  Read r;
+  read(kHeldOut, r);
+  const auto& s = *r.script;
+  EXPECT_EQ(s.model_variable, "model");
+  size_t splits = 0;
+  for (const auto& d : s.setup.datasets) splits += d.kind == "split_of" && d.parent == "dataset";
+  EXPECT_EQ(splits, 2u);
+  ASSERT_EQ(s.setup.schedules.size(), 1u);
+  EXPECT_EQ(s.setup.schedules[0].kind, "one_cycle");
+  EXPECT_EQ(s.setup.schedules[0].unit, "batch");
+  ASSERT_EQ(s.setup.callbacks.size(), 2u);
+  EXPECT_EQ(s.setup.callbacks[0].kind, "early_stopping");
+  EXPECT_EQ(s.setup.callbacks[0].args.at("patience").i, 2);
+  EXPECT_DOUBLE_EQ(s.setup.callbacks[0].args.at("min_delta").f, 1e-3);
+  EXPECT_EQ(s.setup.callbacks[1].kind, "checkpoint");
+  ASSERT_EQ(s.fits.size(), 1u);
+  EXPECT_EQ(s.fits[0].validation_data, "val_loader");
+  bool predicts = false;
+  for (const auto& step : s.steps) predicts |= step.kind == ScriptStep::Kind::Predict;
+  EXPECT_TRUE(predicts);
+  for (const auto& d : r.diags.diagnostics())
+    EXPECT_NE(d.code, Code::ScriptUnsupported) << d.location.line << ": " << d.message;
+
+  DiagnosticEngine diags;
+  auto renderer =
+      writers::keras::make_step_renderer(s, "model_", writers::keras::Api::Keras3, diags);
+  auto out = writers::write_script("import keras\n\n\ndef model_():\n    pass\n", s, *renderer);
+  const std::string& py = out.python;
+  EXPECT_NE(py.find("n_val = len(np.asarray(y)) // 4"), std::string::npos) << py;
+  EXPECT_NE(py.find("np.random.default_rng(3).permutation("), std::string::npos) << py;
+  EXPECT_NE(py.find("class OneCycleSchedule(keras.optimizers.schedules.LearningRateSchedule)"),
+            std::string::npos)
+      << py;
+  EXPECT_NE(py.find("keras.optimizers.Adam(learning_rate=scheduler"), std::string::npos) << py;
+  EXPECT_NE(py.find("total_steps=(3) * (math.ceil(len(train_set[1]) / 8))"), std::string::npos)
+      << py;
+  EXPECT_NE(py.find("keras.callbacks.EarlyStopping(monitor=\"val_loss\", min_delta=0.001, "
+                    "patience=2, mode=\"min\")"),
+            std::string::npos)
+      << py;
+  EXPECT_NE(py.find("predictions = model.predict(np.asarray(x[:2]), verbose=0)"), std::string::npos)
+      << py;
+  EXPECT_FALSE(out.partial) << py;
+}
+
+TEST(PytorchScriptReader, ReportsOneCycleMomentumCycling) {
+  std::string source = kHeldOut;
+  const std::string from = "cycle_momentum=False";
+  source.replace(source.find(from), from.size(), "cycle_momentum=True");
+  Read r;
+  read(source, r);
+  DiagnosticEngine diags;
+  auto renderer =
+      writers::keras::make_step_renderer(*r.script, "model_", writers::keras::Api::Keras3, diags);
+  auto out =
+      writers::write_script("import keras\n\n\ndef model_():\n    pass\n", *r.script, *renderer);
+  EXPECT_TRUE(out.partial);
+  bool reported = false;
+  for (const auto& d : diags.diagnostics())
+    reported |= d.code == Code::ScriptUnsupported && d.location.line == 17;
+  EXPECT_TRUE(reported) << out.python;
+}
+
 }  // namespace

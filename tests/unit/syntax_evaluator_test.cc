@@ -107,3 +107,38 @@ TEST(SyntaxEvaluator, ErrorPointsAtTheNonConstantPart) {
   EXPECT_EQ(ev.error().node.text(), "foo");
   EXPECT_EQ(ev.error().node.column(), 9u);
 }
+
+TEST(SyntaxEvaluator, PureBuiltinsOnConstantText) {
+  const std::string text = "text = 'the lazy dog. the end'\n";
+  EXPECT_EQ(eval_last(text + "x = sorted(list(set(text)))[:4]")->repr(), "[' ', '.', 'a', 'd']");
+  EXPECT_EQ(eval_last(text + "x = len(set(text))")->i, 13);
+  EXPECT_EQ(eval_last(text + "x = len(text.split())")->i, 5);
+  EXPECT_EQ(eval_last(text + "x = '-'.join(text.upper().split()[::2])")->s, "THE-DOG.-END");
+  EXPECT_EQ(eval_last(text + "x = text[::-1][:3]")->s, "dne");
+  EXPECT_EQ(eval_last("x = list(enumerate('ab', start=1))")->repr(), "[(1, 'a'), (2, 'b')]");
+  EXPECT_EQ(eval_last("x = list(zip((1, 2, 3), 'ab'))")->repr(), "[(1, 'a'), (2, 'b')]");
+  EXPECT_EQ(eval_last("x = sum(range(5), 10)")->i, 20);
+  EXPECT_EQ(eval_last("x = sorted([3, 1, 2], reverse=True)")->repr(), "[3, 2, 1]");
+  EXPECT_EQ(eval_last("x = max(set([3, 1, 2]))")->i, 3);
+  EXPECT_EQ(eval_last("x = int(' -42 ') + int(float('2.5'))")->i, -40);
+  EXPECT_EQ(eval_last("x = ' a,b '.strip().split(',')")->repr(), "['a', 'b']");
+  EXPECT_EQ(eval_last("x = 'a b a'.replace('a', 'xy').count('xy')")->i, 2);
+  EXPECT_TRUE(eval_last("x = 'abc'.startswith('ab') and 'b' in set('abc')")->b);
+}
+
+TEST(SyntaxEvaluator, SetOrderIsNotGuessedAndWorkIsBounded) {
+  // Python does not define the order of a set's items: only order-free uses are folded.
+  EXPECT_FALSE(eval_last("x = list(set('hello'))[0]"));
+  EXPECT_FALSE(eval_last("x = list(set('hello'))[:2]"));
+  EXPECT_FALSE(eval_last("x = list(set('hello')) + ['z']"));
+  EXPECT_FALSE(eval_last("x = ''.join(set('hello'))"));
+  EXPECT_FALSE(eval_last("x = list(enumerate(set('ab')))"));
+  EXPECT_EQ(eval_last("x = len(list(set('hello')))")->i, 4);
+  EXPECT_EQ(eval_last("x = set('hello') == set('olleh')")->b, true);
+  // A constant beyond the folding cap is not folded (no unbounded work on huge literals).
+  EXPECT_FALSE(eval_last("x = len(set('ab' * 40000))"));
+  EXPECT_FALSE(eval_last("x = sorted(range(100000))"));
+  EXPECT_FALSE(eval_last("x = list(range(10))[::0]"));
+  EXPECT_EQ(eval_last("x = list(range(10))[8:1:-3]")->repr(), "[8, 5, 2]");
+  EXPECT_EQ(eval_last("x = list(range(5))[::9223372036854775807]")->repr(), "[0]");
+}

@@ -60,6 +60,7 @@ TEST(SyntaxSliceBounds, EvaluatorFoldsSlicesOfConstants) {
   EXPECT_EQ(eval_last("x = (5, 6, 7, 8)[1:-1]")->repr(), "(6, 7)");
   EXPECT_EQ(eval_last("x = (5, 6, 7)[5:]")->repr(), "()");
   EXPECT_EQ(eval_last("x = 'abcd'[:2]")->repr(), "'ab'");
-  EXPECT_FALSE(eval_last("x = (5, 6, 7)[::2]"));
+  EXPECT_EQ(eval_last("x = (5, 6, 7)[::2]")->repr(), "(5, 7)");
+  EXPECT_EQ(eval_last("x = (5, 6, 7)[::-1]")->repr(), "(7, 6, 5)");
   EXPECT_FALSE(eval_last("x = (5, 6, 7)[:'a']"));
 }

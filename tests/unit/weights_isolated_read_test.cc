@@ -1,6 +1,7 @@
 // A read through a library that may crash or hang on a hostile file runs in a child first: its
 // crash or hang becomes a message, its own refusal passes through, success is silent.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,6 +22,25 @@ TEST(IsolatedRead, TheProbesOwnRefusalPassesThrough) {
 
 TEST(IsolatedRead, ACrashInTheChildIsAMessage) {
   const std::string message = probe_in_child([]() -> std::string { std::abort(); }, 10);
+  EXPECT_NE(message.find("crashed"), std::string::npos) << message;
+}
+
+// A crash handler of the parent (libFuzzer's saves the input as a crash artifact) must not run
+// in the child: the crash there is the parent's to report. This one would turn the crash into
+// exit status 42.
+TEST(IsolatedRead, TheParentsCrashHandlersDoNotRunInTheChild) {
+  struct sigaction handler {};
+  struct sigaction previous {};
+  handler.sa_handler = [](int) { _exit(42); };
+  sigemptyset(&handler.sa_mask);
+  ASSERT_EQ(sigaction(SIGSEGV, &handler, &previous), 0);
+  const std::string message = probe_in_child(
+      []() -> std::string {
+        raise(SIGSEGV);
+        return "not reached";
+      },
+      10);
+  sigaction(SIGSEGV, &previous, nullptr);
   EXPECT_NE(message.find("crashed"), std::string::npos) << message;
 }
 

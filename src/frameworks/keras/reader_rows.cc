@@ -22,6 +22,12 @@ std::vector<ReaderRow> build_rows() {
       {"LayerNormalization", ReadRule::LayerNorm, OpKind::LayerNorm},
       {"GroupNormalization", ReadRule::GroupNorm, OpKind::GroupNorm},
       {"Dropout", ReadRule::Dropout, OpKind::Dropout},
+      // Image augmentation: identity at inference, random in training (augmentation_layers.cc).
+      {"RandomFlip", ReadRule::RandomAugment, OpKind::RandomAugment},
+      {"RandomRotation", ReadRule::RandomAugment, OpKind::RandomAugment},
+      {"RandomZoom", ReadRule::RandomAugment, OpKind::RandomAugment},
+      {"RandomTranslation", ReadRule::RandomAugment, OpKind::RandomAugment},
+      {"RandomContrast", ReadRule::RandomAugment, OpKind::RandomAugment},
       {"GaussianNoise", ReadRule::Identity, OpKind::Identity},
       {"GaussianDropout", ReadRule::Identity, OpKind::Identity},
       {"AlphaDropout", ReadRule::Identity, OpKind::Identity},

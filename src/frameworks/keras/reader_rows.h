@@ -50,6 +50,7 @@ enum class ReadRule {
   PrependParameter,
   SequenceMask,
   ZeroPaddedSteps,
+  RandomAugment,
 };
 
 struct ReaderRow {

@@ -239,6 +239,29 @@ std::vector<SetupRow> build() {
                 {"min_lr", "min_lr", f(0), 7}},
                {},
                false});
+  // keras.datasets: load_data() returns ((x_train, y_train), (x_test, y_test)) as uint8 arrays,
+  // images channels-last (MNIST-like ones without a channel axis), labels (N,) or (N, 1).
+  r.push_back({F::Dataset,
+               "mnist",
+               "keras.datasets.mnist",
+               {},
+               {},
+               {{"images", "NHW"}, {"labels", "N"}},
+               false});
+  r.push_back({F::Dataset,
+               "fashion_mnist",
+               "keras.datasets.fashion_mnist",
+               {},
+               {},
+               {{"images", "NHW"}, {"labels", "N"}},
+               false});
+  r.push_back({F::Dataset,
+               "cifar10",
+               "keras.datasets.cifar10",
+               {},
+               {},
+               {{"images", "NHWC"}, {"labels", "N,1"}},
+               false});
   return r;
 }
 

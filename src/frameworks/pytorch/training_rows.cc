@@ -1,7 +1,9 @@
 // PyTorch's training API against the training catalog: torch.optim optimisers, torch.nn losses,
-// torch.optim.lr_scheduler schedules and torchvision transforms, with torch 1.13's argument
-// names, positions and defaults. `weight_decay` rows are read into Optimizer::weight_decay
+// torch.optim.lr_scheduler schedules, torchvision transforms and datasets, with torch 1.13's
+// argument names, positions and defaults. `weight_decay` rows are read into Optimizer::weight_decay
 // (coupled for SGD/Adam/RMSprop/..., decoupled for AdamW), not into the hyper-parameters.
+#include <utility>
+
 #include "frameworks/training_table.h"
 
 namespace nnport::frameworks::pytorch {
@@ -201,6 +203,24 @@ std::vector<SetupRow> build() {
                 {"min_lr", "min_lr", f(0), 6}},
                {},
                false});
+  r.push_back({F::Schedule,
+               "one_cycle",
+               "torch.optim.lr_scheduler.OneCycleLR",
+               {},
+               {{"max_lr", "max_lr", kRequired, 0},
+                {"total_steps", "total_steps", SetupValue::expr("None"), 1},
+                {"epochs", "epochs", SetupValue::expr("None"), 2},
+                {"steps_per_epoch", "steps_per_epoch", SetupValue::expr("None"), 3},
+                {"pct_start", "pct_start", f(0.3), 4},
+                {"anneal_strategy", "anneal_strategy", s("cos"), 5},
+                {"cycle_momentum", "cycle_momentum", b(true), 6},
+                {"base_momentum", "base_momentum", f(0.85), 7},
+                {"max_momentum", "max_momentum", f(0.95), 8},
+                {"div_factor", "div_factor", f(25.0), 9},
+                {"final_div_factor", "final_div_factor", f(1e4), 10},
+                {"three_phase", "three_phase", b(false), 11}},
+               {},
+               false});
   // torchvision transforms.
   r.push_back({F::Transform,
                "to_float",
@@ -237,6 +257,22 @@ std::vector<SetupRow> build() {
                {},
                {{"mode", "horizontal"}},
                false});
+  // torchvision datasets: the transform argument is read by the script reader (the transforms
+  // above), not bound as a hyper-parameter.
+  for (const auto& [kind, cls] : {std::pair<const char*, const char*>{"mnist", "MNIST"},
+                                  {"fashion_mnist", "FashionMNIST"},
+                                  {"cifar10", "CIFAR10"}})
+    r.push_back({F::Dataset,
+                 kind,
+                 std::string("torchvision.datasets.") + cls,
+                 {},
+                 {{"root", "root", kRequired, 0},
+                  {"train", "train", b(true), 1},
+                  {"transform", "transform", SetupValue::expr("None"), 2},
+                  {"target_transform", "target_transform", SetupValue::expr("None"), 3},
+                  {"download", "download", b(false), 4}},
+                 {{"image_layout", "channels_first"}},
+                 false});
   return r;
 }
 

@@ -228,6 +228,37 @@ OpSchema prepend_param() {
       .build();
 }
 
+// A layer's own weight used as a matrix (Keras `ops.matmul(x, self.w)` with w made by add_weight).
+OpSchema matmul_param() {
+  return SchemaBuilder(OpKind::MatMulParam, "Product with a stored matrix: y = x @ value")
+      .doc(
+          "`value` (k, m) is a trained weight of the source model that is not part of a built-in "
+          "layer (Keras `self.add_weight` in a custom layer's build()), loaded from the "
+          "checkpoint as it is stored; x (..., k) -> (..., m). Written as "
+          "`x @ self.w` with `self.w` an nn.Parameter.")
+      .required_attr("shape", AttrType::Ints, "shape (k, m) of the stored matrix")
+      .param("value", "*shape", "the stored matrix")
+      .shape([](ShapeContext& ctx) {
+        const TensorType& in = ctx.inputs[0];
+        const auto value = ctx.get_ints("shape");
+        if (value.size() != 2) return ctx.fail("the stored matrix must have rank 2");
+        ctx.outputs[0] = in;
+        ctx.outputs[0].layout.clear();
+        if (!in.rank_known) return true;
+        if (in.rank() < 1) return ctx.fail("matmul_param needs an input of rank >= 1");
+        const int64_t k = in.shape.back();
+        if (k >= 0 && k != value[0])
+          return ctx.fail("input size " + std::to_string(k) + " does not match the stored matrix " +
+                          shape_to_string(value));
+        ctx.outputs[0].shape.back() = value[1];
+        return true;
+      })
+      .param_shape([](const Node& n, const std::string&) -> std::vector<int64_t> {
+        return attr_ints(n, "shape");
+      })
+      .build();
+}
+
 // Hand-written attention: scores = q @ k.transpose(-2, -1); out = softmax(scores) @ v.
 OpSchema matmul() {
   return SchemaBuilder(OpKind::MatMul, "Batched matrix product: y = a @ b")
@@ -300,6 +331,7 @@ void register_attention_ops(std::vector<OpSchema>& out) {
   out.push_back(multi_head_attention());
   out.push_back(layer_norm());
   out.push_back(add_param());
+  out.push_back(matmul_param());
   out.push_back(prepend_param());
   out.push_back(matmul());
   out.push_back(equal());

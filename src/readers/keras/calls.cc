@@ -6,6 +6,7 @@
 
 #include "frameworks/keras/reader_rows.h"
 #include "readers/keras/interpreter.h"
+#include "syntax/builtins.h"
 
 namespace nnport::readers::keras {
 
@@ -61,15 +62,26 @@ std::optional<std::string> layer_class(const std::string& q) {
   return std::nullopt;
 }
 
-// The first `self.add_weight(...)` call under `n`, or a null node.
-Node find_add_weight(Node n) {
-  if (n.is(Kind::Call)) {
-    Node fn = n.field(Field::Function);
-    if (fn.is(Kind::Attribute) && fn.field(Field::Attribute).text() == "add_weight") return n;
+// The input a model declares: a Functional model's single input; a Sequential's Input(...) or
+// input_shape= on its first layer, or the input of the model it starts with.
+std::optional<pivot::TensorType> declared_input_of(const Layer& model, const pivot::Graph& g) {
+  if (model.kind == Layer::Kind::Functional) {
+    if (model.inputs.size() != 1) return std::nullopt;
+    return g.values[model.inputs[0]].type;
   }
-  for (Node c : n.named_children())
-    if (Node found = find_add_weight(c)) return found;
-  return Node{};
+  if (model.kind != Layer::Kind::Sequential) return std::nullopt;
+  if (model.declared_input) return model.declared_input;
+  if (model.layers.empty()) return std::nullopt;
+  const Layer& first = *model.layers[0];
+  for (const char* key : {"input_shape", "batch_input_shape"})
+    if (const Value* shape = first.kwarg(key))
+      if (auto c = shape->as_constant(); c && c->is_ordered_sequence()) {
+        std::vector<int64_t> dims;
+        for (size_t i = key[0] == 'b' ? 1 : 0; i < c->items.size(); ++i)
+          dims.push_back(c->items[i].is_int() ? c->items[i].i : -1);
+        return keras_input_type(dims, pivot::DType::Float32);
+      }
+  return declared_input_of(first, g);
 }
 
 }  // namespace
@@ -78,6 +90,9 @@ Value Interpreter::call_qualified(const std::string& q, const std::vector<Value>
                                   const std::vector<std::pair<std::string, Value>>& kwargs,
                                   Node site, Frame&) {
   if (q == "keras.Input" || q == "keras.layers.Input") return make_input(args, kwargs, site);
+  if (auto v = idiom_call(q, args, kwargs, site)) return *v;
+  if (q.rfind("numpy.", 0) == 0) return numpy_call(q, args, kwargs, site);
+  if (is_data_source(q)) return data_value("source#" + std::to_string(site.start_byte()), site);
   if (q == "keras.Sequential") {
     auto layer = std::make_shared<Layer>();
     layer->kind = Layer::Kind::Sequential;
@@ -98,6 +113,11 @@ Value Interpreter::call_qualified(const std::string& q, const std::vector<Value>
               << "a Sequential entry is not a layer";
       }
     }
+    // Sequential([base_model, layers.Dense(10)]): the input is the inner model's.
+    if (!layer->declared_input && !layer->layers.empty() &&
+        layer->layers[0]->kind != Layer::Kind::Builtin &&
+        layer->layers[0]->kind != Layer::Kind::Custom)
+      layer->declared_input = declared_input_of(*layer->layers[0], ctx_.graph);
     return Value::of_layer(layer);
   }
   if (q == "keras.Model" || q == "keras.models.Model") {
@@ -166,7 +186,10 @@ Value Interpreter::make_input(const std::vector<Value>& args,
   if (!shape) shape = find_kwarg(kwargs, "batch_shape");
   std::optional<Constant> c = shape ? shape->as_constant() : std::nullopt;
   std::vector<int64_t> dims;
-  bool ok = c && c->is_sequence();
+  const bool with_batch = args.empty() && !find_kwarg(kwargs, "shape");
+  // Sizes from data: --input-shape (applied below) gives them, or the Input was reported.
+  const bool from_data = shape && bind_data_shape(*shape, with_batch, dims, site);
+  bool ok = !from_data && c && c->is_sequence();
   if (ok)
     for (const auto& d : c->items) {
       if (d.is_none())
@@ -216,6 +239,7 @@ Value Interpreter::make_input(const std::vector<Value>& args,
 
 Value Interpreter::make_layer(const std::string& cls, const std::vector<Value>& args,
                               const std::vector<std::pair<std::string, Value>>& kwargs, Node site) {
+  if (cls == "Lambda") return make_lambda(args, kwargs, site);
   if (!frameworks::keras::find_reader_row(cls)) {
     ctx_.diags->error(Code::UnsupportedLayer, loc(site)) << "layers." << cls << " is not supported";
     auto layer = std::make_shared<Layer>();
@@ -267,6 +291,8 @@ Value Interpreter::call_method(const Value& object, const std::string& method,
   }
   if (object.kind == Value::Kind::Layer) {
     const LayerPtr& layer = object.layer;
+    if (method == "add_weight" && layer->kind == Layer::Kind::Custom)
+      return add_weight(layer, args, kwargs, site);
     // self.block(x): an attribute holding a layer (or a list of them) is called.
     for (const auto& [name, value] : layer->attrs)
       if (name == method)
@@ -307,6 +333,25 @@ Value Interpreter::call_method(const Value& object, const std::string& method,
     return tensor_function("method:" + method, all, kwargs, site);
   }
   if (object.kind == Value::Kind::Unknown) return Value::unknown();
+  if (object.kind == Value::Kind::Array || object.kind == Value::Kind::Data)
+    return array_method(object, method, args, kwargs, site);
+  if (object.kind == Value::Kind::Name && !object.qualified.empty())
+    return call_qualified(object.qualified + "." + method, args, kwargs, site, frame);
+  if (syntax::is_folded_method(method)) {
+    // text.lower().split(), ", ".join(words): pure methods of constants.
+    auto self = object.as_constant();
+    std::vector<Constant> cargs;
+    for (const auto& a : args)
+      if (auto c = a.as_constant()) cargs.push_back(std::move(*c));
+    std::string why = "the arguments are not constants";
+    if (self && cargs.size() == args.size() && kwargs.empty())
+      if (auto c = syntax::apply_method(*self, method, cargs, why)) return Value::of_const(*c);
+    if (self) {
+      ctx_.diags->error(Code::NotConstant, loc(site))
+          << "'" << site.text().substr(0, 80) << "' cannot be folded: " << why;
+      return Value::unknown();
+    }
+  }
   ctx_.diags->error(Code::UnsupportedOperation, loc(site))
       << "the reader cannot follow the method call '" << site.text().substr(0, 80) << "'";
   return Value::unknown();
@@ -377,22 +422,8 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
       if (!def)
         return tensors_of(unsupported(Code::UnsupportedLayer, site,
                                       layer->cls + " has no call() method", inputs));
-      // Variables a layer creates itself (self.add_weight in build() or __init__) have no
-      // built-in layer to carry them: reported at the add_weight call of the layer class.
-      for (const ClassDef* c = layer->klass; c; c = c->user_base)
-        for (const char* method : {"build", "__init__"})
-          if (auto it = c->methods.find(method); it != c->methods.end())
-            if (Node call = find_add_weight(it->second)) {
-              ctx_.diags->error(Code::UnsupportedLayer, loc(call))
-                  << "layer class '" << layer->cls
-                  << "' creates its own weights with add_weight() in " << method
-                  << "(); nnport migrates the weights of built-in Keras layers only";
-              pivot::Attrs attrs{{"code", std::string("unsupported-layer")},
-                                 {"text", std::string(site ? site.text().substr(0, 200) : "")},
-                                 {"message", std::string("custom weights (add_weight)")}};
-              return add_node(OpKind::Unsupported, std::move(attrs), inputs, site, "unsupported",
-                              "");
-            }
+      // build(input_shape) on the first call, as Keras does (it may create weights).
+      build_custom(layer, inputs, site);
       Frame self_frame;
       self_frame.self = layer;
       self_frame.in_call = true;
@@ -404,6 +435,7 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
     }
     case Layer::Kind::Builtin: break;
   }
+  if (layer->cls == "Lambda") return apply_lambda(layer, args, inputs, site);
   if (layer->kwarg("__unsupported__"))
     return tensors_of(unsupported(Code::UnsupportedLayer, site,
                                   "layers." + layer->cls + " is not supported", inputs));

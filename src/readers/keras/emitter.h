@@ -115,6 +115,7 @@ class Emitter {
   std::vector<ValueId> separable(int rank);
   std::vector<ValueId> pool(OpKind kind, int rank);
   std::vector<ValueId> normalization();
+  std::vector<ValueId> random_augment();  // augmentation_layers.cc
   std::vector<ValueId> global_pool(OpKind kind, int rank);
   std::vector<ValueId> batch_norm();
   std::vector<ValueId> layer_norm();

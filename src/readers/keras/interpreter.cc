@@ -2,12 +2,14 @@
 #include "readers/keras/interpreter.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "frameworks/keras/reader_rows.h"
 #include "frameworks/keras/snake_case.h"
 #include "passes/shape_inference.h"
 #include "pivot/ops/catalog.h"
+#include "syntax/builtins.h"
 
 namespace nnport::readers::keras {
 
@@ -59,9 +61,72 @@ std::optional<std::vector<Value>> iteration_items(const Value& v) {
     for (const auto& k : v.keys) items.push_back(Value::of_const(k));
     return items;
   }
-  if (v.kind == Value::Kind::Const && v.constant.is_sequence()) {
+  if (v.kind == Value::Kind::Const && v.constant.is_ordered_sequence()) {
     for (const auto& c : v.constant.items) items.push_back(Value::of_const(c));
     return items;
+  }
+  if (v.kind == Value::Kind::Const && v.constant.is_string() &&
+      v.constant.s.size() <= syntax::kMaxFoldItems) {
+    for (char ch : v.constant.s) items.push_back(Value::of_const(Constant::string({ch})));
+    return items;
+  }
+  return std::nullopt;
+}
+
+// A Python builtin applied to reader values: the ones holding layers or tensors (a list of
+// blocks, a dict of heads) are walked here; constants are folded by syntax::apply_builtin.
+std::optional<Value> builtin_on_values(const std::string& name, const std::vector<Value>& args,
+                                       const std::vector<std::pair<std::string, Value>>& kwargs) {
+  const bool one_list = args.size() == 1 && kwargs.empty() &&
+                        (args[0].kind == Value::Kind::List || args[0].kind == Value::Kind::Dict);
+  if (!one_list && !(name == "zip" && !args.empty() && kwargs.empty())) return std::nullopt;
+  if (name == "len")
+    return Value::of_const(Constant::integer(static_cast<int64_t>(args[0].items.size())));
+  if ((name == "list" || name == "tuple") && args[0].kind == Value::Kind::List) return args[0];
+  if (name == "reversed" && args[0].kind == Value::Kind::List) {
+    Value out = args[0];
+    std::reverse(out.items.begin(), out.items.end());
+    return out;
+  }
+  if (name == "enumerate") {
+    auto items = iteration_items(args[0]);
+    if (!items) return std::nullopt;
+    std::vector<Value> out;
+    for (size_t i = 0; i < items->size(); ++i)
+      out.push_back(Value::of_list(
+          {Value::of_const(Constant::integer(static_cast<int64_t>(i))), (*items)[i]}));
+    return Value::of_list(std::move(out));
+  }
+  if (name == "zip") {
+    std::vector<std::vector<Value>> columns;
+    size_t n = std::numeric_limits<size_t>::max();
+    for (const auto& a : args) {
+      auto items = iteration_items(a);
+      if (!items) return std::nullopt;
+      n = std::min(n, items->size());
+      columns.push_back(std::move(*items));
+    }
+    std::vector<Value> out;
+    for (size_t k = 0; k < n; ++k) {
+      std::vector<Value> row;
+      for (const auto& col : columns) row.push_back(col[k]);
+      out.push_back(Value::of_list(std::move(row)));
+    }
+    return Value::of_list(std::move(out));
+  }
+  if (name == "dict" && args[0].kind == Value::Kind::List) {
+    // dict([(key, value), ...]) with constant keys.
+    Value dict;
+    dict.kind = Value::Kind::Dict;
+    for (const auto& pair : args[0].items) {
+      std::vector<Value> kv = pair.items;
+      if (pair.kind == Value::Kind::Const && pair.constant.is_ordered_sequence())
+        for (const auto& c : pair.constant.items) kv.push_back(Value::of_const(c));
+      auto key = kv.size() == 2 ? kv[0].as_constant() : std::nullopt;
+      if (!key || !(key->is_string() || key->is_int())) return std::nullopt;
+      dict_set(dict, *key, kv[1]);
+    }
+    return dict;
   }
   return std::nullopt;
 }
@@ -286,6 +351,13 @@ bool Interpreter::exec_statement(Node stmt, Frame& frame, Value* ret) {
       return false;
     }
     default:
+      // `assert model.output_shape == (None, 7, 7, 16)` (TensorFlow tutorials) checks the model
+      // and changes nothing in it; the shapes are inferred and checked again by the passes.
+      // check_assert records the shape checks, verified once the model is applied.
+      if (stmt.type() == "assert_statement") {
+        check_assert(stmt, frame);
+        return false;
+      }
       ctx_.diags->error(Code::UnsupportedSyntax, loc(stmt))
           << "the reader cannot follow this statement ('" << stmt.type() << "')";
       return false;
@@ -300,12 +372,17 @@ void Interpreter::assign(Node target, const Value& value, Frame& frame) {
   if (target.is(Kind::Attribute) && target.field(Field::Object).text() == "self" && frame.self) {
     const std::string attr(target.field(Field::Attribute).text());
     auto& attrs = frame.self->attrs;
+    Value stored = value;
+    // self.w = self.add_weight(...): the weight is known by its attribute in the output.
+    if (stored.kind == Value::Kind::Variable && !stored.qualified.empty() &&
+        stored.qualified.back() == '.')
+      stored.qualified += attr;
     auto it =
         std::find_if(attrs.begin(), attrs.end(), [&](const auto& p) { return p.first == attr; });
     if (it != attrs.end())
-      it->second = value;
+      it->second = stored;
     else
-      attrs.emplace_back(attr, value);
+      attrs.emplace_back(attr, stored);
     return;
   }
   if (target.is(Kind::Subscript) && target.fields(Field::Subscript).size() == 1) {
@@ -329,8 +406,16 @@ void Interpreter::assign(Node target, const Value& value, Frame& frame) {
   if (target.is(Kind::PatternList) || target.is(Kind::TuplePattern) ||
       target.is(Kind::ListPattern) || target.is(Kind::Tuple) || target.is(Kind::List)) {
     auto targets = target.named_children();
+    if (value.kind == Value::Kind::Data) {
+      // (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+      for (size_t i = 0; i < targets.size(); ++i)
+        assign(targets[i],
+               data_value("item#" + std::to_string(value.data) + "#" + std::to_string(i), target),
+               frame);
+      return;
+    }
     std::vector<Value> items = value.items;
-    if (value.kind == Value::Kind::Const && value.constant.is_sequence())
+    if (value.kind == Value::Kind::Const && value.constant.is_ordered_sequence())
       for (const auto& c : value.constant.items) items.push_back(Value::of_const(c));
     if (items.size() != targets.size()) {
       ctx_.diags->error(Code::UnsupportedSyntax, loc(target))
@@ -380,9 +465,7 @@ Value Interpreter::lookup(const std::string& name, Node site, Frame& frame) {
     return v;
   }
   if (name == "self" && frame.self) return Value::of_layer(frame.self);
-  static const std::set<std::string> kBuiltins{"range", "len", "int", "float", "tuple",
-                                               "list",  "max", "min", "abs",   "bool"};
-  if (kBuiltins.count(name)) {
+  if (syntax::is_folded_builtin(name) || name == "dict" || name == "open") {
     Value v;
     v.kind = Value::Kind::Name;  // an empty qualified name: a Python builtin
     return v;
@@ -391,7 +474,7 @@ Value Interpreter::lookup(const std::string& name, Node site, Frame& frame) {
   return Value::unknown();
 }
 
-Value Interpreter::eval(Node expr, Frame& frame) {
+Value Interpreter::eval_expr(Node expr, Frame& frame) {
   if (!expr) return Value{};
   if (++ctx_.depth > kMaxDepth) {
     --ctx_.depth;
@@ -436,6 +519,12 @@ Value Interpreter::eval(Node expr, Frame& frame) {
       return dict;
     }
     case Kind::Call: return eval_call(expr, frame);
+    case Kind::Lambda: {  // called like a user `def` (call_function)
+      Value v;
+      v.kind = Value::Kind::Function;
+      v.def = expr;
+      return v;
+    }
     case Kind::ListComprehension: return eval_comprehension(expr, frame);
     case Kind::Attribute: return eval_attribute(expr, frame);
     case Kind::Subscript: return eval_subscript(expr, frame);
@@ -539,6 +628,8 @@ Value Interpreter::eval_attribute(Node expr, Frame& frame) {
     return v;
   }
   Value obj = eval(object, frame);
+  if (obj.kind == Value::Kind::Array || obj.kind == Value::Kind::Data)
+    return array_attribute(obj, attr, expr);
   if (obj.is_tensor() && attr == "shape") {
     std::vector<Value> dims;
     for (int64_t d : type_of(obj.tensor).shape)
@@ -566,6 +657,50 @@ Value Interpreter::eval_subscript(Node expr, Frame& frame) {
   Value base = eval(expr.field(Field::Value), frame);
   if (base.is_tensor()) return tensor_subscript(base.tensor, expr, frame, expr);
   auto subs = expr.fields(Field::Subscript);
+  if (base.kind == Value::Kind::Array || base.kind == Value::Kind::Data) {
+    std::vector<Value> index;
+    for (Node sub : subs) index.push_back(sub.is(Kind::Slice) ? Value{} : eval(sub, frame));
+    return array_subscript(base, index, expr, frame);
+  }
+  if (subs.size() == 1 && subs[0].is(Kind::Slice) &&
+      (base.kind == Value::Kind::List || base.kind == Value::Kind::Const)) {
+    // items[1:], text[:12], layers[::-1]
+    bool failed = false;
+    auto bounds = syntax::slice_bounds(subs[0], [&](Node b) {
+      auto c = eval(b, frame).as_constant();
+      if (c && c->is_none()) return syntax::SliceBound{};
+      if (!c || !c->as_int()) {
+        failed = true;
+        return syntax::SliceBound{true, std::nullopt};
+      }
+      return syntax::SliceBound{false, *c->as_int()};
+    });
+    if (bounds && base.kind == Value::Kind::Const) {
+      std::string why;
+      if (auto c = syntax::apply_slice(base.constant, *bounds, why)) return Value::of_const(*c);
+      ctx_.diags->error(Code::NotConstant, loc(expr))
+          << "'" << expr.text().substr(0, 80) << "' cannot be folded: " << why;
+      return Value::unknown();
+    }
+    if (bounds) {
+      // Slice the positions 0..n-1 as a constant, then pick the items.
+      std::vector<Constant> positions;
+      for (size_t i = 0; i < base.items.size(); ++i)
+        positions.push_back(Constant::integer(static_cast<int64_t>(i)));
+      std::string why;
+      if (auto picked = syntax::apply_slice(Constant::list(positions), *bounds, why)) {
+        Value out = Value::of_list({});
+        for (const auto& p : picked->items)
+          out.items.push_back(base.items[static_cast<size_t>(p.i)]);
+        return out;
+      }
+    }
+    if (failed) {
+      ctx_.diags->error(Code::NotConstant, loc(subs[0]))
+          << "the slice bounds are not known statically";
+      return Value::unknown();
+    }
+  }
   if (subs.size() == 1) {
     Value index = eval(subs[0], frame);
     auto ic = index.as_constant();
@@ -582,7 +717,14 @@ Value Interpreter::eval_subscript(Node expr, Frame& frame) {
       if (i >= 0 && i < n) return base.items[static_cast<size_t>(i)];
     }
     if (base.kind == Value::Kind::Const && ic) {
-      if (base.constant.is_sequence() && ic->is_int()) {
+      if (base.constant.is_string() && ic->is_int()) {
+        int64_t i = ic->i;
+        const auto n = static_cast<int64_t>(base.constant.s.size());
+        if (i < 0) i += n;
+        if (i >= 0 && i < n)
+          return Value::of_const(Constant::string({base.constant.s[static_cast<size_t>(i)]}));
+      }
+      if (base.constant.is_ordered_sequence() && ic->is_int()) {
         int64_t i = ic->i;
         const auto n = static_cast<int64_t>(base.constant.items.size());
         if (i < 0) i += n;
@@ -600,6 +742,15 @@ Value Interpreter::eval_binary(Node expr, Frame& frame) {
   Value b = eval(expr.field(Field::Right), frame);
   const std::string op(expr.field(Field::Operator).text());
   if (a.is_tensor() || b.is_tensor()) return tensor_binary(op, a, b, expr);
+  // An array with a number or an array of its shape keeps the shape (X / 255.0, X - X.mean()).
+  if (a.kind == Value::Kind::Array && (b.as_constant() || (b.kind == a.kind && b.shape == a.shape)))
+    return a;
+  if (b.kind == Value::Kind::Array && a.as_constant()) return b;
+  if (a.kind == Value::Kind::Data || b.kind == Value::Kind::Data || a.kind == Value::Kind::Array ||
+      b.kind == Value::Kind::Array)
+    return data_value("binary#" + std::to_string(expr.start_byte()) + "#" + std::to_string(a.data) +
+                          "#" + std::to_string(b.data),
+                      expr);
   if (a.kind == Value::Kind::List && b.kind == Value::Kind::List && op == "+") {
     Value out = a;
     out.items.insert(out.items.end(), b.items.begin(), b.items.end());
@@ -667,6 +818,9 @@ Value Interpreter::eval_call(Node call, Frame& frame) {
 Value Interpreter::call_value(const Value& callee, Node callee_node, const std::vector<Value>& args,
                               const std::vector<std::pair<std::string, Value>>& kwargs, Node site,
                               Frame& frame) {
+  if (callee.kind == Value::Kind::Name && callee.qualified == "functools.partial" &&
+      !callee.items.empty())
+    return call_partial(callee, args, kwargs, site, frame);
   switch (callee.kind) {
     case Value::Kind::Name:
       if (callee.qualified.empty()) break;  // a Python builtin, folded below
@@ -681,21 +835,27 @@ Value Interpreter::call_value(const Value& callee, Node callee_node, const std::
     default: break;
   }
   const std::string text(callee_node.text());
-  if (text == "len" && args.size() == 1 &&
-      (args[0].kind == Value::Kind::List || args[0].kind == Value::Kind::Dict))
-    return Value::of_const(Constant::integer(static_cast<int64_t>(args[0].items.size())));
-  if (text == "range" || text == "int" || text == "float" || text == "tuple" || text == "list" ||
-      text == "max" || text == "min" || text == "abs" || text == "len" || text == "bool") {
-    if (text == "list" || text == "tuple")
-      if (args.size() == 1 && args[0].kind == Value::Kind::List) return args[0];
+  if (callee.kind == Value::Kind::Name && text == "open")
+    return data_value("source#" + std::to_string(site.start_byte()), site);
+  if (callee.kind == Value::Kind::Name && (syntax::is_folded_builtin(text) || text == "dict")) {
+    if (auto v = builtin_on_values(text, args, kwargs)) return *v;
+    if (text == "len" && args.size() == 1 && args[0].kind == Value::Kind::Array &&
+        !args[0].shape.empty())
+      return Value::of_const(Constant::integer(args[0].shape[0]));
+    std::string from_data;
+    for (const auto& a : args)
+      if (a.kind == Value::Kind::Data) from_data += "#" + std::to_string(a.data);
+    if (!from_data.empty())  // len(chars) of data: the same unknown size at every use
+      return data_value(text + from_data, site);
     std::vector<Constant> cargs;
-    for (const auto& a : args) {
-      auto c = a.as_constant();
-      if (!c) break;
-      cargs.push_back(*c);
-    }
-    if (cargs.size() == args.size() && kwargs.empty()) {
+    syntax::ConstantKwargs ckwargs;
+    for (const auto& a : args)
+      if (auto c = a.as_constant()) cargs.push_back(std::move(*c));
+    for (const auto& [k, a] : kwargs)
+      if (auto c = a.as_constant()) ckwargs.emplace_back(k, std::move(*c));
+    if (cargs.size() == args.size() && ckwargs.size() == kwargs.size()) {
       if (text == "range") {
+        // Reported against the reader's statement budget rather than the folding cap.
         int64_t start = 0, stop = 0, step = 1;
         if (cargs.size() == 1 && cargs[0].is_int())
           stop = cargs[0].i;
@@ -704,27 +864,21 @@ Value Interpreter::call_value(const Value& callee, Node callee_node, const std::
           stop = cargs[1].i;
           if (cargs.size() == 3 && cargs[2].is_int()) step = cargs[2].i;
         }
-        std::vector<Value> items;
         if (step != 0 && (stop - start) / step > kMaxSteps) {
           ctx_.diags->error(Code::UnsupportedSyntax, loc(site))
               << "this range is too long to follow statically";
           return Value::unknown();
         }
-        if (step > 0)
-          for (int64_t i = start; i < stop && items.size() < 100000; i += step)
-            items.push_back(Value::of_const(Constant::integer(i)));
-        else if (step < 0)
-          for (int64_t i = start; i > stop && items.size() < 100000; i += step)
-            items.push_back(Value::of_const(Constant::integer(i)));
-        return Value::of_list(std::move(items));
       }
-      // Fold through the constant evaluator on the original call node.
-      syntax::Scope scope(&ctx_.globals);
-      for (const auto& [name, v] : frame.locals)
-        if (auto c = v.as_constant()) scope.bind(name, *c);
-      syntax::ConstEvaluator evaluator(scope);
-      if (auto c = evaluator.eval(site)) return Value::of_const(*c);
+      std::string why;
+      if (auto c = syntax::apply_builtin(text, cargs, ckwargs, why)) return Value::of_const(*c);
+      ctx_.diags->error(Code::NotConstant, loc(site))
+          << "'" << site.text().substr(0, 80) << "' cannot be folded: " << why;
+      return Value::unknown();
     }
+    if (std::any_of(args.begin(), args.end(),
+                    [](const Value& a) { return a.kind == Value::Kind::Unknown; }))
+      return Value::unknown();  // already reported
   }
   ctx_.diags->error(Code::UnsupportedOperation, loc(site))
       << "the reader cannot follow the call '" << site.text().substr(0, 80) << "'";
@@ -757,7 +911,8 @@ Value Interpreter::call_function(Node def, const std::vector<Value>& args,
   }
   size_t next = 0;
   bool skip_self = self_frame != nullptr;
-  for (Node p : def.field(Field::Parameters).named_children()) {
+  const Node parameters = def.field(Field::Parameters);  // none in `lambda: ...`
+  for (Node p : parameters ? parameters.named_children() : std::vector<Node>{}) {
     std::string name;
     Node default_value;
     if (p.is(Kind::Identifier))
@@ -793,7 +948,10 @@ Value Interpreter::call_function(Node def, const std::vector<Value>& args,
     if (bound) frame.locals[name] = v;
   }
   Value ret;
-  exec_block(def.field(Field::Body), frame, &ret);
+  if (def.is(Kind::Lambda))
+    ret = eval(def.field(Field::Body), frame);
+  else
+    exec_block(def.field(Field::Body), frame, &ret);
   --ctx_.depth;
   return ret;
 }

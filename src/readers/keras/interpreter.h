@@ -28,7 +28,21 @@ struct ClassDef;
 
 // A Python value as far as the reader follows it.
 struct Value {
-  enum class Kind { None, Const, Tensor, Layer, List, Dict, Function, Class, Name, Unknown };
+  enum class Kind {
+    None,
+    Const,
+    Tensor,
+    Layer,
+    List,
+    Dict,
+    Function,
+    Class,
+    Name,
+    Array,     // a NumPy array built from constants, followed by its shape (numpy_values.cc)
+    Data,      // a value read from data (a file, a dataset, a DataFrame): not known statically
+    Variable,  // a custom layer's own weight (self.add_weight), see custom_weights.cc
+    Unknown
+  };
   Kind kind = Kind::None;
   Constant constant;
   pivot::ValueId tensor = 0;
@@ -37,7 +51,12 @@ struct Value {
   std::vector<Constant> keys;  // Dict: the keys, parallel to `items`
   Node def;                    // Function: a user `def`
   const ClassDef* cls = nullptr;
-  std::string qualified;  // Name: an imported module or function ("keras.layers.Dense")
+  std::string qualified;       // Name: an imported module or function ("keras.layers.Dense")
+  std::vector<int64_t> shape;  // Array: its shape
+  int data = 0;                // Data: this value's id (a size when it is bound, see Context)
+  int shape_of = 0;            // Data: the shape (of unknown rank) of data value `shape_of`
+  pivot::ParamId param = 0;    // Variable: its parameter (shape in `shape`, "layer.attr" in
+                               // `qualified`)
 
   static Value of_const(Constant c) {
     Value v;
@@ -129,6 +148,15 @@ struct Frame {
   bool in_call = false;  // inside a call() body (layers are applied, not built)
 };
 
+// `assert model.output_shape == expected` in a builder: the Sequential `model` had `layers`
+// layers then; checked against the inferred shape of the last one's output.
+struct ShapeAssert {
+  LayerPtr model;
+  size_t layers = 0;
+  std::vector<std::optional<int64_t>> expected;  // nullopt: None (the batch)
+  SourceLocation location;
+};
+
 struct Context {
   std::string path;
   DiagnosticEngine* diags = nullptr;
@@ -154,8 +182,18 @@ struct Context {
   std::set<pivot::ValueId> positions;
   // SequenceMask([x, lengths]) results: the lengths a recurrent layer reading them follows
   std::map<pivot::ValueId, pivot::ValueId> lengths_of;
+  // `assert model.output_shape == (None, 7, 7, 16)` lines, checked once the model is applied
+  // (lambda_layers.cc).
+  std::vector<ShapeAssert> shape_asserts;
   std::vector<InputSpec>
       input_overrides;  // --input-shape / --input-dtype, by order of Input(...) creation
+  // Values read from data (Value::Kind::Data). One id per expression of a data value
+  // ("len#3": `len(chars)` of data value 3), so that every use of a size computed from data is
+  // the same unknown; an Input(shape=...) holding it binds it from --input-shape.
+  int data_values = 0;
+  std::map<std::string, int> data_keys;  // "len#3", "shape#3#1" -> data id
+  std::map<int, std::string> data_text;  // data id -> source text, for diagnostics
+  std::map<int, int64_t> data_sizes;     // data id -> the size bound from --input-shape
   size_t inputs_made = 0;
   bool tf_keras = false;
   int call_nesting = 0;  // > 0 inside a layer's call: inner calls are not model-level operations
@@ -167,7 +205,7 @@ class Interpreter {
  public:
   explicit Interpreter(Context& ctx) : ctx_(ctx) {}
 
-  Value eval(Node expr, Frame& frame);
+  Value eval(Node expr, Frame& frame) { return resolve_data(eval_expr(expr, frame)); }
   // Runs a block; true when a `return` was met (its value in *ret).
   bool exec_block(Node block, Frame& frame, Value* ret);
   // Runs one statement (a module-level one, for module-level models).
@@ -183,6 +221,8 @@ class Interpreter {
   // Applies a layer (or model) to tensor arguments at `site`.
   Value apply_layer(const LayerPtr& layer, const std::vector<Value>& args,
                     const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  // Checks the recorded `assert model.output_shape == ...` lines (lambda_layers.cc).
+  void verify_shape_asserts();
   // Creates a graph input of `type` named `name`.
   pivot::ValueId add_input(const std::string& name, const pivot::TensorType& type, Node site);
   // Appends a node; infers its output types. The outputs are returned.
@@ -201,6 +241,7 @@ class Interpreter {
 
  private:
   friend class LayerCalls;
+  Value eval_expr(Node expr, Frame& frame);
   Value eval_call(Node call, Frame& frame);
   Value eval_attribute(Node expr, Frame& frame);
   Value eval_comprehension(Node expr, Frame& frame);
@@ -237,6 +278,40 @@ class Interpreter {
   bool exec_statement(Node stmt, Frame& frame, Value* ret);
   Value lookup(const std::string& name, Node site, Frame& frame);
   std::string auto_name(const std::string& cls);
+  // NumPy and data values (numpy_values.cc).
+  Value numpy_call(const std::string& q, const std::vector<Value>& args,
+                   const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  Value array_method(const Value& array, const std::string& method, const std::vector<Value>& args,
+                     const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  Value array_attribute(const Value& array, const std::string& attr, Node site);
+  Value array_subscript(const Value& array, const std::vector<Value>& index, Node site,
+                        Frame& frame);
+  // The data value derived from others by `key` (the same value for the same key), read at site.
+  Value data_value(const std::string& key, Node site);
+  // A data size bound from --input-shape becomes its constant.
+  Value resolve_data(Value v) const;
+  // Input(shape=...) whose sizes come from data: bound from --input-shape (with a note) when
+  // given, else reported; true when `shape` was such a value (dims set when bound).
+  bool bind_data_shape(const Value& shape, bool has_batch, std::vector<int64_t>& dims, Node site);
+  // Custom layers' own weights (custom_weights.cc): self.add_weight(...), build(input_shape)
+  // on the first call, and the uses of a weight in call().
+  Value add_weight(const LayerPtr& layer, const std::vector<Value>& args,
+                   const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  void build_custom(const LayerPtr& layer, const std::vector<pivot::ValueId>& inputs, Node site);
+  // Keras idioms around layers (lambda_layers.cc): layers.Lambda(fn), functools.partial,
+  // initializer objects, keras.backend constants and `assert model.output_shape == ...`.
+  std::optional<Value> idiom_call(const std::string& q, const std::vector<Value>& args,
+                                  const std::vector<std::pair<std::string, Value>>& kwargs,
+                                  Node site);
+  Value call_partial(const Value& partial, const std::vector<Value>& args,
+                     const std::vector<std::pair<std::string, Value>>& kwargs, Node site,
+                     Frame& frame);
+  Value make_lambda(const std::vector<Value>& args,
+                    const std::vector<std::pair<std::string, Value>>& kwargs, Node site);
+  std::vector<pivot::ValueId> apply_lambda(const LayerPtr& layer, const std::vector<Value>& args,
+                                           const std::vector<pivot::ValueId>& inputs, Node site);
+  void check_assert(Node stmt, Frame& frame);
+  Value variable_op(const std::string& fn, const std::vector<Value>& args, Node site);
 
   Context& ctx_;
 };
@@ -249,6 +324,10 @@ std::vector<pivot::ValueId> emit_builtin(
 
 // Keras 3 weights-file paths and legacy aliases of every parameter (weight_names.cc).
 void name_parameters(Context& ctx, const LayerPtr& top);
+
+// Functions whose results are data the reader does not read: files, datasets, DataFrames
+// (numpy_values.cc).
+bool is_data_source(const std::string& qualified);
 
 // Keras input type from a shape without batch (channels-last), e.g. (32, 32, 3).
 pivot::TensorType keras_input_type(const std::vector<int64_t>& shape_without_batch,

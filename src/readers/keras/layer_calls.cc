@@ -691,6 +691,7 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
       return {y};
     }
     case ReadRule::Normalization: return normalization();
+    case ReadRule::RandomAugment: return random_augment();
     case ReadRule::Merge: return merge(row.kind);
     case ReadRule::SequenceMask: {
       // Marks steps past each length as padding; only recurrent layers read that mask.

@@ -9,6 +9,8 @@
 #include <set>
 
 #include "readers/keras/interpreter.h"
+#include "readers/keras/training_wrappers.h"
+#include "readers/model_choice.h"
 
 namespace nnport::readers {
 
@@ -154,6 +156,22 @@ struct ModuleSlice {
   std::set<std::string> reads;
 };
 
+// A method call on one of `needed` (not a training method) in `n`'s statements.
+bool changes_needed(Node n, const std::set<std::string>& needed) {
+  if (n.is(Kind::FunctionDefinition) || n.is(Kind::ClassDefinition)) return false;
+  if (n.is(Kind::ExpressionStatement) && n.named_child(0).is(Kind::Call)) {
+    Node fn = n.named_child(0).field(Field::Function);
+    if (fn.is(Kind::Attribute) && fn.field(Field::Object).is(Kind::Identifier) &&
+        needed.count(std::string(fn.field(Field::Object).text())) &&
+        !training_methods().count(fn.field(Field::Attribute).text()))
+      return true;
+  }
+  if (n.is(Kind::ExpressionStatement)) return false;
+  for (Node c : n.named_children())
+    if (changes_needed(c, needed)) return true;
+  return false;
+}
+
 ModuleSlice module_slice(Node root, Node target) {
   std::vector<Node> before;
   for (Node stmt : root.named_children()) {
@@ -174,14 +192,10 @@ ModuleSlice module_slice(Node root, Node target) {
     bound_names(stmt, bound);
     bool hit = std::any_of(bound.begin(), bound.end(),
                            [&](const std::string& b) { return needed.count(b) > 0; });
-    // `features.append(x)` / `model.add(...)` on a needed object may change it.
+    // `features.append(x)` / `model.add(...)` on a needed object may change it, also in the
+    // body of a loop or branch (`for filters in ...: model.add(ResidualUnit(filters))`).
     Node e = stmt.is(Kind::ExpressionStatement) ? stmt.named_child(0) : Node{};
-    if (!hit && e.is(Kind::Call)) {
-      Node fn = e.field(Field::Function);
-      hit = fn.is(Kind::Attribute) && fn.field(Field::Object).is(Kind::Identifier) &&
-            needed.count(std::string(fn.field(Field::Object).text())) &&
-            !training_methods().count(fn.field(Field::Attribute).text());
-    }
+    if (!hit) hit = changes_needed(stmt, needed);
     if (!hit) continue;
     kept.push_back(stmt);
     // A plain assignment replaces the names it binds; a loop or branch may not run.
@@ -205,10 +219,21 @@ ModuleSlice module_slice(Node root, Node target) {
   return slice;
 }
 
-std::vector<Candidate> find_candidates(Context& ctx, Node root) {
+// The top-level candidates; `every` also gets the parts (a model another one uses), which
+// --class may still pick.
+std::vector<Candidate> find_candidates(Context& ctx, Node root, std::vector<Candidate>& every) {
   std::vector<Candidate> all;
-  for (const auto& [name, cls] : ctx.classes)
-    if (cls.is_model) all.push_back({name, Candidate::Kind::Class, cls.node});
+  std::set<std::string> wrappers;
+  for (const auto& [name, cls] : ctx.classes) {
+    if (!cls.is_model) continue;
+    if (auto why = keras::training_wrapper_reason(cls)) {
+      ctx.diags->note(Code::ModelSetAside, cls.node.location())
+          << "'" << name << "' is set aside: it " << *why;
+      wrappers.insert(name);
+      continue;
+    }
+    all.push_back({name, Candidate::Kind::Class, cls.node});
+  }
   for (const auto& [name, def] : ctx.functions)
     if (mentions_model(def.text()) &&
         def.field(Field::Body).text().find("return") != std::string_view::npos)
@@ -220,6 +245,12 @@ std::vector<Candidate> find_candidates(Context& ctx, Node root) {
     Node right = e.field(Field::Right);
     if (!right || !right.is(Kind::Call)) continue;
     const std::string callee(right.field(Field::Function).text());
+    if (wrappers.count(callee)) {
+      ctx.diags->note(Code::ModelSetAside, stmt.location())
+          << "'" << e.field(Field::Left).text() << "' is set aside: an instance of the training "
+          << "wrapper '" << callee << "'";
+      continue;
+    }
     // `inputs = keras.Input(...)` in module-level Functional code is a tensor, not a model.
     if (callee == "Input" ||
         (callee.size() > 6 && callee.compare(callee.size() - 6, 6, ".Input") == 0))
@@ -243,22 +274,46 @@ std::vector<Candidate> find_candidates(Context& ctx, Node root) {
     if (c.kind == Candidate::Kind::Variable) reads[&c] = module_slice(root, c.node).reads;
   std::vector<Candidate> top;
   for (const auto& c : all) {
-    bool used = false;
+    const Candidate* user = nullptr;
     for (const auto& other : all) {
       if (&other == &c) continue;
-      if (calls_name(other.node.text(), c.name)) used = true;
+      if (calls_name(other.node.text(), c.name)) user = &other;
       if (c.kind == Candidate::Kind::Variable && other.kind == Candidate::Kind::Variable &&
           other.name != c.name && other.node.start_byte() > c.node.start_byte() &&
           reads[&other].count(c.name))
-        used = true;
+        user = &other;
     }
-    if (!used) top.push_back(c);
+    if (!user)
+      top.push_back(c);
+    else
+      ctx.diags->note(Code::ModelSetAside, c.node.location())
+          << "'" << c.name << "' is a part of '" << user->name
+          << "', not migrated on its own (--class " << c.name << " picks it)";
   }
+  every = all;
   std::sort(top.begin(), top.end(), [](const Candidate& a, const Candidate& b) {
     return std::pair(a.node.line(), a.node.column()) < std::pair(b.node.line(), b.node.column());
   });
   return top;
 }
+
+// What --class names: a top-level candidate, else any layer class or function of the file (a
+// part of the model read on its own).
+std::optional<Candidate> named_candidate(const Context& ctx, const std::vector<Candidate>& top,
+                                         const std::vector<Candidate>& every,
+                                         const std::string& name) {
+  if (const Candidate* c = find_named(top, name)) return *c;
+  if (const Candidate* c = find_named(every, name)) return *c;
+  if (auto it = ctx.classes.find(name); it != ctx.classes.end() && it->second.is_layer)
+    return Candidate{it->first, Candidate::Kind::Class, it->second.node};
+  if (auto f = ctx.functions.find(name); f != ctx.functions.end())
+    return Candidate{f->first, Candidate::Kind::Function, f->second};
+  return std::nullopt;
+}
+
+constexpr ModelChoiceWording kWording{
+    "Keras model, layer class or builder function",
+    "no keras.Model subclass, builder function or module-level Keras model in this file"};
 
 // Removes nodes whose results no output needs (models built but not returned) and the
 // parameters only they used.
@@ -323,39 +378,15 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
   collect_definitions(ctx, root);
   ctx.input_overrides = options.inputs;
 
-  auto candidates = find_candidates(ctx, root);
-  const Candidate* chosen = nullptr;
-  Candidate named;
-  if (!options.class_name.empty()) {
-    for (const auto& c : candidates)
-      if (c.name == options.class_name) chosen = &c;
-    if (!chosen) {
-      if (auto it = ctx.classes.find(options.class_name);
-          it != ctx.classes.end() && it->second.is_layer)
-        named = {it->first, Candidate::Kind::Class, it->second.node};
-      else if (auto f = ctx.functions.find(options.class_name); f != ctx.functions.end())
-        named = {f->first, Candidate::Kind::Function, f->second};
-      else {
-        diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
-            << "no Keras model, layer class or builder function named '" << options.class_name
-            << "' in this file";
-        return std::nullopt;
-      }
-      chosen = &named;
-    }
-  } else if (candidates.empty()) {
-    diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
-        << "no keras.Model subclass, builder function or module-level Keras model in this file";
-    return std::nullopt;
-  } else if (candidates.size() > 1) {
-    std::string names;
-    for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
-    diags.error(Code::AmbiguousModel, candidates[0].node.location())
-        << "several top-level models (" << names << "); pick one with --class";
-    return std::nullopt;
-  } else {
-    chosen = &candidates[0];
-  }
+  std::vector<Candidate> every;
+  const auto candidates = find_candidates(ctx, root, every);
+  std::optional<Candidate> named;
+  if (!options.class_name.empty())
+    named = named_candidate(ctx, candidates, every, options.class_name);
+  const Candidate* chosen = choose_model(
+      candidates, named, options.class_name, path, kWording,
+      [](const Candidate& c) { return c.node.location(); }, diags);
+  if (!chosen) return std::nullopt;
 
   Interpreter in(ctx);
   Frame module_frame;
@@ -391,6 +422,21 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
           ctx.module_values[chosen->name] =
               in.eval(stmt.named_child(0).field(Field::Right), module_frame);
           after = true;
+          continue;
+        }
+        // A loop growing the model (`for filters in ...: model.add(ResidualUnit(filters))`)
+        // runs too; the names it reads that are assigned after the model are evaluated on use.
+        if (after && stmt.is(Kind::ExpressionStatement) &&
+            stmt.named_child(0).is(Kind::Assignment)) {
+          Node e = stmt.named_child(0);
+          const std::string name(e.field(Field::Left).text());
+          if (e.field(Field::Left).is(Kind::Identifier) && e.field(Field::Right) &&
+              !ctx.module_values.count(name) && !ctx.module_assignments.count(name))
+            ctx.module_assignments[name] = e.field(Field::Right);
+          continue;
+        }
+        if (after && stmt.is(Kind::ForStatement) && changes_needed(stmt, {chosen->name})) {
+          in.exec_one(stmt, module_frame);
           continue;
         }
         if (!after || !stmt.is(Kind::ExpressionStatement) || !stmt.named_child(0).is(Kind::Call))
@@ -476,6 +522,7 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
     ctx.calls.clear();
     if (as_list) args = {Value::of_list(args)};
     Value out = in.apply_layer(top, args, {}, chosen->node);
+    in.verify_shape_asserts();
     if (out.is_tensor())
       outputs.push_back(out.tensor);
     else if (out.kind == Value::Kind::List)

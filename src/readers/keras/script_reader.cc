@@ -40,8 +40,7 @@ std::optional<pivot::Script> read_keras_script(const syntax::Tree& tree, const p
       Node body = def.field(Field::Body);
       if (body && mentions_keras_model(body.text()) &&
           body.text().find("return") != std::string_view::npos &&
-          body.text().find(".fit(") == std::string_view::npos &&
-          body.text().find(".compile(") == std::string_view::npos)
+          body.text().find(".fit(") == std::string_view::npos)
         model_names.insert(std::string(def.field(Field::Name).text()));
     }
   }

@@ -2,6 +2,7 @@
 #include "readers/keras/script_recognizer.h"
 
 #include <algorithm>
+#include <set>
 
 #include "frameworks/training_table.h"
 #include "readers/pytorch/script_syntax.h"
@@ -148,9 +149,9 @@ bool KerasScriptRecognizer::builds_model(Node expr, const ScriptContext& ctx) co
 bool KerasScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
   if (!stmt.is(Kind::ExpressionStatement)) return false;
   Node e = pytorch::expression_of(stmt);
-  if (e.is(Kind::Assignment)) return claim_assignment(stmt, e, ctx, out);
-  if (e.is(Kind::Call)) return claim_call(stmt, e, {}, ctx, out);
-  return false;
+  if (e.is(Kind::Assignment) && claim_assignment(stmt, e, ctx, out)) return true;
+  if (e.is(Kind::Call) && claim_call(stmt, e, {}, ctx, out)) return true;
+  return claim_framework_names(stmt, ctx, out);
 }
 
 bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptContext& ctx,
@@ -159,6 +160,13 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   Node right = assign.field(Field::Right);
   if (!right) return false;
   const auto targets = pytorch::target_names(left);
+  // `mnist = tf.keras.datasets.mnist`: a module alias, read at its load_data().
+  if (targets.size() == 1 && right.is(Kind::Attribute) && dataset_row(qualified(right, ctx))) {
+    dataset_modules_[targets[0]] = qualified(right, ctx);
+    return true;
+  }
+  if (right.is(Kind::Call) && claim_builtin_dataset(stmt, left, right, ctx, out)) return true;
+  if (targets.size() == 1 && claim_callback_list(stmt, right, targets[0], ctx, out)) return true;
   // The model: `model = keras.Sequential([...])`, `model = keras.Model(inputs, outputs)`,
   // `model = build_model()`, `model = Net()`.
   if (targets.size() == 1 && builds_model(right, ctx) &&
@@ -168,6 +176,10 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
     ctx.vars[targets[0]] = ScriptVar::Model;
     ctx.script->model_variable = targets[0];
     out.push_back(std::move(s));
+    // A builder's own compile() takes effect on the model it returns.
+    if (Node fn = right.field(Field::Function); fn.is(Kind::Identifier))
+      if (auto it = builder_steps_.find(std::string(fn.text())); it != builder_steps_.end())
+        for (const auto& step : it->second) out.push_back(step);
     return true;
   }
   if (right.is(Kind::Call) && claim_call(stmt, right, targets, ctx, out)) return true;
@@ -208,6 +220,19 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
     if (object.is(Kind::Identifier) && ctx.vars.count(std::string(object.text())) &&
         ctx.vars.at(std::string(object.text())) == ScriptVar::Model)
       return model_method(stmt, call, method, targets, ctx, out);
+    // `model.compile(...)` on a model that the migrated one only contains (`probability_model =
+    // keras.Sequential([model, layers.Softmax()])`): no PyTorch module of its own to train.
+    static const std::set<std::string> kTraining = {"compile", "fit", "evaluate", "predict"};
+    if (object.is(Kind::Identifier) && kTraining.count(method) &&
+        ctx.vars.count(std::string(object.text())) &&
+        ctx.vars.at(std::string(object.text())) == ScriptVar::Tensor) {
+      out.push_back(unsupported_step(stmt, ctx,
+                                     "'" + std::string(object.text()) +
+                                         "' is a part of the migrated model '" + model_variable_ +
+                                         "', not a PyTorch module of its own: its " + method +
+                                         "() has no counterpart yet"));
+      return true;
+    }
   }
   const std::string q = qualified(fn, ctx);
   const std::string var = targets.size() == 1 ? targets[0] : "";
@@ -726,6 +751,15 @@ bool KerasScriptRecognizer::read_callbacks(Node expr, ScriptContext& ctx, std::s
       }
       if (auto it = plateau_vars_.find(name); it != plateau_vars_.end()) {
         ctx.script->setup.schedules.push_back(it->second);
+        continue;
+      }
+      const auto list = callback_lists_.find(name);
+      const auto plateaus = plateau_lists_.find(name);
+      if (list != callback_lists_.end() || plateaus != plateau_lists_.end()) {
+        if (list != callback_lists_.end())
+          for (const auto& cb : list->second) ctx.script->setup.callbacks.push_back(cb);
+        if (plateaus != plateau_lists_.end())
+          for (const auto& s : plateaus->second) ctx.script->setup.schedules.push_back(s);
         continue;
       }
       why = "callback '" + name + "' is not understood";

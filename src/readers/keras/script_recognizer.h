@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "frameworks/training_table.h"
 #include "readers/script_walker.h"
 
 namespace nnport::readers::keras {
@@ -22,6 +23,7 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   bool claim(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out) override;
   bool touches_framework(syntax::Node node, const ScriptContext& ctx) const override;
   bool is_framework_import(syntax::Node stmt) const override;
+  bool claim_in_definition(syntax::Node definition, syntax::Node stmt, ScriptContext& ctx) override;
 
   // Names the module's framework imports bind (`keras`, `layers`, `tf`, `Dense`...).
   void collect_framework_names(syntax::Node module);
@@ -34,6 +36,20 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   bool model_method(syntax::Node stmt, syntax::Node call, const std::string& method,
                     const std::vector<std::string>& targets, ScriptContext& ctx,
                     std::vector<pivot::ScriptStep>& out);
+
+  // `(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()` (or through a
+  // module alias, `mnist = tf.keras.datasets.mnist`): a "builtin" dataset (script_rows.h).
+  // The keras.datasets row of a module symbol ("keras.datasets.mnist"), else null.
+  static const frameworks::SetupRow* dataset_row(const std::string& symbol);
+  bool claim_builtin_dataset(syntax::Node stmt, syntax::Node left, syntax::Node call,
+                             ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // A statement that is framework-free but for names with a framework-free value
+  // (`x[..., tf.newaxis]`) or whose only framework use is informative (`print(tf.__version__)`).
+  bool claim_framework_names(syntax::Node stmt, ScriptContext& ctx,
+                             std::vector<pivot::ScriptStep>& out);
+  // `callbacks = [keras.callbacks.EarlyStopping(...), ...]`: kept until fit(callbacks=...).
+  bool claim_callback_list(syntax::Node stmt, syntax::Node list, const std::string& variable,
+                           ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
 
   std::string qualified(syntax::Node expr, const ScriptContext& ctx) const;
   bool builds_model(syntax::Node expr, const ScriptContext& ctx) const;
@@ -55,6 +71,12 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   std::map<std::string, pivot::Callback> callback_vars_;
   std::map<std::string, pivot::Schedule> plateau_vars_;
   std::map<std::string, size_t> dataset_vars_;
+  std::map<std::string, std::vector<pivot::Callback>> callback_lists_;
+  std::map<std::string, std::vector<pivot::Schedule>> plateau_lists_;
+  std::map<std::string, std::string> dataset_modules_;  // alias -> "keras.datasets.mnist"
+  // Steps of a builder function's own compile()/summary(), written after the statement that
+  // calls the builder (builder name -> steps).
+  std::map<std::string, std::vector<pivot::ScriptStep>> builder_steps_;
   int generated_datasets_ = 0;
   bool numpy_as_np_ = false;  // `import numpy as np` seen (NumPy spellings use `np`)
 };

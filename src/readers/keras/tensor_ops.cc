@@ -128,6 +128,9 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
                                    Node site) {
   std::string fn = name;
   if (fn.rfind("activation:", 0) == 0) fn = fn.substr(11);
+  if (std::any_of(args.begin(), args.end(),
+                  [](const Value& a) { return a.kind == Value::Kind::Variable; }))
+    return variable_op(fn, args, site);
   const FnRow* row = nullptr;
   for (const auto& r : kFunctions)
     if (fn == r.name) row = &r;
@@ -424,6 +427,8 @@ std::optional<size_t> Interpreter::position_table(ValueId v) const {
 }
 
 Value Interpreter::tensor_binary(const std::string& op, const Value& a, const Value& b, Node site) {
+  if (a.kind == Value::Kind::Variable || b.kind == Value::Kind::Variable)
+    return variable_op(op, {a, b}, site);
   if (op == "+" && a.is_tensor() && b.is_tensor()) {
     // Token embeddings plus position embeddings: the table's first L rows added by position.
     const bool b_table = position_table(b.tensor).has_value();

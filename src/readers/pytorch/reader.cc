@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "readers/model_choice.h"
 #include "readers/pytorch/discovery.h"
 #include "readers/pytorch/init_runner.h"
 #include "readers/pytorch/placement.h"
@@ -30,6 +31,20 @@ pivot::TensorType input_type(const InputSpec& spec) {
     t.layout = "NCHW";
   return t;
 }
+
+// What --class names: any module class of the file (a part of the model read on its own), else
+// a top-level candidate (a builder or a module-level Sequential).
+std::optional<Candidate> named_candidate(const Context& ctx, const std::vector<Candidate>& top,
+                                         const std::string& name) {
+  if (auto cls = ctx.classes.find(name); cls != ctx.classes.end() && cls->second.is_module)
+    return Candidate{cls->first, &cls->second, {}, {}, cls->second.node.location()};
+  if (const Candidate* c = find_named(top, name)) return *c;
+  return std::nullopt;
+}
+
+constexpr ModelChoiceWording kWording{
+    "nn.Module class or model",
+    "no class deriving from nn.Module with a forward() and no module-level nn.Sequential"};
 
 }  // namespace
 
@@ -64,35 +79,12 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
                      return std::pair(a.location.line, a.location.column) <
                             std::pair(b.location.line, b.location.column);
                    });
-  const Candidate* chosen = nullptr;
-  std::vector<Candidate> all_named;
-  if (!options.class_name.empty()) {
-    auto cls = ctx.classes.find(options.class_name);
-    if (cls != ctx.classes.end() && cls->second.is_module) {
-      all_named.push_back(Candidate{cls->first, &cls->second, {}, {}, cls->second.node.location()});
-      chosen = &all_named.back();
-    } else {
-      for (const auto& c : candidates)
-        if (c.name == options.class_name) chosen = &c;
-    }
-    if (!chosen) {
-      diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
-          << "no nn.Module class or model named '" << options.class_name << "' in this file";
-      return std::nullopt;
-    }
-  } else if (candidates.empty()) {
-    diags.error(Code::NoModelFound, SourceLocation{path, 1, 1})
-        << "no class deriving from nn.Module with a forward() and no module-level nn.Sequential";
-    return std::nullopt;
-  } else if (candidates.size() > 1) {
-    std::string names;
-    for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.name;
-    diags.error(Code::AmbiguousModel, candidates[0].location)
-        << "several top-level models (" << names << "); pick one with --class";
-    return std::nullopt;
-  } else {
-    chosen = &candidates[0];
-  }
+  std::optional<Candidate> named;
+  if (!options.class_name.empty()) named = named_candidate(ctx, candidates, options.class_name);
+  const Candidate* chosen = choose_model(
+      candidates, named, options.class_name, path, kWording,
+      [](const Candidate& c) { return c.location; }, diags);
+  if (!chosen) return std::nullopt;
 
   std::vector<TraceInput> inputs;
   for (const auto& spec : options.inputs)

@@ -29,6 +29,55 @@ bool resize_size(Node size, pivot::DataTransform& t) {
 
 }  // namespace
 
+std::optional<pivot::DataTransform> TorchScriptRecognizer::read_transform(Node item,
+                                                                          const ScriptContext& ctx,
+                                                                          std::string& why) const {
+  why = "transform " + std::string(item.text()) + " has no mapping";
+  const auto& rows = frameworks::pytorch::training_rows();
+  const frameworks::SetupRow* row = nullptr;
+  if (item.is(Kind::Call)) {
+    auto q = ctx.imports->qualify(item.field(Field::Function));
+    if (q) row = frameworks::find_row_by_symbol(rows, *q);
+  }
+  if (!row || row->family != pivot::SetupFamily::Transform) return std::nullopt;
+  pivot::DataTransform t;
+  t.kind = row->kind;
+  t.location = item.location();
+  auto bound = bind_setup_call(*row, item, 0, why);
+  if (!bound) return std::nullopt;
+  if (row->kind == "resize" || row->kind == "center_crop") {
+    if (!resize_size(item.named_child(1).named_child(0), t)) {
+      why = std::string(item.text()) + ": only a (height, width) size maps exactly";
+      return std::nullopt;
+    }
+  } else {
+    t.args = *bound;
+  }
+  if (row->kind == "to_float") t.args["scale"] = pivot::SetupValue::real(1.0 / 255.0);
+  if (row->kind == "random_flip") t.training_only = true;
+  why.clear();
+  return t;
+}
+
+bool TorchScriptRecognizer::image_transforms(Node transform, const ScriptContext& ctx,
+                                             std::vector<pivot::DataTransform>& out,
+                                             std::string& why) const {
+  // A transforms.Compose variable read before, or one transform made in place (ToTensor()).
+  if (auto it = transforms_.find(std::string(transform.text())); it != transforms_.end()) {
+    out = it->second;
+    return true;
+  }
+  auto t = read_transform(transform, ctx, why);
+  if (!t) {
+    if (transform.is(Kind::Identifier))
+      why = "the transform '" + std::string(transform.text()) +
+            "' is not a transforms.Compose nnport read";
+    return false;
+  }
+  out.push_back(std::move(*t));
+  return true;
+}
+
 std::optional<pivot::Dataset> TorchScriptRecognizer::tensor_dataset(
     Node call, const ScriptContext& ctx) const {
   ScriptArgs a = call_args(call);
@@ -45,6 +94,140 @@ std::optional<pivot::Dataset> TorchScriptRecognizer::tensor_dataset(
   d.features = array(a.positional[0]);
   d.labels = array(a.positional[1]);
   return d;
+}
+
+std::optional<std::string> TorchScriptRecognizer::sample_count(const std::string& dataset,
+                                                               const ScriptContext& ctx) const {
+  auto it = datasets_.find(dataset);
+  if (it == datasets_.end()) return std::nullopt;
+  const pivot::Dataset& d = ctx.script->setup.datasets[it->second];
+  if (d.kind == "arrays" && d.parent.empty() && d.labels.set()) return "len(" + d.labels.text + ")";
+  if (d.kind == "split_of" && d.variable == dataset && d.args.count("lengths")) {
+    const auto& items = d.args.at("lengths").items;
+    const auto part = static_cast<size_t>(d.args.at("part").i);
+    if (part < items.size() && items[part].kind == pivot::SetupValue::Kind::Int)
+      return std::to_string(items[part].i);
+    if (part < items.size() && items[part].kind == pivot::SetupValue::Kind::Expr)
+      return "(" + items[part].text + ")";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> TorchScriptRecognizer::with_sample_counts(
+    Node node, const ScriptContext& ctx) const {
+  std::vector<std::pair<Node, std::string>> swaps;
+  std::set<std::string> counted;
+  for (Node c : find_all(node, [](Node n) {
+         return n.is(Kind::Call) && n.field(Field::Function).text() == "len";
+       })) {
+    ScriptArgs a = call_args(c);
+    if (a.positional.size() != 1 || !a.positional[0].is(Kind::Identifier)) continue;
+    const std::string name(a.positional[0].text());
+    if (auto count = sample_count(name, ctx)) {
+      swaps.emplace_back(c, *count);
+      counted.insert(name);
+    }
+  }
+  if (swaps.empty()) return std::nullopt;
+  // Every other framework name must be gone: a dataset read outside len() still is one.
+  size_t uses = 0;
+  for (Node id : find_all(node, [](Node n) { return n.is(Kind::Identifier); }))
+    uses += counted.count(std::string(id.text()));
+  if (uses != swaps.size()) return std::nullopt;
+  for (const auto& n : names_used(node)) {
+    if (counted.count(n)) continue;
+    if (ctx.vars.count(n) || model_names_.count(n)) return std::nullopt;
+  }
+  for (Node n :
+       find_all(node, [](Node x) { return x.is(Kind::Identifier) || x.is(Kind::Attribute); }))
+    if (qualified(n, ctx).rfind("torch", 0) == 0) return std::nullopt;
+  const std::string_view text = node.text();
+  std::string out;
+  uint32_t at = node.start_byte();
+  for (const auto& [call, count] : swaps) {
+    if (call.start_byte() < at) return std::nullopt;  // nested: not expected
+    out += text.substr(at - node.start_byte(), call.start_byte() - at);
+    out += count;
+    at = call.end_byte();
+  }
+  out += text.substr(at - node.start_byte());
+  return out;
+}
+
+bool TorchScriptRecognizer::claim_random_split(Node stmt, Node left, Node right, ScriptContext& ctx,
+                                               std::vector<ScriptStep>& out) {
+  const std::vector<std::string> parts = target_names(left);
+  ScriptArgs a = call_args(right);
+  Node source = !a.positional.empty()         ? a.positional[0]
+                : a.keywords.count("dataset") ? a.keywords["dataset"]
+                                              : Node{};
+  Node lengths = a.positional.size() > 1       ? a.positional[1]
+                 : a.keywords.count("lengths") ? a.keywords["lengths"]
+                                               : Node{};
+  Node generator = a.positional.size() > 2         ? a.positional[2]
+                   : a.keywords.count("generator") ? a.keywords["generator"]
+                                                   : Node{};
+  auto parent = source ? datasets_.find(std::string(source.text())) : datasets_.end();
+  std::string why;
+  std::vector<Node> sizes = lengths && (lengths.is(Kind::List) || lengths.is(Kind::Tuple))
+                                ? lengths.named_children()
+                                : std::vector<Node>{};
+  if (parent == datasets_.end())
+    why = "random_split of a dataset nnport did not read";
+  else if (ctx.script->setup.datasets[parent->second].kind != "arrays" ||
+           !ctx.script->setup.datasets[parent->second].parent.empty())
+    why = "random_split of other than a TensorDataset of arrays";
+  else if (sizes.empty() || sizes.size() != parts.size())
+    why = "random_split needs a literal list of lengths, one per assigned part";
+  for (Node n : sizes)
+    if (n.type() == "float") why = "random_split with fractional lengths has no mapping yet";
+  // The seed of `torch.Generator().manual_seed(S)`; none: torch's global generator.
+  pivot::SetupValue seed = pivot::SetupValue::expr("None");
+  if (generator) {
+    const std::string g(generator.text());
+    Node fn = generator.is(Kind::Call) ? generator.field(Field::Function) : Node{};
+    Node made = fn && fn.is(Kind::Attribute) ? fn.field(Field::Object) : Node{};
+    if (made && made.is(Kind::Call) && fn.field(Field::Attribute).text() == "manual_seed" &&
+        qualified(made.field(Field::Function), ctx) == "torch.Generator" &&
+        call_args(generator).positional.size() == 1)
+      seed = setup_value(call_args(generator).positional[0]);
+    else
+      why = "the generator " + g + " is not torch.Generator().manual_seed(seed)";
+  }
+  if (!why.empty()) {
+    out.push_back(unsupported_step(stmt, ctx, why));
+    for (const auto& p : parts) ctx.vars[p] = ScriptVar::Dataset;
+    return true;
+  }
+  pivot::SetupValue all;
+  all.kind = pivot::SetupValue::Kind::List;
+  for (Node n : sizes) {
+    pivot::SetupValue v = setup_value(n);
+    if (auto text = with_sample_counts(n, ctx)) v = pivot::SetupValue::expr(*text);
+    all.items.push_back(v);
+  }
+  auto& datasets = ctx.script->setup.datasets;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    pivot::Dataset d = datasets[parent->second];
+    d.kind = "split_of";
+    d.parent = parent->first;
+    d.variable = parts[i];
+    d.location = stmt.location();
+    d.args["lengths"] = all;
+    d.args["part"] = pivot::SetupValue::integer(static_cast<int64_t>(i));
+    d.args["seed"] = seed;
+    datasets.push_back(std::move(d));
+    datasets_[parts[i]] = datasets.size() - 1;
+    ctx.vars[parts[i]] = ScriptVar::Dataset;
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::MakeData;
+    step.index = datasets.size() - 1;
+    step.variable = parts[i];
+    step.text = std::string(stmt.text());
+    step.location = stmt.location();
+    out.push_back(std::move(step));
+  }
+  return true;
 }
 
 bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const std::string& symbol,
@@ -124,44 +307,55 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
   if (symbol == "torchvision.transforms.Compose") {
     if (a.positional.size() != 1 || !a.positional[0].is(Kind::List)) return false;
     std::vector<pivot::DataTransform> steps;
-    const auto& rows = frameworks::pytorch::training_rows();
     for (Node item : a.positional[0].named_children()) {
-      std::string why = "transform " + std::string(item.text()) + " has no mapping";
-      const frameworks::SetupRow* row = nullptr;
-      if (item.is(Kind::Call)) {
-        auto q = ctx.imports->qualify(item.field(Field::Function));
-        if (q) row = frameworks::find_row_by_symbol(rows, *q);
-      }
-      pivot::DataTransform t;
-      bool ok = row && row->family == pivot::SetupFamily::Transform;
-      if (ok) {
-        t.kind = row->kind;
-        t.location = item.location();
-        auto bound = bind_setup_call(*row, item, 0, why);
-        ok = bound.has_value();
-        if (ok && row->kind == "resize")
-          ok = resize_size(item.named_child(1).named_child(0), t);
-        else if (ok && row->kind == "center_crop")
-          ok = resize_size(item.named_child(1).named_child(0), t);
-        else if (ok)
-          t.args = *bound;
-        if (ok && row->kind == "to_float") t.args["scale"] = pivot::SetupValue::real(1.0 / 255.0);
-        if (ok && row->kind == "random_flip") t.training_only = true;
-        if (!ok && (row->kind == "resize" || row->kind == "center_crop"))
-          why = std::string(item.text()) + ": only a (height, width) size maps exactly";
-      }
-      if (!ok) {
+      std::string why;
+      auto t = read_transform(item, ctx, why);
+      if (!t) {
         out.push_back(unsupported_step(stmt, ctx, why));
         ctx.vars[var] = ScriptVar::Framework;
         return true;
       }
-      steps.push_back(std::move(t));
+      steps.push_back(std::move(*t));
     }
     transforms_[var] = std::move(steps);
     ctx.vars[var] = ScriptVar::Framework;
     ctx.diags->note(Code::ScriptDropped, stmt.location())
         << "the transforms of '" << var << "' are applied where the image dataset is read";
     return true;
+  }
+  if (const frameworks::SetupRow* row =
+          frameworks::find_row_by_symbol(frameworks::pytorch::training_rows(), symbol);
+      row && row->family == pivot::SetupFamily::Dataset) {
+    std::string why;
+    auto bound = bind_setup_call(*row, right, 0, why);
+    Node transform = a.keywords.count("transform") ? a.keywords["transform"]
+                     : a.positional.size() > 2     ? a.positional[2]
+                                                   : Node{};
+    std::vector<pivot::DataTransform> transforms;
+    if (bound && bound->at("target_transform").text != "None")
+      why = "a target_transform of " + symbol + " has no mapping";
+    else if (bound && transform && !image_transforms(transform, ctx, transforms, why))
+      bound.reset();
+    if (bound && why.empty()) {
+      bool has_to_tensor = false;
+      for (const auto& t : transforms) has_to_tensor |= t.kind == "to_float";
+      if (!has_to_tensor) why = symbol + " without ToTensor yields PIL images";
+    }
+    if (!bound || !why.empty()) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      ctx.vars[var] = ScriptVar::Dataset;
+      return true;
+    }
+    pivot::Dataset d;
+    d.kind = "builtin";
+    d.args["name"] = pivot::SetupValue::string(row->kind);
+    d.args["train"] = bound->at("train");
+    d.args["root"] = bound->at("root");
+    d.transforms = std::move(transforms);
+    ctx.diags->note(Code::ScriptDropped, stmt.location())
+        << symbol << ": the target framework's own reader of the same published dataset ("
+        << row->kind << ") replaces root= and download=";
+    return add(std::move(d));
   }
   if (symbol == "torchvision.datasets.ImageFolder") {
     Node root = a.positional.empty() ? (a.keywords.count("root") ? a.keywords["root"] : Node{})

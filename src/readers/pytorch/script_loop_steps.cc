@@ -3,6 +3,7 @@
 // of an evaluation helper -> Evaluate. Bookkeeping that Keras does itself (running loss and
 // accuracy sums, their prints) folds into fit's metrics and verbose output, with a note; every
 // other statement inside the loop is reported at its line.
+#include "readers/pytorch/script_early_stopping.h"
 #include "readers/pytorch/script_recognizer.h"
 #include "readers/pytorch/script_syntax.h"
 
@@ -148,6 +149,7 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
   bool accuracy = false;
   bool folded_progress = false;
   bool has_accumulators = false;
+  std::set<std::string> validation_losses;  // the epoch's validation loss variables
   auto take_batch_loop = [&](const BatchLoop& b, bool training,
                              const std::map<std::string, std::string>& loader_of) {
     std::string loader = b.loader;
@@ -165,6 +167,8 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
       }
     } else {
       fit.validation_data = loader;
+      for (const auto& acc : b.accumulators)
+        if (acc.quantity.rfind("loss", 0) == 0) validation_losses.insert(acc.variable);
     }
     accuracy |= b.accuracy;
     if (!b.progress_reports.empty()) folded_progress = true;
@@ -198,6 +202,8 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     copy.unknown.clear();  // the helper's own statements were reported with its definition
     take_batch_loop(copy, h.role == LoopHelper::Role::Train, loader_of);
     for (const auto& t : targets) bookkeeping.insert(t);
+    if (h.role == LoopHelper::Role::Evaluate && targets.size() == 1)
+      validation_losses.insert(targets[0]);
     return true;
   };
   auto classify = [&](Node s, auto& self) -> void {
@@ -212,6 +218,43 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     }
     if (s.type() == "with_statement" && is_no_grad_with(s)) {
       for (Node inner : s.field(Field::Body).named_children()) self(inner, self);
+      return;
+    }
+    if (auto stop = match_early_stopping(s, validation_losses, [&](Node x) -> Node {
+          Node e = expression_of(x);
+          if (!e || !e.is(Kind::Call) || qualified(e.field(Field::Function), ctx) != "torch.save")
+            return {};
+          ScriptArgs a = call_args(e);
+          if (a.positional.size() != 2 ||
+              a.positional[0].text() != ctx.script->model_variable + ".state_dict()")
+            return {};
+          return a.positional[1];
+        })) {
+      pivot::Callback early;
+      early.kind = "early_stopping";
+      early.location = s.location();
+      early.args["monitor"] = pivot::SetupValue::string("val_loss");
+      early.args["patience"] = stop->patience;
+      early.args["min_delta"] = stop->min_delta;
+      early.args["mode"] = pivot::SetupValue::string("min");
+      early.args["restore_best_weights"] = pivot::SetupValue::boolean(false);
+      ctx.script->setup.callbacks.push_back(early);
+      if (stop->save_path.set()) {
+        pivot::Callback save;
+        save.kind = "checkpoint";
+        save.location = s.location();
+        save.args["filepath"] = stop->save_path;
+        save.args["monitor"] = pivot::SetupValue::string("val_loss");
+        save.args["save_best_only"] = pivot::SetupValue::boolean(true);
+        save.args["save_weights_only"] = pivot::SetupValue::boolean(true);
+        ctx.script->setup.callbacks.push_back(save);
+      }
+      bookkeeping.insert(stop->monitored);
+      ctx.diags->note(Code::ScriptDropped, s.location())
+          << "early stopping on '" << stop->monitored
+          << "' written in the loop: an early-stopping callback (monitor the validation loss, "
+             "mode min)"
+          << (stop->save_path.set() ? " and a checkpoint of the best weights" : "");
       return;
     }
     Node e = expression_of(s);
@@ -328,7 +371,7 @@ bool TorchScriptRecognizer::claim_no_grad(Node stmt, ScriptContext& ctx,
   std::optional<BatchLoop> loop;
   for (Node s : inner)
     if (auto b = analyze_batch_loop(s, names_, {}); b && !b->trains) loop = b;
-  if (!loop) return false;
+  if (!loop) return claim_predictions(stmt, inner, ctx, out);
   if (loop->accuracy) add_accuracy_metric(ctx, stmt);
   pivot::Evaluate ev;
   ev.data = loop->loader;
@@ -351,6 +394,44 @@ bool TorchScriptRecognizer::claim_no_grad(Node stmt, ScriptContext& ctx,
   for (Node s : loop->unknown)
     out.push_back(unsupported_step(
         s, ctx, "a statement of the evaluation loop that Keras evaluate does not run"));
+  return true;
+}
+
+bool TorchScriptRecognizer::claim_predictions(Node stmt, const std::vector<Node>& inner,
+                                              ScriptContext& ctx, std::vector<ScriptStep>& out) {
+  // `with torch.no_grad(): predictions = model(torch.from_numpy(x_new))`: each statement calls
+  // the model once on an array; the predictions are arrays in the target.
+  std::vector<ScriptStep> steps;
+  for (Node s : inner) {
+    Node e = expression_of(s);
+    if (!e || !e.is(Kind::Assignment) || !e.field(Field::Left).is(Kind::Identifier)) return false;
+    Node call = e.field(Field::Right);
+    if (!call.is(Kind::Call) || call.field(Field::Function).text() != ctx.script->model_variable ||
+        ctx.script->model_variable.empty())
+      return false;
+    ScriptArgs a = call_args(call);
+    if (a.positional.size() != 1 || !a.keywords.empty()) return false;
+    Node input = a.positional[0];
+    std::string text(input.text());
+    if (input.is(Kind::Call)) {
+      auto converted = numpy_conversion(input, ctx);
+      if (!converted) return false;
+      text = *converted;
+      uses_numpy = true;
+    } else if (touches_framework(input, ctx)) {
+      return false;
+    }
+    ScriptStep step;
+    step.kind = ScriptStep::Kind::Predict;
+    step.variable = std::string(e.field(Field::Left).text());
+    step.text = text;
+    step.location = s.location();
+    steps.push_back(std::move(step));
+  }
+  if (steps.empty()) return false;
+  ctx.diags->note(Code::ScriptDropped, stmt.location())
+      << "torch.no_grad() around the model's calls: Keras predict computes no gradients";
+  out.insert(out.end(), steps.begin(), steps.end());
   return true;
 }
 

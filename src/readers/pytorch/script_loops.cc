@@ -87,6 +87,20 @@ bool is_comparison_with(Node e, const std::set<std::string>& labels) {
   return false;
 }
 
+// A value a progress report computes to print: a zero (resetting a running sum), or arithmetic
+// over names, `.item()` and len() calls; nothing that runs the model or changes state.
+bool is_report_value(Node r) {
+  if (!r) return false;
+  for (Node c : find_all(r, [](Node n) { return n.is(Kind::Call); })) {
+    Node fn = c.field(Field::Function);
+    const std::string f(fn.text());
+    const bool item = fn.is(Kind::Attribute) && fn.field(Field::Attribute).text() == "item" &&
+                      call_args(c).positional.empty();
+    if (!item && f != "len" && f != "float" && f != "int" && f != "round") return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool is_no_grad_with(Node stmt) {
@@ -139,7 +153,9 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
   Node body = loop.field(Field::Body);
   for (Node stmt : body.named_children()) {
     if (stmt.is(Kind::Comment)) continue;
-    // `if i % 10 == 0: print(...)`: a progress report, what fit's progress output shows.
+    // `if i % 10 == 0: print(...)`: a progress report, what fit's progress output shows. It may
+    // compute what it prints (`loss, current = loss.item(), (batch + 1) * len(X)`) and reset the
+    // running sums it printed (`running_loss = 0.0`).
     if (stmt.is(Kind::IfStatement) && !stmt.field(Field::Alternative)) {
       bool reports = true;
       for (Node inner : stmt.field(Field::Consequence).named_children()) {
@@ -147,7 +163,8 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
         const std::string fn =
             ie && ie.is(Kind::Call) ? std::string(ie.field(Field::Function).text()) : "";
         reports &= inner.is(Kind::Comment) || fn == "print" || fn.rfind("logging.", 0) == 0 ||
-                   fn.rfind("logger.", 0) == 0 || fn.rfind("log.", 0) == 0;
+                   fn.rfind("logger.", 0) == 0 || fn.rfind("log.", 0) == 0 ||
+                   (ie && ie.is(Kind::Assignment) && is_report_value(ie.field(Field::Right)));
       }
       if (reports) {
         out.progress_reports.push_back(stmt);
@@ -162,6 +179,13 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
       for (const auto& t : targets) out.locals.insert(t);
       if (r && is_batch_move(r)) {
         for (const auto& t : targets) batch.insert(t);
+        continue;
+      }
+      // `inputs, labels = data`: the batch unpacked inside the loop; the last one is the labels.
+      if (r && r.is(Kind::Identifier) && contains(batch, std::string(r.text())) &&
+          targets.size() >= 2) {
+        for (const auto& t : targets) batch.insert(t);
+        labels = {targets.back()};
         continue;
       }
       if (r && calls_loss(r, names.losses)) {

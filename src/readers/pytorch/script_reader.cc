@@ -25,8 +25,11 @@ std::optional<pivot::Script> read_pytorch_script(const syntax::Tree& tree,
     if (info.is_module) model_names.insert(name);
   const std::string entry = model.entry_module().class_name;
   if (!entry.empty()) model_names.insert(entry);
-  for (const auto& c : pytorch::model_candidates(pctx, root))
+  std::string module_level;  // `model = nn.Sequential(...)` in the script itself
+  for (const auto& c : pytorch::model_candidates(pctx, root)) {
     if (c.builder) model_names.insert(c.name);
+    if (c.sequential && model.entry_kind == "function") module_level = c.name;
+  }
 
   ScriptContext ctx;
   ctx.tree = &tree;
@@ -35,6 +38,7 @@ std::optional<pivot::Script> read_pytorch_script(const syntax::Tree& tree,
   ctx.imports = &pctx.imports;
   ctx.model_definitions = model_names;
   pytorch::TorchScriptRecognizer recognizer(model_names, entry);
+  recognizer.module_level_model = module_level;
   for (syntax::Node stmt : root.named_children()) {
     const std::string t(stmt.text());
     if (t.rfind("import numpy as ", 0) == 0) recognizer.numpy_alias = t.substr(16);

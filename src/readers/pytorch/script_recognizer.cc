@@ -107,8 +107,15 @@ bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<Scr
   Node e = expression_of(stmt);
   if (!e) return false;
   if (evaluation_call(stmt, ctx, out)) return true;
-  if (e.is(Kind::Assignment)) return claim_assignment(stmt, e, ctx, out);
-  if (e.is(Kind::Call)) return claim_call(stmt, e, ctx, out);
+  if (e.is(Kind::Assignment) && claim_assignment(stmt, e, ctx, out)) return true;
+  if (e.is(Kind::Call) && claim_call(stmt, e, ctx, out)) return true;
+  // `n_val = len(dataset) // 4`: framework-free but for the number of samples of a dataset.
+  if (auto text = with_sample_counts(stmt, ctx)) {
+    ScriptStep step = verbatim_step(stmt);
+    step.text = *text;
+    out.push_back(std::move(step));
+    return true;
+  }
   return false;
 }
 
@@ -121,6 +128,31 @@ bool TorchScriptRecognizer::claim_call(Node stmt, Node call, ScriptContext& ctx,
     step.text = std::string(args.positional[0].text());
     out.push_back(std::move(step));
     return true;
+  }
+  // `print(model)` (the module's repr) and `print(f"Using {device} device")`: what they show
+  // is PyTorch's; Keras places tensors itself and describes a model with model.summary().
+  if (call.field(Field::Function).text() == "print" && !args.positional.empty()) {
+    bool device_only = true, model_only = args.positional.size() == 1;
+    size_t devices = 0;
+    for (const auto& n : names_used(call)) {
+      if (n == "print") continue;
+      devices += names_.devices.count(n);
+      device_only &= names_.devices.count(n) > 0;
+    }
+    device_only &= devices > 0;
+    model_only &= args.positional[0].text() == ctx.script->model_variable &&
+                  !ctx.script->model_variable.empty();
+    if (model_only) {
+      out.push_back(dropped_step(stmt, ctx,
+                                 "print(" + ctx.script->model_variable +
+                                     ") shows PyTorch's module tree (Keras: model.summary())"));
+      return true;
+    }
+    if (device_only) {
+      out.push_back(
+          dropped_step(stmt, ctx, "it prints the PyTorch device; Keras places tensors itself"));
+      return true;
+    }
   }
   if (q == "torch.cuda.manual_seed" || q == "torch.cuda.manual_seed_all" ||
       q == "torch.backends.cudnn.deterministic" || q == "torch.use_deterministic_algorithms") {
@@ -178,8 +210,13 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   Node right = assign.field(Field::Right);
   if (!right) return false;
   const std::string var(left.text());
-  // The model.
-  if (left.is(Kind::Identifier) && is_model_ctor(right, ctx)) {
+  // The model: a class of the file instantiated, or the script's own module-level
+  // `model = nn.Sequential(...)` that the model reader read as the entry.
+  Node made = method_chain(right).base.is(Kind::Call) ? method_chain(right).base : right;
+  const bool script_model = left.is(Kind::Identifier) && !module_level_model.empty() &&
+                            var == module_level_model && made.is(Kind::Call) &&
+                            qualified(made.field(Field::Function), ctx).rfind("torch.nn.", 0) == 0;
+  if (left.is(Kind::Identifier) && (is_model_ctor(right, ctx) || script_model)) {
     ScriptStep step = typed_step(ScriptStep::Kind::BuildModel, stmt);
     step.variable = var;
     ctx.vars[var] = ScriptVar::Model;
@@ -195,17 +232,20 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   if (left.is(Kind::Identifier) && std::string(right.text()).find("cuda") != std::string::npos &&
       touches_framework(right, ctx)) {
     ctx.vars[var] = ScriptVar::Framework;
+    names_.devices.insert(var);
     out.push_back(dropped_step(stmt, ctx, "device selection: Keras places tensors itself"));
     return true;
   }
   if (left.is(Kind::Identifier) && qualified(right, ctx) == "torch.device") {
     ctx.vars[var] = ScriptVar::Framework;
+    names_.devices.insert(var);
     out.push_back(dropped_step(stmt, ctx, "device selection: Keras places tensors itself"));
     return true;
   }
   if (left.is(Kind::Identifier) && right.is(Kind::Call) &&
       qualified(right.field(Field::Function), ctx) == "torch.device") {
     ctx.vars[var] = ScriptVar::Framework;
+    names_.devices.insert(var);
     out.push_back(dropped_step(stmt, ctx, "device selection: Keras places tensors itself"));
     return true;
   }
@@ -316,6 +356,8 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
     }
   }
   if (left.is(Kind::Identifier) && claim_data(stmt, left, right, q, ctx, out)) return true;
+  if (q == "torch.utils.data.random_split" || q == "torch.utils.data.dataset.random_split")
+    return claim_random_split(stmt, left, right, ctx, out);
   return false;
 }
 

@@ -39,7 +39,9 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   void find_helpers(syntax::Node module, const ScriptContext& ctx);
 
   std::string numpy_alias = "np";  // the script's alias of numpy
-  bool uses_numpy = false;         // a conversion to NumPy was written
+  // The variable of a module-level `model = nn.Sequential(...)` read as the model, else empty.
+  std::string module_level_model;
+  bool uses_numpy = false;  // a conversion to NumPy was written
 
  private:
   bool claim_assignment(syntax::Node stmt, syntax::Node assign, ScriptContext& ctx,
@@ -48,6 +50,16 @@ class TorchScriptRecognizer : public ScriptRecognizer {
                   std::vector<pivot::ScriptStep>& out);
   bool claim_loop(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
   bool claim_no_grad(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // The number of samples of a dataset nnport read, framework-free: `len(y)` of its labels
+  // array, a random_split part's length; nullopt for others (and for loaders).
+  std::optional<std::string> sample_count(const std::string& dataset,
+                                          const ScriptContext& ctx) const;
+  // `node`'s text with every `len(<dataset>)` replaced by its sample count; nullopt when it
+  // has none, or still touches the framework afterwards.
+  std::optional<std::string> with_sample_counts(syntax::Node node, const ScriptContext& ctx) const;
+  // `train_set, val_set = random_split(dataset, [n1, n2], generator=...)` over arrays.
+  bool claim_random_split(syntax::Node stmt, syntax::Node left, syntax::Node right,
+                          ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
   bool claim_data(syntax::Node stmt, syntax::Node left, syntax::Node right,
                   const std::string& symbol, ScriptContext& ctx,
                   std::vector<pivot::ScriptStep>& out);
@@ -55,9 +67,19 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   // the target uses instead (the data stays a NumPy array), or nullopt.
   std::optional<std::string> numpy_conversion(syntax::Node expr, const ScriptContext& ctx) const;
   std::optional<pivot::Dataset> tensor_dataset(syntax::Node call, const ScriptContext& ctx) const;
+  // One torchvision transform call (`transforms.ToTensor()`), nullopt with `why` when it has no
+  // row or its arguments do not map.
+  std::optional<pivot::DataTransform> read_transform(syntax::Node item, const ScriptContext& ctx,
+                                                     std::string& why) const;
+  // A dataset's transform= argument: a Compose variable read before or one transform call.
+  bool image_transforms(syntax::Node transform, const ScriptContext& ctx,
+                        std::vector<pivot::DataTransform>& out, std::string& why) const;
   // Training and evaluation loops of the script (script_loop_steps.cc).
   std::vector<pivot::ScriptStep> epoch_loop_steps(syntax::Node loop, ScriptContext& ctx);
   bool evaluation_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // The statements of a torch.no_grad() block that only call the model: Predict steps.
+  bool claim_predictions(syntax::Node stmt, const std::vector<syntax::Node>& inner,
+                         ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
 
   bool is_model_ctor(syntax::Node expr, const ScriptContext& ctx) const;
   std::string qualified(syntax::Node expr, const ScriptContext& ctx) const;

@@ -271,7 +271,9 @@ void Lowerer::lower_node(const pivot::Node& node) {
     case OpKind::Selu:
     case OpKind::Softplus:
     case OpKind::Softsign: return lower_pointwise_activation(node);
-    case OpKind::Standardize: break;  // only read from Keras so far
+    case OpKind::Standardize:
+    case OpKind::MatMulParam:
+    case OpKind::RandomAugment: break;  // only read from Keras so far
   }
   no_mapping(node, "no Keras mapping for op '" + std::string(pivot::op_name(node.kind)) + "'");
 }

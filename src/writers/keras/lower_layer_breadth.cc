@@ -212,12 +212,7 @@ void Lowerer::lower_group_norm(const pivot::Node& node) {
   std::vector<Arg> args = {kw("groups", ArgValue::integer(pivot::attr_int(node, "num_groups"))),
                            kw("axis", ArgValue::integer(axis)),
                            kw("epsilon", ArgValue::real(pivot::attr_float(node, "epsilon")))};
-  Arg center = kw("center", ArgValue::boolean(affine));
-  center.in_python = !affine;
-  Arg scale = kw("scale", ArgValue::boolean(affine));
-  scale.in_python = !affine;
-  args.push_back(center);
-  args.push_back(scale);
+  append_center_scale(args, affine, affine);
   auto& record = add_layer(node, "GroupNormalization", std::move(args), {key(node.inputs[0])},
                            key(node.outputs[0]));
   add_vars(record, node);

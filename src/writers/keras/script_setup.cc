@@ -206,6 +206,31 @@ SetupSpelling spell_metric(const pivot::Metric& metric, const std::string& keras
   return s;
 }
 
+SetupSpelling spell_callback(const pivot::Callback& callback, const std::string& keras) {
+  SetupSpelling s;
+  const frameworks::SetupRow* row = frameworks::find_row_for_kind(
+      frameworks::keras::training_rows(), pivot::SetupFamily::Callback, callback.kind);
+  if (!row) {
+    s.problems.push_back("the callback '" + callback.kind + "' has no Keras class");
+    return s;
+  }
+  pivot::SetupArgs args = callback.args;
+  std::string text;
+  // The monitored value first, as people write it.
+  if (auto m = args.find("monitor"); m != args.end()) {
+    text = "monitor=" + setup_literal(m->second);
+    args.erase(m);
+  }
+  if (auto p = args.find("filepath"); p != args.end()) {
+    text = setup_literal(p->second) + (text.empty() ? "" : ", ") + text;
+    args.erase(p);
+  }
+  const std::string rest = spell_args(*row, args, s.problems);
+  if (!rest.empty()) text += (text.empty() ? "" : ", ") + rest;
+  s.text = class_name(row->symbol, keras) + "(" + text + ")";
+  return s;
+}
+
 SetupSpelling spell_schedule(const pivot::Schedule& sch, const SetupValue& base_lr,
                              const std::string& keras, DiagnosticEngine& diags) {
   SetupSpelling s;

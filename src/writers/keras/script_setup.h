@@ -26,6 +26,7 @@ SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& ke
 SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
                          DiagnosticEngine& diags);
 SetupSpelling spell_metric(const pivot::Metric& metric, const std::string& keras);
+SetupSpelling spell_callback(const pivot::Callback& callback, const std::string& keras);
 // `base_lr`: the optimiser's initial rate (the schedules of PyTorch scale it).
 SetupSpelling spell_schedule(const pivot::Schedule& schedule, const pivot::SetupValue& base_lr,
                              const std::string& keras, DiagnosticEngine& diags);

@@ -6,7 +6,9 @@
 
 #include <set>
 
+#include "frameworks/training_table.h"
 #include "writers/keras/python_literal.h"
+#include "writers/keras/script_batch_schedule.h"
 #include "writers/keras/script_setup.h"
 
 namespace nnport::writers::keras {
@@ -42,7 +44,10 @@ class Renderer : public StepRenderer {
   std::vector<std::string> render(const ScriptStep& step, const pivot::Script& script) override {
     using K = ScriptStep::Kind;
     switch (step.kind) {
-      case K::BuildModel: return {step.variable + " = " + entry_ + "()"};
+      case K::BuildModel:
+        // A model built again (to load saved weights) is not compiled: evaluate needs compile.
+        compiled_ = false;
+        return {step.variable + " = " + entry_ + "()"};
       case K::Seed: return {keras_ + ".utils.set_random_seed(" + step.text + ")"};
       case K::MakeOptimizer: return optimizer(step, script);
       case K::MakeLoss: return loss(step, script);
@@ -55,6 +60,12 @@ class Renderer : public StepRenderer {
       case K::LoadWeights:
         return {model_var(script, step) + ".load_weights(" + weights_path(step) + ")"};
       case K::Compile: return compile(script);
+      case K::Predict: {
+        pivot::Dataset input;
+        input.features = SetupValue::expr(step.text);
+        return {step.variable + " = " + model_name(script) + ".predict(" + features(input) +
+                ", verbose=0)"};
+      }
       default: return todo(step, "this step has no Keras spelling yet");
     }
   }
@@ -125,7 +136,23 @@ class Renderer : public StepRenderer {
   std::vector<std::string> optimizer(const ScriptStep& step, const pivot::Script& script) {
     std::vector<std::string> out;
     if (!script.setup.optimizer) return todo(step, "the optimiser was not read");
-    SetupSpelling s = spell_optimizer(*script.setup.optimizer, keras_, diags_);
+    pivot::Optimizer opt = *script.setup.optimizer;
+    // A schedule stepped every batch is the optimiser's learning_rate: written before it.
+    for (const auto& sch : script.setup.schedules) {
+      if (sch.unit != "batch" || !has_batch_schedule(sch.kind)) continue;
+      BatchScheduleSpelling b = spell_batch_schedule(
+          sch, keras_, [&](const SetupValue& v) { return target_value(script, v); });
+      if (!b.problems.empty()) continue;  // reported at the schedule's own statement
+      needs_math_ |= b.needs_math;
+      out.insert(out.end(), b.lines.begin(), b.lines.end());
+      opt.args["learning_rate"] = SetupValue::expr(sch.variable);
+      batch_schedules_.insert(sch.variable);
+      diags_.note(Code::TrainingConvention, sch.location)
+          << "'" << sch.variable
+          << "' steps after every batch: a LearningRateSchedule the optimiser evaluates at each "
+             "step";
+    }
+    SetupSpelling s = spell_optimizer(opt, keras_, diags_);
     problems(step, s, out);
     if (s.text.empty()) return out;
     out.push_back(step.variable + " = " + s.text);
@@ -145,6 +172,20 @@ class Renderer : public StepRenderer {
   std::vector<std::string> schedule(const ScriptStep& step, const pivot::Script& script) {
     std::vector<std::string> out;
     const pivot::Schedule& sch = script.setup.schedules.at(step.index);
+    if (batch_schedules_.count(sch.variable))
+      return {"# " + sch.variable +
+              " (stepped every batch in the source) is the optimizer's learning_rate."};
+    if (sch.unit == "batch" && has_batch_schedule(sch.kind)) {
+      BatchScheduleSpelling b = spell_batch_schedule(
+          sch, keras_, [&](const SetupValue& v) { return target_value(script, v); });
+      if (b.problems.empty()) return todo(step, "the schedule was not written");
+      SetupSpelling rest;
+      rest.problems.assign(b.problems.begin() + 1, b.problems.end());
+      problems(step, rest, out);
+      auto marked = todo(step, b.problems.front());
+      out.insert(out.end(), marked.begin(), marked.end());
+      return out;
+    }
     SetupValue lr;
     if (script.setup.optimizer)
       if (auto it = script.setup.optimizer->args.find("learning_rate");
@@ -165,10 +206,67 @@ class Renderer : public StepRenderer {
   std::vector<std::string> data(const ScriptStep& step, const pivot::Script& script) {
     const pivot::Dataset& d = script.setup.datasets.at(step.index);
     if (d.kind == "arrays") return {};
+    if (d.kind == "split_of") {
+      const pivot::Dataset* p = dataset(script, d.parent);
+      if (p && p->kind == "split_of") return {};  // a loader over a part
+      return split_part(step, d);
+    }
+    if (d.kind == "builtin")
+      return d.parent.empty() ? builtin_dataset(step, d) : std::vector<std::string>{};
     if (d.kind != "image_folder")
       return todo(step, "a dataset of kind '" + d.kind + "' has no Keras spelling yet");
     if (d.parent.empty()) return {};  // the ImageFolder itself: read where its loader is made
     return image_folder(step, d);
+  }
+
+  // A published dataset (torchvision.datasets.FashionMNIST, ...) read with keras.datasets: the
+  // same images in the same order, as a (images, labels) pair of NumPy arrays with the source's
+  // ToTensor/Normalize written out on channels-last images.
+  std::vector<std::string> builtin_dataset(const ScriptStep& step, const pivot::Dataset& d) {
+    const std::string name = d.args.count("name") ? d.args.at("name").text : "";
+    const frameworks::SetupRow* row = frameworks::find_row_for_kind(
+        frameworks::keras::training_rows(), pivot::SetupFamily::Dataset, name);
+    if (!row) return todo(step, "the dataset '" + name + "' has no keras.datasets reader");
+    const SetupValue train = d.args.count("train") ? d.args.at("train") : SetupValue::boolean(true);
+    std::string part = "[0]";
+    if (train.kind == SetupValue::Kind::Bool)
+      part = train.b ? "[0]" : "[1]";
+    else
+      part = "[0 if " + setup_literal(train) + " else 1]";
+    const std::string& v = step.variable;
+    std::string x = v + "[0]";
+    if (row->implied.count("images") && row->implied.at("images") == "NHW") x += "[..., None]";
+    x += ".astype(\"float32\")";
+    for (const auto& t : d.transforms) {
+      if (t.kind == "to_float")
+        x += " / 255.0";
+      else if (t.kind == "normalize")
+        x = "(" + x + " - np.array(" + setup_literal(t.args.at("mean")) +
+            ", dtype=\"float32\")) / np.array(" + setup_literal(t.args.at("std")) +
+            ", dtype=\"float32\")";
+      else
+        return todo(step, "the transform '" + t.kind +
+                              "' of a keras.datasets dataset has no "
+                              "Keras spelling yet");
+    }
+    const std::string reader = keras_ + row->symbol.substr(row->symbol.find('.'));
+    std::vector<std::string> out;
+    out.push_back("# " + name +
+                  (part == "[0]"   ? " training"
+                   : part == "[1]" ? " test"
+                                   : "") +
+                  " split from " + reader +
+                  ".load_data(): the same images in the same order as torchvision's files.");
+    out.push_back(v + " = " + reader + ".load_data()" + part);
+    out.push_back("# The source's transforms on channels-last images, labels as int64 indices.");
+    out.push_back(v + " = (");
+    out.push_back("    " + x + ",");
+    out.push_back("    " + v + "[1].reshape(-1).astype(\"int64\"),");
+    out.push_back(")");
+    diags_.note(Code::TrainingConvention, step.location)
+        << "'" << v << "' is read with " << row->symbol
+        << ".load_data() (Keras' own copy of the dataset; the source's root folder is not used)";
+    return out;
   }
 
   std::vector<std::string> image_folder(const ScriptStep& step, const pivot::Dataset& d) {
@@ -250,6 +348,67 @@ class Renderer : public StepRenderer {
     return "np.transpose(" + x + ", (" + perm + "))";
   }
 
+  // The (features, labels) pair variable a split or keras.datasets dataset is written as: the
+  // part itself, or the part a loader reads.
+  std::string pair_variable(const pivot::Script& script, const pivot::Dataset& d) const {
+    const pivot::Dataset* p = d.parent.empty() ? nullptr : dataset(script, d.parent);
+    if (d.kind == "split_of") return p && p->kind == "split_of" ? d.parent : d.variable;
+    return d.parent.empty() ? d.variable : d.parent;
+  }
+
+  // The labels of a dataset as a target expression (its length is the number of samples).
+  std::string labels_of(const pivot::Script& script, const pivot::Dataset& d) const {
+    if (d.kind == "split_of" || d.kind == "builtin") return pair_variable(script, d) + "[1]";
+    return setup_literal(d.labels);
+  }
+
+  // random_split: the arrays permuted by a seeded NumPy generator, cut at the lengths.
+  std::vector<std::string> split_part(const ScriptStep& step, const pivot::Dataset& d) {
+    const SetupValue& lengths = d.args.at("lengths");
+    const int64_t part = d.args.at("part").i;
+    std::vector<std::string> out;
+    if (part == 0) {
+      out.push_back(
+          "# random_split: a permutation of the samples from a NumPy generator seeded "
+          "as the source's; torch's generator would pick other samples (the same "
+          "sizes).");
+      out.push_back("_split_order = np.random.default_rng(" + setup_literal(d.args.at("seed")) +
+                    ").permutation(len(" + setup_literal(d.labels) + "))");
+      diags_.warning(Code::TrainingConvention, step.location)
+          << "random_split: the parts are drawn with NumPy's generator seeded as the source's; "
+             "torch's generator would put other samples in each part (same sizes)";
+    }
+    std::string start = "0", end;
+    for (int64_t i = 0; i <= part && i < static_cast<int64_t>(lengths.items.size()); ++i) {
+      const std::string len = setup_literal(lengths.items[static_cast<size_t>(i)]);
+      if (i < part) start = start == "0" ? "(" + len + ")" : start + " + (" + len + ")";
+      if (i == part) end = start == "0" ? "(" + len + ")" : start + " + (" + len + ")";
+    }
+    const std::string rows = "_split_order[" + start + ":" + end + "]";
+    out.push_back(step.variable + " = (" + setup_literal(d.features) + "[" + rows + "], " +
+                  setup_literal(d.labels) + "[" + rows + "])");
+    return out;
+  }
+
+  // NHWC images (keras.datasets) for the model's input: the source's layout is NCHW, and the
+  // model takes it permuted by input_perm_, so axis i of the input is NHWC axis
+  // kFromNchw[input_perm_[i]].
+  std::string channels_last_images(const std::string& x) const {
+    static const int64_t kFromNchw[4] = {0, 3, 1, 2};
+    std::vector<int64_t> perm(4);
+    for (size_t i = 0; i < 4; ++i) {
+      const int64_t p = input_perm_.size() == 4 ? input_perm_[i] : static_cast<int64_t>(i);
+      perm[i] = p >= 0 && p < 4 ? kFromNchw[p] : static_cast<int64_t>(i);
+    }
+    bool identity = true;
+    std::string text;
+    for (size_t i = 0; i < 4; ++i) {
+      identity &= perm[i] == static_cast<int64_t>(i);
+      text += (i ? ", " : "") + std::to_string(perm[i]);
+    }
+    return identity ? x : "np.transpose(" + x + ", (" + text + "))";
+  }
+
   // The positional data arguments of fit/evaluate for a dataset variable, and whether it is
   // batched by its pipeline.
   std::optional<std::string> data_args(const pivot::Script& script, const std::string& var,
@@ -259,6 +418,18 @@ class Renderer : public StepRenderer {
     if (d->kind == "image_folder") {
       batched = true;
       return var;
+    }
+    if (d->kind == "builtin") {
+      batched = false;
+      const std::string root = d->parent.empty() ? d->variable : d->parent;
+      return channels_last_images(root + "[0]") + ", " + root + "[1]";
+    }
+    if (d->kind == "split_of") {
+      batched = false;
+      const std::string root = pair_variable(script, *d);
+      pivot::Dataset as_arrays = *d;
+      as_arrays.features = SetupValue::expr(root + "[0]");
+      return features(as_arrays) + ", " + root + "[1]";
     }
     if (d->kind != "arrays") return std::nullopt;
     batched = false;
@@ -306,6 +477,24 @@ class Renderer : public StepRenderer {
     return out;
   }
 
+  // A setup value in the target: `len(loader)` of a loader over arrays is its number of
+  // batches, computed from the arrays (the target has no loader object).
+  std::string target_value(const pivot::Script& script, const SetupValue& v) {
+    const std::string text = setup_literal(v);
+    if (v.kind == SetupValue::Kind::Expr && text.rfind("len(", 0) == 0 && text.back() == ')') {
+      const pivot::Dataset* d = dataset(script, text.substr(4, text.size() - 5));
+      if (d && (d->kind == "arrays" || d->kind == "split_of" || d->kind == "builtin") &&
+          d->batch_size.set()) {
+        const bool drop = d->drop_last.kind == SetupValue::Kind::Bool && d->drop_last.b;
+        needs_math_ |= !drop;
+        const std::string n = "len(" + labels_of(script, *d) + ")";
+        return drop ? n + " // " + setup_literal(d->batch_size)
+                    : "math.ceil(" + n + " / " + setup_literal(d->batch_size) + ")";
+      }
+    }
+    return text;
+  }
+
   std::string model_name(const pivot::Script& script) const {
     return script.model_variable.empty() ? "model" : script.model_variable;
   }
@@ -351,7 +540,30 @@ class Renderer : public StepRenderer {
     }
     std::string callbacks;
     for (const auto& s : script.setup.schedules)
-      callbacks += (callbacks.empty() ? "" : ", ") + s.variable;
+      if (!batch_schedules_.count(s.variable))
+        callbacks += (callbacks.empty() ? "" : ", ") + s.variable;
+    for (const auto& c : script.setup.callbacks) {
+      pivot::Callback cb = c;
+      if (auto p = cb.args.find("filepath"); p != cb.args.end()) {
+        // Keras' save_weights_only checkpoints need a .weights.h5 name, as save_weights.
+        ScriptStep path;
+        path.text = setup_literal(p->second);
+        path.location = c.location;
+        p->second = SetupValue::expr(weights_path(path));
+        for (const auto& other : script.setup.callbacks) {
+          auto d = other.args.find("min_delta");
+          if (other.kind == "early_stopping" && d != other.args.end() &&
+              !(d->second.kind == SetupValue::Kind::Float && d->second.f == 0))
+            diags_.warning(Code::TrainingConvention, c.location)
+                << "the source saves the best weights only when the validation loss improves by "
+                   "more than min_delta; ModelCheckpoint(save_best_only=True) saves on any "
+                   "improvement";
+        }
+      }
+      SetupSpelling s = spell_callback(cb, keras_);
+      problems(step, s, out);
+      if (!s.text.empty()) callbacks += (callbacks.empty() ? "" : ", ") + s.text;
+    }
     if (!callbacks.empty()) args.push_back("callbacks=[" + callbacks + "]");
     args.push_back("verbose=" + (fit.verbose.set() ? setup_literal(fit.verbose) : "2"));
     const std::string lhs = fit.history_variable.empty() ? "" : fit.history_variable + " = ";
@@ -381,7 +593,7 @@ class Renderer : public StepRenderer {
     out.push_back(lhs + " = " + call);
     const pivot::Dataset* d = dataset(script, ev.data);
     const std::string n = batched || !d ? "sum(len(y) for _, y in " + ev.data + ")"
-                                        : "len(" + setup_literal(d->labels) + ")";
+                                        : "len(" + labels_of(script, *d) + ")";
     const std::string batches =
         batched || !d ? "len(" + ev.data + ")"
                       : "math.ceil(" + n + " / " +
@@ -447,6 +659,7 @@ class Renderer : public StepRenderer {
   std::vector<int64_t> input_perm_;
   std::vector<int64_t> input_shape_;
   const pivot::Node* two_bias_layer_ = nullptr;  // LSTM/RNN: PyTorch's two biases are one in Keras
+  std::set<std::string> batch_schedules_;        // written as the optimiser's learning_rate
   bool compiled_ = false;
   bool partial_ = false;
   bool needs_math_ = false;

@@ -232,6 +232,13 @@ std::optional<std::string> add_param(ExpressionContext& ctx) {
   return x(ctx) + " + " + *value + "[" + join(index) + "]";
 }
 
+// x @ self.w: a custom layer's own weight matrix, kept as an nn.Parameter.
+std::optional<std::string> matmul_param(ExpressionContext& ctx) {
+  auto value = param_ref(ctx);
+  if (!value) return std::nullopt;
+  return x(ctx) + " @ " + *value;
+}
+
 std::optional<std::string> prepend_param(ExpressionContext& ctx) {
   auto value = param_ref(ctx);
   if (!value) return std::nullopt;
@@ -295,6 +302,7 @@ const std::map<OpKind, Expression>& table() {
       {OpKind::L2Normalize, l2_normalize},
       {OpKind::AddParam, add_param},
       {OpKind::PrependParam, prepend_param},
+      {OpKind::MatMulParam, matmul_param},
       {OpKind::MatMul, matmul},
       {OpKind::Equal, equal},
       {OpKind::Standardize, standardize},

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "frameworks/training_table.h"
+#include "writers/pytorch/builtin_datasets.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -133,7 +134,7 @@ class Renderer : public StepRenderer {
         return out;
       }
       case K::MakeOptimizer: return optimizer_lines(script, step.variable);
-      case K::MakeLoss: return {};
+      case K::MakeLoss: return loss_object_lines(script, step.variable);
       case K::Compile: return compile_lines(script);
       case K::MakeData: return data_lines(script.setup.datasets.at(step.index));
       case K::Train: return train_lines(script, script.fits.at(step.index));
@@ -267,6 +268,31 @@ class Renderer : public StepRenderer {
     return "";
   }
 
+  static bool has_compile(const std::vector<ScriptStep>& steps) {
+    for (const auto& step : steps) {
+      if (step.kind == ScriptStep::Kind::Compile) return true;
+      for (const auto& clause : step.clauses)
+        if (has_compile(clause.body)) return true;
+    }
+    return false;
+  }
+
+  // A loss object compile() never takes (a custom training step calls it): a function with
+  // Keras' argument order, loss_object(y_true, y_pred).
+  std::vector<std::string> loss_object_lines(const pivot::Script& script,
+                                             const std::string& variable) {
+    if (has_compile(script.steps) || !script.setup.loss || variable.empty()) return {};
+    const std::string expr = loss_expression(*script.setup.loss);
+    if (expr.empty()) {
+      partial_ = true;
+      return {"# TODO(nnport): loss '" + script.setup.loss->kind + "' has no PyTorch spelling yet"};
+    }
+    imports_.insert("F");
+    return {"def " + variable + "(targets, outputs):",
+            "    \"\"\"The Keras loss object: called as loss(y_true, y_pred).\"\"\"",
+            "    return " + expr, ""};
+  }
+
   std::vector<std::string> compile_lines(const pivot::Script& script) {
     imports_.insert("F");
     imports_.insert("data");
@@ -386,6 +412,16 @@ class Renderer : public StepRenderer {
       return out;
     }
     if (d.kind == "image_folder") return image_folder_lines(d);
+    if (const std::string call = d.kind == "builtin" ? builtin_dataset_call(d) : "";
+        !call.empty()) {
+      imports_.insert("import os");
+      imports_.insert("import numpy as np");
+      std::vector<std::string> out;
+      if (!builtin_helper_written_) out = builtin_dataset_helper();
+      builtin_helper_written_ = true;
+      out.push_back(d.variable + " = " + call);
+      return out;
+    }
     partial_ = true;
     return {"# TODO(nnport): dataset kind '" + d.kind + "' has no PyTorch spelling yet"};
   }
@@ -731,6 +767,7 @@ class Renderer : public StepRenderer {
   bool optimizer_written_ = false;
   bool image_helper_written_ = false;
   bool loader_helper_written_ = false;
+  bool builtin_helper_written_ = false;
   std::string optimizer_var_;
   std::set<std::string> imports_;
   std::set<std::string> datasets_written_;

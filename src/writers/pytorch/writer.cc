@@ -15,6 +15,7 @@
 #include "writers/pytorch/expressions.h"
 #include "writers/pytorch/layer_params.h"
 #include "writers/pytorch/module_tree.h"
+#include "writers/pytorch/sequential_model.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -29,6 +30,7 @@ using writers::keras::python_tuple;
 struct Layer {
   std::string attr;  // index in its nn.Sequential
   std::string ref;   // "self.conv1", "self.layer1.conv1"
+  std::string key;   // state_dict prefix: "conv1", "layer1.conv1"
   const Node* node = nullptr;
   std::string callee;
   std::vector<std::string> args;
@@ -60,6 +62,15 @@ class Writer {
         return std::nullopt;
       }
     }
+    // A chain of numbered items (a top-level nn.Sequential of the source) is one again.
+    if (auto sequential = write_sequential_model(g_, class_name())) {
+      PytorchOutput out;
+      out.entry_name = class_name();
+      out.python =
+          header() + "import torch\nimport torch.nn as nn\n\n\n" + sequential->class_source;
+      out.weights = std::move(sequential->weights);
+      return out;
+    }
     for (const Node& n : g_.nodes) plan_layer(n);
     find_sequentials();
     find_cancelling_transposes();
@@ -89,7 +100,7 @@ class Writer {
   std::vector<Group> groups_;
   std::set<const Node*> skipped_;
   std::set<std::string> attrs_used_ = {"training", "forward"};
-  std::map<pivot::ParamId, std::string> stored_;  // functional parameters: attribute
+  std::map<pivot::ParamId, std::string> stored_;  // functional parameters: Python reference
   std::vector<std::string> var_;
   std::string batch_var_;
   std::string pending_unpack_;  // total_length of a packed sequence to unpack after the call
@@ -285,6 +296,7 @@ class Writer {
       group.ref = placed[u].ref;
       for (size_t m : group.layers) keys[m] = group.key + "." + layers_[m].attr;
     }
+    for (size_t i = 0; i < layers_.size(); ++i) layers_[i].key = keys[i];
     for (size_t i = 0; i < layers_.size(); ++i) {
       std::string plan_error;
       if (!plan_layer_params(g_, *layers_[i].node, keys[i], plan_, plan_error)) {
@@ -310,21 +322,66 @@ class Writer {
     return batch_var_.empty() ? std::string("-1") : batch_var_;
   }
 
+  // The Python reference of the placed container whose state_dict prefix is `key` ("encoder"
+  // -> "self.encoder"), found through a layer placed in it; empty when none is.
+  std::string container_ref(const std::string& key) const {
+    for (const Layer& layer : layers_) {
+      if (!layer.key.starts_with(key + ".")) continue;
+      const std::string leaf = layer.key.substr(key.size() + 1);
+      if (leaf.find('.') != std::string::npos || !layer.ref.ends_with("." + leaf)) continue;
+      return layer.ref.substr(0, layer.ref.size() - leaf.size() - 1);
+    }
+    return {};
+  }
+
+  // Whether a layer of the container `key` already uses the name `leaf`.
+  bool container_has(const std::string& key, const std::string& leaf) const {
+    return std::any_of(layers_.begin(), layers_.end(), [&](const Layer& layer) {
+      return layer.key == key + "." + leaf || layer.key.starts_with(key + "." + leaf + ".");
+    });
+  }
+
   // A stored tensor is named after the module that holds it when it has one: the Keras layer
-  // "pe" whose weight is "layers/add_parameter/vars/0" gives back the source's "pe".
+  // "pe" whose weight is "layers/add_parameter/vars/0" gives back the source's "pe". A module
+  // path "pos_encoder.pe" puts it in the container "pos_encoder" when the writer placed one
+  // there (state_dict key "pos_encoder.pe", as in the source).
   std::string stored_param(pivot::ParamId id, const std::string& module_path) {
-    if (auto it = stored_.find(id); it != stored_.end()) return "self." + it->second;
+    if (auto it = stored_.find(id); it != stored_.end()) return it->second;
     const pivot::Param& p = g_.params[id];
-    const std::string attr =
-        unique(attrs_used_, python_identifier(module_path.empty() ? p.name : module_path));
-    stored_[id] = attr;
-    init_.push_back(wrap_call("self." + attr + " = ", "nn.Parameter",
-                              {"torch.zeros(" + python_tuple(p.shape) + ")"}, 8));
+    std::string ref, key;
+    if (const size_t dot = module_path.rfind('.'); dot != std::string::npos) {
+      const std::string container = module_path.substr(0, dot);
+      const std::string leaf = module_path.substr(dot + 1);
+      const std::string owner = container_ref(container);
+      // Names nn.Module / nn.ModuleDict / nn.ModuleList use themselves stay flat.
+      static const std::set<std::string> kTaken = {"training", "forward", "keys",   "items",
+                                                   "values",   "update",  "pop",    "clear",
+                                                   "append",   "extend",  "insert", "index"};
+      if (!owner.empty() && python_identifier(leaf) == leaf && !kTaken.count(leaf) &&
+          !container_has(container, leaf)) {
+        ref = owner + "." + leaf;
+        key = container + "." + leaf;
+      }
+    }
+    if (ref.empty()) {
+      key = unique(attrs_used_, python_identifier(module_path.empty() ? p.name : module_path));
+      ref = "self." + key;
+    }
+    stored_[id] = ref;
+    const std::string zeros = "torch.zeros(" + python_tuple(p.shape) + ")";
+    if (p.buffer) {
+      // A buffer: in the state_dict, not trained (the source registered it so).
+      const size_t dot = ref.rfind('.');
+      init_.push_back(wrap_call("", ref.substr(0, dot) + ".register_buffer",
+                                {"\"" + ref.substr(dot + 1) + "\"", zeros}, 8));
+    } else {
+      init_.push_back(wrap_call(ref + " = ", "nn.Parameter", {zeros}, 8));
+    }
     pivot::WeightSlot slot;
-    slot.target_name = attr;
+    slot.target_name = key;
     slot.param = id;
     plan_.slots.push_back(slot);
-    return "self." + attr;
+    return ref;
   }
 
   // Constants of the source (Keras Normalization(mean=...)) stay in the code, as there; a
@@ -532,6 +589,12 @@ class Writer {
     forward_.push_back("        " + line);
   }
 
+  std::string header() const {
+    return "# Generated by nnport from " +
+           (options_.source_name.empty() ? std::string("the source model") : options_.source_name) +
+           ".\n";
+  }
+
   std::string render() const {
     std::string all;
     for (const auto& l : init_) all += l + "\n";
@@ -539,10 +602,7 @@ class Writer {
     const std::string custom_classes = custom_class_source(custom_classes_);
     all += custom_classes;
     const bool uses_f = all.find("F.") != std::string::npos;
-    std::string out =
-        "# Generated by nnport from " +
-        (options_.source_name.empty() ? std::string("the source model") : options_.source_name) +
-        ".\n";
+    std::string out = header();
     if (partial_) out += "# Incomplete: see the TODO(nnport) markers below.\n";
     out += "import torch\nimport torch.nn as nn\n";
     if (uses_f) out += "import torch.nn.functional as F\n";

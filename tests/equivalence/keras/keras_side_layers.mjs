@@ -13,10 +13,17 @@
 //     - InputLayer dtype int64 -> int32 (TensorFlow.js has no int64);
 //     - Softmax(axis != -1) -> NnportKerasSoftmax (TensorFlow.js' softmax kernel only takes the
 //       last axis).
+//     - GlobalAveragePooling1D(data_format="channels_first") -> NnportKerasGlobalAvgPool1DChannelsFirst
+//       (TensorFlow.js' GlobalAveragePooling1D has no data_format and always averages axis 1);
+//     - the random augmentation layers (RandomFlip, RandomRotation, RandomZoom, ...) ->
+//       NnportKerasInferenceIdentity: Keras applies them only when training.
 //   registerKerasSideLayers(tf): OUR implementations of
 //     - Normalization(mean=, variance=, axis=-1): keras/src/layers/preprocessing/normalization.py
 //       call(): (x - mean) / maximum(sqrt(variance), epsilon), epsilon = backend.epsilon() = 1e-7,
 //       mean/variance broadcast along the last axis. No weights (they are constructor arguments).
+//       Without mean=/variance= (statistics from adapt()) they are the layer's variables, as
+//       Keras 3 builds them: mean, variance (shape (last axis,)) and count (a scalar; Keras keeps
+//       it as an int64, written here as float32), seeded like every weight.
 //     - NnportKerasSoftmax(axis): exp(x - max) / sum(exp(x - max)) over `axis` (keras.ops.softmax).
 //     - NnportArange(stop): keras.ops.arange(0, stop) positions (int32, rank 1);
 //     - NnportWeightOp(fn, shape): x @ w, x + w or x * w with a user layer's add_weight variable.
@@ -34,8 +41,16 @@ function adaptLayer(layer) {
   if (layer.class_name === 'GRU' && cfg.reset_after === false) layer.class_name = 'NnportKerasGRUResetBefore';
   if (layer.class_name === 'InputLayer' && cfg.dtype === 'int64') cfg.dtype = 'int32';
   if (layer.class_name === 'Softmax' && (cfg.axis ?? -1) !== -1) layer.class_name = 'NnportKerasSoftmax';
+  if (layer.class_name === 'GlobalAveragePooling1D' && cfg.data_format === 'channels_first') {
+    layer.class_name = 'NnportKerasGlobalAvgPool1DChannelsFirst';
+  }
+  if (INFERENCE_IDENTITY.includes(layer.class_name)) layer.class_name = 'NnportKerasInferenceIdentity';
   if (cfg.layer && cfg.layer.class_name) adaptLayer(cfg.layer); // Bidirectional, TimeDistributed
 }
+
+// keras/src/layers/preprocessing/image_preprocessing: these return their input unless training.
+const INFERENCE_IDENTITY = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast',
+                            'RandomCrop', 'RandomBrightness'];
 
 export function adaptConfig(config) {
   for (const layer of config.config.layers) adaptLayer(layer);
@@ -46,13 +61,22 @@ function makeNormalization(tf) {
   class Normalization extends tf.layers.Layer {
     constructor(config) {
       super(config);
-      if (config.mean == null || config.variance == null) {
-        throw new Error('Normalization oracle: only mean= and variance= given as arguments are implemented');
+      if ((config.mean == null) !== (config.variance == null)) {
+        throw new Error('Normalization oracle: mean= and variance= must be given together');
       }
       if ((config.axis ?? -1) !== -1) throw new Error('Normalization oracle: only axis=-1 is implemented');
       if (config.invert) throw new Error('Normalization oracle: invert=True is not implemented');
       this.mean = config.mean;
       this.variance = config.variance;
+    }
+    build(inputShape) {
+      if (this.mean == null) { // adapt()ed: the statistics are variables
+        const last = inputShape[inputShape.length - 1];
+        this.meanVar = this.addWeight('mean', [last], 'float32', tf.initializers.zeros(), undefined, false);
+        this.varianceVar = this.addWeight('variance', [last], 'float32', tf.initializers.ones(), undefined, false);
+        this.addWeight('count', [], 'float32', tf.initializers.zeros(), undefined, false);
+      }
+      this.built = true;
     }
     computeOutputShape(s) {
       return s;
@@ -60,8 +84,9 @@ function makeNormalization(tf) {
     call(inputs) {
       return tf.tidy(() => {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
-        const mean = tf.tensor(this.mean, undefined, 'float32');
-        const scale = tf.maximum(tf.sqrt(tf.tensor(this.variance, undefined, 'float32')), KERAS_EPSILON);
+        const mean = this.meanVar ? this.meanVar.read() : tf.tensor(this.mean, undefined, 'float32');
+        const variance = this.varianceVar ? this.varianceVar.read() : tf.tensor(this.variance, undefined, 'float32');
+        const scale = tf.maximum(tf.sqrt(variance), KERAS_EPSILON);
         return tf.div(tf.sub(x, mean), scale);
       });
     }
@@ -156,8 +181,38 @@ function makeWeightOp(tf) {
   return NnportWeightOp;
 }
 
+// NnportKerasGlobalAvgPool1DChannelsFirst: keras GlobalAveragePooling1D(data_format="channels_first")
+// on (batch, channels, steps): the mean over the last axis.
+function makeGlobalAvgPool1DChannelsFirst(tf) {
+  class NnportKerasGlobalAvgPool1DChannelsFirst extends tf.layers.Layer {
+    computeOutputShape(s) {
+      return [s[0], s[1]];
+    }
+    call(inputs) {
+      return tf.tidy(() => tf.mean(Array.isArray(inputs) ? inputs[0] : inputs, 2));
+    }
+  }
+  NnportKerasGlobalAvgPool1DChannelsFirst.className = 'NnportKerasGlobalAvgPool1DChannelsFirst';
+  return NnportKerasGlobalAvgPool1DChannelsFirst;
+}
+
+// NnportKerasInferenceIdentity: a random augmentation layer at inference.
+function makeInferenceIdentity(tf) {
+  class NnportKerasInferenceIdentity extends tf.layers.Layer {
+    computeOutputShape(s) {
+      return s;
+    }
+    call(inputs) {
+      return tf.tidy(() => tf.clone(Array.isArray(inputs) ? inputs[0] : inputs));
+    }
+  }
+  NnportKerasInferenceIdentity.className = 'NnportKerasInferenceIdentity';
+  return NnportKerasInferenceIdentity;
+}
+
 // Classes only this loader knows: a config using them cannot be cross-checked by run_keras.mjs.
-export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax', 'NnportArange', 'NnportWeightOp'];
+export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax', 'NnportArange', 'NnportWeightOp',
+                                   'NnportKerasGlobalAvgPool1DChannelsFirst', 'NnportKerasInferenceIdentity'];
 
 export function registerKerasSideLayers(tf) {
   // tf.layers.gru builds TensorFlow.js' own GRU class, whatever the registry now maps "GRU" to.
@@ -169,4 +224,6 @@ export function registerKerasSideLayers(tf) {
   tf.serialization.registerClass(makeSoftmax(tf));
   tf.serialization.registerClass(makeArange(tf));
   tf.serialization.registerClass(makeWeightOp(tf));
+  tf.serialization.registerClass(makeGlobalAvgPool1DChannelsFirst(tf));
+  tf.serialization.registerClass(makeInferenceIdentity(tf));
 }

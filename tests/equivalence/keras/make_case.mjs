@@ -90,6 +90,7 @@ function seededValues(variableName, shape, next) {
   }
   if (base === 'gamma') return uniform(n, 0.6, 1.4, next);
   if (base === 'moving_variance') return uniform(n, 0.5, 1.5, next);
+  if (base === 'variance') return uniform(n, 0.5, 1.5, next); // Normalization statistics (adapt())
   if (base === 'moving_mean') return uniform(n, -0.3, 0.3, next);
   if (base === 'embeddings') return uniform(n, -1, 1, next);
   if (base === 'alpha') return uniform(n, 0.05, 0.3, next); // PReLU slope

@@ -62,6 +62,9 @@ def parse_header(path):
             spec["inputs"].append([int(d) for d in dims[1:]])
         elif key == "dtype":
             spec["dtypes"].append(value)
+        elif key == "pick":
+            # The file has several top-level models: nnport is given `--class NAME`.
+            spec["pick"] = value
         elif key == "vocab":
             spec["vocab"] = int(value)
         elif key == "batch":
@@ -88,6 +91,8 @@ def load_mock():
         import keras  # noqa: F401 - the mock
         import tensorflow  # noqa: F401
         from keras import _graph, _models
+        import _nnport_thirdparty
+        _nnport_thirdparty.install()
     finally:
         sys.path.remove(mock)
     if not keras.__version__.endswith("nnport-mock"):
@@ -139,9 +144,10 @@ def build(model_path):
               "inputs": [{"name": t.node.operation._nnport_name, "shape": [None] + s, "dtype": d}
                          for t, (s, d) in zip(inputs, specs)],
               "outputs": len(outputs),
-              # A model used as a layer keeps its own "layers" level in the weights file, which
-              # run_keras.mjs (flat TensorFlow.js layer order) does not lay out.
-              "nested": any("/layers/" in e["path"] for e in layers.values())}
+              # A model used as a layer keeps its own "layers" level in the weights file, and a
+              # custom layer's sublayers sit under its attributes (layers/<unit>/<attr>/...);
+              # run_keras.mjs (flat TensorFlow.js layer order) lays out neither.
+              "nested": any("/layers/" in e["path"] or e["path"].count("/") > 1 for e in layers.values())}
     return config, layout
 
 

@@ -65,7 +65,8 @@ EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_BROKEN_CASE, EXIT_NOT_READY = 0, 1, 2, 3,
 # Classes run_keras.mjs (the PyTorch -> Keras suite's loader) does not load or lays out differently.
 CROSS_CHECK_UNKNOWN = ["Normalization", "NnportKerasGRUResetBefore", "NnportKerasSoftmax", "TimeDistributed",
                       "NnportWeightOp",
-                      "NnportArange"]
+                      "NnportArange", "NnportKerasGlobalAvgPool1DChannelsFirst",
+                      "NnportKerasInferenceIdentity"]
 # The reason code (src/support/diagnostic_codes.def) for "this nnport does not implement the
 # Keras -> PyTorch direction at all", as opposed to "it read this model wrongly".
 NOT_READY_CODES = {"unsupported-direction"}
@@ -359,6 +360,8 @@ def main(argv):
         cmd += ["--input-shape", ",".join(["N"] + [str(d) for d in shape])]
     for dtype in layout["header"]["dtypes"]:
         cmd += ["--input-dtype", dtype]
+    if layout["header"].get("pick"):
+        cmd += ["--class", layout["header"]["pick"]]
     cmd += ["--report", report_path]
     if fake:
         cmd += ["--break", fake]

@@ -106,6 +106,12 @@ function makeTFOpLambda(tf) {
   };
   // getitem, stack, tile, reshape, l2_normalize; pad (keras_layers_breadth.mjs)
   const structure = {...structureOps(tf), ...breadthOps(tf), ...tensorOps(tf)}; // + matmul (keras_tensor_ops.mjs)
+  // keras.ops.square / sqrt / exp between layers (Keras tensors -> TFOpLambda).
+  const unary = {
+    'math.square': (x) => tf.square(x),
+    'math.sqrt': (x) => tf.sqrt(x),
+    'math.exp': (x) => tf.exp(x),
+  };
   const reductions = {
     'math.reducemean': (x, axis, keep) => tf.mean(x, axis, keep),
     'math.reducemax': (x, axis, keep) => tf.max(x, axis, keep),
@@ -118,7 +124,7 @@ function makeTFOpLambda(tf) {
       this.functionName = config.function;
       this.fn = canonicalFunction(config.function);
       this.callKwargs = config.callKwargs ?? {};
-      const known = this.fn in binary || this.fn in reductions || this.fn in structure ||
+      const known = this.fn in binary || this.fn in reductions || this.fn in structure || this.fn in unary ||
           ['transpose', 'compat.v1.transpose', 'nn.logsoftmax', 'math.logsoftmax', 'nn.gelu']
               .includes(this.fn);
       if (!known) throw new Error(`TFOpLambda: unsupported function '${config.function}'`);
@@ -165,6 +171,7 @@ function makeTFOpLambda(tf) {
         const x = list[0];
         const kw = {...this.callKwargs};
         if (this.fn in structure) return structure[this.fn].call(list, kw);
+        if (this.fn in unary) return unary[this.fn](x);
         if (this.fn in binary) {
           const op = binary[this.fn];
           if (kw.scalarFirst) return op(tf.scalar(kw.scalar, x.dtype), x);
@@ -375,6 +382,19 @@ function patchFunctionalLoaders(tf) {
   }
 }
 
+// Keras' Flatten takes (batch, features) too (InputSpec min_ndim=1: the identity, e.g. after
+// GlobalAveragePooling2D); TensorFlow.js' Flatten demands rank 3 or more.
+function makeFlatten(tf) {
+  class Flatten extends tf.layers.flatten().constructor {
+    constructor(config) {
+      super(config);
+      this.inputSpec = [{minNDim: 2}];
+    }
+  }
+  Flatten.className = 'Flatten';
+  return Flatten;
+}
+
 export function registerCustomLayers(tf) {
   if (tf[PATCHED]) return;
   const TFOpLambda = makeTFOpLambda(tf);
@@ -387,6 +407,7 @@ export function registerCustomLayers(tf) {
   if (!map.ZeroPadding1D) tf.serialization.registerClass(makeZeroPadding1D(tf));
   if (!map.Subtract) tf.serialization.registerClass(makeSubtract(tf));
   tf.serialization.registerClass(makeElu(tf)); // replaces the alpha == 1 only built-in
+  tf.serialization.registerClass(makeFlatten(tf)); // also rank 2, as Keras' (min_ndim=1)
   tf.serialization.registerClass(makeGru(tf)); // replaces the reset_after=False only built-in
   for (const cls of makeAttentionLayers(tf)) tf.serialization.registerClass(cls); // keras_attention.mjs
   for (const cls of makeRecurrentLayers(tf)) tf.serialization.registerClass(cls); // keras_recurrent.mjs

@@ -10,10 +10,24 @@ Each script names its data on its `# nnport-training:` header line:
                     [0, classes) (classes=2 with binary=1: float32 (N, 1) 0/1), x_test/y_test
     data=series     x_train.npy (N, length, features) float32 windows of a noisy sine,
                     y_train.npy (N, 1) the next value, x_test/y_test
+    data=mnist / data=fashion_mnist
+                    the files torchvision's MNIST / FashionMNIST read without downloading:
+                    <root>/MNIST/raw/ (or FashionMNIST/raw/) train-images-idx3-ubyte,
+                    train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte
+                    (28x28 uint8 images, 10 classes), <root> = DATA_DIR
+    data=cifar10    the files torchvision's CIFAR10 reads: <root>/cifar-10-batches-py/
+                    data_batch_1..5, test_batch (pickled dicts, 32x32x3 uint8, 10 classes),
+                    batches.meta
 Other items: features=, classes=, train=, test=, size=, vocab=, length=, binary=1.
+
+`keras_load_data(name, data_dir)` reads those same files in keras.datasets.<name>.load_data()'s
+form ((x_train, y_train), (x_test, y_test)): the mock keras returns them, so both sides train on
+the same tiny data in the same order.
 """
 import csv
 import os
+import pickle
+import struct
 
 import numpy as np
 
@@ -97,5 +111,66 @@ def make(spec, out_dir):
         save("y_train.npy", targets[:n_train])
         save("x_test.npy", windows[n_train:])
         save("y_test.npy", targets[n_train:])
+    elif kind in ("mnist", "fashion_mnist"):
+        raw = os.path.join(out_dir, _IDX_FOLDERS[kind], "raw")
+        os.makedirs(raw, exist_ok=True)
+        for prefix, n in (("train", n_train), ("t10k", n_test)):
+            y = rng.integers(0, 10, size=n).astype("uint8")
+            # Class-dependent brightness so that the tiny set is learnable.
+            x = np.clip(y[:, None, None] * 20 + rng.normal(scale=50, size=(n, 28, 28)) + 40, 0, 255)
+            with open(os.path.join(raw, f"{prefix}-images-idx3-ubyte"), "wb") as f:
+                f.write(struct.pack(">IIII", 0x0803, n, 28, 28) + x.astype("uint8").tobytes())
+            with open(os.path.join(raw, f"{prefix}-labels-idx1-ubyte"), "wb") as f:
+                f.write(struct.pack(">II", 0x0801, n) + y.tobytes())
+    elif kind == "cifar10":
+        folder = os.path.join(out_dir, "cifar-10-batches-py")
+        os.makedirs(folder, exist_ok=True)
+        names = [f"data_batch_{k}" for k in range(1, 6)]
+        sizes = [n_train // 5 + (1 if k < n_train % 5 else 0) for k in range(5)]
+        for name, n in list(zip(names, sizes)) + [("test_batch", n_test)]:
+            labels = rng.integers(0, 10, size=n)
+            base = (labels[:, None] * 23) % 256
+            data = np.clip(base + rng.normal(scale=60, size=(n, 3072)) + 10, 0, 255).astype("uint8")
+            with open(os.path.join(folder, name), "wb") as f:
+                pickle.dump({"batch_label": name, "data": data, "labels": [int(v) for v in labels]}, f)
+        with open(os.path.join(folder, "batches.meta"), "wb") as f:
+            pickle.dump({"label_names": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
+                                         "horse", "ship", "truck"], "num_vis": 3072}, f)
     else:
         raise ValueError(f"unknown data kind {kind!r}")
+
+
+_IDX_FOLDERS = {"mnist": "MNIST", "fashion_mnist": "FashionMNIST"}
+
+
+def _read_idx(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, n = struct.unpack(">II", data[:8])
+    if magic == 0x0803:
+        rows, cols = struct.unpack(">II", data[8:16])
+        return np.frombuffer(data, dtype="uint8", offset=16).reshape(n, rows, cols).copy()
+    return np.frombuffer(data, dtype="uint8", offset=8).copy()
+
+
+def keras_load_data(name, data_dir):
+    """keras.datasets.<name>.load_data() over the files `make` wrote: Keras' shapes and dtypes
+    (MNIST: (N, 28, 28) uint8 and (N,) uint8; CIFAR-10: (N, 32, 32, 3) uint8 and (N, 1) uint8)."""
+    if name in _IDX_FOLDERS:
+        raw = os.path.join(data_dir, _IDX_FOLDERS[name], "raw")
+        return tuple((_read_idx(os.path.join(raw, f"{p}-images-idx3-ubyte")),
+                      _read_idx(os.path.join(raw, f"{p}-labels-idx1-ubyte"))) for p in ("train", "t10k"))
+    if name == "cifar10":
+        folder = os.path.join(data_dir, "cifar-10-batches-py")
+        out = []
+        for files in ([f"data_batch_{k}" for k in range(1, 6)], ["test_batch"]):
+            xs, ys = [], []
+            for name_ in files:
+                with open(os.path.join(folder, name_), "rb") as f:
+                    entry = pickle.load(f, encoding="latin1")
+                xs.append(entry["data"].reshape(-1, 3, 32, 32))
+                ys.extend(entry["labels"])
+            x = np.concatenate(xs).transpose(0, 2, 3, 1)  # Keras: channels-last
+            out.append((x, np.asarray(ys, dtype="uint8").reshape(-1, 1)))
+        return tuple(out)
+    raise ValueError(f"no tiny data for keras.datasets.{name}")

@@ -16,6 +16,7 @@ Everything Keras computes (losses, accuracies, predictions) is a placeholder her
 runs to its end so that its framework-free code (printing, file handling) is exercised, and the
 Node trainer (train_tfjs.mjs) computes the real losses from the recording.
 """
+import importlib.util
 import json
 import os
 import runpy
@@ -31,8 +32,39 @@ sys.path.insert(0, ORACLE_DIR)
 import oracle  # noqa: E402
 
 
+SCHEDULE_STEPS = 256
+
+
+class LearningRateSchedule:
+    """keras.optimizers.schedules.LearningRateSchedule: a script's subclass is recorded as its
+    rate at steps 0..SCHEDULE_STEPS-1, evaluated with NumPy standing in for keras.ops."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def rates(self):
+        import keras
+
+        stand_ins = {"cast": lambda x, dtype=None: np.asarray(x, dtype=dtype or "float32"), "cos": np.cos,
+                     "sin": np.sin, "where": np.where, "minimum": np.minimum, "maximum": np.maximum,
+                     "power": np.power, "exp": np.exp, "floor": np.floor, "convert_to_tensor": np.asarray}
+        saved = {k: getattr(keras.ops, k, None) for k in stand_ins}
+        try:
+            for k, f in stand_ins.items():
+                setattr(keras.ops, k, f)
+            return [float(self(np.float32(step))) for step in range(SCHEDULE_STEPS)]
+        finally:
+            for k, f in saved.items():
+                if f is None:
+                    delattr(keras.ops, k)
+                else:
+                    setattr(keras.ops, k, f)
+
+
 def plain(value):
     """JSON form of an argument: literals, lists, recorded objects, arrays by shape."""
+    if isinstance(value, LearningRateSchedule):
+        return {"schedule": type(value).__name__, "per_step": value.rates()}
     if isinstance(value, Recorded):
         return value.to_json()
     if isinstance(value, RecordedDataset):
@@ -164,6 +196,11 @@ class Recorder:
 def install(recorder):
     """Patches the mock packages with the recording pieces."""
     _graph, _models = oracle.load_mock()
+    # The scripts read the driver's local CSV files: the real pandas when there is one, not the
+    # oracle's stand-in (the oracle never reads data).
+    stand_in = sys.modules.pop("pandas", None)
+    if importlib.util.find_spec("pandas") is None and stand_in is not None:
+        sys.modules["pandas"] = stand_in
     import keras
     import tensorflow
 
@@ -171,6 +208,24 @@ def install(recorder):
         setattr(keras, family, Factory(f"keras.{family}"))
         sys.modules[f"keras.{family}"] = getattr(keras, family)
         sys.modules[f"tensorflow.keras.{family}"] = getattr(keras, family)
+    # Permutations off (NNPORT_RECORD_IN_ORDER=1, set by run_pytorch_case.py), as DataLoader
+    # shuffling and random_split on the PyTorch side (torch_side/run_torch_script.py
+    # --no-shuffle): a migrated random_split permutes with np.random.default_rng(seed).permutation(n).
+    make_rng = np.random.default_rng
+
+    class InOrder:
+        def __init__(self, *args, **kwargs):
+            self._rng = make_rng(*args, **kwargs)
+
+        def permutation(self, x):
+            return np.arange(x) if isinstance(x, (int, np.integer)) else np.asarray(x)
+
+        def __getattr__(self, name):
+            return getattr(self._rng, name)
+
+    if os.environ.get("NNPORT_RECORD_IN_ORDER") == "1":
+        np.random.default_rng = InOrder
+    keras.optimizers.schedules = type("schedules", (), {"LearningRateSchedule": LearningRateSchedule})
 
     Model = _models.Model
 
@@ -195,7 +250,16 @@ def install(recorder):
         entry["input_dtype"] = str(np.asarray(xs).dtype) if xs is not None else None
         recorder.fits.append(entry)
         history = Recorded("keras.callbacks.History", [], {})
-        history.history = {"loss": [0.0] * int(epochs if isinstance(epochs, int) else 1)}
+        n_epochs = int(epochs if isinstance(epochs, int) else 1)
+        history.history = {"loss": [0.0] * n_epochs}
+        # Placeholders under the names Keras logs (the script's own code reads them).
+        metrics = [m if isinstance(m, str) else "metric" for m in
+                   ((recorder.compiles[-1] if recorder.compiles else {}).get("metrics") or [])]
+        for name in metrics:
+            history.history[name] = [0.0] * n_epochs
+        if validation_data is not None or validation_split:
+            for name in ["loss"] + metrics:
+                history.history["val_" + name] = [0.0] * n_epochs
         return history
 
     def evaluate(self, x=None, y=None, batch_size=None, **kwargs):
@@ -277,6 +341,18 @@ def install(recorder):
                              extra={"class_names": names, "image_size": list(image_size), "shuffle": shuffle,
                                     "seed": seed, "validation_split": validation_split, "subset": subset})
         return ds.batch(batch_size)
+
+    # keras.datasets.<name>.load_data(): the driver's tiny files (datasets.py), the same data
+    # torchvision reads on the PyTorch side.
+    import datasets as tiny_data
+
+    for name in ("mnist", "fashion_mnist", "cifar10"):
+        loader = type(name, (), {"load_data": staticmethod(
+            lambda *a, _name=name, **k: tiny_data.keras_load_data(_name, os.environ.get("DATA_DIR", "data")))})
+        setattr(keras.datasets, name, loader)
+    # `from tensorflow.keras.datasets import cifar10` imports the package by name.
+    sys.modules["keras.datasets"] = keras.datasets
+    sys.modules["tensorflow.keras.datasets"] = keras.datasets
 
     keras.utils.image_dataset_from_directory = image_dataset_from_directory
     keras.preprocessing = type("preprocessing", (), {"image_dataset_from_directory":

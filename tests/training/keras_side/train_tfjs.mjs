@@ -137,16 +137,36 @@ function makeOptimizer(tf, recorded) {
     adagrad: {learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7},
   };
   if (!defaults[key]) fail(`optimizer ${name} is not transcribed here`);
-  const h = {...defaults[key], ...kwargs};
-  if (typeof h.learning_rate !== 'number') fail(`learning_rate ${JSON.stringify(h.learning_rate)}: only constants`);
-  for (const k of ['clipnorm', 'clipvalue', 'global_clipnorm']) if (kwargs[k] != null) fail(`${k} is not transcribed`);
+  // Positional arguments in Keras 3's order (Adam(0.01) is learning_rate=0.01).
+  const order = {
+    sgd: ['learning_rate', 'momentum', 'nesterov'],
+    adam: ['learning_rate', 'beta_1', 'beta_2', 'epsilon'],
+    adamw: ['learning_rate', 'weight_decay', 'beta_1', 'beta_2', 'epsilon'],
+    rmsprop: ['learning_rate', 'rho', 'momentum', 'epsilon', 'centered'],
+    adagrad: ['learning_rate', 'initial_accumulator_value', 'epsilon'],
+  };
+  const positional = specOf(recorded).args;
+  if (positional.length > order[key].length) fail(`optimizer ${name}: ${positional.length} positional arguments`);
+  const named = Object.fromEntries(positional.map((v, i) => [order[key][i], v]));
+  const h = {...defaults[key], ...named, ...kwargs};
+  // A LearningRateSchedule is recorded as its rate at each step (record.py evaluates it).
+  const perStep = h.learning_rate && Array.isArray(h.learning_rate.per_step) ? h.learning_rate.per_step : null;
+  if (typeof h.learning_rate !== 'number' && !perStep) fail(`learning_rate ${JSON.stringify(h.learning_rate)}: only constants and recorded schedules`);
+  for (const k of ['clipnorm', 'clipvalue']) if (kwargs[k] != null) fail(`${k} is not transcribed`);
   const state = new Map();
   let iterations = 0;
-  const lr = h.learning_rate;
   const apply = (variables, grads) => {
     iterations += 1;
     const t = iterations;
+    if (perStep && t > perStep.length) fail(`the schedule was recorded for ${perStep.length} steps only`);
+    const lr = perStep ? perStep[t - 1] : h.learning_rate;
     tf.tidy(() => {
+      if (h.global_clipnorm != null) {
+        // Keras 3 clip_by_global_norm: g * clipnorm / max(global norm, clipnorm).
+        const norm = Math.sqrt(variables.reduce((acc, v) => acc + (grads[v.name] ? grads[v.name].square().sum().dataSync()[0] : 0), 0));
+        const scale = h.global_clipnorm / Math.max(norm, h.global_clipnorm);
+        for (const v of variables) if (grads[v.name]) grads[v.name] = tf.keep(grads[v.name].mul(scale));
+      }
       for (const v of variables) {
         const g = grads[v.name];
         if (!g) continue;
@@ -196,7 +216,7 @@ function makeOptimizer(tf, recorded) {
       }
     });
   };
-  return {apply, description: {name: key, ...h}};
+  return {apply, description: {name: key, ...h, ...(perStep ? {learning_rate: `a schedule, ${perStep.length} steps recorded, from ${perStep[0]}`} : {})}};
 }
 
 async function main() {

@@ -10,8 +10,12 @@
   removed after it ran once; torchvision transforms are parameterless modules) either saves its state_dict (--save-init; the agreed initial weights) or loads one in
   place (--load-init; load_state_dict copies into the existing tensors, so an optimiser created
   before keeps its references).
-- --no-shuffle forces DataLoader(shuffle=False): the migrated Keras script is then run with
-  shuffling off too, so both sides see the same batches in the same order.
+- --no-shuffle forces DataLoader(shuffle=False) and makes random_split cut the samples in order
+  (no permutation): the migrated Keras script is then run with shuffling and permutations off
+  too (keras_side/record.py), so both sides see the same batches in the same order.
+- torchvision's CIFAR datasets check the md5 sums of the published files before reading them:
+  the driver's tiny files (keras_side/datasets.py) only have to exist. Nothing is downloaded
+  (MNIST-style datasets only check that their files exist).
 The script runs as __main__ (runpy) with sys.argv = [SCRIPT] + SCRIPT_ARGS and its own
 directory on sys.path, as `python3 SCRIPT ...` would.
 """
@@ -24,6 +28,14 @@ import sys
 import torch
 import torch.nn.modules.module as torch_module
 import torch.utils.data as torch_data
+
+
+def offline_datasets():
+    try:
+        import torchvision.datasets.cifar as cifar
+    except ImportError:
+        return
+    cifar.check_integrity = lambda path, md5=None: os.path.isfile(path)
 
 
 def main():
@@ -83,6 +95,18 @@ def main():
 
         torch_data.DataLoader.__init__ = init_without_shuffle
 
+        def split_in_order(dataset, lengths, generator=None):
+            del generator
+            parts, start = [], 0
+            for n in lengths:
+                parts.append(torch_data.Subset(dataset, list(range(start, start + n))))
+                start += n
+            return parts
+
+        torch_data.random_split = split_in_order
+        torch_data.dataset.random_split = split_in_order
+
+    offline_datasets()
     script = os.path.abspath(o.script)
     sys.argv = [script] + script_args
     sys.path.insert(0, os.path.dirname(script))

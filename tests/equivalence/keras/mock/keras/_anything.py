@@ -2,12 +2,27 @@
 (optimizers, losses, metrics, callbacks, plot_model): any attribute, any call, nothing recorded."""
 
 
-class Anything:
+class _AnythingType(type):
+    """Class-level attributes too: keras.optimizers.schedules.InverseTimeDecay(...)."""
+
+    def __getattr__(cls, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Anything
+
+
+class Anything(metaclass=_AnythingType):
     def __init__(self, *args, **kwargs):
         pass
 
     def __call__(self, *args, **kwargs):
         return Anything()
+
+    def __getitem__(self, key):  # history.history["accuracy"]
+        return Anything()
+
+    def __setitem__(self, key, value):  # dataset["Origin"] = ... (the pandas stand-in)
+        pass
 
     def __getattr__(self, name):
         if name.startswith("__"):

@@ -12,6 +12,8 @@ KERAS3_DEFAULTS): those are written into the config so the oracle computes what 
 """
 import re
 
+from ._anything import Anything
+
 # Positional parameters of the layer constructors our models use, in Keras 3 order.
 SIGNATURES = {
     "Dense": ["units", "activation", "use_bias"],
@@ -72,7 +74,18 @@ SIGNATURES = {
     "Maximum": [],
     "Minimum": [],
     "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape"],
+    # Random augmentation: identity at inference (keras_side_layers.mjs), no variables saved.
+    "RandomFlip": ["mode", "seed"],
+    "RandomRotation": ["factor", "fill_mode", "interpolation", "seed"],
+    "RandomZoom": ["height_factor", "width_factor", "fill_mode", "interpolation", "seed"],
 }
+
+# Constructor arguments that only act in training or on fresh weights (every weight is seeded by
+# make_case.mjs): when their value is an object the mock does not record (keras.regularizers.l2(...),
+# tf.initializers.zeros(): an Anything), they are left out of the config. Names and recorded
+# objects stay.
+TRAINING_ONLY_ARGS = {"kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+                      "activity_regularizer", "kernel_constraint", "bias_constraint"}
 
 # Keras 3 defaults that TensorFlow.js does NOT share (tfjs-layers recurrent.js uses the Keras 2.0
 # recurrent_activation "hardSigmoid" and GRU reset_after=False). Written into the config when the
@@ -378,6 +391,8 @@ class Layer(Operation):
         for k, v in self._nnport_kwargs.items():
             if k in ("input_shape", "batch_input_shape", "input_dim") and self._nnport_class != "Embedding":
                 continue  # becomes the InputLayer (Sequential)
+            if k in TRAINING_ONLY_ARGS and isinstance(v, Anything):
+                continue
             config[k] = _plain(v)
         return config
 
@@ -443,6 +458,12 @@ class Layer(Operation):
     def build(self, input_shape):
         pass
 
+    def adapt(self, data, *args, **kwargs):
+        """Normalization.adapt(data): the statistics become the layer's variables, which the
+        weights file holds (seeded); nothing to record here."""
+        if self._nnport_class != "Normalization":
+            raise OracleError(f"{self._nnport_class}.adapt is not recorded by the mock")
+
 
 class InputLayer(Layer):
     _nnport_builtin = True
@@ -476,7 +497,8 @@ _KEEPS_CHANNELS = {"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooli
                    "SpatialDropout2D", "Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
                    "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
                    "Cropping1D", "Cropping2D", "Rescaling", "Normalization", "Add", "Subtract",
-                   "Multiply", "Average", "Maximum", "Minimum"}
+                   "Multiply", "Average", "Maximum", "Minimum", "RandomFlip", "RandomRotation",
+                   "RandomZoom"}
 _CHANNELS_ARG = {"Dense": "units", "Embedding": "output_dim", "LSTM": "units", "GRU": "units",
                  "SimpleRNN": "units"}
 

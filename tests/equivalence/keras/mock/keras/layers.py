@@ -1,5 +1,6 @@
 """Mock keras.layers: every built-in layer the test models use, recorded by _graph.Layer."""
 from . import _graph
+from ._anything import Anything as _Anything
 
 Layer = _graph.Layer
 InputLayer = _graph.InputLayer
@@ -12,6 +13,24 @@ Deconvolution2D = globals()["Conv2DTranspose"]
 MaxPool2D = globals()["MaxPooling2D"]
 AvgPool2D = globals()["AveragePooling2D"]
 GlobalAvgPool2D = globals()["GlobalAveragePooling2D"]
+
+
+class Lambda(Layer):
+    """layers.Lambda(function): a weightless layer whose function is traced inline like a custom
+    layer's call() (Keras 3 saves it as an empty `lambda` group)."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self._nnport_function_arg = function
+        self._nnport_arguments = arguments or {}
+
+    def call(self, inputs):
+        return self._nnport_function_arg(inputs, **self._nnport_arguments)
+
+
+class TextVectorization(_Anything):
+    """Strings -> ids outside the model (string tensors are not recorded): adapt() and calls on
+    datasets do nothing here."""
 
 
 # The functional merge spellings: layers.add([a, b]) builds an Add layer and applies it.

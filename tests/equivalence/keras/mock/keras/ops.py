@@ -34,6 +34,18 @@ def maximum(x, y):
     return g.binary_op("math.maximum", x, y)
 
 
+def square(x):
+    return g.op_call("math.square", [x], {})
+
+
+def sqrt(x):
+    return g.op_call("math.sqrt", [x], {})
+
+
+def exp(x):
+    return g.op_call("math.exp", [x], {})
+
+
 def mean(x, axis=None, keepdims=False):
     return g.op_call("math.reduce_mean", [x], {"axis": _axis_list(axis), "keepdims": keepdims})
 
@@ -85,9 +97,21 @@ class _Dim(int):
 
 
 def shape(x):
-    """ops.shape of a model input: its declared shape (batch None), dims remembering `x`."""
+    """ops.shape of a model input: its declared shape (batch None), dims remembering `x`. Of any
+    other tensor: dims only random tensors may take (NnportRandomNormal ignores its shape)."""
+    if x.node.operation._nnport_class != "InputLayer":
+        return _RandomShapeOnly()
     dims = g.static_shape(x)
     return tuple(None if d is None else _Dim(d, x) for d in dims)
+
+
+class _RandomShapeOnly:
+    def __getitem__(self, i):
+        return _RandomShapeDim()
+
+
+class _RandomShapeDim:
+    """A dimension the mock does not know: only keras.random.* may take it."""
 
 
 def arange(start=0, stop=None, step=1, dtype=None):

@@ -51,5 +51,9 @@ math = _Namespace(reduce_mean=reduce_mean, reduce_max=reduce_max, reduce_sum=red
                   add=add, multiply=multiply, maximum=_ops.maximum)
 nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_ops.softmax)
 float32, int32, int64 = "float32", "int32", "int64"
+initializers = keras.initializers
+# Input pipelines and string ops around the model (tf.data, tf.strings): nothing recorded.
+data = strings = random = keras._Namespace()
+sys.modules[__name__ + ".keras.regularizers"] = keras.regularizers
 newaxis = None
 __version__ = "2.15.0-nnport-mock"

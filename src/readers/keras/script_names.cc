@@ -1,0 +1,218 @@
+// The Keras recogniser's statements around the model that are not training objects: the
+// bundled datasets of keras.datasets, framework names standing for framework-free values
+// (tf.newaxis), callback lists kept for fit(), and a builder function's own compile()/summary().
+// Rows: src/frameworks/keras/script_rows.cc.
+#include <algorithm>
+#include <functional>
+
+#include "frameworks/keras/script_rows.h"
+#include "frameworks/training_table.h"
+#include "readers/keras/script_recognizer.h"
+#include "readers/pytorch/script_syntax.h"
+
+namespace nnport::readers::keras {
+namespace {
+
+using pivot::ScriptStep;
+using pivot::SetupValue;
+using syntax::Field;
+using syntax::Kind;
+using syntax::Node;
+
+// Names a function binds itself: its parameters and the targets of its assignments.
+std::set<std::string> local_names(Node def) {
+  std::set<std::string> out;
+  if (Node params = def.field(Field::Parameters))
+    for (Node p : params.named_children()) {
+      Node name = p.is(Kind::Identifier) ? p : p.field(Field::Name);
+      if (!name && p.named_child_count() > 0) name = p.named_child(0);
+      if (name && name.is(Kind::Identifier)) out.insert(std::string(name.text()));
+    }
+  for (Node a : pytorch::find_all(def, [](Node n) {
+         return n.is(Kind::Assignment) || n.is(Kind::AugmentedAssignment) ||
+                n.is(Kind::ForStatement);
+       })) {
+    for (const auto& t : pytorch::target_names(a.field(Field::Left))) out.insert(t);
+  }
+  return out;
+}
+
+// Does `def` return the variable `name` (`return model`)?
+bool returns(Node def, std::string_view name) {
+  for (Node r : pytorch::find_all(def, [](Node n) { return n.is(Kind::ReturnStatement); }))
+    if (r.named_child_count() == 1 && r.named_child(0).text() == name) return true;
+  return false;
+}
+
+}  // namespace
+
+const frameworks::SetupRow* KerasScriptRecognizer::dataset_row(const std::string& symbol) {
+  const auto* row = frameworks::find_row_by_symbol(frameworks::keras::training_rows(), symbol);
+  return row && row->family == pivot::SetupFamily::Dataset ? row : nullptr;
+}
+
+bool KerasScriptRecognizer::claim_builtin_dataset(Node stmt, Node left, Node call,
+                                                  ScriptContext& ctx,
+                                                  std::vector<ScriptStep>& out) {
+  Node fn = call.field(Field::Function);
+  if (!fn.is(Kind::Attribute) || fn.field(Field::Attribute).text() != "load_data") return false;
+  Node module = fn.field(Field::Object);
+  std::string symbol;
+  if (auto it = dataset_modules_.find(std::string(module.text())); it != dataset_modules_.end())
+    symbol = it->second;
+  else
+    symbol = qualified(module, ctx);
+  if (symbol.rfind("keras.datasets.", 0) != 0) return false;
+  const auto* row = dataset_row(symbol);
+  if (!row) {
+    out.push_back(unsupported_step(stmt, ctx,
+                                   symbol +
+                                       ".load_data() has no counterpart reading the same files in "
+                                       "PyTorch; load the arrays here, e.g. with NumPy"));
+    return true;
+  }
+  pytorch::ScriptArgs a = pytorch::call_args(call);
+  // mnist.load_data(path="mnist.npz") names the cache file only; anything else would change
+  // the arrays.
+  a.keywords.erase("path");
+  if (a.splat || !a.positional.empty() || !a.keywords.empty()) {
+    out.push_back(unsupported_step(stmt, ctx, "load_data(...): only path= is mapped"));
+    return true;
+  }
+  pivot::Dataset d;
+  d.kind = "builtin";
+  d.variable = std::string(left.text());
+  d.args["name"] = SetupValue::string(row->kind);
+  // Keras' array layouts (training_rows.cc), which the target reproduces.
+  for (const auto& [fact, value] : row->implied) d.args[fact] = SetupValue::string(value);
+  d.location = call.location();
+  ScriptStep s;
+  s.kind = ScriptStep::Kind::MakeData;
+  s.location = stmt.location();
+  s.text = std::string(stmt.text());
+  s.variable = d.variable;
+  s.index = ctx.script->setup.datasets.size();
+  ctx.script->setup.datasets.push_back(std::move(d));
+  out.push_back(std::move(s));
+  return true;
+}
+
+bool KerasScriptRecognizer::claim_framework_names(Node stmt, ScriptContext& ctx,
+                                                  std::vector<ScriptStep>& out) {
+  // A script variable holding a framework object (the model, an optimizer...) is not a name
+  // with a framework-free value.
+  for (const auto& name : pytorch::names_used(stmt))
+    if (auto it = ctx.vars.find(name); it != ctx.vars.end() && it->second != ScriptVar::History)
+      return false;
+  std::vector<std::pair<Node, const frameworks::keras::ScriptNameRow*>> hits;
+  bool unknown = false;
+  std::function<void(Node)> visit = [&](Node n) {
+    if (unknown) return;
+    if (n.is(Kind::Identifier) || n.is(Kind::Attribute)) {
+      Node base = n;
+      while (base.is(Kind::Attribute)) base = base.field(Field::Object);
+      if (base.is(Kind::Identifier) && framework_names_.count(std::string(base.text()))) {
+        if (const auto* row = frameworks::keras::find_script_name(qualified(n, ctx))) {
+          hits.emplace_back(n, row);
+          return;
+        }
+        if (n.is(Kind::Identifier)) {
+          unknown = true;
+          return;
+        }
+      }
+    }
+    if (n.is(Kind::Attribute)) return visit(n.field(Field::Object));
+    if (n.is(Kind::KeywordArgument)) return visit(n.field(Field::Value));
+    for (Node c : n.named_children()) visit(c);
+  };
+  visit(stmt);
+  if (unknown || hits.empty()) return false;
+  for (const auto& [node, row] : hits) {
+    if (row->drop_reason.empty()) continue;
+    // Only a statement that binds nothing can go without changing what follows.
+    if (!pytorch::expression_of(stmt).is(Kind::Call)) return false;
+    out.push_back(dropped_step(stmt, ctx, row->drop_reason));
+    return true;
+  }
+  std::string text(stmt.text());
+  for (auto it = hits.rbegin(); it != hits.rend(); ++it) {
+    const size_t at = it->first.start_byte() - stmt.start_byte();
+    text.replace(at, it->first.end_byte() - it->first.start_byte(), it->second->neutral);
+  }
+  ScriptStep s = verbatim_step(stmt);
+  s.text = std::move(text);
+  out.push_back(std::move(s));
+  return true;
+}
+
+bool KerasScriptRecognizer::claim_callback_list(Node stmt, Node list, const std::string& variable,
+                                                ScriptContext& ctx, std::vector<ScriptStep>& out) {
+  if (variable.empty() || !(list.is(Kind::List) || list.is(Kind::Tuple)) ||
+      list.named_child_count() == 0)
+    return false;
+  for (Node c : list.named_children())
+    if (!c.is(Kind::Call) ||
+        qualified(c.field(Field::Function), ctx).rfind("keras.callbacks.", 0) != 0)
+      return false;
+  auto& cbs = ctx.script->setup.callbacks;
+  auto& scheds = ctx.script->setup.schedules;
+  const size_t first_cb = cbs.size(), first_sched = scheds.size();
+  std::string why;
+  if (!read_callbacks(list, ctx, why)) {
+    cbs.resize(first_cb);
+    scheds.resize(first_sched);
+    out.push_back(unsupported_step(stmt, ctx, why));
+    return true;
+  }
+  // Carried out by the fit(callbacks=...) that names the list; a list no fit() uses has no
+  // effect in Keras either.
+  callback_lists_[variable].assign(cbs.begin() + static_cast<std::ptrdiff_t>(first_cb), cbs.end());
+  plateau_lists_[variable].assign(scheds.begin() + static_cast<std::ptrdiff_t>(first_sched),
+                                  scheds.end());
+  cbs.resize(first_cb);
+  scheds.resize(first_sched);
+  ctx.vars[variable] = ScriptVar::Framework;
+  return true;
+}
+
+bool KerasScriptRecognizer::claim_in_definition(Node definition, Node stmt, ScriptContext& ctx) {
+  if (!definition.is(Kind::FunctionDefinition) || !ctx.script) return false;
+  Node call = pytorch::expression_of(stmt);
+  if (!call.is(Kind::Call)) return false;
+  Node fn = call.field(Field::Function);
+  if (!fn.is(Kind::Attribute)) return false;
+  Node object = fn.field(Field::Object);
+  const std::string method(fn.field(Field::Attribute).text());
+  if (!object.is(Kind::Identifier) || !returns(definition, object.text())) return false;
+  const std::string builder(definition.field(Field::Name).text());
+  if (method == "summary") {
+    builder_steps_[builder].push_back(dropped_step(
+        stmt, ctx, "model.summary() has no PyTorch counterpart (print(model) shows the modules)"));
+    return true;
+  }
+  if (method != "compile") return false;
+  // The compile() is written where the builder is called: its arguments must not read the
+  // builder's own parameters or locals.
+  const auto locals = local_names(definition);
+  for (const auto& name : pytorch::names_used(call.field(Field::Arguments)))
+    if (locals.count(name)) return false;
+  const pivot::TrainingSetup saved_setup = ctx.script->setup;
+  DiagnosticEngine held;
+  DiagnosticEngine* saved_diags = ctx.diags;
+  ctx.diags = &held;
+  std::vector<ScriptStep> steps;
+  const bool claimed = model_method(stmt, call, method, {}, ctx, steps);
+  ctx.diags = saved_diags;
+  if (!claimed || held.has_errors() || steps.size() != 1 ||
+      steps[0].kind != ScriptStep::Kind::Compile) {
+    ctx.script->setup = saved_setup;
+    return false;
+  }
+  if (ctx.diags)
+    for (const auto& d : held.diagnostics()) ctx.diags->consume(d);
+  builder_steps_[builder].push_back(std::move(steps[0]));
+  return true;
+}
+
+}  // namespace nnport::readers::keras

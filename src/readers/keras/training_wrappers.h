@@ -1,0 +1,18 @@
+// Keras model subclasses that only train other models (keras.io's GAN and VAE: train_step,
+// compile and metrics overrides around models built elsewhere, and no call()). Keras cannot run
+// such a model for inference, so it is no candidate for migration; the models it trains are.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "readers/keras/interpreter.h"
+
+namespace nnport::readers::keras {
+
+// Why `cls` (a keras.Model subclass) is a training wrapper, e.g. "defines train_step but no
+// call()", or nullopt. A subclass without call() that overrides no training method (a Functional
+// model built in __init__) is a model like any other.
+std::optional<std::string> training_wrapper_reason(const ClassDef& cls);
+
+}  // namespace nnport::readers::keras

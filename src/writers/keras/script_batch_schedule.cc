@@ -1,0 +1,109 @@
+// Per-batch learning-rate schedules as Keras LearningRateSchedule subclasses (see
+// script_batch_schedule.h).
+#include "writers/keras/script_batch_schedule.h"
+
+#include "writers/keras/script_setup.h"
+
+namespace nnport::writers::keras {
+namespace {
+
+using pivot::SetupValue;
+
+bool is_true(const SetupValue& v) { return v.kind == SetupValue::Kind::Bool && v.b; }
+
+bool is_none(const SetupValue& v) {
+  return !v.set() || (v.kind == SetupValue::Kind::Expr && v.text == "None");
+}
+
+// torch.optim.lr_scheduler.OneCycleLR (torch 1.13, two phases): phase ends at step
+// pct_start * total - 1 and total - 1; each anneals start -> end with
+// end + (start - end) / 2 * (cos(pi * pct) + 1) (cos) or start + pct * (end - start) (linear).
+BatchScheduleSpelling one_cycle(const pivot::Schedule& sch, const std::string& keras,
+                                const std::function<std::string(const SetupValue&)>& value) {
+  BatchScheduleSpelling s;
+  auto arg = [&](const std::string& name) {
+    auto it = sch.args.find(name);
+    return it == sch.args.end() ? SetupValue{} : it->second;
+  };
+  if (is_true(arg("cycle_momentum")))
+    s.problems.push_back(
+        "OneCycleLR with cycle_momentum=True also cycles the momentum (SGD momentum, Adam "
+        "beta_1) every batch; Keras optimisers take a fixed momentum (cycle_momentum=False "
+        "migrates)");
+  if (is_true(arg("three_phase")))
+    s.problems.push_back("OneCycleLR three_phase=True has no Keras spelling yet");
+  const SetupValue strategy = arg("anneal_strategy");
+  const bool linear = strategy.kind == SetupValue::Kind::String && strategy.text == "linear";
+  if (strategy.kind != SetupValue::Kind::String ||
+      (strategy.text != "cos" && strategy.text != "linear"))
+    s.problems.push_back("OneCycleLR anneal_strategy=" + setup_literal(strategy) +
+                         " is not \"cos\" or \"linear\"");
+  std::string total;
+  if (!is_none(arg("total_steps")))
+    total = value(arg("total_steps"));
+  else if (!is_none(arg("epochs")) && !is_none(arg("steps_per_epoch")))
+    total = "(" + value(arg("epochs")) + ") * (" + value(arg("steps_per_epoch")) + ")";
+  else
+    s.problems.push_back("OneCycleLR needs total_steps or epochs and steps_per_epoch");
+  if (!s.problems.empty()) return s;
+  const std::string cls = "OneCycleSchedule";
+  auto& l = s.lines;
+  l.push_back("");
+  l.push_back("class " + cls + "(" + keras + ".optimizers.schedules.LearningRateSchedule):");
+  l.push_back("    \"\"\"torch.optim.lr_scheduler.OneCycleLR (anneal_strategy='" +
+              std::string(linear ? "linear" : "cos") + "'), stepped after every batch: the");
+  l.push_back("    rate of optimizer step `step`.\"\"\"");
+  l.push_back("");
+  l.push_back(
+      "    def __init__(self, max_lr, total_steps, pct_start, div_factor, final_div_factor):");
+  l.push_back("        super().__init__()");
+  l.push_back("        self.max_lr = max_lr");
+  l.push_back("        self.initial_lr = max_lr / div_factor");
+  l.push_back("        self.min_lr = self.initial_lr / final_div_factor");
+  l.push_back("        self.up_end = float(pct_start * total_steps) - 1");
+  l.push_back("        self.down_end = float(total_steps - 1)");
+  l.push_back("");
+  l.push_back("    @staticmethod");
+  l.push_back("    def anneal(start, end, pct):");
+  if (linear) {
+    l.push_back("        return start + pct * (end - start)");
+  } else {
+    l.push_back("        return end + (start - end) / 2.0 * (" + keras +
+                ".ops.cos(math.pi * pct) + 1.0)");
+    s.needs_math = true;
+  }
+  l.push_back("");
+  l.push_back("    def __call__(self, step):");
+  l.push_back("        step = " + keras + ".ops.cast(step, \"float32\")");
+  l.push_back("        up = self.anneal(self.initial_lr, self.max_lr, step / self.up_end)");
+  l.push_back(
+      "        down = self.anneal(self.max_lr, self.min_lr, (step - self.up_end) / "
+      "(self.down_end - self.up_end))");
+  l.push_back("        return " + keras + ".ops.where(step <= self.up_end, up, down)");
+  l.push_back("");
+  l.push_back("");
+  l.push_back(sch.variable + " = " + cls + "(");
+  l.push_back("    max_lr=" + value(arg("max_lr")) + ",");
+  l.push_back("    total_steps=" + total + ",");
+  l.push_back("    pct_start=" + value(arg("pct_start")) + ",");
+  l.push_back("    div_factor=" + value(arg("div_factor")) + ",");
+  l.push_back("    final_div_factor=" + value(arg("final_div_factor")) + ",");
+  l.push_back(")");
+  return s;
+}
+
+}  // namespace
+
+bool has_batch_schedule(const std::string& kind) { return kind == "one_cycle"; }
+
+BatchScheduleSpelling spell_batch_schedule(
+    const pivot::Schedule& schedule, const std::string& keras,
+    const std::function<std::string(const SetupValue&)>& value) {
+  if (schedule.kind == "one_cycle") return one_cycle(schedule, keras, value);
+  BatchScheduleSpelling s;
+  s.problems.push_back("the schedule '" + schedule.kind +
+                       "' stepped every batch has no Keras spelling yet");
+  return s;
+}
+
+}  // namespace nnport::writers::keras

@@ -1,0 +1,18 @@
+// keras.datasets in a migrated PyTorch script: the same arrays loaded through torchvision.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pivot/training.h"
+
+namespace nnport::writers::pytorch {
+
+// The helper function `load_keras_dataset(name, column_labels)` (written once, before its first
+// use): ((x_train, y_train), (x_test, y_test)) with keras.datasets' order, dtypes and shapes.
+std::vector<std::string> builtin_dataset_helper();
+// The helper's call for a "builtin" dataset (its torchvision class from the PyTorch dataset
+// rows), or empty when the dataset has no PyTorch row.
+std::string builtin_dataset_call(const pivot::Dataset& dataset);
+
+}  // namespace nnport::writers::pytorch
