@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pivot/training_catalog.h"
@@ -45,6 +46,15 @@ const SetupRow* find_row_by_string(const std::vector<SetupRow>& rows, pivot::Set
 // The writable row for a catalog kind (first non read_only row of that family and kind).
 const SetupRow* find_row_for_kind(const std::vector<SetupRow>& rows, pivot::SetupFamily family,
                                   std::string_view kind);
+
+// Short spellings for default values in the framework tables (f(0.9), b(false), kRequired).
+namespace row_values {
+inline pivot::SetupValue f(double v) { return pivot::SetupValue::real(v); }
+inline pivot::SetupValue b(bool v) { return pivot::SetupValue::boolean(v); }
+inline pivot::SetupValue i(int64_t v) { return pivot::SetupValue::integer(v); }
+inline pivot::SetupValue s(std::string v) { return pivot::SetupValue::string(std::move(v)); }
+inline const pivot::SetupValue kRequired{};
+}  // namespace row_values
 
 namespace pytorch {
 const std::vector<SetupRow>& training_rows();  // src/frameworks/pytorch/training_rows.cc

@@ -12,11 +12,7 @@ namespace {
 using pivot::SetupFamily;
 using pivot::SetupValue;
 
-SetupValue f(double v) { return SetupValue::real(v); }
-SetupValue b(bool v) { return SetupValue::boolean(v); }
-SetupValue i(int64_t v) { return SetupValue::integer(v); }
-SetupValue s(std::string v) { return SetupValue::string(std::move(v)); }
-const SetupValue kRequired{};
+using namespace row_values;
 
 std::vector<SetupRow> build() {
   using F = SetupFamily;
