@@ -7,7 +7,8 @@
 # cp_time / nnport_time (target >= 0.5), user and system CPU times (steadier than wall times on a
 # shared machine), peak RSS (target: far below 256 MB) and the machine load before and after
 # (wall times on a busy machine say little). nnport's wall time includes the fsync of its atomic
-# output (cp does not flush), which write-behind overlaps with the conversion.
+# output (cp does not flush); its large blocks go to the disk directly (O_DIRECT), so little is
+# left to flush.
 #   bench/weights_bench.sh [WORKDIR]      (WORKDIR needs ~8 GB free; default: a temp dir)
 # Set NNPORT_BENCH_PT=1 to also convert the same state_dict saved with torch.save (.pt) to Keras.
 set -euo pipefail

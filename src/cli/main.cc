@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
     for (const auto& [name, text] :
          {std::pair{"ops.md", nnport::docs::ops_markdown()},
           std::pair{"diagnostics.md", nnport::docs::diagnostics_markdown()},
-          std::pair{"training.md", nnport::docs::training_markdown()}}) {
+          std::pair{"training.md", nnport::docs::training_markdown()},
+          std::pair{"initializers.md", nnport::docs::initializers_markdown()}}) {
       if (auto error = nnport::write_file_atomically(docs_dir + "/" + name, text); !error.empty()) {
         std::cerr << "nnport:0:0: error: " << error << " [output-not-writable]\n";
         return 1;

@@ -6,8 +6,9 @@
 
 namespace nnport::docs {
 
-std::string ops_markdown();          // docs/ops.md
-std::string diagnostics_markdown();  // docs/diagnostics.md
-std::string training_markdown();     // docs/training.md (training_docs.cc)
+std::string ops_markdown();           // docs/ops.md
+std::string diagnostics_markdown();   // docs/diagnostics.md
+std::string training_markdown();      // docs/training.md (training_docs.cc)
+std::string initializers_markdown();  // docs/initializers.md (initializer_docs.cc)
 
 }  // namespace nnport::docs

@@ -36,7 +36,13 @@ bool is_unary_passthrough(OpKind kind) {
     case OpKind::Mish:
     case OpKind::Selu:
     case OpKind::Softplus:
-    case OpKind::Softsign: return true;
+    case OpKind::Softsign:
+    case OpKind::Threshold:
+    case OpKind::Square:
+    case OpKind::Sqrt:
+    case OpKind::Abs:
+    case OpKind::Exp:
+    case OpKind::Log: return true;
     default: return false;
   }
 }
@@ -395,11 +401,23 @@ class Planner {
         return emit(n, {new_id_[x]}, attrs, out);
       }
       case OpKind::Slice: return plan_slice(n);
+      case OpKind::Flip: {
+        std::vector<int64_t> axes;
+        for (int64_t a : pivot::attr_ints(n, "axes")) {
+          auto axis = pivot::normalize_axis(a, p.size());
+          if (!axis) return emit_in_source_order(n);
+          axes.push_back(invert(p)[*axis]);
+        }
+        std::sort(axes.begin(), axes.end());
+        attrs["axes"] = axes;
+        return emit(n, {new_id_[x]}, attrs, p);
+      }
       case OpKind::L2Normalize:
         attrs["axis"] = remap_axis(pivot::attr_int(n, "axis"), p);
         return emit(n, {new_id_[x]}, attrs, p);
       case OpKind::Maximum:
       case OpKind::Minimum:
+        if (n.inputs.size() == 1) return emit(n, {new_id_[x]}, attrs, p);  // constant operand
         if (rank_of(n.inputs[1]) != p.size()) return emit_in_source_order(n);
         return emit(n, {new_id_[x], get(n.inputs[1], p, n.location)}, attrs, p);
       case OpKind::Squeeze: {
@@ -460,14 +478,15 @@ class Planner {
     }
   }
 
-  // x + value: with x stored permuted, the value is permuted alike (the weight's source_perm)
-  // so a sequence-first positional encoding does not force x back to (T, N, E).
+  // x + value: with x stored permuted, the value is permuted alike where it is added (the op's
+  // perm), so a sequence-first positional encoding does not force x back to (T, N, E), and the
+  // stored tensor keeps its source layout: a (T, 1, E) buffer stays (T, 1, E) in the weights
+  // file, and a migration back finds the layout it came from.
   bool plan_add_param(const Node& n) {
     const ValueId x = n.inputs[0];
     const Perm p = perm_of(x);
     const auto& shape = pivot::attr_ints(n, "shape");
-    auto it = n.params.find("value");
-    if (is_identity(p) || p.size() < shape.size() || it == n.params.end())
+    if (is_identity(p) || p.size() < shape.size() || !n.params.count("value"))
       return emit_in_source_order(n);
     // The value covers the trailing axes; p must keep the leading (broadcast) ones in place.
     const size_t offset = p.size() - shape.size();
@@ -478,19 +497,15 @@ class Planner {
     }
     for (int64_t a : q)
       if (a < 0) return emit_in_source_order(n);
-    pivot::Param param = src_.params.at(it->second);
-    if (!param.source_perm.empty()) return emit_in_source_order(n);
-    param.source_perm = q;
-    std::vector<int64_t> permuted_shape;
-    for (int64_t a : q) permuted_shape.push_back(param.shape[static_cast<size_t>(a)]);
-    param.shape = permuted_shape;
+    // value.permute(perm).permute(q) == value.permute([perm[q[i]]]).
+    Perm perm = pivot::attr_ints(n, "perm");
+    if (perm.empty()) perm = identity_perm(shape.size());
+    if (perm.size() != q.size()) return emit_in_source_order(n);
+    Perm composed;
+    for (int64_t a : q) composed.push_back(perm[static_cast<size_t>(a)]);
     pivot::Attrs attrs = n.attrs;
-    attrs["shape"] = permuted_shape;
-    const int64_t slice_axis = pivot::attr_int(n, "slice_axis");
-    if (slice_axis >= 0) attrs["slice_axis"] = invert(q)[static_cast<size_t>(slice_axis)];
-    Node copy = n;
-    copy.params["value"] = dst_.add_param(std::move(param));
-    return emit(copy, {new_id_[x]}, attrs, p);
+    attrs["perm"] = is_identity(composed) ? Perm{} : composed;
+    return emit(n, {new_id_[x]}, attrs, p);
   }
 
   // A slice works on the stored tensor with its axes renamed; indexed axes drop out of the

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pivot/attributes.h"
+#include "pivot/initializer.h"
 #include "pivot/types.h"
 #include "support/source_location.h"
 #include "support/unique_names.h"
@@ -82,6 +83,12 @@ struct Param {
   // A persistent buffer of the source (PyTorch register_buffer): in the state_dict, but not
   // trained. The PyTorch writer registers it as a buffer, not as an nn.Parameter.
   bool buffer = false;
+  // How the source framework initialises it when no weights are given (pivot/initializer.h).
+  Initializer init;
+  // Weight penalty of the source (Keras kernel_regularizer, bias_regularizer, ...):
+  // l1 * sum(|w|) + l2 * sum(w^2) is added to the training loss; 0 when none. Inference ignores it.
+  double l1_penalty = 0.0;
+  double l2_penalty = 0.0;
 };
 
 struct Node {

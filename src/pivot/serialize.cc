@@ -109,6 +109,48 @@ bool attr_from_json(const Json& j, AttrType type, AttrValue& out) {
   return false;
 }
 
+// A parameter's initializer (initializer.h); defaults left out.
+Json initializer_to_json(const Initializer& init) {
+  Json j{{"kind", init_kind_info(init.kind).name}};
+  if (!init.framework.empty()) j["framework"] = init.framework;
+  if (!init.numbers.empty()) j["numbers"] = init.numbers;
+  if (init.kind == InitKind::VarianceScaling) {
+    j["mode"] = fan_mode_name(init.mode);
+    j["distribution"] = distribution_name(init.distribution);
+  }
+  if (init.fan_in || init.fan_out) j["fans"] = std::vector<int64_t>{init.fan_in, init.fan_out};
+  if (init.blocks) j["ones_block"] = std::vector<int64_t>{init.ones_block, init.blocks};
+  if (!init.source_name.empty()) j["source_name"] = init.source_name;
+  return j;
+}
+
+bool initializer_from_json(const Json& j, Initializer& init) {
+  auto kind = init_kind_from_name(j.value("kind", ""));
+  if (!kind) return false;
+  init.kind = *kind;
+  init.framework = j.value("framework", "");
+  if (j.contains("numbers")) init.numbers = j["numbers"].get<std::vector<double>>();
+  for (FanMode m : {FanMode::In, FanMode::Out, FanMode::Avg})
+    if (j.value("mode", "") == fan_mode_name(m)) init.mode = m;
+  for (Distribution d :
+       {Distribution::TruncatedNormal, Distribution::UntruncatedNormal, Distribution::Uniform})
+    if (j.value("distribution", "") == distribution_name(d)) init.distribution = d;
+  if (j.contains("fans")) {
+    auto fans = j["fans"].get<std::vector<int64_t>>();
+    if (fans.size() != 2) return false;
+    init.fan_in = fans[0];
+    init.fan_out = fans[1];
+  }
+  if (j.contains("ones_block")) {
+    auto b = j["ones_block"].get<std::vector<int64_t>>();
+    if (b.size() != 2) return false;
+    init.ones_block = b[0];
+    init.blocks = b[1];
+  }
+  init.source_name = j.value("source_name", "");
+  return true;
+}
+
 Json location_to_json(const SourceLocation& loc) {
   if (!loc.known()) return nullptr;
   return Json{{"line", loc.line}, {"col", loc.column}};
@@ -133,6 +175,9 @@ Json graph_to_json(const Graph& g) {
     if (!p.block_order.empty()) pj["block_order"] = p.block_order;
     if (!p.aliases.empty()) pj["aliases"] = p.aliases;
     if (p.buffer) pj["buffer"] = true;
+    if (p.init.known() || !p.init.framework.empty()) pj["init"] = initializer_to_json(p.init);
+    if (p.l1_penalty != 0.0) pj["l1_penalty"] = p.l1_penalty;
+    if (p.l2_penalty != 0.0) pj["l2_penalty"] = p.l2_penalty;
     if (!p.transforms.empty()) {
       Json ts = Json::array();
       for (const auto& t : p.transforms)
@@ -229,6 +274,10 @@ struct Parser {
       if (pj.contains("block_order")) p.block_order = pj["block_order"].get<std::vector<int64_t>>();
       if (pj.contains("aliases")) p.aliases = pj["aliases"].get<std::vector<std::string>>();
       if (pj.contains("buffer")) p.buffer = pj["buffer"].get<bool>();
+      if (pj.contains("init") && !initializer_from_json(pj["init"], p.init))
+        return fail("unknown initializer in param " + p.name);
+      if (pj.contains("l1_penalty")) p.l1_penalty = pj["l1_penalty"].get<double>();
+      if (pj.contains("l2_penalty")) p.l2_penalty = pj["l2_penalty"].get<double>();
       if (pj.contains("transforms"))
         for (const auto& tj : pj["transforms"])
           p.transforms.push_back({tj.at("axis").get<int64_t>(),

@@ -138,7 +138,11 @@ struct Dataset {
   std::string variable;  // the script variable ("train_loader", "train_ds")
   // "arrays": in-memory features/labels (`features`, `labels` hold their Python expressions,
   //           numpy-valued in the target); "csv": a table file; "image_folder": one folder per
-  //           class; "tokens": token id sequences (arrays of ints); "split_of": part of another.
+  //           class; "tokens": token id sequences (arrays of ints); "split_of": part of another;
+  //           "iterable": batches of (inputs, targets) made elsewhere (`window.train`, a helper's
+  //           parameter), `features` holds the expression iterated; "builtin": a published
+  //           dataset (args["name"]: "mnist", "fashion_mnist", "cifar10") read by the framework's
+  //           own reader, `builtin_split` says which part.
   std::string kind = "arrays";
   SetupValue features, labels;  // arrays / tokens
   SetupArgs args;               // path, label_column, image_size, color_mode, seed, ...
@@ -149,6 +153,10 @@ struct Dataset {
   std::string parent;         // split_of: the dataset split
   SetupValue split_fraction;  // split_of: this part's fraction
   std::string split_part;     // "training" | "validation" (the LAST fraction in Keras)
+  // builtin: "train" or "test" (a String: one split, as torchvision's train=True/False), "both"
+  // (Keras load_data(): the pair ((x_train, y_train), (x_test, y_test))), or an Expr choosing
+  // the training split when true (torchvision's train=flag).
+  SetupValue builtin_split;
   SourceLocation location;
 };
 
@@ -186,6 +194,25 @@ struct Evaluate {
   SourceLocation location;
 };
 
+// A prediction loop over a dataset (PyTorch, under torch.no_grad(): `for x, _ in loader:
+// preds.append(model(x).argmax(1))`): each batch's outputs, their argmax over `argmax_axis`
+// when set, appended to the list `collect` as arrays.
+struct PredictLoop {
+  std::string data;     // Dataset variable
+  std::string collect;  // the list appended to
+  SetupValue argmax_axis;
+  SourceLocation location;
+};
+
+// One output's loss of a model with several outputs (Keras compile(loss=[...] / {...},
+// loss_weights=...)): the total is sum(weight * loss), each loss averaged over its own batch.
+struct OutputLoss {
+  size_t output = 0;  // the model's output, in the order the migrated model returns them
+  std::string name;   // the source's name for it (a dict key, else the output layer's name)
+  Loss loss;
+  SetupValue weight;  // unset: 1
+};
+
 struct TrainingSetup {
   std::optional<Optimizer> optimizer;
   std::optional<Loss> loss;
@@ -196,6 +223,8 @@ struct TrainingSetup {
   // L2 penalties on layer weights written as loss terms (Keras kernel_regularizer): node name ->
   // coefficient c in c * sum(w^2).
   std::map<std::string, SetupValue> l2_penalties;
+  // A model with several outputs: one loss per output, in output order (`loss` is the first).
+  std::vector<OutputLoss> output_losses;
 };
 
 // One statement of the script, or a group of them.
@@ -213,11 +242,17 @@ struct ScriptStep {
     Train,            // the training loop / fit: fits[index]
     Evaluate,         // evaluation loop / evaluate(): evaluations[index]
     Predict,          // `variable = model.predict(x)` / inference loop: `text` is the input expr
+    PredictLoop,      // predict_loops[index]; with `variable`: `variable = torch.cat(collect)`,
+                      // the loop's per-batch predictions concatenated (NumPy arrays in Keras)
     SaveWeights,      // `text` is the path expression
     LoadWeights,      // `text` is the path expression
     Seed,             // torch.manual_seed / keras.utils.set_random_seed: `text` is the seed expr
     Dropped,          // framework statement with no counterpart (e.g. model.train(), .to(device))
     Unsupported,      // framework code not understood: TODO(nnport) marker + the original text
+    WrapModel,        // `variable` = the model `text` followed by a softmax over its last axis
+                      // (Keras Sequential([model, Softmax()]) around the trained model)
+    Adapt,            // Keras Normalization.adapt(data): the layer `variable` (its module path
+                      // in the model) learns its statistics from the data expression `text`
   };
   struct Clause {
     std::string header;  // "if __name__ == \"__main__\":", "else:", "def main(args):"
@@ -225,7 +260,7 @@ struct ScriptStep {
   };
   Kind kind = Kind::Verbatim;
   std::string text;
-  std::string variable;
+  std::string variable;  // Compile/Train/Evaluate: the model when it is a helper's parameter
   size_t index = 0;
   std::vector<Clause> clauses;
   std::string reason;  // Dropped / Unsupported: why (also in the diagnostic)
@@ -235,6 +270,7 @@ struct ScriptStep {
   // module (as the report's `entry` promises) builds the model without running the script.
   bool definition = false;
   SourceLocation location;
+  std::string model;  // Predict: the model it runs when not the script's (a WrapModel variable)
 };
 
 struct Script {
@@ -242,6 +278,7 @@ struct Script {
   TrainingSetup setup;
   std::vector<Fit> fits;
   std::vector<Evaluate> evaluations;
+  std::vector<PredictLoop> predict_loops;
   std::string model_variable;  // the script variable holding the model instance
   // Framework-free imports the script used (kept verbatim in `steps`); the writer adds its own.
   bool has_training = false;

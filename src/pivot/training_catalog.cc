@@ -56,9 +56,13 @@ std::vector<SetupSchema> build() {
        eps});
   // Losses. input_form / label_form are Loss fields.
   add(F::Loss, "cross_entropy", "categorical cross-entropy over the last (class) axis",
-      {reduction, {"label_smoothing", K::Float, "mixes the labels with the uniform distribution"}});
+      {reduction,
+       {"label_smoothing", K::Float,
+        "e: the labels mixed with the uniform distribution, y * (1 - e) + e / C, in both; Keras "
+        "has it on one-hot labels only (CategoricalCrossentropy)"}});
   add(F::Loss, "binary_cross_entropy", "binary cross-entropy per element",
-      {reduction, {"label_smoothing", K::Float, "pulls labels towards 0.5"}});
+      {reduction,
+       {"label_smoothing", K::Float, "e: the labels pulled to 0.5, y * (1 - e) + e / 2"}});
   add(F::Loss, "nll", "negative log-likelihood of log-probabilities", {reduction});
   add(F::Loss, "mse", "mean squared error", {reduction});
   add(F::Loss, "mae", "mean absolute error", {reduction});

@@ -32,11 +32,14 @@ std::string_view step_kind(ScriptStep::Kind kind) {
     case K::Train: return "train";
     case K::Evaluate: return "evaluate";
     case K::Predict: return "predict";
+    case K::PredictLoop: return "predict_loop";
     case K::SaveWeights: return "save_weights";
     case K::LoadWeights: return "load_weights";
     case K::Seed: return "seed";
     case K::Dropped: return "dropped";
     case K::Unsupported: return "unsupported";
+    case K::WrapModel: return "wrap_model";
+    case K::Adapt: return "adapt";
   }
   return "?";
 }
@@ -45,9 +48,11 @@ json step_json(const ScriptStep& step) {
   json out{{"kind", step_kind(step.kind)}, {"at", location(step.location)}};
   if (!step.text.empty()) out["text"] = step.text;
   if (!step.variable.empty()) out["variable"] = step.variable;
+  if (!step.model.empty()) out["model"] = step.model;
   if (!step.reason.empty()) out["reason"] = step.reason;
   if (step.kind == ScriptStep::Kind::MakeData || step.kind == ScriptStep::Kind::Train ||
-      step.kind == ScriptStep::Kind::Evaluate || step.kind == ScriptStep::Kind::MakeSchedule)
+      step.kind == ScriptStep::Kind::Evaluate || step.kind == ScriptStep::Kind::MakeSchedule ||
+      step.kind == ScriptStep::Kind::PredictLoop)
     out["index"] = step.index;
   if (step.definition) out["definition"] = true;
   if (!step.clauses.empty()) {
@@ -133,12 +138,25 @@ json to_json(const Script& script) {
                             {"transforms", transforms},
                             {"parent", d.parent},
                             {"split_fraction", to_json(d.split_fraction)},
-                            {"split_part", d.split_part}});
+                            {"split_part", d.split_part},
+                            {"builtin_split", to_json(d.builtin_split)}});
   }
   setup["datasets"] = datasets;
   json l2 = json::object();
   for (const auto& [node, c] : s.l2_penalties) l2[node] = to_json(c);
   setup["l2_penalties"] = l2;
+  if (!s.output_losses.empty()) {
+    json per_output = json::array();
+    for (const auto& o : s.output_losses)
+      per_output.push_back(json{{"output", o.output},
+                                {"name", o.name},
+                                {"kind", o.loss.kind},
+                                {"args", args(o.loss.args)},
+                                {"input_form", o.loss.input_form},
+                                {"label_form", o.loss.label_form},
+                                {"weight", to_json(o.weight)}});
+    setup["output_losses"] = per_output;
+  }
   json fits = json::array();
   for (const auto& f : script.fits)
     fits.push_back(json{{"train_data", f.train_data},
@@ -153,12 +171,17 @@ json to_json(const Script& script) {
   for (const auto& e : script.evaluations)
     evaluations.push_back(json{
         {"data", e.data}, {"batch_size", to_json(e.batch_size)}, {"results", e.result_variables}});
+  json predict_loops = json::array();
+  for (const auto& p : script.predict_loops)
+    predict_loops.push_back(
+        json{{"data", p.data}, {"collect", p.collect}, {"argmax_axis", to_json(p.argmax_axis)}});
   json steps = json::array();
   for (const auto& step : script.steps) steps.push_back(step_json(step));
   return json{{"model_variable", script.model_variable},
               {"setup", setup},
               {"fits", fits},
               {"evaluations", evaluations},
+              {"predict_loops", predict_loops},
               {"steps", steps}};
 }
 

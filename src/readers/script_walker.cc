@@ -276,7 +276,9 @@ std::optional<pivot::Script> walk_script(Node module, ScriptRecognizer& recogniz
   DiagnosticEngine held;
   ctx.diags = &held;
   Walker walker(recognizer, ctx);
+  ctx.walk_body = [&walker](Node body) { return walker.nested(body); };
   script.steps = walker.block(module);
+  ctx.walk_body = nullptr;
   ctx.script = saved;
   ctx.diags = target;
   script.has_training = walker.saw_training();

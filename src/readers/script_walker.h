@@ -8,6 +8,7 @@
 // becomes an Unsupported step with a diagnostic at its line: it is never dropped silently.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,6 +37,10 @@ struct ScriptContext {
   // ModelDefinition step at the first of them).
   std::set<std::string> model_definitions;
   bool model_definition_emitted = false;
+  // Walks a nested block as the walker walks any body (set during walk_script): a recogniser
+  // that claims a compound statement (a training helper whose parameter is the model) walks its
+  // body with its own bindings in place and restores them after.
+  std::function<std::vector<pivot::ScriptStep>(syntax::Node)> walk_body;
 
   // Source text of a node, and its location.
   std::string text(syntax::Node node) const { return std::string(node.text()); }

@@ -20,9 +20,11 @@ namespace nnport::weights {
 namespace {
 
 // Stored dtypes a parameter accepts: any floating dtype for a floating parameter, otherwise
-// exactly the parameter's dtype.
+// exactly the parameter's dtype, or a floating one for an int64 counter (Keras Normalization's
+// count) written by a tool without int64 (TensorFlow.js); its values are kept as stored.
 bool dtype_fits(pivot::DType stored, pivot::DType wanted) {
   if (pivot::is_floating(wanted)) return pivot::is_floating(stored);
+  if (wanted == pivot::DType::Int64 && pivot::is_floating(stored)) return true;
   return stored == wanted;
 }
 

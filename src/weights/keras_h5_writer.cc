@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "weights/direct_file_writer.h"
 #include "weights/hdf5_handles.h"
 
 namespace nnport::weights {
@@ -47,6 +48,11 @@ std::string create_group(hid_t file, hid_t link_properties, const std::string& p
   return {};
 }
 
+// Datasets at least this large start on a 4 KiB boundary of the file and have their raw bytes
+// written by a DirectFileWriter instead of H5Dwrite (see direct_file_writer.h); HDF5 writes the
+// metadata and the small datasets itself.
+constexpr hsize_t kDirectThreshold = hsize_t{1} << 20;
+
 }  // namespace
 
 struct KerasWeightsH5Stream::State {
@@ -58,6 +64,13 @@ struct KerasWeightsH5Stream::State {
   std::string dataset_path;
   TypePair types{};
   std::vector<hsize_t> dims;
+  // Raw data of large datasets, written at their file address (allocated when the dataset is
+  // created); null when the file cannot be opened a second time.
+  std::unique_ptr<DirectFileWriter> direct;
+  bool direct_run = false;   // the open dataset's bytes go to `direct`
+  hsize_t next_element = 0;  // row-major index of the next element it expects
+  hsize_t element_count = 0;
+  size_t element_bytes = 0;
 };
 
 KerasWeightsH5Stream::KerasWeightsH5Stream() : state_(std::make_unique<State>()) {}
@@ -72,7 +85,8 @@ std::string KerasWeightsH5Stream::create(const std::string& path) {
   // Raw data goes straight to the file: the data sieve buffer would read back and rewrite
   // whole blocks around each strided piece of a transposed tensor.
   H5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  if (!access.valid() || H5Pset_sieve_buf_size(access.get(), 0) < 0)
+  if (!access.valid() || H5Pset_sieve_buf_size(access.get(), 0) < 0 ||
+      H5Pset_alignment(access.get(), kDirectThreshold, DirectFileWriter::kBlock) < 0)
     return "cannot set up HDF5 file access";
   state_->file.emplace(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (!state_->file->valid()) return fmt::format("cannot create HDF5 file {}", path);
@@ -85,8 +99,12 @@ std::string KerasWeightsH5Stream::create(const std::string& path) {
   state_->creation.emplace(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   if (!state_->creation->valid() || H5Pset_obj_track_times(state_->creation->get(), false) < 0 ||
       H5Pset_layout(state_->creation->get(), H5D_CONTIGUOUS) < 0 ||
-      H5Pset_fill_time(state_->creation->get(), H5D_FILL_TIME_NEVER) < 0)
+      H5Pset_fill_time(state_->creation->get(), H5D_FILL_TIME_NEVER) < 0 ||
+      H5Pset_alloc_time(state_->creation->get(), H5D_ALLOC_TIME_EARLY) < 0)
     return "cannot set up HDF5 dataset properties";
+  // Storage is allocated at creation, so a dataset's address is known before its data comes.
+  state_->direct = std::make_unique<DirectFileWriter>();
+  if (!state_->direct->open(path, false).empty()) state_->direct.reset();
   // Keras up to 3.9 opens h5_file["vars"] unconditionally for the model's own (usually empty)
   // variables, so the root group must exist; later versions accept it too.
   return create_group(state_->file->get(), state_->links->get(), "vars");
@@ -120,6 +138,20 @@ std::string KerasWeightsH5Stream::begin_dataset(const std::string& path, pivot::
     state_->dataset.reset();
     return fmt::format("cannot create dataset '{}'", path);
   }
+  state_->direct_run = false;
+  state_->next_element = 0;
+  state_->element_count = 1;
+  for (hsize_t dim : state_->dims) state_->element_count *= dim;
+  state_->element_bytes = H5Tget_size(types->file);
+  const bool same_bytes = H5Tequal(types->file, types->memory) > 0;
+  if (state_->direct && same_bytes &&
+      state_->element_count * state_->element_bytes >= kDirectThreshold) {
+    const haddr_t address = H5Dget_offset(state_->dataset->get());
+    if (address != HADDR_UNDEF) {
+      if (auto error = state_->direct->begin_run(address); !error.empty()) return error;
+      state_->direct_run = true;
+    }
+  }
   return {};
 }
 
@@ -138,6 +170,15 @@ std::string KerasWeightsH5Stream::write_box(std::span<const int64_t> start,
     elements *= extent[i];
   }
   if (elements == 0) return {};
+  if (state_->direct_run) {
+    // Boxes come in row-major order, each one consecutive range of the dataset.
+    hsize_t first = 0;
+    for (size_t i = 0; i < offset.size(); ++i) first = first * state_->dims[i] + offset[i];
+    if (first != state_->next_element)
+      return fmt::format("internal: box of dataset '{}' out of order", state_->dataset_path);
+    state_->next_element += elements;
+    return state_->direct->append(std::span(bytes, elements * state_->element_bytes));
+  }
   const std::string failed = fmt::format("cannot write dataset '{}'", state_->dataset_path);
   if (extent == state_->dims || extent.empty()) {
     if (H5Dwrite(state_->dataset->get(), state_->types.memory, H5S_ALL, H5S_ALL, H5P_DEFAULT,
@@ -158,6 +199,13 @@ std::string KerasWeightsH5Stream::write_box(std::span<const int64_t> start,
 
 std::string KerasWeightsH5Stream::end_dataset() {
   QuietHdf5Errors quiet;
+  if (state_->direct_run) {
+    state_->direct_run = false;
+    if (state_->next_element != state_->element_count)
+      return fmt::format("internal: dataset '{}' received {} of its {} elements",
+                         state_->dataset_path, state_->next_element, state_->element_count);
+    if (auto error = state_->direct->end_run(); !error.empty()) return error;
+  }
   state_->file_space.reset();
   state_->dataset.reset();
   return {};
@@ -178,6 +226,10 @@ std::string KerasWeightsH5Stream::close() {
   if (!state_->file) return "internal: no open file";
   state_->file_space.reset();
   state_->dataset.reset();
+  if (state_->direct) {
+    auto direct = std::move(state_->direct);
+    if (auto error = direct->close(); !error.empty()) return error;
+  }
   if (H5Fflush(state_->file->get(), H5F_SCOPE_GLOBAL) < 0) return "cannot flush the HDF5 file";
   state_->creation.reset();
   state_->links.reset();

@@ -86,8 +86,8 @@ class TorchPtSink final : public WeightSink {
   explicit TorchPtSink(std::string path) : path_(std::move(path)) {}
 
   std::string open() override {
+    // The archive is written with its own write-behind (see direct_file_writer.h).
     writer_.emplace(path_);
-    write_behind_.watch(writer_->temporary_path().string());
     return {};
   }
 
@@ -103,7 +103,6 @@ class TorchPtSink final : public WeightSink {
       tensor.fill(i, buffer_.data());
       if (auto error = writer_->append(std::span(buffer_.data(), box.bytes)); !error.empty())
         return error;
-      write_behind_.progress();
     }
     return writer_->end();
   }
@@ -122,7 +121,6 @@ class TorchPtSink final : public WeightSink {
   std::string path_;
   std::optional<TorchPtWriter> writer_;
   std::vector<std::byte> buffer_;
-  WriteBehind write_behind_;
 };
 
 }  // namespace

@@ -48,8 +48,8 @@ std::string ZipWriter::fail(std::string message) {
 }
 
 std::string ZipWriter::write(std::span<const std::byte> bytes) {
-  if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), file_.get()) != bytes.size())
-    return fail(fmt::format("cannot write the archive: {}", std::strerror(errno)));
+  if (auto error = file_->append(bytes); !error.empty())
+    return fail(fmt::format("cannot write the archive: {}", error));
   offset_ += bytes.size();
   return {};
 }
@@ -62,9 +62,9 @@ std::string ZipWriter::open(const std::filesystem::path& path, Options options) 
   if (options.alignment == 0 || options.alignment > 4096)
     return fail(fmt::format("alignment {} is outside 1..4096", options.alignment));
   options_ = options;
-  file_.reset(std::fopen(path.c_str(), "wb"));
-  if (!file_) return fail(fmt::format("cannot create {}: {}", path.string(), std::strerror(errno)));
-  return {};
+  file_ = std::make_unique<DirectFileWriter>();
+  if (auto error = file_->open(path.string(), true); !error.empty()) return fail(std::move(error));
+  return file_->begin_run(0);
 }
 
 bool ZipWriter::needs_zip64(const Entry& entry) const {
@@ -146,10 +146,10 @@ std::string ZipWriter::end() {
   if (open_->crc != 0) {
     std::string crc;
     put32(crc, open_->crc);
-    if (std::fseek(file_.get(), static_cast<long>(open_->offset + 14), SEEK_SET) != 0 ||
-        std::fwrite(crc.data(), 1, crc.size(), file_.get()) != crc.size() ||
-        std::fseek(file_.get(), 0, SEEK_END) != 0)
-      return fail(fmt::format("cannot write the archive: {}", std::strerror(errno)));
+    if (auto error = file_->patch(open_->offset + 14,
+                                  std::as_bytes(std::span<const char>(crc.data(), crc.size())));
+        !error.empty())
+      return fail(fmt::format("cannot write the archive: {}", error));
   }
   entries_.push_back(std::move(*open_));
   open_.reset();
@@ -230,13 +230,8 @@ std::string ZipWriter::finish() {
   put32(end, zip64 ? kMax32 : directory_offset);
   put16(end, 0);  // comment length
   if (auto error = write(end); !error.empty()) return error;
-  std::FILE* file = file_.release();
-  if (std::fflush(file) != 0 || std::ferror(file)) {
-    std::fclose(file);
-    return fail("cannot flush the archive");
-  }
-  if (std::fclose(file) != 0)
-    return fail(fmt::format("cannot close the archive: {}", std::strerror(errno)));
+  auto file = std::move(file_);
+  if (auto error = file->close(); !error.empty()) return fail(std::move(error));
   return {};
 }
 

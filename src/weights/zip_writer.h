@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "weights/crc32.h"
+#include "weights/direct_file_writer.h"
 
 namespace nnport::weights {
 
@@ -55,16 +55,13 @@ class ZipWriter {
     uint64_t size = 0;
     uint64_t offset = 0;  // of the local header
   };
-  struct FileCloser {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
-
   std::string write(std::span<const std::byte> bytes);
   std::string write(const std::string& bytes);
   std::string fail(std::string message);
   bool needs_zip64(const Entry& entry) const;
 
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  // The archive is one run of consecutive bytes; CRC fields are patched in at the end.
+  std::unique_ptr<DirectFileWriter> file_;
   Options options_;
   uint64_t offset_ = 0;
   std::vector<Entry> entries_;

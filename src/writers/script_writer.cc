@@ -92,7 +92,12 @@ class Printer {
         return true;
       case K::Unsupported: {
         partial = true;
-        lines.push_back(indent + "# TODO(nnport): " + step.reason + ":");
+        // The reason may quote several source lines (a dict literal): each stays a comment.
+        auto why = split_lines(step.reason);
+        if (why.empty()) why.emplace_back();
+        for (size_t i = 0; i < why.size(); ++i)
+          lines.push_back(indent + (i == 0 ? "# TODO(nnport): " : "#   ") + why[i] +
+                          (i + 1 == why.size() ? ":" : ""));
         for (const auto& l : split_lines(step.text)) lines.push_back(indent + "# " + l);
         return false;
       }

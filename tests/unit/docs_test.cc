@@ -29,3 +29,8 @@ TEST(Docs, TrainingReferenceIsUpToDate) {
   EXPECT_EQ(committed("training.md"), nnport::docs::training_markdown())
       << "run `nnport dev gen-docs docs` and commit the result";
 }
+
+TEST(Docs, InitializersReferenceIsUpToDate) {
+  EXPECT_EQ(committed("initializers.md"), nnport::docs::initializers_markdown())
+      << "run `nnport dev gen-docs docs` and commit the result";
+}

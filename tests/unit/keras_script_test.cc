@@ -159,6 +159,7 @@ TEST(KerasScriptReader, ReadsTutorialStatementsAroundTheModel) {
   const auto& d = s.setup.datasets[0];
   EXPECT_EQ(d.kind, "builtin");
   EXPECT_EQ(d.args.at("name").text, "mnist");
+  EXPECT_EQ(d.builtin_split.text, "both");  // load_data(): both splits
   EXPECT_EQ(d.variable, "(x_train, y_train), (x_test, y_test)");
   // tf.newaxis is NumPy's None; print(tf.__version__) is dropped and reported.
   EXPECT_NE(texts.find("x_train = x_train[..., None].astype(\"float32\")"), std::string::npos)

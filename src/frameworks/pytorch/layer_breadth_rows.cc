@@ -208,6 +208,11 @@ std::vector<ArgRow> hardtanh_args() {
           ignored("inplace", B(false))};
 }
 
+std::vector<ArgRow> threshold_args() {
+  return {required("threshold", convert::to_float, "threshold"),
+          required("value", convert::to_float, "value"), ignored("inplace", B(false))};
+}
+
 std::vector<ArgRow> softplus_args() {
   return {optional("beta", F(1.0), softplus_beta),
           optional("threshold", F(20.0), convert::to_float, "threshold")};
@@ -267,6 +272,7 @@ std::vector<OpRow> layer_breadth_rows() {
   t.push_back(simple("torch.nn.SELU", OpKind::Selu, inplace()));
   t.push_back(simple("torch.nn.Softplus", OpKind::Softplus, softplus_args()));
   t.push_back(simple("torch.nn.Softsign", OpKind::Softsign));
+  t.push_back(simple("torch.nn.Threshold", OpKind::Threshold, threshold_args()));
   return t;
 }
 
@@ -284,6 +290,12 @@ std::vector<OpRow> function_breadth_rows() {
   add({"torch.nn.functional.selu", "torch.selu", "Tensor.selu"}, OpKind::Selu, inplace());
   add({"torch.nn.functional.softplus"}, OpKind::Softplus, softplus_args());
   add({"torch.nn.functional.softsign"}, OpKind::Softsign, {});
+  add({"torch.nn.functional.threshold"}, OpKind::Threshold, threshold_args());
+  add({"torch.square", "Tensor.square"}, OpKind::Square, {});
+  add({"torch.sqrt", "Tensor.sqrt"}, OpKind::Sqrt, {});
+  add({"torch.abs", "Tensor.abs"}, OpKind::Abs, {});
+  add({"torch.exp", "Tensor.exp"}, OpKind::Exp, {});
+  add({"torch.log", "Tensor.log"}, OpKind::Log, {});
   add({"torch.nn.functional.interpolate", "torch.nn.functional.upsample"}, OpKind::Resize,
       {optional("size", None(), size_none), optional("scale_factor", None(), scale_factor),
        optional("mode", S("nearest"), interpolation_mode),

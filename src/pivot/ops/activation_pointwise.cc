@@ -18,6 +18,12 @@ void register_pointwise_activation_ops(std::vector<OpSchema>& out) {
                       return true;
                     })
                     .build());
+  out.push_back(SchemaBuilder(OpKind::Threshold, "x if x > threshold else value")
+                    .doc("PyTorch Threshold; Keras ReLU(threshold=t) computes x * (x > t), the "
+                         "case value = 0 (a max_value clips the result to [0, max_value] after).")
+                    .required_attr("threshold", AttrType::Float, "x above it passes")
+                    .attr("value", AttrType::Float, 0.0, "output where x <= threshold")
+                    .build());
   out.push_back(SchemaBuilder(OpKind::Hardsigmoid, "min(max(x / 6 + 0.5, 0), 1)")
                     .doc("PyTorch and Keras 3 hard_sigmoid; tf.keras <= 2.15 `hard_sigmoid` is "
                          "clip(0.2x + 0.5) instead (conventions row 18).")

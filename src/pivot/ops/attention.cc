@@ -160,15 +160,32 @@ OpSchema add_param() {
   return SchemaBuilder(OpKind::AddParam, "Adds a stored tensor: y = x + value[slice]")
       .doc(
           "`value` (a buffer or parameter of the source model, loaded from the checkpoint) is "
-          "sliced to [0, x.shape[slice_axis]) along `slice_axis` when slice_axis >= 0, then "
-          "added with broadcasting. Used for positional encodings (`x + self.pe[:, :x.size(1)]`).")
+          "sliced to its first n entries along `slice_axis` when slice_axis >= 0, then its axes "
+          "are permuted by `perm` (permuted axis i = stored axis perm[i]) and it is added with "
+          "broadcasting, aligned with the trailing axes of x; n is the size of the input axis "
+          "the sliced axis lands on. Used for positional encodings (`x + self.pe[:, "
+          ":x.size(1)]`); `perm` keeps a stored tensor in its source layout where the input's "
+          "layout changed (a sequence-first (T, 1, E) buffer added to batch-first (N, T, E) "
+          "data: perm [1, 0, 2]).")
       .required_attr("shape", AttrType::Ints, "shape of the stored tensor")
-      .attr("slice_axis", AttrType::Int, int64_t{-1}, "axis sliced to the input's length; -1: none")
+      .attr("slice_axis", AttrType::Int, int64_t{-1},
+            "axis of the stored tensor sliced to the input's length; -1: none")
+      .attr("perm", AttrType::Ints, std::vector<int64_t>{},
+            "permutation of the stored tensor's axes before the addition; [] means none")
       .param("value", "*shape", "the stored tensor")
       .shape([](ShapeContext& ctx) {
         const TensorType& in = ctx.inputs[0];
         auto value = ctx.get_ints("shape");
         const int64_t axis = ctx.get_int("slice_axis");
+        auto perm = ctx.get_ints("perm");
+        if (perm.empty())
+          for (size_t i = 0; i < value.size(); ++i) perm.push_back(static_cast<int64_t>(i));
+        std::vector<int64_t> sorted = perm;
+        std::sort(sorted.begin(), sorted.end());
+        bool permutation = sorted.size() == value.size();
+        for (size_t i = 0; permutation && i < sorted.size(); ++i)
+          permutation = sorted[i] == static_cast<int64_t>(i);
+        if (!permutation) return ctx.fail("perm is not a permutation of the stored tensor's axes");
         if (!in.rank_known) {
           ctx.outputs[0] = in;
           return true;
@@ -177,13 +194,16 @@ OpSchema add_param() {
         const size_t offset = in.rank() - value.size();
         if (axis >= 0) {
           if (static_cast<size_t>(axis) >= value.size()) return ctx.fail("slice_axis out of range");
-          const int64_t n = in.shape[offset + static_cast<size_t>(axis)];
+          const auto lands = std::find(perm.begin(), perm.end(), axis) - perm.begin();
+          const int64_t n = in.shape[offset + static_cast<size_t>(lands)];
           if (n < 0) return ctx.fail("the sliced axis needs a static input size");
           if (n > value[static_cast<size_t>(axis)])
             return ctx.fail("input length " + std::to_string(n) + " exceeds the stored tensor's " +
                             std::to_string(value[static_cast<size_t>(axis)]));
           value[static_cast<size_t>(axis)] = n;
         }
+        const std::vector<int64_t> stored = value;
+        for (size_t i = 0; i < value.size(); ++i) value[i] = stored[static_cast<size_t>(perm[i])];
         for (size_t i = 0; i < value.size(); ++i) {
           const int64_t d = in.shape[offset + i];
           if (value[i] != 1 && d >= 0 && d != value[i])

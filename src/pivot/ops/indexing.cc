@@ -109,6 +109,28 @@ bool tile_shape(ShapeContext& ctx) {
   return true;
 }
 
+bool flip_shape(ShapeContext& ctx) {
+  const TensorType& in = ctx.inputs[0];
+  if (in.rank_known)
+    for (int64_t a : ctx.get_ints("axes"))
+      if (!normalize_axis(a, in.rank()))
+        return ctx.fail("flip axis " + std::to_string(a) + " out of range for " +
+                        shape_to_string(in.shape));
+  ctx.outputs[0] = in;
+  return true;
+}
+
+// Maximum / minimum of two tensors, or of one tensor and a constant (keras.ops.maximum(x, eps)).
+OpSchema extremum(OpKind kind, std::string summary) {
+  return SchemaBuilder(kind, std::move(summary))
+      .doc(
+          "Two tensor inputs (NumPy broadcasting), or one tensor input and the `scalar` "
+          "attribute.")
+      .inputs(1, 2)
+      .optional_attr("scalar", AttrType::Float, "constant operand when there is one input")
+      .shape(shape_rules::broadcast)
+      .build();
+}
 
 bool axis_in_range(ShapeContext& ctx) {
   const TensorType& in = ctx.inputs[0];
@@ -149,14 +171,15 @@ void register_indexing_ops(std::vector<OpSchema>& out) {
           .required_attr("repeats", AttrType::Ints, "repeat count per axis, batch included")
           .shape(tile_shape)
           .build());
-  out.push_back(SchemaBuilder(OpKind::Maximum, "Elementwise maximum of two tensors (broadcasting)")
-                    .inputs(2, 2)
-                    .shape(shape_rules::broadcast)
-                    .build());
-  out.push_back(SchemaBuilder(OpKind::Minimum, "Elementwise minimum of two tensors (broadcasting)")
-                    .inputs(2, 2)
-                    .shape(shape_rules::broadcast)
-                    .build());
+  out.push_back(extremum(OpKind::Maximum, "Elementwise maximum of two tensors (broadcasting)"));
+  out.push_back(extremum(OpKind::Minimum, "Elementwise minimum of two tensors (broadcasting)"));
+  out.push_back(
+      SchemaBuilder(OpKind::Flip, "Reverses the order of the elements along some axes")
+          .doc("numpy.flip / torch.flip / tf.reverse. A Keras RNN with go_backwards=True reads "
+               "its input flipped along time and returns its sequence in that processing order.")
+          .required_attr("axes", AttrType::Ints, "reversed axes")
+          .shape(flip_shape)
+          .build());
   out.push_back(
       SchemaBuilder(OpKind::L2Normalize, "Divides by the L2 norm along one axis")
           .doc("y = x / max(sqrt(sum(x^2, axis)), epsilon) (PyTorch F.normalize with p=2). "

@@ -90,6 +90,16 @@ Value Interpreter::call_qualified(const std::string& q, const std::vector<Value>
                                   const std::vector<std::pair<std::string, Value>>& kwargs,
                                   Node site, Frame&) {
   if (q == "keras.Input" || q == "keras.layers.Input") return make_input(args, kwargs, site);
+  if (q == "keras.layers.InputLayer") {
+    // InputLayer(shape=...) declares the input as keras.Input does (the first element of a
+    // Sequential); tf.keras 2.x spells the shape `input_shape=` / `batch_input_shape=`.
+    auto renamed = kwargs;
+    for (auto& [k, v] : renamed) {
+      if (k == "input_shape") k = "shape";
+      if (k == "batch_input_shape") k = "batch_shape";
+    }
+    return make_input(args, renamed, site);
+  }
   if (auto v = idiom_call(q, args, kwargs, site)) return *v;
   if (q.rfind("numpy.", 0) == 0) return numpy_call(q, args, kwargs, site);
   if (is_data_source(q)) return data_value("source#" + std::to_string(site.start_byte()), site);
@@ -316,6 +326,9 @@ Value Interpreter::call_method(const Value& object, const std::string& method,
       return Value{};
     }
     if (method == "summary" || method == "compile") return Value{};
+    // Normalization.adapt(data) fills the layer's statistics, its weights: the training script
+    // computes them (an Adapt step), the network is unchanged.
+    if (method == "adapt" && layer->cls == "Normalization") return Value{};
     if (layer->klass) {
       for (const ClassDef* c = layer->klass; c; c = c->user_base)
         if (auto it = c->methods.find(method); it != c->methods.end()) {

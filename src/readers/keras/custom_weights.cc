@@ -13,6 +13,7 @@
 // other use of such a weight is reported.
 #include <algorithm>
 
+#include "readers/keras/initializers.h"
 #include "readers/keras/interpreter.h"
 
 namespace nnport::readers::keras {
@@ -70,6 +71,14 @@ Value Interpreter::add_weight(const LayerPtr& layer, const std::vector<Value>& a
   p.shape = *shape;
   // A non-trainable weight (a running statistic) is state, not a trained parameter.
   p.buffer = !trainable;
+  // Keras' add_weight initializes a float variable with glorot_uniform unless told otherwise.
+  std::string why;
+  if (auto init = read_initializer(find(kwargs, "initializer"), "glorot_uniform", p.shape, why))
+    p.init = *init;
+  else
+    ctx_.diags->warning(Code::TrainingOnly, loc(site))
+        << "initializer of weight '" << name << "': " << why
+        << "; the migrated parameter keeps the target framework's default initialization";
   const auto id = ctx_.graph.add_param(std::move(p));
   // Keras saves a layer's trainable variables first, then the non-trainable ones, each in
   // creation order.

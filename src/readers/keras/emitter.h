@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,19 @@ class Emitter {
     const auto id = in_.ctx().graph.add_param(std::move(p));
     layer_.params[role] = id;
     layer_.vars.push_back(VarRef{id, sublayer, variable});
+    regularize(id, variable, sublayer);
     return id;
   }
+  // The layer's weight penalty (kernel_regularizer=...) for Keras variable `variable`, on the
+  // parameter (regularizers.cc).
+  void regularize(pivot::ParamId id, const std::string& variable, const std::string& sublayer);
+
+ public:
+  // Reports the regularizer arguments no parameter took (activity_regularizer, a wrapped
+  // layer's): never a silently different training loss. Called after run().
+  void check_regularizers();
+
+ private:
   // source_perm of a Keras variable from its row in the pivot -> Keras table.
   std::vector<int64_t> perm_of(OpKind kind, const std::string& role, size_t rank) {
     if (const auto* row = frameworks::keras::find_row(kind))
@@ -92,8 +104,8 @@ class Emitter {
     for (auto v : inputs_)
       if (std::find(in_.ctx().masked.begin(), in_.ctx().masked.end(), v) != in_.ctx().masked.end())
         in_.ctx().diags->error(Code::UnsupportedArgument, in_.loc(site_))
-            << layer_.cls << " reads the mask of Embedding(mask_zero=True), which " << why
-            << "; nnport does not reproduce Keras masks (conventions row 13)";
+            << layer_.cls << " reads the mask of Embedding(mask_zero=True) or Masking, which "
+            << why << "; nnport does not reproduce Keras masks (conventions row 13)";
   }
 
   // Keras attention_mask (N, 1, S), True = attend, written as expand_dims(logical_not(m), 1):
@@ -115,6 +127,7 @@ class Emitter {
   std::vector<ValueId> separable(int rank);
   std::vector<ValueId> pool(OpKind kind, int rank);
   std::vector<ValueId> normalization();
+  std::vector<ValueId> adapted_normalization(int64_t axis, bool invert);
   std::vector<ValueId> random_augment();  // augmentation_layers.cc
   std::vector<ValueId> global_pool(OpKind kind, int rank);
   std::vector<ValueId> batch_norm();
@@ -130,6 +143,7 @@ class Emitter {
   std::vector<ValueId> cropping(int rank);
   std::vector<ValueId> activation_layer(const frameworks::keras::ReaderRow& row);
 
+  std::set<std::string> regularized_;  // the *_regularizer arguments taken by a parameter
   Interpreter& in_;
   Layer& layer_;
   LayerArgs args_;

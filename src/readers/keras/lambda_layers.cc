@@ -3,13 +3,16 @@
 //                                 body: its operations become pivot nodes of the model;
 //   functools.partial(cls, ...)   a bound callee called with the merged arguments (Géron's
 //                                 DefaultConv2D);
-//   initializers.Zeros() / zeros() / HeNormal() ...  read as their string identifiers, the form
-//                                 the layer arguments already take;
+//   initializers.Zeros() / RandomNormal(stddev=0.02) ...  read as Keras' serialised form
+//                                 {"class_name": "random_normal", "config": {...}}, which layer
+//                                 arguments also take (initializers.cc);
 //   keras.backend.epsilon()       a constant; activations.get("relu") the function;
+//   regularizers.l2(0.001) ...    a dict {l1, l2} of penalty factors (Emitter::param reads it);
 //   assert model.output_shape == (None, 7, 7, 16)   checked against the inferred shapes.
 #include <string>
 #include <vector>
 
+#include "readers/keras/initializers.h"
 #include "readers/keras/interpreter.h"
 
 namespace nnport::readers::keras {
@@ -18,45 +21,6 @@ using syntax::Field;
 using syntax::Kind;
 
 namespace {
-
-// Keras initializer classes and functions -> the string identifier Keras accepts for them.
-struct InitializerRow {
-  const char* name;        // class or function name under keras.initializers / tf.initializers
-  const char* identifier;  // the string form, e.g. kernel_initializer="he_normal"
-};
-
-constexpr InitializerRow kInitializers[] = {
-    {"Zeros", "zeros"},
-    {"zeros", "zeros"},
-    {"Ones", "ones"},
-    {"ones", "ones"},
-    {"Constant", "constant"},
-    {"constant", "constant"},
-    {"RandomNormal", "random_normal"},
-    {"random_normal", "random_normal"},
-    {"RandomUniform", "random_uniform"},
-    {"random_uniform", "random_uniform"},
-    {"TruncatedNormal", "truncated_normal"},
-    {"truncated_normal", "truncated_normal"},
-    {"GlorotNormal", "glorot_normal"},
-    {"glorot_normal", "glorot_normal"},
-    {"GlorotUniform", "glorot_uniform"},
-    {"glorot_uniform", "glorot_uniform"},
-    {"HeNormal", "he_normal"},
-    {"he_normal", "he_normal"},
-    {"HeUniform", "he_uniform"},
-    {"he_uniform", "he_uniform"},
-    {"LecunNormal", "lecun_normal"},
-    {"lecun_normal", "lecun_normal"},
-    {"LecunUniform", "lecun_uniform"},
-    {"lecun_uniform", "lecun_uniform"},
-    {"Orthogonal", "orthogonal"},
-    {"orthogonal", "orthogonal"},
-    {"Identity", "identity"},
-    {"identity", "identity"},
-    {"VarianceScaling", "variance_scaling"},
-    {"variance_scaling", "variance_scaling"},
-};
 
 constexpr const char* kInitializerModules[] = {"keras.initializers.", "tensorflow.initializers.",
                                                "tensorflow.keras.initializers."};
@@ -71,6 +35,27 @@ constexpr BackendConstantRow kBackendConstants[] = {
     {"keras.backend.epsilon", 1e-7},
     {"keras.config.epsilon", 1e-7},
 };
+
+// Weight regularizers: class or function under keras.regularizers -> which factors it takes.
+// Keras computes l1 * sum(|w|) + l2 * sum(w^2) (no 1/2 factor).
+struct RegularizerRow {
+  const char* name;
+  bool l1, l2;      // the factors it takes, in this positional order
+  double fallback;  // an omitted factor (L1L2's are 0; tf.keras' l1_l2() function's 0.01)
+};
+
+constexpr RegularizerRow kRegularizers[] = {
+    {"L1", true, false, 0.01}, {"l1", true, false, 0.01}, {"L2", false, true, 0.01},
+    {"l2", false, true, 0.01}, {"L1L2", true, true, 0.0}, {"l1_l2", true, true, 0.01},
+};
+
+Value regularizer_value(double l1, double l2) {
+  Value v;
+  v.kind = Value::Kind::Dict;
+  v.keys = {Constant::string("l1"), Constant::string("l2")};
+  v.items = {Value::of_const(Constant::floating(l1)), Value::of_const(Constant::floating(l2))};
+  return v;
+}
 
 void tensors_of(const Value& v, std::vector<pivot::ValueId>& out) {
   if (v.is_tensor()) out.push_back(v.tensor);
@@ -117,12 +102,52 @@ std::optional<Value> Interpreter::idiom_call(
   }
   for (const auto& row : kBackendConstants)
     if (q == row.function && args.empty()) return Value::of_const(Constant::floating(row.value));
+  if (q.rfind("keras.regularizers.", 0) == 0) {
+    const std::string name = q.substr(19);
+    for (const auto& row : kRegularizers) {
+      if (name != row.name) continue;
+      // Keras 3's l1_l2 is the class L1L2 (factors 0 by default), tf.keras' a function
+      // (0.01): an omitted factor of l1_l2 is only known for tf.keras.
+      const bool known_fallback = name != "l1_l2" || ctx_.tf_keras;
+      double factors[2] = {0.0, 0.0};
+      size_t position = 0;
+      for (int i = 0; i < 2; ++i) {
+        if (!(i == 0 ? row.l1 : row.l2)) continue;
+        const char* key = i == 0 ? "l1" : "l2";
+        const Value* v = kwarg_of(kwargs, key);
+        if (!v && row.l1 != row.l2) v = kwarg_of(kwargs, "l");  // tf.keras 2.0 l2(l=...)
+        if (!v && position < args.size()) v = &args[position];
+        ++position;
+        auto c = v ? v->as_constant() : std::nullopt;
+        auto d = c ? c->as_double() : std::nullopt;
+        if (v && !d) {
+          ctx_.diags->error(Code::NotConstant, loc(site))
+              << "the factor " << key << " of '" << q << "' is not known statically";
+          return Value::unknown();
+        }
+        if (!v && !known_fallback) {
+          ctx_.diags->error(Code::UnsupportedArgument, loc(site))
+              << "'" << q << "' without " << key
+              << ": Keras 3 and tf.keras default it differently (0 and 0.01); write it out";
+          return Value::unknown();
+        }
+        factors[i] = d.value_or(row.fallback);
+      }
+      return regularizer_value(factors[0], factors[1]);
+    }
+    ctx_.diags->error(Code::UnsupportedArgument, loc(site))
+        << "the regularizer '" << q << "' is not supported";
+    return Value::unknown();
+  }
+  // TensorFlow's initializer functions (tf.random_normal_initializer(0., 0.02)) follow the
+  // Keras rule of the same name.
+  if (q.starts_with("tensorflow.") && q.ends_with("_initializer") && q.size() > 23)
+    if (auto object = initializer_object(q.substr(11, q.size() - 23), args, kwargs)) return object;
   for (const char* module : kInitializerModules) {
     const std::string prefix(module);
     if (q.rfind(prefix, 0) != 0) continue;
     const std::string name = q.substr(prefix.size());
-    for (const auto& row : kInitializers)
-      if (name == row.name) return Value::of_const(Constant::string(row.identifier));
+    if (auto object = initializer_object(name, args, kwargs)) return object;
     ctx_.diags->error(Code::UnsupportedArgument, loc(site))
         << "the initializer '" << q << "' is not supported";
     return Value::unknown();

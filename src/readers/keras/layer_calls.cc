@@ -10,6 +10,7 @@
 #include "frameworks/keras/reader_rows.h"
 #include "pivot/ops/catalog.h"
 #include "readers/keras/emitter.h"
+#include "readers/keras/initializers.h"
 
 namespace nnport::readers::keras {
 
@@ -269,11 +270,6 @@ std::vector<ValueId> Emitter::pool(OpKind kind, int rank) {
 std::vector<ValueId> Emitter::normalization() {
   auto mean = args_.get(1, {"mean"});
   auto variance = args_.get(2, {"variance"});
-  if (!mean || !variance || mean->is_none() || variance->is_none()) {
-    args_.reject("mean",
-                 "statistics learned by adapt() are not supported; pass mean= and variance=");
-    return {};
-  }
   int64_t axis = -1;
   if (auto a = args_.get(0, {"axis"}); a && a->is_int())
     axis = a->i;
@@ -282,6 +278,12 @@ std::vector<ValueId> Emitter::normalization() {
     return {};
   }
   const bool invert = args_.boolean(3, {"invert"}, false);
+  if ((!mean || mean->is_none()) && (!variance || variance->is_none()))
+    return adapted_normalization(axis, invert);
+  if (!mean || !variance || mean->is_none() || variance->is_none()) {
+    args_.reject("mean", "mean and variance must be given together");
+    return {};
+  }
   const auto values = [](const syntax::Constant& c) -> std::optional<std::vector<double>> {
     if (auto one = c.as_double(); one && !c.is_bool()) return std::vector<double>{*one};
     if (!c.is_sequence()) return std::nullopt;
@@ -307,6 +309,32 @@ std::vector<ValueId> Emitter::normalization() {
   }
   return {node(OpKind::Standardize,
                {{"mean", *m}, {"variance", *v}, {"axis", axis}, {"invert", invert}}, {x})};
+}
+
+// Statistics learned by adapt(): Keras 3 builds them as the layer's non-trainable variables
+// mean and variance (shape of the kept axis) and an int64 count it no longer updates (kept for
+// older files), so they are in every weights file and the script computes them before training.
+std::vector<ValueId> Emitter::adapted_normalization(int64_t axis, bool invert) {
+  const auto& t = in_type();
+  auto kept = t.rank_known ? pivot::normalize_axis(axis, t.rank()) : std::nullopt;
+  if (!kept || t.shape[*kept] < 0) {
+    in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
+        << "Normalization learned by adapt() needs the static size of its axis";
+    return {};
+  }
+  const int64_t c = t.shape[*kept];
+  auto& graph = in_.ctx().graph;
+  std::map<std::string, pivot::ParamId> params;
+  for (const char* role : {"mean", "variance", "count"}) {
+    const auto id =
+        param(role, role == std::string("count") ? std::vector<int64_t>{} : std::vector<int64_t>{c},
+              {}, role);
+    graph.params[id].buffer = true;  // statistics, not trained
+    if (role == std::string("count")) graph.params[id].dtype = pivot::DType::Int64;
+    params[role] = id;
+  }
+  return {node(OpKind::Standardize, {{"num_features", c}, {"axis", axis}, {"invert", invert}},
+               {inputs_[0]}, "", params)};
 }
 
 std::vector<ValueId> Emitter::global_pool(OpKind kind, int rank) {
@@ -515,31 +543,40 @@ std::vector<ValueId> Emitter::activation_layer(const frameworks::keras::ReaderRo
       return {with_activation(inputs_[0], name)};
     }
     case ReadRule::ReLU: {
-      // Keras: max_value where x >= max_value, x where threshold <= x, else
-      // negative_slope * (x - threshold); max_value=None is unbounded.
+      // Keras 3 (activations.relu): y = x * (x > threshold) (relu(x) when threshold = 0),
+      // clipped to [0, max_value] when there is one, minus
+      // negative_slope * relu(threshold - x); the layer rejects negative arguments.
       auto max_arg = args_.get(0, {"max_value"});
       const bool has_max = max_arg && !max_arg->is_none();
       const double max_value = has_max ? args_.real(0, {"max_value"}, 0.0) : 0.0;
       const double slope = args_.real(1, {"negative_slope"}, 0.0);
       const double threshold = args_.real(2, {"threshold"}, 0.0);
+      if (max_value < 0.0 || slope < 0.0 || threshold < 0.0) {
+        args_.reject(max_value < 0.0 ? "max_value"
+                     : slope < 0.0   ? "negative_slope"
+                                     : "threshold",
+                     "Keras rejects a negative value");
+        return {inputs_[0]};
+      }
+      const ValueId x = inputs_[0];
+      if (slope != 0.0 && threshold == 0.0 && !has_max)
+        return {node(OpKind::LeakyRelu, {{"negative_slope", slope}}, {x})};
+      const pivot::Attrs clip{{"min_value", 0.0}, {"max_value", max_value}};
+      ValueId y;
       if (threshold != 0.0) {
-        args_.reject("threshold", "only threshold=0 is supported");
-        return {inputs_[0]};
+        y = node(OpKind::Threshold, {{"threshold", threshold}, {"value", 0.0}}, {x});
+        if (has_max) y = node(OpKind::Clip, clip, {y}, "_clip");
+      } else if (!has_max) {
+        y = node(OpKind::Relu, {}, {x});
+      } else {
+        y = max_value == 6.0 ? node(OpKind::Relu6, {}, {x}) : node(OpKind::Clip, clip, {x});
       }
-      if (slope != 0.0) {
-        if (has_max) {
-          args_.reject("max_value", "max_value together with negative_slope is not supported");
-          return {inputs_[0]};
-        }
-        return {node(OpKind::LeakyRelu, {{"negative_slope", slope}}, {inputs_[0]})};
-      }
-      if (!has_max) return {node(OpKind::Relu, {}, {inputs_[0]})};
-      if (max_value == 6.0) return {node(OpKind::Relu6, {}, {inputs_[0]})};
-      if (max_value < 0.0) {
-        args_.reject("max_value", "a negative max_value is not supported");
-        return {inputs_[0]};
-      }
-      return {node(OpKind::Clip, {{"min_value", 0.0}, {"max_value", max_value}}, {inputs_[0]})};
+      if (slope == 0.0) return {y};
+      const ValueId below =
+          node(OpKind::Sub, {{"scalar", threshold}, {"scalar_first", true}}, {x}, "_below");
+      const ValueId negative = node(OpKind::Relu, {}, {below}, "_negative_part");
+      const ValueId scaled = node(OpKind::Mul, {{"scalar", -slope}}, {negative}, "_slope");
+      return {node(OpKind::Add, {}, {y, scaled}, "_sum")};
     }
     case ReadRule::LeakyReLU:
       // Keras 3 spells the slope negative_slope, tf.keras alpha; the layer default is 0.3.
@@ -614,7 +651,18 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
     case ReadRule::Dropout:
       return {node(OpKind::Dropout,
                    {{"rate", args_.real(0, {"rate"}, 0.5)}, {"spatial", row.rank > 0}}, {x})};
-    case ReadRule::Identity: return {node(OpKind::Identity, {}, {x})};
+    case ReadRule::Identity: {
+      ValueId y = node(OpKind::Identity, {}, {x});
+      // Masking passes its input through but masks the steps equal to mask_value: the layers
+      // that read masks (recurrences, attention) report it.
+      if (layer_.cls == "Masking")
+        in_.ctx().masked.push_back(y);
+      else  // GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization
+        in_.ctx().diags->warning(Code::TrainingOnly, in_.loc(site_))
+            << layer_.cls << " acts only in training; the migrated model passes its input "
+            << "through and trains without it";
+      return {y};
+    }
     case ReadRule::Flatten:
       return {node(OpKind::Flatten, {{"start_dim", int64_t{1}}, {"end_dim", int64_t{-1}}}, {x})};
     case ReadRule::Reshape: {
@@ -728,9 +776,20 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
         return {};
       }
       auto w = param("value", *dims, {}, "value");
+      // trainable=False: a constant of the model (a PyTorch buffer), kept in the written shape.
+      in_.ctx().graph.params[w].buffer = !args_.boolean(-1, {"trainable"}, true);
       pivot::Attrs attrs{{"shape", *dims}};
-      if (row.rule == ReadRule::AddParameter)
+      if (row.rule == ReadRule::AddParameter) {
         attrs["slice_axis"] = args_.integer(1, {"slice_axis"}, -1);
+        if (auto perm = args_.get(2, {"perm"})) {
+          auto axes = perm->as_ints();
+          if (!axes) {
+            args_.reject("perm", "expected a tuple of ints");
+            return {};
+          }
+          attrs["perm"] = *axes;
+        }
+      }
       return {node(row.kind, std::move(attrs), {x}, "", {{"value", w}})};
     }
   }
@@ -750,7 +809,9 @@ std::vector<ValueId> emit_builtin(Interpreter& in, Layer& layer, const std::vect
     }
   Emitter emitter(in, layer, inputs, call_kwargs, site, path);
   auto outs = emitter.run(*row);
+  emitter.check_regularizers();
   layer.built = true;
+  assign_initializers(in, layer, site);
   // Masks pass through single-input layers that keep the time axis (Keras' supports_masking).
   auto& masked = in.ctx().masked;
   if (inputs.size() == 1 && outs.size() == 1 && row->rule != ReadRule::GlobalPool &&

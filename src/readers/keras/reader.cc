@@ -245,6 +245,12 @@ std::vector<Candidate> find_candidates(Context& ctx, Node root, std::vector<Cand
     Node right = e.field(Field::Right);
     if (!right || !right.is(Kind::Call)) continue;
     const std::string callee(right.field(Field::Function).text());
+    if (auto inner = keras::softmax_wrapped_model(stmt, root)) {
+      ctx.diags->note(Code::ModelSetAside, stmt.location())
+          << "'" << e.field(Field::Left).text() << "' is set aside: the trained model '" << *inner
+          << "' followed by a softmax for prediction, written by the training script";
+      continue;
+    }
     if (wrappers.count(callee)) {
       ctx.diags->note(Code::ModelSetAside, stmt.location())
           << "'" << e.field(Field::Left).text() << "' is set aside: an instance of the training "

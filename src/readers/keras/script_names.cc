@@ -83,6 +83,7 @@ bool KerasScriptRecognizer::claim_builtin_dataset(Node stmt, Node left, Node cal
   d.kind = "builtin";
   d.variable = std::string(left.text());
   d.args["name"] = SetupValue::string(row->kind);
+  d.builtin_split = SetupValue::string("both");  // load_data(): both splits
   // Keras' array layouts (training_rows.cc), which the target reproduces.
   for (const auto& [fact, value] : row->implied) d.args[fact] = SetupValue::string(value);
   d.location = call.location();

@@ -3,6 +3,7 @@
 
 #include "readers/keras/script_recognizer.h"
 #include "readers/pytorch/imports.h"
+#include "readers/pytorch/script_syntax.h"
 
 namespace nnport::readers {
 namespace {
@@ -15,6 +16,43 @@ bool mentions_keras_model(std::string_view text) {
   for (const char* s : {"Sequential(", "Model(", "Input(", "layers."})
     if (text.find(s) != std::string_view::npos) return true;
   return false;
+}
+
+// The module-level definition statement a node belongs to (null at module level itself).
+Node enclosing_definition(Node node) {
+  for (; node && node.parent(); node = node.parent()) {
+    Node stmt = node.parent().is(Kind::Module) ? node : Node{};
+    if (!stmt) continue;
+    Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+    return def.is(Kind::FunctionDefinition) || def.is(Kind::ClassDefinition) ? def : Node{};
+  }
+  return {};
+}
+
+// A function used only while building the model (`x = data_augmentation(inputs)` in a builder
+// function, a block helper called from call()) is model code too: the generated model replaces
+// it, so the script has nothing of it to migrate.
+void add_model_helpers(Node root, std::set<std::string>& model_names) {
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (Node stmt : root.named_children()) {
+      Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+      if (!def.is(Kind::FunctionDefinition)) continue;
+      const std::string name(def.field(Field::Name).text());
+      if (model_names.count(name)) continue;
+      bool used = false, elsewhere = false;
+      for (Node use : pytorch::find_all(
+               root, [&](Node n) { return n.is(Kind::Identifier) && n.text() == name; })) {
+        if (use == def.field(Field::Name)) continue;
+        Node owner = enclosing_definition(use);
+        if (owner == def) continue;  // recursion
+        used = true;
+        elsewhere =
+            elsewhere || !owner || !model_names.count(std::string(owner.field(Field::Name).text()));
+      }
+      if (used && !elsewhere) grew = model_names.insert(name).second || grew;
+    }
+  }
 }
 
 }  // namespace
@@ -44,6 +82,7 @@ std::optional<pivot::Script> read_keras_script(const syntax::Tree& tree, const p
         model_names.insert(std::string(def.field(Field::Name).text()));
     }
   }
+  add_model_helpers(root, model_names);
   const std::string entry = model.entry_module().name;
   std::string model_variable;
   if (!entry.empty() && !model_names.count(entry)) model_variable = entry;

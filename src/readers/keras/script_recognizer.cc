@@ -5,6 +5,7 @@
 #include <set>
 
 #include "frameworks/training_table.h"
+#include "readers/keras/training_wrappers.h"
 #include "readers/pytorch/script_syntax.h"
 
 namespace nnport::readers::keras {
@@ -61,6 +62,9 @@ bool bind_row(const SetupRow& row, const CallArgs& args, pivot::SetupArgs& out, 
   for (const auto& [name, node] : args.keywords) {
     if (name == "name") continue;  // the object's name: no training meaning
     const auto* arg = row.find_spelled(name);
+    // tf.keras 2.x optimisers took the deprecated `lr=` for learning_rate (Keras 3 rejects it).
+    if (!arg && name == "lr" && row.family == pivot::SetupFamily::Optimizer)
+      arg = row.find_spelled("learning_rate");
     if (!arg) {
       why = row.symbol + ": argument '" + name + "' has no mapping yet";
       return false;
@@ -147,6 +151,7 @@ bool KerasScriptRecognizer::builds_model(Node expr, const ScriptContext& ctx) co
 }
 
 bool KerasScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
+  if (claim_model_helper(stmt, ctx, out) || claim_helper_call(stmt, ctx, out)) return true;
   if (!stmt.is(Kind::ExpressionStatement)) return false;
   Node e = pytorch::expression_of(stmt);
   if (e.is(Kind::Assignment) && claim_assignment(stmt, e, ctx, out)) return true;
@@ -160,6 +165,7 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   Node right = assign.field(Field::Right);
   if (!right) return false;
   const auto targets = pytorch::target_names(left);
+  if (targets.size() == 1) note_normalization(right, targets[0], ctx);
   // `mnist = tf.keras.datasets.mnist`: a module alias, read at its load_data().
   if (targets.size() == 1 && right.is(Kind::Attribute) && dataset_row(qualified(right, ctx))) {
     dataset_modules_[targets[0]] = qualified(right, ctx);
@@ -167,6 +173,18 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   }
   if (right.is(Kind::Call) && claim_builtin_dataset(stmt, left, right, ctx, out)) return true;
   if (targets.size() == 1 && claim_callback_list(stmt, right, targets[0], ctx, out)) return true;
+  // `probability_model = keras.Sequential([model, layers.Softmax()])` around the trained model.
+  if (targets.size() == 1 && !ctx.script->model_variable.empty() && ctx.tree)
+    if (auto inner = softmax_wrapped_model(stmt, ctx.tree->root());
+        inner && *inner == ctx.script->model_variable) {
+      ScriptStep s = step_of(ScriptStep::Kind::WrapModel, stmt);
+      s.variable = targets[0];
+      s.text = *inner;
+      wrapped_models_.insert(targets[0]);
+      ctx.vars[targets[0]] = ScriptVar::Framework;
+      out.push_back(std::move(s));
+      return true;
+    }
   // The model: `model = keras.Sequential([...])`, `model = keras.Model(inputs, outputs)`,
   // `model = build_model()`, `model = Net()`.
   if (targets.size() == 1 && builds_model(right, ctx) &&
@@ -176,6 +194,8 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
     ctx.vars[targets[0]] = ScriptVar::Model;
     ctx.script->model_variable = targets[0];
     out.push_back(std::move(s));
+    for (auto& step : pending_adapts_) out.push_back(std::move(step));
+    pending_adapts_.clear();
     // A builder's own compile() takes effect on the model it returns.
     if (Node fn = right.field(Field::Function); fn.is(Kind::Identifier))
       if (auto it = builder_steps_.find(std::string(fn.text())); it != builder_steps_.end())
@@ -189,6 +209,18 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   if (!model_variable_.empty() && ctx.script->model_variable.empty() &&
       stmt.parent().is(Kind::Module) && builds_graph(right, ctx)) {
     for (const auto& t : targets) ctx.vars[t] = ScriptVar::Tensor;
+    return true;
+  }
+  // A second model of the file (a GAN's generator next to the migrated discriminator).
+  if (targets.size() == 1 && !model_variable_.empty() && targets[0] != model_variable_ &&
+      builds_model(right, ctx)) {
+    other_models_.insert(targets[0]);
+    ctx.vars[targets[0]] = ScriptVar::Framework;
+    out.push_back(unsupported_step(stmt, ctx,
+                                   "'" + targets[0] + "' is a model other than the migrated '" +
+                                       model_variable_ +
+                                       "': nnport migrates one model per run, and the script "
+                                       "code of another is not migrated"));
     return true;
   }
   return false;
@@ -215,11 +247,52 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
   Node fn = call.field(Field::Function);
   // Methods of the model.
   if (fn.is(Kind::Attribute)) {
+    if (fn.field(Field::Attribute).text() == "adapt" && claim_adapt(stmt, call, ctx, out))
+      return true;
     Node object = fn.field(Field::Object);
     const std::string method(fn.field(Field::Attribute).text());
+    if (object.is(Kind::Identifier) && other_models_.count(std::string(object.text()))) {
+      out.push_back(unsupported_step(stmt, ctx,
+                                     "'" + std::string(object.text()) +
+                                         "' is not the migrated model '" + model_variable_ +
+                                         "': its " + method + "() is not migrated"));
+      return true;
+    }
+    // The trained model wrapped with a softmax predicts like the model itself.
+    if (object.is(Kind::Identifier) && wrapped_models_.count(std::string(object.text()))) {
+      const size_t before = out.size();
+      if (method != "predict" || !model_method(stmt, call, method, targets, ctx, out) ||
+          out.size() != before + 1 || out.back().kind != ScriptStep::Kind::Predict) {
+        out.resize(before);
+        out.push_back(unsupported_step(stmt, ctx,
+                                       "'" + std::string(object.text()) +
+                                           "' wraps the trained model for prediction: its " +
+                                           method + "() has no mapping yet"));
+        return true;
+      }
+      out.back().model = std::string(object.text());
+      return true;
+    }
     if (object.is(Kind::Identifier) && ctx.vars.count(std::string(object.text())) &&
-        ctx.vars.at(std::string(object.text())) == ScriptVar::Model)
-      return model_method(stmt, call, method, targets, ctx, out);
+        ctx.vars.at(std::string(object.text())) == ScriptVar::Model) {
+      if (object.text() != helper_model_)
+        return model_method(stmt, call, method, targets, ctx, out);
+      // A helper's model parameter: its compile/fit/evaluate steps name the parameter.
+      if (method != "compile" && method != "fit" && method != "evaluate" && method != "summary") {
+        out.push_back(unsupported_step(stmt, ctx,
+                                       "inside a helper, only compile/fit/evaluate of the model "
+                                       "parameter '" +
+                                           helper_model_ + "' are mapped"));
+        return true;
+      }
+      const size_t before = out.size();
+      const bool claimed = model_method(stmt, call, method, targets, ctx, out);
+      for (size_t i = before; i < out.size(); ++i)
+        if (out[i].kind == ScriptStep::Kind::Compile || out[i].kind == ScriptStep::Kind::Train ||
+            out[i].kind == ScriptStep::Kind::Evaluate)
+          out[i].variable = helper_model_;
+      return claimed;
+    }
     // `model.compile(...)` on a model that the migrated one only contains (`probability_model =
     // keras.Sequential([model, layers.Softmax()])`): no PyTorch module of its own to train.
     static const std::set<std::string> kTraining = {"compile", "fit", "evaluate", "predict"};
@@ -418,7 +491,7 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
     std::string why;
     ScriptStep s = step_of(ScriptStep::Kind::Compile, stmt);
     for (const auto& [k, v] : a.keywords)
-      if (k != "optimizer" && k != "loss" && k != "metrics") {
+      if (k != "optimizer" && k != "loss" && k != "metrics" && k != "loss_weights") {
         out.push_back(unsupported_step(stmt, ctx, "compile(" + k + "=...) has no mapping yet"));
         return true;
       }
@@ -442,9 +515,20 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
       out.push_back(unsupported_step(stmt, ctx, "compile() without a loss"));
       return true;
     }
-    if (!(loss.is(Kind::Identifier) && ctx.vars.count(std::string(loss.text()))) &&
-        !read_loss(loss, ctx, why)) {
+    // Several outputs (or loss_weights): one loss per output, summed with the weights.
+    Node weights = a.keywords.count("loss_weights") ? a.keywords.at("loss_weights") : Node{};
+    const size_t outputs = ctx.model ? ctx.model->entry_module().graph.outputs.size() : 1;
+    const bool per_output = loss.is(Kind::List) || loss.is(Kind::Tuple) ||
+                            loss.is(Kind::Dictionary) || !is_none(weights) || outputs > 1;
+    if (per_output ? !read_output_losses(loss, weights, ctx, why)
+                   : !(loss.is(Kind::Identifier) && ctx.vars.count(std::string(loss.text()))) &&
+                         !read_loss(loss, ctx, why)) {
       out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    if (Node m = arg(2, "metrics"); m && per_output) {
+      out.push_back(unsupported_step(
+          stmt, ctx, "compile(metrics=...) for a model with several outputs has no mapping yet"));
       return true;
     }
     if (Node m = arg(2, "metrics")) read_metrics(m, ctx);
@@ -569,13 +653,29 @@ std::string KerasScriptRecognizer::data_argument(Node x, Node y, const std::stri
   if (x.is(Kind::Identifier) && dataset_vars_.count(std::string(x.text())))
     return std::string(x.text());
   if (touches_framework(x, ctx) || (y && touches_framework(y, ctx))) return {};
+  if (!y && opaque_parameter_data(x)) {
+    // `window.train` in a helper: a dataset made elsewhere, iterated as it is (batches of
+    // inputs and targets); named by its expression.
+    pivot::Dataset d;
+    d.kind = "iterable";
+    d.variable = std::string(x.text());
+    d.features = setup_value(x);
+    d.location = x.location();
+    ctx.script->setup.datasets.push_back(std::move(d));
+    return ctx.script->setup.datasets.back().variable;
+  }
+  std::optional<SetupValue> targets;
+  if (y && y.is(Kind::Dictionary) && !ctx.script->setup.output_losses.empty()) {
+    targets = targets_in_output_order(y, ctx);
+    if (!targets) return {};
+  }
   pivot::Dataset d;
   d.kind = "arrays";
   d.variable =
       name + "_loader" + (generated_datasets_ ? "_" + std::to_string(generated_datasets_) : "");
   ++generated_datasets_;
   d.features = setup_value(x);
-  if (y) d.labels = setup_value(y);
+  if (y) d.labels = targets ? *targets : setup_value(y);
   d.location = x.location();
   ctx.script->setup.datasets.push_back(std::move(d));
   return ctx.script->setup.datasets.back().variable;
@@ -675,6 +775,134 @@ bool KerasScriptRecognizer::read_loss(Node expr, ScriptContext& ctx, std::string
   if (!bind_row(*row, args, l.args, why)) return false;
   ctx.script->setup.loss = std::move(l);
   return true;
+}
+
+bool KerasScriptRecognizer::read_output_losses(Node loss, Node weights, ScriptContext& ctx,
+                                               std::string& why) {
+  if (!ctx.model) {
+    why = "compile(loss=...) for several outputs needs the model's outputs";
+    return false;
+  }
+  const pivot::Graph& graph = ctx.model->entry_module().graph;
+  const size_t outputs = graph.outputs.size();
+  auto output_name = [&](size_t i) { return graph.values.at(graph.outputs[i].value).name; };
+  // In Keras' flat order: a dict by sorted key, a list as written, one loss once per output.
+  std::vector<std::pair<std::string, Node>> items;
+  if (loss.is(Kind::Dictionary)) {
+    for (Node pair : loss.named_children()) {
+      const SetupValue key =
+          pair.is(Kind::Pair) ? setup_value(pair.field(Field::Key)) : SetupValue{};
+      if (key.kind != SetupValue::Kind::String) {
+        why = "compile(loss={...}): only string keys naming the outputs are mapped";
+        return false;
+      }
+      items.emplace_back(key.text, pair.field(Field::Value));
+    }
+    std::sort(items.begin(), items.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  } else if (loss.is(Kind::List) || loss.is(Kind::Tuple)) {
+    for (Node item : loss.named_children()) items.emplace_back("", item);
+  } else {
+    for (size_t i = 0; i < outputs; ++i) items.emplace_back("", loss);
+  }
+  if (items.size() != outputs) {
+    why = "compile(loss=...) gives " + std::to_string(items.size()) + " losses for a model with " +
+          std::to_string(outputs) + " outputs";
+    return false;
+  }
+  // Dict keys name the outputs: the output layers' names (a model returning a list), else the
+  // keys of the model's output dict, which Keras flattens by sorted key, the order in which the
+  // migrated model returns them.
+  bool by_layer_name = loss.is(Kind::Dictionary);
+  for (const auto& item : items) {
+    size_t matches = 0;
+    for (size_t i = 0; i < outputs; ++i) matches += output_name(i) == item.first;
+    by_layer_name = by_layer_name && matches == 1;
+  }
+  std::vector<pivot::OutputLoss> flat;
+  for (size_t i = 0; i < items.size(); ++i) {
+    pivot::OutputLoss o;
+    o.output = i;
+    if (by_layer_name)
+      while (output_name(o.output) != items[i].first) o.output = (o.output + 1) % outputs;
+    o.name = items[i].first.empty() ? output_name(i) : items[i].first;
+    if (is_none(items[i].second)) {
+      why = "compile(loss=...): an output without a loss (None) has no mapping yet";
+      return false;
+    }
+    if (items[i].second.is(Kind::Identifier) &&
+        ctx.vars.count(std::string(items[i].second.text()))) {
+      why =
+          "compile(loss=...): a loss object made before compile() for one of several outputs "
+          "has no mapping yet";
+      return false;
+    }
+    if (!read_loss(items[i].second, ctx, why)) return false;
+    o.loss = *ctx.script->setup.loss;
+    flat.push_back(std::move(o));
+  }
+  // loss_weights: a list in the same flat order, a dict by output name, a number for one output.
+  auto weight_of = [&](Node w, pivot::OutputLoss& o) {
+    if (is_none(w)) return true;
+    o.weight = setup_value(w);
+    if ((o.weight.kind != SetupValue::Kind::Float && o.weight.kind != SetupValue::Kind::Int &&
+         o.weight.kind != SetupValue::Kind::Expr) ||
+        touches_framework(w, ctx)) {
+      why = "compile(loss_weights=...): '" + std::string(w.text()) + "' is not a number";
+      return false;
+    }
+    return true;
+  };
+  if (weights.is(Kind::List) || weights.is(Kind::Tuple)) {
+    const auto ws = weights.named_children();
+    if (ws.size() != flat.size()) {
+      why = "compile(loss_weights=...) has " + std::to_string(ws.size()) + " entries for " +
+            std::to_string(flat.size()) + " losses";
+      return false;
+    }
+    for (size_t i = 0; i < ws.size(); ++i)
+      if (!weight_of(ws[i], flat[i])) return false;
+  } else if (weights.is(Kind::Dictionary)) {
+    for (Node pair : weights.named_children()) {
+      const SetupValue key =
+          pair.is(Kind::Pair) ? setup_value(pair.field(Field::Key)) : SetupValue{};
+      auto it = std::find_if(flat.begin(), flat.end(),
+                             [&](const pivot::OutputLoss& o) { return o.name == key.text; });
+      if (key.kind != SetupValue::Kind::String || it == flat.end()) {
+        why = "compile(loss_weights={...}): " + std::string(pair.text()) +
+              " names no output of the model";
+        return false;
+      }
+      if (!weight_of(pair.field(Field::Value), *it)) return false;
+    }
+  } else if (!is_none(weights) && !(flat.size() == 1 && weight_of(weights, flat[0]))) {
+    if (why.empty()) why = "compile(loss_weights=...) is not understood";
+    return false;
+  }
+  std::sort(flat.begin(), flat.end(),
+            [](const auto& a, const auto& b) { return a.output < b.output; });
+  ctx.script->setup.loss = flat.front().loss;
+  ctx.script->setup.output_losses = std::move(flat);
+  return true;
+}
+
+std::optional<SetupValue> KerasScriptRecognizer::targets_in_output_order(Node y,
+                                                                         ScriptContext& ctx) {
+  const auto& per_output = ctx.script->setup.output_losses;
+  std::vector<std::string> ordered(per_output.size());
+  for (Node pair : y.named_children()) {
+    const SetupValue key = pair.is(Kind::Pair) ? setup_value(pair.field(Field::Key)) : SetupValue{};
+    auto it = std::find_if(per_output.begin(), per_output.end(),
+                           [&](const pivot::OutputLoss& o) { return o.name == key.text; });
+    if (key.kind != SetupValue::Kind::String || it == per_output.end()) return std::nullopt;
+    ordered[it->output] = std::string(pair.field(Field::Value).text());
+  }
+  std::string list;
+  for (const auto& item : ordered) {
+    if (item.empty()) return std::nullopt;
+    list += (list.empty() ? "" : ", ") + item;
+  }
+  return SetupValue::expr("[" + list + "]");
 }
 
 void KerasScriptRecognizer::read_metrics(Node expr, ScriptContext& ctx) {

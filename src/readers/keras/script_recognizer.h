@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -51,6 +52,25 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   bool claim_callback_list(syntax::Node stmt, syntax::Node list, const std::string& variable,
                            ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
 
+  // `def compile_and_fit(model, window, patience=2):` whose body compiles, fits or evaluates
+  // the parameter `model` (script_helpers.cc): a Block whose Compile/Train/Evaluate steps are
+  // bound to the parameter (ScriptStep::variable); the function stays a function.
+  bool claim_model_helper(syntax::Node stmt, ScriptContext& ctx,
+                          std::vector<pivot::ScriptStep>& out);
+  // `history = compile_and_fit(multi_conv_model, multi_window)`: a call of such a helper stays
+  // a call (Verbatim), when its other arguments are framework-free.
+  bool claim_helper_call(syntax::Node stmt, ScriptContext& ctx,
+                         std::vector<pivot::ScriptStep>& out);
+  // `window.train` inside such a helper: data made elsewhere (an "iterable" dataset).
+  bool opaque_parameter_data(syntax::Node x) const;
+  // `normalizer.adapt(x)` / `model.norm.adapt(x)` on a Normalization layer of the model
+  // (script_adapt.cc): an Adapt step, held back until the model is built when it comes first.
+  bool claim_adapt(syntax::Node stmt, syntax::Node call, ScriptContext& ctx,
+                   std::vector<pivot::ScriptStep>& out);
+  // `normalizer = layers.Normalization(...)`: remembers the Keras layer name it gets.
+  void note_normalization(syntax::Node right, const std::string& variable,
+                          const ScriptContext& ctx);
+
   std::string qualified(syntax::Node expr, const ScriptContext& ctx) const;
   bool builds_model(syntax::Node expr, const ScriptContext& ctx) const;
   // Module-level Functional code: an Input, a layer, or a layer applied to a graph tensor.
@@ -60,6 +80,12 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   bool read_optimizer(syntax::Node expr, ScriptContext& ctx, std::string& why);
   bool read_loss(syntax::Node expr, ScriptContext& ctx, std::string& why);
   void read_metrics(syntax::Node expr, ScriptContext& ctx);
+  // compile(loss=[...] / {...} / one loss, loss_weights=...) for a model with several outputs:
+  // setup.output_losses in the model's output order.
+  bool read_output_losses(syntax::Node loss, syntax::Node weights, ScriptContext& ctx,
+                          std::string& why);
+  // fit/evaluate targets given as a dict keyed by output name: a list in output order.
+  std::optional<pivot::SetupValue> targets_in_output_order(syntax::Node y, ScriptContext& ctx);
   bool read_callbacks(syntax::Node expr, ScriptContext& ctx, std::string& why);
   // A dataset for fit/evaluate arguments: a recorded dataset variable, or NumPy arrays
   // (a new "arrays" dataset named `name`). Returns its variable.
@@ -77,8 +103,20 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   // Steps of a builder function's own compile()/summary(), written after the statement that
   // calls the builder (builder name -> steps).
   std::map<std::string, std::vector<pivot::ScriptStep>> builder_steps_;
+  std::set<std::string> wrapped_models_;  // `probability_model` (Sequential([model, Softmax()]))
+  std::set<std::string> other_models_;    // models of the file other than the migrated one
   int generated_datasets_ = 0;
+
+  // Training helpers (script_helpers.cc): the model parameter of the helper being walked, its
+  // other parameters, and each helper function's model parameter index.
+  std::string helper_model_;
+  std::set<std::string> helper_params_;
+  std::map<std::string, size_t> model_helpers_;
+
   bool numpy_as_np_ = false;  // `import numpy as np` seen (NumPy spellings use `np`)
+  std::map<std::string, std::string> normalization_layers_;  // variable -> Keras layer name
+  int normalizations_ = 0;                         // Normalization layers constructed so far
+  std::vector<pivot::ScriptStep> pending_adapts_;  // adapt() before the model is built
 };
 
 }  // namespace nnport::readers::keras

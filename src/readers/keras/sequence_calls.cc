@@ -69,12 +69,27 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
   if (kind == OpKind::Rnn && activation != "tanh" && activation != "relu")
     a.reject("activation", "SimpleRNN supports only tanh or relu");
   const bool reset_after = kind != OpKind::Gru || a.boolean(-1, {"reset_after"}, true);
-  if (a.boolean(-1, {"go_backwards"}, false))
-    a.reject("go_backwards", "reversed recurrences are not supported");
+  // go_backwards: Keras runs over the input reversed in time and returns the sequence in that
+  // processing order (Bidirectional flips its backward half back): the pivot flips the input.
+  const bool backwards = a.boolean(-1, {"go_backwards"}, false);
+  if (backwards && bidirectional)
+    a.reject("go_backwards", "a reversed recurrence inside Bidirectional is not supported");
+  if (backwards && in_.ctx().lengths_of.count(inputs_[0]))
+    a.reject("go_backwards",
+             "a reversed recurrence over sequences of several lengths is not "
+             "supported");
   if (a.boolean(-1, {"stateful"}, false))
     a.reject("stateful", "stateful recurrences are not supported");
   if (a.boolean(-1, {"time_major"}, false))
     a.reject("time_major", "time-major inputs are not supported");
+  // dropout / recurrent_dropout draw masks on the inputs and the state at each training step;
+  // torch.nn.LSTM / GRU / RNN have no such masks, so the migrated layer trains without them.
+  for (const char* key : {"dropout", "recurrent_dropout"})
+    if (const double rate = a.real(-1, {key}, 0.0); rate != 0.0)
+      in_.ctx().diags->warning(Code::TrainingOnly, in_.loc(site_))
+          << config.cls << "(" << key << "=" << rate
+          << ") is active only in training; the PyTorch recurrence has no such dropout, so the "
+             "migrated layer trains without it";
   if (inputs_.size() > 1)
     in_.ctx().diags->error(Code::UnsupportedArgument, in_.loc(site_))
         << config.cls
@@ -156,7 +171,10 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
     attrs["recurrent_activation"] = gate_activation;
   }
   if (kind == OpKind::Gru) attrs["reset_after"] = reset_after;
-  std::vector<ValueId> op_inputs{inputs_[0]};
+  std::vector<ValueId> op_inputs{
+      backwards && !bidirectional
+          ? node(OpKind::Flip, {{"axes", std::vector<int64_t>{1}}}, {inputs_[0]}, "_reversed")
+          : inputs_[0]};
   op_inputs.insert(op_inputs.end(), state_inputs.begin(), state_inputs.end());
   // nnport's SequenceMask([x, lengths]): the recurrence follows each sequence's length.
   if (auto it = in_.ctx().lengths_of.find(inputs_[0]); it != in_.ctx().lengths_of.end()) {

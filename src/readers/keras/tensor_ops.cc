@@ -2,6 +2,7 @@
 // function names (Keras 3 and TensorFlow spellings) to a rule; each rule builds pivot nodes.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "frameworks/keras/reader_rows.h"
 #include "pivot/ops/catalog.h"
@@ -37,7 +38,8 @@ enum class FnRule {
   Flatten,
   Cast,
   Shape,
-  Arange
+  Arange,
+  Flip
 };
 
 struct FnRow {
@@ -60,6 +62,12 @@ constexpr FnRow kFunctions[] = {
     {"mish", FnRule::Unary, OpKind::Mish},
     {"hard_silu", FnRule::Unary, OpKind::Hardswish},
     {"hard_swish", FnRule::Unary, OpKind::Hardswish},
+    {"square", FnRule::Unary, OpKind::Square},
+    {"sqrt", FnRule::Unary, OpKind::Sqrt},
+    {"abs", FnRule::Unary, OpKind::Abs},
+    {"absolute", FnRule::Unary, OpKind::Abs},
+    {"exp", FnRule::Unary, OpKind::Exp},
+    {"log", FnRule::Unary, OpKind::Log},
     {"gelu", FnRule::Activation, OpKind::Gelu},
     {"elu", FnRule::Activation, OpKind::Elu},
     {"leaky_relu", FnRule::Activation, OpKind::LeakyRelu},
@@ -96,6 +104,8 @@ constexpr FnRow kFunctions[] = {
     {"shape", FnRule::Shape, OpKind::Identity},
     {"arange", FnRule::Arange, OpKind::Unsupported},
     {"range", FnRule::Arange, OpKind::Unsupported},
+    {"flip", FnRule::Flip, OpKind::Flip},
+    {"reverse", FnRule::Flip, OpKind::Flip},
 };
 
 // An `axis` argument: one int or a sequence of ints.
@@ -186,6 +196,16 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
     }
     case FnRule::Unary:
       if (!need_tensor()) return Value::unknown();
+      // keras.activations.relu(x, negative_slope=, max_value=, threshold=) and the like: an
+      // argument beyond x (and tf's name=) would change the function.
+      if (args.size() > 1 || std::any_of(kwargs.begin(), kwargs.end(), [](const auto& kv) {
+            static const std::set<std::string> kInput = {"name",  "x",        "inputs", "tensor",
+                                                         "input", "features", "logits"};
+            return !kInput.count(kv.first);
+          }))
+        return unsupported(Code::UnsupportedArgument, site,
+                           shown + " with arguments other than its input is not supported",
+                           tensors);
       return one(row->kind, {});
     case FnRule::Activation: {
       if (!need_tensor()) return Value::unknown();
@@ -225,6 +245,18 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
           {OpKind::Add, "+"}, {OpKind::Sub, "-"}, {OpKind::Mul, "*"}, {OpKind::Div, "/"}};
       if (auto it = kOps.find(row->kind); it != kOps.end())
         return tensor_binary(it->second, *a, *b, site);
+      if (a->is_tensor() != b->is_tensor() &&
+          (row->kind == OpKind::Maximum || row->kind == OpKind::Minimum)) {
+        // maximum(x, keras.backend.epsilon()): symmetric, so the constant's side does not matter.
+        const Value& t = a->is_tensor() ? *a : *b;
+        auto c = (a->is_tensor() ? *b : *a).as_constant();
+        auto d = c ? c->as_double() : std::nullopt;
+        if (!d)
+          return unsupported(Code::NotConstant, site,
+                             "the constant operand of " + shown + " is not known statically",
+                             tensors);
+        return Value::of_tensor(add_node(row->kind, {{"scalar", *d}}, {t.tensor}, site, fn, "")[0]);
+      }
       if (!a->is_tensor() || !b->is_tensor())
         return unsupported(Code::UnsupportedOperation, site,
                            shown + " with a constant operand is not supported", tensors);
@@ -338,6 +370,14 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
       auto r = reps ? reps->as_ints() : std::nullopt;
       if (!r) return unsupported(Code::NotConstant, site, "tile repeats must be constant", tensors);
       return one(OpKind::Tile, {{"repeats", *r}});
+    }
+    case FnRule::Flip: {
+      if (!need_tensor()) return Value::unknown();
+      // keras.ops.flip(x, axis=None) reverses every axis, the batch included: not followed.
+      auto axes = axis_arg && !axis_arg->is_none() ? axes_of(*axis_arg) : std::nullopt;
+      if (!axes)
+        return unsupported(Code::NotConstant, site, shown + " needs a constant axis", tensors);
+      return one(OpKind::Flip, {{"axes", *axes}});
     }
     case FnRule::ExpandDims:
     case FnRule::Squeeze: {

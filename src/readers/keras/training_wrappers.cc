@@ -1,5 +1,7 @@
 #include "readers/keras/training_wrappers.h"
 
+#include "readers/pytorch/script_syntax.h"
+
 namespace nnport::readers::keras {
 
 std::optional<std::string> training_wrapper_reason(const ClassDef& cls) {
@@ -14,6 +16,55 @@ std::optional<std::string> training_wrapper_reason(const ClassDef& cls) {
   }
   if (overrides.empty()) return std::nullopt;
   return "defines " + overrides + " but no call(): it trains other models and cannot run inference";
+}
+
+namespace {
+
+using syntax::Field;
+using syntax::Kind;
+using syntax::Node;
+
+bool ends_with(std::string_view text, std::string_view tail) {
+  return text.size() >= tail.size() && text.substr(text.size() - tail.size()) == tail;
+}
+
+// `model.<method>(...)` somewhere in `module`.
+bool calls_method(Node module, const std::string& object, const std::string& method) {
+  return !pytorch::find_all(module, [&](Node n) {
+            if (!n.is(Kind::Call)) return false;
+            Node fn = n.field(Field::Function);
+            return fn.is(Kind::Attribute) && fn.field(Field::Object).text() == object &&
+                   fn.field(Field::Attribute).text() == method;
+          }).empty();
+}
+
+}  // namespace
+
+std::optional<std::string> softmax_wrapped_model(Node stmt, Node module) {
+  if (!stmt.is(Kind::ExpressionStatement) || !stmt.named_child(0).is(Kind::Assignment))
+    return std::nullopt;
+  Node assign = stmt.named_child(0);
+  Node left = assign.field(Field::Left);
+  Node right = assign.field(Field::Right);
+  if (!left.is(Kind::Identifier) || !right || !right.is(Kind::Call) ||
+      !ends_with(right.field(Field::Function).text(), "Sequential"))
+    return std::nullopt;
+  Node args = right.field(Field::Arguments);
+  if (!args || args.named_child_count() != 1 || !args.named_child(0).is(Kind::List))
+    return std::nullopt;
+  Node list = args.named_child(0);
+  if (list.named_child_count() != 2 || !list.named_child(0).is(Kind::Identifier))
+    return std::nullopt;
+  Node softmax = list.named_child(1);
+  if (!softmax.is(Kind::Call) || !ends_with(softmax.field(Field::Function).text(), "Softmax") ||
+      softmax.field(Field::Arguments).named_child_count() != 0)
+    return std::nullopt;
+  const std::string inner(list.named_child(0).text());
+  const std::string wrapper(left.text());
+  if (!calls_method(module, inner, "fit") || calls_method(module, wrapper, "fit") ||
+      calls_method(module, wrapper, "compile"))
+    return std::nullopt;
+  return inner;
 }
 
 }  // namespace nnport::readers::keras

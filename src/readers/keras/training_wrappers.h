@@ -15,4 +15,10 @@ namespace nnport::readers::keras {
 // model built in __init__) is a model like any other.
 std::optional<std::string> training_wrapper_reason(const ClassDef& cls);
 
+// `probability_model = keras.Sequential([model, layers.Softmax()])` (module level, `stmt`) where
+// `model` is trained in `module` (fit) and the wrapper is not: the trained model followed by a
+// softmax for prediction. Returns the wrapped model's name. The trained model is the one
+// migrated; the training script writes the wrapper around it.
+std::optional<std::string> softmax_wrapped_model(syntax::Node stmt, syntax::Node module);
+
 }  // namespace nnport::readers::keras

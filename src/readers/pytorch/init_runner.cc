@@ -396,9 +396,10 @@ class InitRunner {
     } else if (value.kind == InitValue::Kind::Const) {
       m.constant = value.constant;
     } else if (value.kind == InitValue::Kind::Tensor) {
-      if (value.tensor.parameter)
+      if (value.tensor.parameter) {
         m.stored_shape = value.tensor.shape;
-      else
+        m.buffer = value.tensor.buffer;
+      } else
         m.unknown_reason =
             "a tensor attribute that is neither an nn.Parameter nor a registered "
             "buffer is not in the state_dict";
@@ -872,7 +873,10 @@ class InitRunner {
       if (name && name->is_string()) set_member(name->s, InitValue::unknown(call, why), call);
       return;
     }
-    value.tensor.parameter = true;  // in the state_dict like a parameter
+    // In the state_dict like a parameter; a (persistent) buffer is not trained. A non-persistent
+    // one is reported above: its values are not in the checkpoint.
+    value.tensor.parameter = true;
+    value.tensor.buffer = method == "register_buffer";
     set_member(name->s, value, call);
   }
 

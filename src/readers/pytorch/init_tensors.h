@@ -12,6 +12,7 @@ namespace nnport::readers::pytorch {
 struct InitTensor {
   std::vector<int64_t> shape = {};
   bool parameter = false;  // wrapped in nn.Parameter
+  bool buffer = false;     // registered by register_buffer (persistent: in the state_dict)
 };
 
 // A tensor expression: its tensor, or why its shape is not known.

@@ -47,6 +47,7 @@ struct Member {
   SourceLocation location;
   // nn.Parameter / registered buffer: in the state_dict, so only its shape is evaluated.
   std::optional<std::vector<int64_t>> stored_shape = {};
+  bool buffer = false;  // stored by register_buffer: in the state_dict, not trained
 };
 
 // A module object created by a constructor call in __init__ (or at module level).

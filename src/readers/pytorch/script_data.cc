@@ -1,5 +1,7 @@
 // Data statements of PyTorch training scripts: TensorDataset, DataLoader, torchvision
 // ImageFolder and transforms.Compose.
+#include <cmath>
+
 #include "frameworks/training_table.h"
 #include "readers/pytorch/script_recognizer.h"
 #include "readers/pytorch/script_setup_calls.h"
@@ -25,6 +27,23 @@ bool resize_size(Node size, pivot::DataTransform& t) {
   }
   // An int resizes the SHORTER side keeping the aspect ratio: only square images match.
   return false;
+}
+
+// torch.utils.data.random_split with fractions (torch 1.13): part i has floor(n * f_i) samples,
+// and the remainder r = n - sum_j floor(n * f_j) (fewer than the number of parts) adds one sample
+// to each of the first r parts. Written as framework-free expressions over n (int() is floor for
+// these non-negative values), so that the target computes the same sizes.
+std::vector<pivot::SetupValue> fraction_lengths(const std::vector<Node>& fractions,
+                                                const std::string& n) {
+  std::string floors;
+  for (Node f : fractions)
+    floors += (floors.empty() ? "" : " + ") + ("int(" + n + " * " + std::string(f.text()) + ")");
+  std::vector<pivot::SetupValue> out;
+  for (size_t i = 0; i < fractions.size(); ++i)
+    out.push_back(pivot::SetupValue::expr("int(" + n + " * " + std::string(fractions[i].text()) +
+                                          ") + (" + std::to_string(i) + " < " + n + " - (" +
+                                          floors + "))"));
+  return out;
 }
 
 }  // namespace
@@ -179,8 +198,19 @@ bool TorchScriptRecognizer::claim_random_split(Node stmt, Node left, Node right,
     why = "random_split of other than a TensorDataset of arrays";
   else if (sizes.empty() || sizes.size() != parts.size())
     why = "random_split needs a literal list of lengths, one per assigned part";
+  // Fractions (torch >= 1.13): every length a float literal, summing to 1.
+  size_t fractions = 0;
+  double fraction_sum = 0;
   for (Node n : sizes)
-    if (n.type() == "float") why = "random_split with fractional lengths has no mapping yet";
+    if (n.type() == "float") {
+      ++fractions;
+      fraction_sum += std::stod(std::string(n.text()));
+    }
+  if (why.empty() && fractions != 0 &&
+      (fractions != sizes.size() || std::abs(fraction_sum - 1.0) > 1e-9 || fraction_sum > 1.0))
+    why = "random_split lengths must be all integers or all fractions summing to 1";
+  if (why.empty() && fractions != 0 && !sample_count(parent->first, ctx))
+    why = "random_split with fractions of a dataset whose size nnport cannot write";
   // The seed of `torch.Generator().manual_seed(S)`; none: torch's global generator.
   pivot::SetupValue seed = pivot::SetupValue::expr("None");
   if (generator) {
@@ -201,7 +231,13 @@ bool TorchScriptRecognizer::claim_random_split(Node stmt, Node left, Node right,
   }
   pivot::SetupValue all;
   all.kind = pivot::SetupValue::Kind::List;
-  for (Node n : sizes) {
+  pivot::SetupValue fraction_list;
+  if (fractions != 0) {
+    all.items = fraction_lengths(sizes, *sample_count(parent->first, ctx));
+    fraction_list.kind = pivot::SetupValue::Kind::List;
+    for (Node n : sizes) fraction_list.items.push_back(setup_value(n));
+  }
+  for (Node n : fractions != 0 ? std::vector<Node>{} : sizes) {
     pivot::SetupValue v = setup_value(n);
     if (auto text = with_sample_counts(n, ctx)) v = pivot::SetupValue::expr(*text);
     all.items.push_back(v);
@@ -216,6 +252,7 @@ bool TorchScriptRecognizer::claim_random_split(Node stmt, Node left, Node right,
     d.args["lengths"] = all;
     d.args["part"] = pivot::SetupValue::integer(static_cast<int64_t>(i));
     d.args["seed"] = seed;
+    if (fractions != 0) d.args["fractions"] = fraction_list;  // lengths: torch's sizes for them
     datasets.push_back(std::move(d));
     datasets_[parts[i]] = datasets.size() - 1;
     ctx.vars[parts[i]] = ScriptVar::Dataset;
@@ -349,7 +386,11 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
     pivot::Dataset d;
     d.kind = "builtin";
     d.args["name"] = pivot::SetupValue::string(row->kind);
-    d.args["train"] = bound->at("train");
+    // One split: torchvision's train= (True: the training split).
+    const pivot::SetupValue& train = bound->at("train");
+    d.builtin_split = train.kind == pivot::SetupValue::Kind::Bool
+                          ? pivot::SetupValue::string(train.b ? "train" : "test")
+                          : train;
     d.args["root"] = bound->at("root");
     d.transforms = std::move(transforms);
     ctx.diags->note(Code::ScriptDropped, stmt.location())

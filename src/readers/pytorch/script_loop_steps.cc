@@ -71,7 +71,7 @@ void add_accuracy_metric(ScriptContext& ctx, Node where) {
 }  // namespace
 
 void TorchScriptRecognizer::find_helpers(Node module, const ScriptContext& ctx) {
-  (void)ctx;
+  find_loader_helpers(module, ctx);
   for (Node stmt : module.named_children()) {
     Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
     if (!def.is(Kind::FunctionDefinition)) continue;
@@ -88,6 +88,11 @@ void TorchScriptRecognizer::find_helpers(Node module, const ScriptContext& ctx) 
     // Exactly one batch loop over a parameter, at the top of the body or under no_grad().
     std::vector<Node> loops =
         find_all(def.field(Field::Body), [](Node n) { return n.is(Kind::ForStatement); });
+    if (fit_helper_epoch_loop(def, names)) {
+      h.role = LoopHelper::Role::Fit;
+      helpers_[std::string(def.field(Field::Name).text())] = h;
+      continue;
+    }
     if (loops.size() != 1) continue;
     auto loop = analyze_batch_loop(loops[0], names, params);
     if (!loop) continue;
@@ -368,6 +373,7 @@ bool TorchScriptRecognizer::claim_no_grad(Node stmt, ScriptContext& ctx,
   std::vector<Node> inner;
   for (Node s : stmt.field(Field::Body).named_children())
     if (!s.is(Kind::Comment)) inner.push_back(s);
+  if (claim_predict_loop(stmt, inner, ctx, out)) return true;
   std::optional<BatchLoop> loop;
   for (Node s : inner)
     if (auto b = analyze_batch_loop(s, names_, {}); b && !b->trains) loop = b;

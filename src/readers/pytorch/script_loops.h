@@ -44,6 +44,11 @@ std::optional<BatchLoop> analyze_batch_loop(syntax::Node loop, const LoopNames& 
 // the helper functions.
 bool has_training_step(syntax::Node node, const LoopNames& names);
 
+// The epoch loop of a helper function that runs the whole training: its body holds
+// `for epoch in range(...)` around the only other loop, a batch loop that trains, and besides it
+// only mode switches, comments and a docstring. Null otherwise.
+syntax::Node fit_helper_epoch_loop(syntax::Node def, const LoopNames& names);
+
 // Is `node` a call `torch.no_grad()` / `torch.inference_mode()` context?
 bool is_no_grad_with(syntax::Node with_stmt);
 

@@ -90,6 +90,7 @@ bool TorchScriptRecognizer::is_model_ctor(Node expr, const ScriptContext& ctx) c
 
 bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
   if (stmt.is(Kind::ForStatement)) return claim_loop(stmt, ctx, out);
+  if (claim_loader_helper(stmt, ctx, out) || claim_prediction_concat(stmt, ctx, out)) return true;
   if (stmt.type() == "with_statement" && is_no_grad_with(stmt))
     return claim_no_grad(stmt, ctx, out);
   if (stmt.is(Kind::FunctionDefinition)) {
@@ -98,15 +99,15 @@ bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<Scr
     // The helper's loop becomes fit/evaluate at its call sites.
     ctx.diags->note(Code::ScriptDropped, stmt.location())
         << "'" << it->first << "' runs "
-        << (it->second.role == LoopHelper::Role::Train ? "a training" : "an evaluation")
+        << (it->second.role == LoopHelper::Role::Evaluate ? "an evaluation" : "a training")
         << " loop: its calls become "
-        << (it->second.role == LoopHelper::Role::Train ? "fit" : "evaluate")
+        << (it->second.role == LoopHelper::Role::Evaluate ? "evaluate" : "fit")
         << " and the function is not written";
     return true;
   }
   Node e = expression_of(stmt);
   if (!e) return false;
-  if (evaluation_call(stmt, ctx, out)) return true;
+  if (evaluation_call(stmt, ctx, out) || fit_call(stmt, ctx, out)) return true;
   if (e.is(Kind::Assignment) && claim_assignment(stmt, e, ctx, out)) return true;
   if (e.is(Kind::Call) && claim_call(stmt, e, ctx, out)) return true;
   // `n_val = len(dataset) // 4`: framework-free but for the number of samples of a dataset.

@@ -18,11 +18,22 @@ namespace nnport::readers::pytorch {
 // What a module-level helper function does, found before the walk: `def train_one_epoch(model,
 // loader, optimizer, criterion)` (a batch loop with backward/step) or `def evaluate(model,
 // loader, criterion)` (a batch loop without them, usually under torch.no_grad()).
+// A helper may also run the whole training (Fit): `def train(model, loader, optimizer, epochs)`
+// with the epoch loop around the batch loop; its calls become fit.
 struct LoopHelper {
-  enum class Role { Train, Evaluate };
+  enum class Role { Train, Evaluate, Fit };
   Role role = Role::Train;
   syntax::Node def;
   std::vector<std::string> params;  // parameter names, in order
+};
+
+// A module-level function returning one DataLoader (`def make_loader(x, y, batch_size): return
+// DataLoader(...)`): read at each call with its parameters bound (script_loader_helpers.cc).
+struct LoaderHelper {
+  // The DataLoader call.
+  syntax::Node loader;
+  // Parameter name and default value (null: none), in order.
+  std::vector<std::pair<std::string, syntax::Node>> params;
 };
 
 class TorchScriptRecognizer : public ScriptRecognizer {
@@ -50,6 +61,16 @@ class TorchScriptRecognizer : public ScriptRecognizer {
                   std::vector<pivot::ScriptStep>& out);
   bool claim_loop(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
   bool claim_no_grad(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // A torch.no_grad() block holding only a prediction loop over a loader, and the later
+  // torch.cat of its list (script_predict_loops.cc).
+  bool claim_predict_loop(syntax::Node stmt, const std::vector<syntax::Node>& inner,
+                          ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  bool claim_prediction_concat(syntax::Node stmt, ScriptContext& ctx,
+                               std::vector<pivot::ScriptStep>& out);
+  // Loader helpers: the pre-scan, their definitions (dropped) and `loader = helper(...)` calls.
+  void find_loader_helpers(syntax::Node module, const ScriptContext& ctx);
+  bool claim_loader_helper(syntax::Node stmt, ScriptContext& ctx,
+                           std::vector<pivot::ScriptStep>& out);
   // The number of samples of a dataset nnport read, framework-free: `len(y)` of its labels
   // array, a random_split part's length; nullopt for others (and for loaders).
   std::optional<std::string> sample_count(const std::string& dataset,
@@ -77,6 +98,9 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   // Training and evaluation loops of the script (script_loop_steps.cc).
   std::vector<pivot::ScriptStep> epoch_loop_steps(syntax::Node loop, ScriptContext& ctx);
   bool evaluation_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // `train(model, train_loader, opt, 5)` of a Fit helper: its epoch loop read with the
+  // parameters bound to the arguments (script_fit_helpers.cc).
+  bool fit_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
   // The statements of a torch.no_grad() block that only call the model: Predict steps.
   bool claim_predictions(syntax::Node stmt, const std::vector<syntax::Node>& inner,
                          ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
@@ -87,6 +111,9 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   std::set<std::string> model_names_;
   std::string entry_;
   std::map<std::string, LoopHelper> helpers_;
+  std::map<std::string, LoaderHelper> loader_helpers_;
+  // A prediction loop's list -> its index in script.predict_loops.
+  std::map<std::string, size_t> prediction_lists_;
   std::map<std::string, size_t> datasets_;  // variable -> index in setup.datasets
   std::map<std::string, std::vector<pivot::DataTransform>> transforms_;  // Compose variables
   LoopNames names_;

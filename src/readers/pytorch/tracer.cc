@@ -597,7 +597,8 @@ TValue Tracer::eval_attribute(Node expr) {
         return m;
       }
       if (it->second.constant) return TValue::of_const(*it->second.constant);
-      if (it->second.stored_shape) return stored_member(attr, *it->second.stored_shape);
+      if (it->second.stored_shape)
+        return stored_member(attr, *it->second.stored_shape, it->second.buffer);
       diags_.error(Code::NotConstant, expr.location())
           << "'" << short_text(expr)
           << "' could not be evaluated in __init__: " << it->second.unknown_reason;

@@ -56,7 +56,8 @@ class Tracer {
   // --- attention masks (attention_masks.cc)
   // torch.ones / torch.full / torch.triu / torch.tril of constant sizes and
   // nn.Transformer.generate_square_subsequent_mask as a Mask; nullopt for other calls.
-  std::optional<TValue> mask_function(const std::string& qualified, const CallArgs& args, Node call);
+  std::optional<TValue> mask_function(const std::string& qualified, const CallArgs& args,
+                                      Node call);
   TValue mask_method(const std::string& name, const TValue& mask, const CallArgs& args, Node call);
   // `ids == pad_idx` (an Equal node) and comparisons of a Mask; nullopt for other operands.
   std::optional<TValue> compare_values(std::string_view op, const TValue& a, const TValue& b,
@@ -64,8 +65,10 @@ class Tracer {
 
   // --- recurrent layers (recurrent_call.cc)
   TValue apply_recurrent(const InstancePtr& module, const CallArgs& args, Node call);
-  // Initial states of a recurrent call as batch-first pivot values; nullopt + `problem` when not mappable.
-  std::optional<std::vector<pivot::ValueId>> initial_states(const Instance& module, const TValue& state, Node call,
+  // Initial states of a recurrent call as batch-first pivot values; nullopt + `problem` when not
+  // mappable.
+  std::optional<std::vector<pivot::ValueId>> initial_states(const Instance& module,
+                                                            const TValue& state, Node call,
                                                             std::string& problem);
   // torch.zeros(...) as an initial state; nullopt for other functions.
   std::optional<TValue> recurrent_torch_function(const std::string& qualified, const CallArgs& args,
@@ -79,8 +82,8 @@ class Tracer {
   std::optional<TValue> parameter_handle(Node call);
   // weight.new(...).zero_() / weight.new_zeros(...) / .data on a Param or Empty; nullopt when
   // obj is neither (Zeros methods stay in tracer.cc).
-  std::optional<TValue> factory_method(const std::string& name, const TValue& obj, const CallArgs& args,
-                                       Node call);
+  std::optional<TValue> factory_method(const std::string& name, const TValue& obj,
+                                       const CallArgs& args, Node call);
   TValue pad_packed(const CallArgs& args, Node call);
   // x[i], x[:, -1], x[-1, :, :]: constant ints and full slices only; nullopt for other forms.
   std::optional<TValue> select_index(const TValue& obj, const std::vector<Node>& subs, Node expr);
@@ -114,12 +117,17 @@ class Tracer {
   std::optional<TValue> index_by_key(const TValue& obj, Node index_node);
 
   // --- stored tensors: nn.Parameter / buffers (stored_tensors.cc); nullopt when no operand is one
-  TValue stored_member(const std::string& name, const std::vector<int64_t>& shape);
-  std::optional<TValue> stored_subscript(const TValue& obj, const std::vector<Node>& subs, Node expr);
-  std::optional<TValue> stored_method(const std::string& name, const TValue& obj, const CallArgs& args,
-                                      Node call);
-  std::optional<TValue> stored_binary(const std::string& op, const TValue& a, const TValue& b, Node expr);
-  std::optional<TValue> stored_function(const std::string& qualified, const CallArgs& args, Node call);
+  TValue stored_member(const std::string& name, const std::vector<int64_t>& shape, bool buffer);
+  std::optional<TValue> stored_permute(const std::string& name, const TValue& obj,
+                                       const CallArgs& args, Node call);
+  std::optional<TValue> stored_subscript(const TValue& obj, const std::vector<Node>& subs,
+                                         Node expr);
+  std::optional<TValue> stored_method(const std::string& name, const TValue& obj,
+                                      const CallArgs& args, Node call);
+  std::optional<TValue> stored_binary(const std::string& op, const TValue& a, const TValue& b,
+                                      Node expr);
+  std::optional<TValue> stored_function(const std::string& qualified, const CallArgs& args,
+                                        Node call);
 
   // Carries the batch-times-factor knowledge of axis 0 through the node just added.
   void propagate_folded(const pivot::Node& node);

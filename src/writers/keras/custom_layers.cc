@@ -12,7 +12,7 @@ namespace {
 
 struct CustomLayer {
   std::string_view name;
-  std::string_view body; // class body after the decorator line; {keras} = "keras" | "tf.keras"
+  std::string_view body;  // class body after the decorator line; {keras} = "keras" | "tf.keras"
 };
 
 constexpr std::array kLayers = {
@@ -21,28 +21,39 @@ constexpr std::array kLayers = {
 
     The tensor is aligned with the trailing axes of the input and broadcast over the others;
     with `slice_axis`, only its first `length` entries along that axis are used, where `length`
-    is the input's size there (PyTorch: `x + self.pe[:, :x.size(1)]`).
+    is the input's size there (PyTorch: `x + self.pe[:, :x.size(1)]`). With `perm`, the tensor
+    keeps the layout of the source model and its axes are permuted after slicing: a
+    sequence-first (T, 1, E) PyTorch buffer added to batch-first (N, T, E) inputs has
+    perm=(1, 0, 2). trainable=False: a constant of the source (a PyTorch register_buffer).
     """
 
-    def __init__(self, shape, slice_axis=None, **kwargs):
+    def __init__(self, shape, slice_axis=None, perm=None, **kwargs):
         super().__init__(**kwargs)
         self.value_shape = tuple(shape)
         self.slice_axis = slice_axis
+        self.perm = None if perm is None else tuple(perm)
 
     def build(self, input_shape):
-        self.value = self.add_weight(name="value", shape=self.value_shape, initializer="zeros")
+        self.value = self.add_weight(
+            name="value", shape=self.value_shape, initializer="zeros", trainable=self.trainable
+        )
 
     def call(self, inputs):
         value = self.value
         if self.slice_axis is not None:
+            lands = self.slice_axis if self.perm is None else self.perm.index(self.slice_axis)
             offset = len(inputs.shape) - len(self.value_shape)
-            length = inputs.shape[offset + self.slice_axis]
+            length = inputs.shape[offset + lands]
             value = value[(slice(None),) * self.slice_axis + (slice(0, length),)]
+        if self.perm is not None:
+            value = {ops}.transpose(value, self.perm)
         return inputs + value
 
     def get_config(self):
         config = super().get_config()
         config.update({"shape": list(self.value_shape), "slice_axis": self.slice_axis})
+        if self.perm is not None:
+            config["perm"] = list(self.perm)
         return config
 )"},
     CustomLayer{"PrependParameter", R"(class PrependParameter(layers.Layer):
@@ -54,7 +65,9 @@ constexpr std::array kLayers = {
         self.value_shape = tuple(shape)
 
     def build(self, input_shape):
-        self.value = self.add_weight(name="value", shape=self.value_shape, initializer="zeros")
+        self.value = self.add_weight(
+            name="value", shape=self.value_shape, initializer="zeros", trainable=self.trainable
+        )
 
     def call(self, inputs):
         tokens = {ops}.broadcast_to(self.value, ({ops}.shape(inputs)[0],) + self.value_shape[1:])
@@ -114,13 +127,14 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
   return text;
 }
 
-} // namespace
+}  // namespace
 
 std::string custom_layer_source(std::string_view class_name, bool tf_keras) {
   for (const auto& layer : kLayers) {
     if (layer.name != class_name) continue;
-    const std::string decorator = tf_keras ? "@tf.keras.utils.register_keras_serializable(package=\"nnport\")\n"
-                                           : "@keras.saving.register_keras_serializable(package=\"nnport\")\n";
+    const std::string decorator =
+        tf_keras ? "@tf.keras.utils.register_keras_serializable(package=\"nnport\")\n"
+                 : "@keras.saving.register_keras_serializable(package=\"nnport\")\n";
     std::string body = replace_all(std::string(layer.body), "{ops}", tf_keras ? "tf" : "keras.ops");
     if (tf_keras) body = replace_all(body, "tf.concatenate(", "tf.concat(");
     if (tf_keras) body = replace_all(body, "tf.arange(", "tf.range(");
@@ -129,4 +143,4 @@ std::string custom_layer_source(std::string_view class_name, bool tf_keras) {
   return {};
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

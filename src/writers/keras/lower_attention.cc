@@ -146,6 +146,16 @@ void Lowerer::lower_stored_tensor(const pivot::Node& node) {
   args.back().json_value = ArgValue::list(pivot::attr_ints(node, "shape"));
   if (node.kind == OpKind::AddParam && pivot::attr_int(node, "slice_axis") >= 0)
     args.push_back(kw("slice_axis", ArgValue::integer(pivot::attr_int(node, "slice_axis"))));
+  // The stored tensor keeps the source's layout and is permuted where it is added.
+  if (node.kind == OpKind::AddParam && !pivot::attr_ints(node, "perm").empty()) {
+    args.push_back(kw("perm", ArgValue::tuple(pivot::attr_ints(node, "perm"))));
+    args.back().json_value = ArgValue::list(pivot::attr_ints(node, "perm"));
+  }
+  // A buffer of the source (register_buffer) is not trained: a non-trainable weight, which the
+  // way back reads as a buffer again.
+  if (auto it = node.params.find("value");
+      it != node.params.end() && graph_.params.at(it->second).buffer)
+    args.push_back(kw("trainable", ArgValue::boolean(false)));
   auto& record =
       add_layer(node, cls_name, std::move(args), {key(node.inputs[0])}, key(node.outputs[0]));
   add_vars(record, node);

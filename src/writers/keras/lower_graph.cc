@@ -273,7 +273,14 @@ void Lowerer::lower_node(const pivot::Node& node) {
     case OpKind::Softsign: return lower_pointwise_activation(node);
     case OpKind::Standardize:
     case OpKind::MatMulParam:
-    case OpKind::RandomAugment: break;  // only read from Keras so far
+    case OpKind::Square:
+    case OpKind::Sqrt:
+    case OpKind::Abs:
+    case OpKind::Exp:
+    case OpKind::Log: return lower_math(node);
+    case OpKind::RandomAugment:
+    case OpKind::Threshold:
+    case OpKind::Flip: break;  // only read from Keras so far
   }
   no_mapping(node, "no Keras mapping for op '" + std::string(pivot::op_name(node.kind)) + "'");
 }

@@ -1,9 +1,11 @@
 // Lowering of indexing and combining ops: slice -> a Python subscript (SlicingOpLambda in the
 // JSON), stack / tile / reshape-without-batch-first -> keras.ops (tf.*), maximum / minimum ->
 // the Maximum / Minimum layers (ops when broadcasting), l2_normalize -> ops.normalize
-// (tf.math.l2_normalize). None of these has a Keras layer that acts on arbitrary axes.
+// (tf.math.l2_normalize), square / sqrt / abs / exp / log -> keras.ops (tf.math). None of these
+// has a Keras layer that acts on arbitrary axes.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "pivot/ops/catalog.h"
 #include "writers/keras/lowerer.h"
@@ -83,13 +85,18 @@ void Lowerer::lower_tile(const pivot::Node& node) {
   OpCall op;
   op.py_function = tf_keras_ ? "tf.tile" : "keras.ops.tile";
   op.tf_function = "tile";
-  op.kwargs.push_back(Arg{tf_keras_ ? "multiples" : "repeats", "multiples", ArgValue::list(repeats), true,
-                          {}, ArgValue::tuple(repeats)});
+  op.kwargs.push_back(Arg{tf_keras_ ? "multiples" : "repeats",
+                          "multiples",
+                          ArgValue::list(repeats),
+                          true,
+                          {},
+                          ArgValue::tuple(repeats)});
   add_op(node, std::move(op), {key(node.inputs[0])}, key(node.outputs[0]));
 }
 
 void Lowerer::lower_extremum(const pivot::Node& node) {
   const bool is_max = node.kind == OpKind::Maximum;
+  if (node.inputs.size() < 2) return no_mapping(node, "maximum / minimum with a constant operand");
   const auto& a = type(node.inputs[0]);
   const auto& b = type(node.inputs[1]);
   std::vector<std::string> inputs = {key(node.inputs[0]), key(node.inputs[1])};
@@ -98,9 +105,23 @@ void Lowerer::lower_extremum(const pivot::Node& node) {
     return;
   }
   OpCall op;
-  op.py_function = std::string(tf_keras_ ? "tf.math." : "keras.ops.") + (is_max ? "maximum" : "minimum");
+  op.py_function =
+      std::string(tf_keras_ ? "tf.math." : "keras.ops.") + (is_max ? "maximum" : "minimum");
   op.tf_function = is_max ? "math.maximum" : "math.minimum";
   add_op(node, std::move(op), std::move(inputs), key(node.outputs[0]));
+}
+
+void Lowerer::lower_math(const pivot::Node& node) {
+  static const std::map<OpKind, std::string> kNames = {{OpKind::Square, "square"},
+                                                       {OpKind::Sqrt, "sqrt"},
+                                                       {OpKind::Abs, "abs"},
+                                                       {OpKind::Exp, "exp"},
+                                                       {OpKind::Log, "log"}};
+  const std::string& name = kNames.at(node.kind);
+  OpCall op;
+  op.py_function = (tf_keras_ ? "tf.math." : "keras.ops.") + name;
+  op.tf_function = "math." + name;
+  add_op(node, std::move(op), {key(node.inputs[0])}, key(node.outputs[0]));
 }
 
 void Lowerer::lower_l2_normalize(const pivot::Node& node) {
@@ -118,7 +139,8 @@ void Lowerer::lower_l2_normalize(const pivot::Node& node) {
     op.py_function = "keras.ops.normalize";
     op.kwargs.push_back(Arg{"order", "", ArgValue::integer(2), true, {}, {}});
     // ops.normalize bounds the norm itself; the JSON's tf.math.l2_normalize its square.
-    op.kwargs.push_back(Arg{"epsilon", "epsilon", ArgValue::real(eps), true, ArgValue::real(eps * eps), {}});
+    op.kwargs.push_back(
+        Arg{"epsilon", "epsilon", ArgValue::real(eps), true, ArgValue::real(eps * eps), {}});
   }
   add_op(node, std::move(op), {key(node.inputs[0])}, key(node.outputs[0]));
 }

@@ -76,6 +76,7 @@ class Lowerer {
   void lower_stack(const pivot::Node& node);
   void lower_tile(const pivot::Node& node);
   void lower_extremum(const pivot::Node& node);
+  void lower_math(const pivot::Node& node);  // square, sqrt, abs, exp, log
   void lower_l2_normalize(const pivot::Node& node);
   // lower_layer_breadth.cc: transposed/depthwise convs, GroupNorm, UpSampling, pads, PReLU and
   // the extra activations.

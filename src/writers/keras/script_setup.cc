@@ -125,7 +125,8 @@ SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& ke
       break;
     case pivot::Optimizer::Decay::Coupled:
       // Coupled decay adds wd * w to the gradient (an L2 loss term wd/2 * |w|^2); Keras'
-      // weight_decay is decoupled (w -= lr * wd * w): written as a loss term at compile.
+      // weight_decay is decoupled (w -= lr * wd * w): written as an L2 penalty of every weight
+      // where the model is compiled (script_steps.cc).
       break;
   }
   switch (opt.clip) {
@@ -142,10 +143,24 @@ SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& ke
   return s;
 }
 
+bool smooths_class_indices(const pivot::Loss& loss) {
+  auto ls = loss.args.find("label_smoothing");
+  return loss.kind == "cross_entropy" && loss.label_form == "index" && ls != loss.args.end() &&
+         !is_zero(ls->second);
+}
+
 SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
                          DiagnosticEngine& diags) {
   SetupSpelling s;
   pivot::Loss l = loss;
+  if (smooths_class_indices(l)) {
+    // torch: (1 - e) * onehot + e / C; Keras CategoricalCrossentropy: y * (1 - e) + e / C.
+    l.label_form = "one_hot";
+    diags.note(Code::TrainingConvention, loss.location)
+        << "label_smoothing on class indices: CategoricalCrossentropy(label_smoothing=...) on "
+           "one-hot labels (SparseCategoricalCrossentropy has no label_smoothing; the smoothed "
+           "targets are the same)";
+  }
   // NLLLoss on log-probabilities = cross-entropy on them as logits (log_softmax is idempotent).
   if (l.kind == "nll") {
     l.kind = "cross_entropy";

@@ -25,6 +25,10 @@ SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& ke
                               DiagnosticEngine& diags);
 SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
                          DiagnosticEngine& diags);
+// Cross-entropy on class indices with label_smoothing (torch CrossEntropyLoss): Keras'
+// SparseCategoricalCrossentropy has no label_smoothing, so the loss is spelled as
+// CategoricalCrossentropy(label_smoothing=...) and the labels given to fit/evaluate one-hot.
+bool smooths_class_indices(const pivot::Loss& loss);
 SetupSpelling spell_metric(const pivot::Metric& metric, const std::string& keras);
 SetupSpelling spell_callback(const pivot::Callback& callback, const std::string& keras);
 // `base_lr`: the optimiser's initial rate (the schedules of PyTorch scale it).

@@ -33,12 +33,16 @@ class Renderer : public StepRenderer {
         const auto& type = graph.values[port.value].type;
         if (type.rank_known) input_shape_ = type.shape;
       }
+      if (!graph.outputs.empty()) {
+        const auto& type = graph.values[graph.outputs[0].value].type;
+        if (type.rank_known && !type.shape.empty()) classes_ = type.shape.back();
+      }
       for (const auto& node : graph.nodes)
         if ((node.kind == pivot::OpKind::Lstm || node.kind == pivot::OpKind::Rnn) &&
             !two_bias_layer_)
           two_bias_layer_ = &node;
     }
-    (void)script;
+    one_hot_labels_ = script.setup.loss && smooths_class_indices(*script.setup.loss);
   }
 
   std::vector<std::string> render(const ScriptStep& step, const pivot::Script& script) override {
@@ -66,6 +70,7 @@ class Renderer : public StepRenderer {
         return {step.variable + " = " + model_name(script) + ".predict(" + features(input) +
                 ", verbose=0)"};
       }
+      case K::PredictLoop: return predict_loop(step, script);
       default: return todo(step, "this step has no Keras spelling yet");
     }
   }
@@ -227,12 +232,16 @@ class Renderer : public StepRenderer {
     const frameworks::SetupRow* row = frameworks::find_row_for_kind(
         frameworks::keras::training_rows(), pivot::SetupFamily::Dataset, name);
     if (!row) return todo(step, "the dataset '" + name + "' has no keras.datasets reader");
-    const SetupValue train = d.args.count("train") ? d.args.at("train") : SetupValue::boolean(true);
-    std::string part = "[0]";
-    if (train.kind == SetupValue::Kind::Bool)
-      part = train.b ? "[0]" : "[1]";
+    // load_data() returns (train, test): the source's one split of it.
+    const SetupValue& split = d.builtin_split;
+    std::string part;
+    if (split.kind == SetupValue::Kind::String && (split.text == "train" || split.text == "test"))
+      part = split.text == "train" ? "[0]" : "[1]";
+    else if (split.kind == SetupValue::Kind::Expr)
+      part = "[0 if " + setup_literal(split) + " else 1]";
     else
-      part = "[0 if " + setup_literal(train) + " else 1]";
+      return todo(step,
+                  "the split " + setup_literal(split) + " of '" + name + "' is not one split");
     const std::string& v = step.variable;
     std::string x = v + "[0]";
     if (row->implied.count("images") && row->implied.at("images") == "NHW") x += "[..., None]";
@@ -377,10 +386,20 @@ class Renderer : public StepRenderer {
       diags_.warning(Code::TrainingConvention, step.location)
           << "random_split: the parts are drawn with NumPy's generator seeded as the source's; "
              "torch's generator would put other samples in each part (same sizes)";
+      if (d.args.count("fractions")) {
+        std::string sizes;
+        for (const auto& l : lengths.items) sizes += (sizes.empty() ? "" : ", ") + setup_literal(l);
+        out.push_back("# torch's part sizes for the fractions " +
+                      setup_literal(d.args.at("fractions")) +
+                      ": floor of each, the remainder one by one from the first part.");
+        out.push_back("_split_sizes = [" + sizes + "]");
+      }
     }
+    const bool fractions = d.args.count("fractions") != 0;
     std::string start = "0", end;
     for (int64_t i = 0; i <= part && i < static_cast<int64_t>(lengths.items.size()); ++i) {
-      const std::string len = setup_literal(lengths.items[static_cast<size_t>(i)]);
+      const std::string len = fractions ? "_split_sizes[" + std::to_string(i) + "]"
+                                        : setup_literal(lengths.items[static_cast<size_t>(i)]);
       if (i < part) start = start == "0" ? "(" + len + ")" : start + " + (" + len + ")";
       if (i == part) end = start == "0" ? "(" + len + ")" : start + " + (" + len + ")";
     }
@@ -409,6 +428,31 @@ class Renderer : public StepRenderer {
     return identity ? x : "np.transpose(" + x + ", (" + text + "))";
   }
 
+  // A PyTorch prediction loop over a loader: predict on the loader's arrays (the same samples in
+  // the same order: the loader does not shuffle), each batch's outputs appended as the source
+  // appends them; its later torch.cat is np.concatenate.
+  std::vector<std::string> predict_loop(const ScriptStep& step, const pivot::Script& script) {
+    const pivot::PredictLoop& p = script.predict_loops.at(step.index);
+    if (!step.variable.empty()) return {step.variable + " = np.concatenate(" + p.collect + ")"};
+    const pivot::Dataset* d = dataset(script, p.data);
+    if (!d || !d->batch_size.set())
+      return todo(step, "the prediction loop's data '" + p.data + "' has no Keras spelling yet");
+    if (!(d->shuffle.kind == SetupValue::Kind::Bool && !d->shuffle.b))
+      return todo(step, "a prediction loop over a shuffling loader (Keras predicts in order)");
+    const std::optional<std::string> x = features_of(script, *d);
+    if (!x)
+      return todo(step, "the prediction loop's data '" + p.data + "' has no Keras spelling yet");
+    const std::string batch = setup_literal(d->batch_size);
+    std::string reduce;
+    if (p.argmax_axis.set()) reduce = ".argmax(" + setup_literal(p.argmax_axis) + ")";
+    return {"# The prediction loop over '" + p.data +
+                "': predict on its arrays, then its batches of " + batch + " in order.",
+            "_outputs = " + model_name(script) + ".predict(" + *x + ", batch_size=" + batch +
+                ", verbose=0)",
+            "for _start in range(0, len(_outputs), " + batch + "):",
+            "    " + p.collect + ".append(_outputs[_start:_start + " + batch + "]" + reduce + ")"};
+  }
+
   // The positional data arguments of fit/evaluate for a dataset variable, and whether it is
   // batched by its pipeline.
   std::optional<std::string> data_args(const pivot::Script& script, const std::string& var,
@@ -417,23 +461,32 @@ class Renderer : public StepRenderer {
     if (!d) return std::nullopt;
     if (d->kind == "image_folder") {
       batched = true;
+      if (one_hot_labels_) return std::nullopt;  // its labels are class indices
       return var;
     }
-    if (d->kind == "builtin") {
-      batched = false;
-      const std::string root = d->parent.empty() ? d->variable : d->parent;
-      return channels_last_images(root + "[0]") + ", " + root + "[1]";
-    }
-    if (d->kind == "split_of") {
-      batched = false;
-      const std::string root = pair_variable(script, *d);
-      pivot::Dataset as_arrays = *d;
-      as_arrays.features = SetupValue::expr(root + "[0]");
-      return features(as_arrays) + ", " + root + "[1]";
-    }
-    if (d->kind != "arrays") return std::nullopt;
+    const std::optional<std::string> x = features_of(script, *d);
+    if (!x) return std::nullopt;
     batched = false;
-    return features(*d) + ", " + setup_literal(d->labels);
+    std::string y = labels_of(script, *d);
+    // Class indices one-hot for CategoricalCrossentropy(label_smoothing=...) (see spell_loss).
+    if (one_hot_labels_) {
+      if (classes_ <= 0) return std::nullopt;
+      y = "np.eye(" + std::to_string(classes_) + ", dtype=\"float32\")[np.asarray(" + y +
+          ").reshape(-1)]";
+    }
+    return *x + ", " + y;
+  }
+
+  // The model's input array of an in-memory dataset (channels-last images for the model).
+  std::optional<std::string> features_of(const pivot::Script& script, const pivot::Dataset& d) {
+    if (d.kind == "builtin") return channels_last_images(pair_variable(script, d) + "[0]");
+    if (d.kind == "split_of") {
+      pivot::Dataset as_arrays = d;
+      as_arrays.features = SetupValue::expr(pair_variable(script, d) + "[0]");
+      return features(as_arrays);
+    }
+    if (d.kind == "arrays") return features(d);
+    return std::nullopt;
   }
 
   std::vector<std::string> compile(const pivot::Script& script) {
@@ -443,9 +496,28 @@ class Renderer : public StepRenderer {
         script.setup.optimizer ? script.setup.optimizer->variable : "\"rmsprop\"";
     std::string loss = script.setup.loss ? script.setup.loss->variable : "None";
     const auto& opt = script.setup.optimizer;
-    if (opt && opt->decay == pivot::Optimizer::Decay::Coupled) {
+    if (opt && opt->decay == pivot::Optimizer::Decay::Coupled && api_ == Api::Keras3) {
       // torch's coupled weight_decay adds wd * w to every parameter's gradient: exactly the
-      // gradient of wd/2 * sum(w^2) added to the loss (the reported loss includes the term).
+      // gradient of an L2 penalty wd/2 * sum(w^2). Keras 3 adds the penalty of every trainable
+      // variable's `regularizer` to the training loss, whatever layer holds it.
+      const std::string m = model_name(script);
+      const std::string c = setup_literal(opt->weight_decay) + " / 2";
+      out.push_back("# weight_decay=" + setup_literal(opt->weight_decay) +
+                    " of the source optimiser is coupled (weight_decay * w added to each");
+      out.push_back(
+          "# gradient): an L2 penalty of weight_decay / 2 on every weight has that "
+          "gradient. Keras'");
+      out.push_back(
+          "# weight_decay would be decoupled. The loss fit reports includes the penalty; "
+          "the source's did not.");
+      out.push_back("for weight in " + m + ".trainable_weights:");
+      out.push_back("    weight.regularizer = " + keras_ + ".regularizers.L2(" + c + ")");
+      diags_.warning(Code::TrainingConvention, opt->location)
+          << "coupled weight_decay=" << setup_literal(opt->weight_decay)
+          << " is written as an L2 penalty of weight_decay/2 on every weight (the same "
+             "gradients); the loss Keras reports includes the penalty";
+    } else if (opt && opt->decay == pivot::Optimizer::Decay::Coupled) {
+      // tf.keras reads no regularizer set after a layer is built: an L2 term of the loss.
       const std::string m = script.model_variable.empty() ? "model" : script.model_variable;
       out.push_back("");
       out.push_back("def " + loss + "_with_weight_decay(y_true, y_pred):");
@@ -464,7 +536,9 @@ class Renderer : public StepRenderer {
       loss += "_with_weight_decay";
     }
     std::string metrics;
-    for (const auto& m : script.setup.metrics) {
+    for (pivot::Metric m : script.setup.metrics) {
+      if (one_hot_labels_ && m.kind == "sparse_categorical_accuracy")
+        m.kind = "categorical_accuracy";  // the labels are one-hot here
       SetupSpelling s = spell_metric(m, keras_);
       if (s.text.empty()) continue;
       metrics += (metrics.empty() ? "" : ", ") + s.text;
@@ -658,6 +732,8 @@ class Renderer : public StepRenderer {
   DiagnosticEngine& diags_;
   std::vector<int64_t> input_perm_;
   std::vector<int64_t> input_shape_;
+  int64_t classes_ = 0;          // the model's last output axis (its number of classes)
+  bool one_hot_labels_ = false;  // class indices one-hot at fit/evaluate (label smoothing)
   const pivot::Node* two_bias_layer_ = nullptr;  // LSTM/RNN: PyTorch's two biases are one in Keras
   std::set<std::string> batch_schedules_;        // written as the optimiser's learning_rate
   bool compiled_ = false;

@@ -37,6 +37,10 @@ std::vector<std::string> builtin_dataset_helper() {
 std::string builtin_dataset_call(const pivot::Dataset& dataset) {
   auto name = dataset.args.find("name");
   if (name == dataset.args.end()) return {};
+  // The helper returns both splits, as keras.datasets' load_data().
+  if (dataset.builtin_split.kind != pivot::SetupValue::Kind::String ||
+      dataset.builtin_split.text != "both")
+    return {};
   const auto* row = frameworks::find_row_for_kind(frameworks::pytorch::training_rows(),
                                                   pivot::SetupFamily::Dataset, name->second.text);
   const std::string prefix = "torchvision.datasets.";

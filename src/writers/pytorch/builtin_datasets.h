@@ -12,7 +12,7 @@ namespace nnport::writers::pytorch {
 // use): ((x_train, y_train), (x_test, y_test)) with keras.datasets' order, dtypes and shapes.
 std::vector<std::string> builtin_dataset_helper();
 // The helper's call for a "builtin" dataset (its torchvision class from the PyTorch dataset
-// rows), or empty when the dataset has no PyTorch row.
+// rows) with both splits (builtin_split "both"), or empty when the dataset has no PyTorch row.
 std::string builtin_dataset_call(const pivot::Dataset& dataset);
 
 }  // namespace nnport::writers::pytorch

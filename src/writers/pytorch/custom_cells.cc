@@ -7,6 +7,7 @@
 #include "pivot/ops/catalog.h"
 #include "writers/keras/python_literal.h"
 #include "writers/pytorch/augmentation_layers.h"
+#include "writers/pytorch/normalization_layer.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -269,13 +270,15 @@ const ClassSource* find_class(std::string_view name) {
 }  // namespace
 
 bool uses_custom_layer(const Node& node) {
-  return custom_recurrent(node) || custom_attention(node) || is_augmentation(node);
+  return custom_recurrent(node) || custom_attention(node) || is_augmentation(node) ||
+         is_adapted_normalization(node);
 }
 
 std::optional<Spelling> custom_layer(const Node& node, std::string& error) {
   if (custom_recurrent(node)) return recurrent_spelling(node, error);
   if (custom_attention(node)) return attention_spelling(node);
   if (is_augmentation(node)) return augmentation_spelling(node);
+  if (is_adapted_normalization(node)) return adapted_normalization_spelling(node);
   return std::nullopt;
 }
 
@@ -289,6 +292,9 @@ std::string custom_class_source(const std::set<std::string>& class_names) {
     if (wanted.count(c.name)) out += std::string(c.text) + "\n\n";
   for (const auto& name : class_names)
     if (auto text = augmentation_class_source(name); !text.empty())
+      out += std::string(text) + "\n\n";
+  for (const auto& name : class_names)
+    if (auto text = adapted_normalization_class_source(name); !text.empty())
       out += std::string(text) + "\n\n";
   return out;
 }

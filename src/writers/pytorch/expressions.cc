@@ -195,11 +195,28 @@ std::optional<std::string> tile(ExpressionContext& ctx) {
   return x(ctx) + ".repeat(" + ints_args(pivot::attr_ints(ctx.node, "repeats")) + ")";
 }
 
+// With a constant operand: clamp gives max(x, c) / min(x, c) exactly (torch.maximum needs a
+// tensor on both sides).
+std::optional<std::string> extremum(ExpressionContext& ctx, const char* function,
+                                    const char* bound) {
+  if (ctx.args.size() > 1) return std::string(function) + "(" + join(ctx.args) + ")";
+  const double* c = std::get_if<double>(&pivot::get_attr(ctx.node, "scalar"));
+  if (!c) {
+    ctx.error = std::string(pivot::op_name(ctx.node.kind)) + " without a second operand";
+    return std::nullopt;
+  }
+  return x(ctx) + ".clamp(" + bound + "=" + python_float(tidy_float(*c)) + ")";
+}
 std::optional<std::string> maximum(ExpressionContext& ctx) {
-  return "torch.maximum(" + join(ctx.args) + ")";
+  return extremum(ctx, "torch.maximum", "min");
 }
 std::optional<std::string> minimum(ExpressionContext& ctx) {
-  return "torch.minimum(" + join(ctx.args) + ")";
+  return extremum(ctx, "torch.minimum", "max");
+}
+
+std::optional<std::string> flip(ExpressionContext& ctx) {
+  return "torch.flip(" + x(ctx) + ", dims=" + python_tuple(pivot::attr_ints(ctx.node, "axes")) +
+         ")";
 }
 
 std::optional<std::string> l2_normalize(ExpressionContext& ctx) {
@@ -224,12 +241,29 @@ std::optional<std::string> add_param(ExpressionContext& ctx) {
   auto value = param_ref(ctx);
   if (!value) return std::nullopt;
   const int64_t axis = pivot::attr_int(ctx.node, "slice_axis");
-  if (axis < 0) return x(ctx) + " + " + *value;
-  const size_t offset = input_rank(ctx) - pivot::attr_ints(ctx.node, "shape").size();
-  std::vector<std::string> index(static_cast<size_t>(axis), ":");
-  index.push_back(":" + x(ctx) + ".size(" + std::to_string(static_cast<size_t>(axis) + offset) +
-                  ")");
-  return x(ctx) + " + " + *value + "[" + join(index) + "]";
+  const auto& perm = pivot::attr_ints(ctx.node, "perm");
+  std::string term = *value;
+  if (axis >= 0) {
+    // The input axis the sliced axis lands on once the tensor is permuted.
+    const auto lands = static_cast<size_t>(
+        perm.empty() ? axis : std::find(perm.begin(), perm.end(), axis) - perm.begin());
+    const size_t offset = input_rank(ctx) - pivot::attr_ints(ctx.node, "shape").size();
+    std::vector<std::string> index(static_cast<size_t>(axis), ":");
+    index.push_back(":" + x(ctx) + ".size(" + std::to_string(lands + offset) + ")");
+    term += "[" + join(index) + "]";
+  }
+  if (!perm.empty()) {
+    // Kept in the layout it is stored in (a sequence-first buffer), permuted where it is used;
+    // a swap of two axes reads as .transpose(a, b).
+    std::vector<size_t> moved;
+    for (size_t i = 0; i < perm.size(); ++i)
+      if (perm[i] != static_cast<int64_t>(i)) moved.push_back(i);
+    if (moved.size() == 2)
+      term += ".transpose(" + std::to_string(moved[0]) + ", " + std::to_string(moved[1]) + ")";
+    else
+      term += ".permute(" + ints_args(perm) + ")";
+  }
+  return x(ctx) + " + " + term;
 }
 
 // x @ self.w: a custom layer's own weight matrix, kept as an nn.Parameter.
@@ -299,6 +333,7 @@ const std::map<OpKind, Expression>& table() {
       {OpKind::Tile, tile},
       {OpKind::Maximum, maximum},
       {OpKind::Minimum, minimum},
+      {OpKind::Flip, flip},
       {OpKind::L2Normalize, l2_normalize},
       {OpKind::AddParam, add_param},
       {OpKind::PrependParam, prepend_param},

@@ -11,8 +11,12 @@
 #include <cstdlib>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "frameworks/training_table.h"
 #include "writers/pytorch/builtin_datasets.h"
+#include "writers/pytorch/normalization_layer.h"
+#include "writers/pytorch/weight_penalty.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -93,7 +97,8 @@ class Renderer : public StepRenderer {
   Renderer(const pivot::Script& script, std::string entry, const pivot::Graph& graph,
            DiagnosticEngine& diags)
       : entry_(std::move(entry)), diags_(diags) {
-    (void)script;
+    per_output_losses_ = script.setup.output_losses.size() > 1;
+    penalty_ = has_weight_penalty(graph);
     if (!graph.inputs.empty()) {
       const auto& port = graph.inputs[0];
       bool identity = true;
@@ -107,6 +112,16 @@ class Renderer : public StepRenderer {
       }
       integer_input_ = !pivot::is_floating(graph.values[port.value].type.dtype);
       multiple_inputs_ = graph.inputs.size() > 1;
+      multiple_outputs_ = graph.outputs.size() > 1;
+      // Keras' Softmax() takes the last axis of the (source-layout) output.
+      if (graph.outputs.size() == 1) {
+        const auto& perm = graph.outputs[0].source_to_target_perm;
+        const auto rank =
+            static_cast<int64_t>(graph.values[graph.outputs[0].value].type.shape.size());
+        softmax_dim_ = rank > 0 ? static_cast<int>(rank - 1) : -1;
+        for (size_t i = 0; i < perm.size(); ++i)
+          if (perm[i] == rank - 1) softmax_dim_ = static_cast<int>(i);
+      }
     }
     for (const auto& node : graph.nodes)
       if (node.kind == pivot::OpKind::Lstm || node.kind == pivot::OpKind::Rnn)
@@ -115,6 +130,9 @@ class Renderer : public StepRenderer {
 
   std::vector<std::string> render(const ScriptStep& step, const pivot::Script& script) override {
     using K = ScriptStep::Kind;
+    if (!step.variable.empty() &&
+        (step.kind == K::Compile || step.kind == K::Train || step.kind == K::Evaluate))
+      return bound_to_parameter(step, script);
     switch (step.kind) {
       case K::BuildModel: {
         model_ = step.variable;
@@ -140,6 +158,12 @@ class Renderer : public StepRenderer {
       case K::Train: return train_lines(script, script.fits.at(step.index));
       case K::Evaluate: return evaluate_lines(script, script.evaluations.at(step.index));
       case K::Predict: return predict_lines(step);
+      case K::WrapModel:
+        imports_.insert("nn");
+        return {"# The trained model followed by a softmax over the classes, for prediction.",
+                step.variable + " = nn.Sequential(" + step.text +
+                    ", nn.Softmax(dim=" + std::to_string(softmax_dim_) + "))"};
+      case K::Adapt: return adapt_lines(model(), step.variable, step.text);
       case K::SaveWeights: return {"torch.save(" + model() + ".state_dict(), " + step.text + ")"};
       case K::LoadWeights: return {model() + ".load_state_dict(torch.load(" + step.text + "))"};
       case K::Seed:
@@ -171,6 +195,52 @@ class Renderer : public StepRenderer {
 
  private:
   std::string model() const { return model_.empty() ? "model" : model_; }
+  // The targets of a batch: one tensor, or one per output (`for inputs, *targets in loader`).
+  std::string batch_targets() const { return per_output_losses_ ? "*targets" : "targets"; }
+
+  // What the rendered steps defined so far, in the module or in a helper function.
+  struct Written {
+    bool optimizer = false;
+    bool loader_helper = false;
+    std::string optimizer_var;
+    std::string model;
+  };
+  Written exchange_written(Written with) {
+    Written old{optimizer_written_, loader_helper_written_, optimizer_var_, model_};
+    optimizer_written_ = with.optimizer;
+    loader_helper_written_ = with.loader_helper;
+    optimizer_var_ = std::move(with.optimizer_var);
+    model_ = std::move(with.model);
+    return old;
+  }
+
+  // A helper function's compile/fit/evaluate of the model passed in (step.variable): the loop is
+  // the module's, with `model` bound to the parameter. What its steps define (optimizer,
+  // loss_fn, metrics, make_loader, evaluate) is local to the function, so the module's record of
+  // what was written is set aside meanwhile; a compile() starts the helper's own record.
+  std::vector<std::string> bound_to_parameter(const ScriptStep& step, const pivot::Script& script) {
+    if (step.kind == ScriptStep::Kind::Compile) helper_written_ = Written{};
+    helper_written_.model = step.variable;
+    ScriptStep unbound = step;
+    unbound.variable.clear();
+    Written module = exchange_written(helper_written_);
+    std::vector<std::string> out = render(unbound, script);
+    helper_written_ = exchange_written(std::move(module));
+    return out;
+  }
+
+  // An "iterable" dataset (a helper's `window.train`, made elsewhere): iterated as it is.
+  std::string iterable_loader(const pivot::Dataset& d) {
+    diags_.note(Code::TrainingConvention, d.location)
+        << "'" << py(d.features)
+        << "' is a dataset made elsewhere (a tf.data pipeline in Keras): the migrated code "
+           "iterates it as batches of (inputs, targets) tensors, e.g. a torch DataLoader the "
+           "caller passes in";
+    if (permute_.empty()) return py(d.features);
+    std::string batches = "((inputs" + permute_ + ", targets) for inputs, targets in ";
+    batches += py(d.features);
+    return batches + ")";
+  }
 
   std::vector<std::string> optimizer_lines(const pivot::Script& script,
                                            const std::string& variable) {
@@ -210,10 +280,24 @@ class Renderer : public StepRenderer {
       args += ", " + a.spelled + "=" + py(value);
     }
     if (betas_differ) args += ", betas=(" + betas[0] + ", " + betas[1] + ")";
-    if (o.decay != pivot::Optimizer::Decay::None && o.weight_decay.set())
+    // Keras applies decoupled decay before the update (w -= lr * wd * w): for plain SGD that is
+    // torch's coupled weight_decay exactly; other torch optimisers but AdamW would differ.
+    auto momentum = o.args.find("momentum");
+    const bool plain_sgd = kind == "sgd" && (momentum == o.args.end() ||
+                                             same_value(momentum->second, SetupValue::real(0)));
+    if (o.decay == pivot::Optimizer::Decay::Decoupled && kind != "adamw" && !plain_sgd &&
+        o.weight_decay.set()) {
+      partial_ = true;
+      diags_.error(Code::ScriptUnsupported, o.location)
+          << "decoupled weight_decay on " << o.kind
+          << " has no torch.optim counterpart (torch's weight_decay is coupled there)";
+      out.push_back("# TODO(nnport): decoupled weight_decay=" + py(o.weight_decay) + " on " +
+                    o.kind + " has no torch.optim counterpart (coupled there)");
+    } else if (o.decay != pivot::Optimizer::Decay::None && o.weight_decay.set()) {
       args += ", weight_decay=" + py(o.weight_decay);
-    else if (kind == "adamw")
+    } else if (kind == "adamw") {
       args += ", weight_decay=0.0";
+    }
     if (o.kind == "rmsprop")
       diags_.warning(Code::TrainingConvention, o.location)
           << "Keras' RMSprop adds epsilon inside the square root, torch.optim.RMSprop outside; "
@@ -228,19 +312,34 @@ class Renderer : public StepRenderer {
 
   std::string loss_expression(const pivot::Loss& l) {
     const std::string clamp = "torch.clamp(outputs, 1e-7, 1 - 1e-7)";
-    std::string targets = "targets";
+    // Keras label_smoothing e mixes the labels before the loss: one-hot y * (1 - e) + e / C,
+    // binary y * (1 - e) + e / 2 (what torch's label_smoothing does for class indices too).
+    std::string smoothing;
+    if (auto it = l.args.find("label_smoothing");
+        it != l.args.end() && !same_value(it->second, SetupValue::real(0)))
+      smoothing = py(it->second);
     if (l.kind == "cross_entropy") {
       if (l.label_form == "index") {
-        if (l.input_form == "logits") return "F.cross_entropy(outputs, targets.view(-1).long())";
+        if (l.input_form == "logits")
+          return "F.cross_entropy(outputs, targets.view(-1).long()" +
+                 (smoothing.empty() ? "" : ", label_smoothing=" + smoothing) + ")";
+        if (!smoothing.empty()) return "";
         return "F.nll_loss(torch.log(" + clamp + "), targets.view(-1).long())";
       }
-      if (l.input_form == "logits") return "F.cross_entropy(outputs, targets.float())";
-      return "-(targets.float() * torch.log(" + clamp + ")).sum(dim=-1).mean()";
+      const std::string targets = smoothing.empty()
+                                      ? "targets.float()"
+                                      : "(targets.float() * (1 - " + smoothing + ") + " +
+                                            smoothing + " / outputs.shape[-1])";
+      if (l.input_form == "logits") return "F.cross_entropy(outputs, " + targets + ")";
+      return "-(" + targets + " * torch.log(" + clamp + ")).sum(dim=-1).mean()";
     }
     if (l.kind == "binary_cross_entropy") {
+      const std::string targets = smoothing.empty() ? "targets.float().view_as(outputs)"
+                                                    : "targets.float().view_as(outputs) * (1 - " +
+                                                          smoothing + ") + " + smoothing + " / 2";
       if (l.input_form == "logits")
-        return "F.binary_cross_entropy_with_logits(outputs, targets.float().view_as(outputs))";
-      return "F.binary_cross_entropy(" + clamp + ", targets.float().view_as(outputs))";
+        return "F.binary_cross_entropy_with_logits(outputs, " + targets + ")";
+      return "F.binary_cross_entropy(" + clamp + ", " + targets + ")";
     }
     if (l.kind == "mse") return "F.mse_loss(outputs, targets.float().view_as(outputs))";
     if (l.kind == "mae") return "F.l1_loss(outputs, targets.float().view_as(outputs))";
@@ -301,17 +400,17 @@ class Renderer : public StepRenderer {
     std::vector<std::string> out =
         optimizer_lines(script, script.setup.optimizer ? script.setup.optimizer->variable : "");
     if (!script.setup.loss) return out;
+    if (per_output_losses_) {
+      if (!append_output_losses(out, script.setup.output_losses)) return out;
+      append(out, metrics_and_evaluate_lines(script));
+      return out;
+    }
     const auto& l = *script.setup.loss;
     const std::string expr = loss_expression(l);
     if (expr.empty()) {
       partial_ = true;
       out.push_back("# TODO(nnport): loss '" + l.kind + "' has no PyTorch spelling yet");
       return out;
-    }
-    if (auto it = l.args.find("label_smoothing");
-        it != l.args.end() && !same_value(it->second, SetupValue::real(0))) {
-      partial_ = true;
-      out.push_back("# TODO(nnport): label_smoothing is not written yet");
     }
     out.push_back("");
     out.push_back("");
@@ -322,10 +421,60 @@ class Renderer : public StepRenderer {
           "    # The model outputs probabilities (Keras from_logits=False): clipped to [1e-7, 1 - "
           "1e-7] as Keras does.");
     out.push_back("    return " + expr);
+    append(out, metrics_and_evaluate_lines(script));
+    return out;
+  }
+
+  // A model with several outputs: one function per output's loss, and loss_fn their weighted
+  // sum (Keras 3: sum(weight * loss), each loss averaged over its own batch). Each weighted term
+  // is also logged as "<output>_loss", as Keras logs it. False (with a TODO) on a loss with no
+  // PyTorch spelling.
+  bool append_output_losses(std::vector<std::string>& out,
+                            const std::vector<pivot::OutputLoss>& per_output) {
+    std::vector<std::string> terms;
+    std::set<std::string> taken;
+    for (const auto& o : per_output) {
+      const std::string expr = loss_expression(o.loss);
+      if (expr.empty()) {
+        partial_ = true;
+        out.push_back("# TODO(nnport): loss '" + o.loss.kind + "' has no PyTorch spelling yet");
+        return false;
+      }
+      std::string fn = "loss_";
+      for (char c : o.name) fn += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      while (!taken.insert(fn).second) fn += fmt::format("_{}", o.output);
+      out.push_back("");
+      out.push_back("");
+      out.push_back("def " + fn + "(outputs, targets):");
+      out.push_back(fmt::format("    \"\"\"The loss of output {} ({}).\"\"\"", o.output, o.name));
+      out.push_back("    return " + expr);
+      const std::string index = fmt::format("[{}]", o.output);
+      const std::string call = fn + "(outputs" + index + ", targets" + index + ")";
+      const std::string term = o.weight.set() ? operand(py(o.weight)) + " * " + call : call;
+      terms.push_back(term);
+      output_loss_metrics_.push_back("    " + quoted(o.name + "_loss") +
+                                     ": lambda outputs, targets: " + term + ",");
+    }
+    out.push_back("");
+    out.push_back("");
+    out.push_back("def loss_fn(outputs, targets):");
+    out.push_back(
+        "    # Keras sums the outputs' losses, each averaged over the batch and times its "
+        "loss_weights entry.");
+    std::string sum;
+    for (const auto& t : terms) sum += (sum.empty() ? "" : " + ") + t;
+    out.push_back("    return " + sum);
+    return true;
+  }
+
+  // The metrics dict and evaluate(loader), after loss_fn.
+  std::vector<std::string> metrics_and_evaluate_lines(const pivot::Script& script) {
+    std::vector<std::string> out;
     out.push_back("");
     out.push_back("");
     out.push_back("# The metrics compile() asked for, as Keras computes them per batch.");
     out.push_back("metrics = {");
+    for (const auto& line : output_loss_metrics_) out.push_back(line);
     for (const auto& m : script.setup.metrics) {
       const std::string e = metric_expression(m);
       if (e.empty()) {
@@ -347,9 +496,11 @@ class Renderer : public StepRenderer {
     out.push_back("    totals = {\"loss\": 0.0, **{name: 0.0 for name in metrics}}");
     out.push_back("    seen = 0");
     out.push_back("    with torch.no_grad():");
-    out.push_back("        for inputs, targets in loader:");
+    out.push_back("        for inputs, " + batch_targets() + " in loader:");
     out.push_back("            outputs = " + model() + "(inputs)");
-    out.push_back("            totals[\"loss\"] += loss_fn(outputs, targets).item() * len(inputs)");
+    const std::string eval_loss = "loss_fn(outputs, targets)" + penalty_term();
+    out.push_back("            totals[\"loss\"] += " +
+                  (penalty_ ? "(" + eval_loss + ")" : eval_loss) + ".item() * len(inputs)");
     out.push_back("            for name, metric in metrics.items():");
     out.push_back("                totals[name] += metric(outputs, targets).item() * len(inputs)");
     out.push_back("            seen += len(inputs)");
@@ -376,10 +527,20 @@ class Renderer : public StepRenderer {
       inputs += permute_;
     }
     out.push_back("    inputs = " + inputs);
-    out.push_back("    targets = torch.as_tensor(np.asarray(y))");
-    out.push_back(
-        "    return DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, "
-        "shuffle=shuffle)");
+    if (per_output_losses_) {
+      out.push_back(
+          "    # One target array per output of the model: batches are (inputs, target_0, "
+          "target_1, ...).");
+      out.push_back("    targets = [torch.as_tensor(np.asarray(t)) for t in y]");
+      out.push_back(
+          "    return DataLoader(TensorDataset(inputs, *targets), batch_size=batch_size, "
+          "shuffle=shuffle)");
+    } else {
+      out.push_back("    targets = torch.as_tensor(np.asarray(y))");
+      out.push_back(
+          "    return DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, "
+          "shuffle=shuffle)");
+    }
     out.push_back("");
     out.push_back("");
     return out;
@@ -525,7 +686,13 @@ class Renderer : public StepRenderer {
     const bool shuffle = !(fit.shuffle.kind == SetupValue::Kind::Bool && !fit.shuffle.b);
     std::string train_loader = train->variable;
     std::string val_loader;
-    if (!datasets_written_.count(train->variable)) {
+    if (train->kind == "iterable") {
+      if (fit.validation_split.set()) {
+        partial_ = true;
+        out.push_back("# TODO(nnport): validation_split of a dataset made elsewhere");
+      }
+      train_loader = iterable_loader(*train);
+    } else if (!datasets_written_.count(train->variable)) {
       // NumPy arrays given to fit(): Keras batches them (32 unless said) and shuffles every epoch.
       std::string x = py(train->features), y = train->labels.set() ? py(train->labels) : "";
       if (fit.validation_split.set()) {
@@ -534,9 +701,12 @@ class Renderer : public StepRenderer {
             "shuffling.");
         out.push_back("split_at = int(len(" + x + ") * (1 - " + py(fit.validation_split) + "))");
         const std::string vx = operand(x) + "[split_at:]",
-                          vy = y.empty() ? "" : operand(y) + "[split_at:]";
+                          vy = y.empty()            ? ""
+                               : per_output_losses_ ? "[t[split_at:] for t in " + y + "]"
+                                                    : operand(y) + "[split_at:]";
         x = operand(x) + "[:split_at]";
-        if (!y.empty()) y = operand(y) + "[:split_at]";
+        if (!y.empty())
+          y = per_output_losses_ ? "[t[:split_at] for t in " + y + "]" : operand(y) + "[:split_at]";
         out.push_back("val_loader = " + loader_call(*train, vx, vy, fit.batch_size, false));
         val_loader = "val_loader";
       }
@@ -546,13 +716,18 @@ class Renderer : public StepRenderer {
     }
     if (!fit.validation_data.empty()) {
       const auto* val = find_dataset(script, fit.validation_data);
-      if (val && !datasets_written_.count(val->variable)) {
-        out.push_back(val->variable + " = " +
-                      loader_call(*val, py(val->features), val->labels.set() ? py(val->labels) : "",
-                                  fit.batch_size, false));
-        datasets_written_.insert(val->variable);
+      if (val && val->kind == "iterable") {
+        val_loader = iterable_loader(*val);
+      } else {
+        if (val && !datasets_written_.count(val->variable)) {
+          out.push_back(val->variable + " = " +
+                        loader_call(*val, py(val->features),
+                                    val->labels.set() ? py(val->labels) : "", fit.batch_size,
+                                    false));
+          datasets_written_.insert(val->variable);
+        }
+        val_loader = fit.validation_data;
       }
-      val_loader = fit.validation_data;
     }
     std::string epochs = fit.epochs.set() ? py(fit.epochs) : "1";
     if (epochs.find_first_of("\"'[(") != std::string::npos) {
@@ -655,10 +830,10 @@ class Renderer : public StepRenderer {
     out.push_back("    " + m + ".train()");
     out.push_back("    totals = {\"loss\": 0.0, **{name: 0.0 for name in metrics}}");
     out.push_back("    seen = 0");
-    out.push_back("    for inputs, targets in " + train_loader + ":");
+    out.push_back("    for inputs, " + batch_targets() + " in " + train_loader + ":");
     out.push_back("        " + opt + ".zero_grad()");
     out.push_back("        outputs = " + m + "(inputs)");
-    out.push_back("        loss = loss_fn(outputs, targets)");
+    out.push_back("        loss = loss_fn(outputs, targets)" + penalty_term());
     out.push_back("        loss.backward()");
     const auto& o = script.setup.optimizer;
     if (o && o->clip != pivot::Optimizer::Clip::None) {
@@ -721,14 +896,15 @@ class Renderer : public StepRenderer {
       partial_ = true;
       return {"# TODO(nnport): the data of evaluate(...) was not found"};
     }
-    std::string loader = d->variable;
-    if (!datasets_written_.count(d->variable)) {
+    std::string loader = d->kind == "iterable" ? iterable_loader(*d) : d->variable;
+    if (d->kind != "iterable" && !datasets_written_.count(d->variable)) {
       out.push_back(d->variable + " = " +
                     loader_call(*d, py(d->features), d->labels.set() ? py(d->labels) : "",
                                 ev.batch_size, false));
       datasets_written_.insert(d->variable);
     }
-    const bool with_metrics = !script.setup.metrics.empty();
+    // Keras reports each output's loss as a metric of a model with several losses.
+    const bool with_metrics = !script.setup.metrics.empty() || per_output_losses_;
     const std::string results = "evaluate(" + loader + ")";
     if (ev.result_variables.empty()) {
       out.push_back(results);
@@ -747,11 +923,21 @@ class Renderer : public StepRenderer {
 
   std::vector<std::string> predict_lines(const ScriptStep& step) {
     imports_.insert("import numpy as np");
-    std::string inputs = "torch.as_tensor(np.asarray(" + step.text +
-                         "), dtype=" + (integer_input_ ? "torch.long" : "torch.float32") + ")" +
-                         permute_;
-    std::vector<std::string> out = {model() + ".eval()", "with torch.no_grad():"};
-    const std::string call = model() + "(" + inputs + ").numpy()";
+    imports_.insert("data");
+    const std::string inputs = "torch.as_tensor(np.asarray(" + step.text +
+                               "), dtype=" + (integer_input_ ? "torch.long" : "torch.float32") +
+                               ")";
+    const std::string model = step.model.empty() ? this->model() : step.model;
+    // Keras predict runs the model in inference mode over batches (of 32 by default; the batch
+    // size does not change the predictions) and concatenates them into NumPy arrays.
+    std::vector<std::string> out = {
+        model + ".eval()", "with torch.no_grad():",
+        "    _batches = DataLoader(TensorDataset(" + inputs + "), batch_size=32)"};
+    const std::string outputs = "[" + model + "(inputs" + permute_ + ") for (inputs,) in _batches]";
+    // A model with several outputs: Keras' predict returns a list of arrays.
+    const std::string call =
+        multiple_outputs_ ? "[torch.cat(list(output)).numpy() for output in zip(*" + outputs + ")]"
+                          : "torch.cat(" + outputs + ").numpy()";
     out.push_back("    " + (step.variable.empty() ? call : step.variable + " = " + call));
     return out;
   }
@@ -762,13 +948,26 @@ class Renderer : public StepRenderer {
   std::string permute_;
   bool integer_input_ = false;
   bool multiple_inputs_ = false;
+  bool multiple_outputs_ = false;
+  int softmax_dim_ = -1;  // the target dimension of the source output's last axis
+  // compile() gave one loss per output of a model with several: batches carry one target each.
+  bool per_output_losses_ = false;
+  std::vector<std::string> output_loss_metrics_;  // "<output>_loss" entries of `metrics`
   bool single_bias_rnn_ = false;
   bool partial_ = false;
   bool optimizer_written_ = false;
   bool image_helper_written_ = false;
   bool loader_helper_written_ = false;
+  // The model has Keras weight regularizers: Keras trains on, and reports, the loss plus their
+  // penalty (regularization_loss() of the generated module, weight_penalty.h).
+  bool penalty_ = false;
+  std::string penalty_term() {
+    if (!penalty_) return "";
+    return " + " + model() + "." + kPenaltyMethod + "()";
+  }
   bool builtin_helper_written_ = false;
   std::string optimizer_var_;
+  Written helper_written_;  // what the current helper function defined
   std::set<std::string> imports_;
   std::set<std::string> datasets_written_;
   std::vector<std::string> restore_lines_;

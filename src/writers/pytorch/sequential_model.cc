@@ -70,6 +70,8 @@ std::optional<SequentialModel> write_sequential_model(const pivot::Graph& g,
     for (const auto& a : spelling->args)
       args.push_back(PyExpr::text(a.name.empty() ? a.value : a.name + "=" + a.value));
     items.push_back(PyExpr::call(spelling->callee, std::move(args)));
+    out.modules.push_back(InitModule{std::to_string(position),
+                                     "self[" + std::to_string(position) + "]", spelling->callee});
     if (!plan_layer_params(g, n, std::to_string(position), out.weights, error)) return std::nullopt;
     current = n.outputs[0];
     previous = &n;

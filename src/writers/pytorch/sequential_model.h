@@ -13,12 +13,14 @@
 
 #include "pivot/graph.h"
 #include "pivot/weight_plan.h"
+#include "writers/pytorch/init_method.h"
 
 namespace nnport::writers::pytorch {
 
 struct SequentialModel {
   std::string class_source;  // "class Name(nn.Sequential):\n..." ending with a newline
   pivot::WeightPlan weights;
+  std::vector<InitModule> modules;  // the items, for reset_parameters()
 };
 
 // nullopt when the graph is not such a chain (the general writer handles it).

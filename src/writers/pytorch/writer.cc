@@ -13,9 +13,11 @@
 #include "writers/keras/python_literal.h"
 #include "writers/pytorch/custom_cells.h"
 #include "writers/pytorch/expressions.h"
+#include "writers/pytorch/init_method.h"
 #include "writers/pytorch/layer_params.h"
 #include "writers/pytorch/module_tree.h"
 #include "writers/pytorch/sequential_model.h"
+#include "writers/pytorch/weight_penalty.h"
 
 namespace nnport::writers::pytorch {
 namespace {
@@ -66,8 +68,13 @@ class Writer {
     if (auto sequential = write_sequential_model(g_, class_name())) {
       PytorchOutput out;
       out.entry_name = class_name();
-      out.python =
-          header() + "import torch\nimport torch.nn as nn\n\n\n" + sequential->class_source;
+      std::string source = sequential->class_source;
+      const auto reset = init_method(g_, sequential->weights, sequential->modules,
+                                     model_.source_framework, diags_);
+      if (!reset.empty()) source += "        self.reset_parameters()\n\n" + lines(reset);
+      if (auto penalty = penalty_method(g_, sequential->weights); !penalty.empty())
+        source += "\n" + lines(penalty);
+      out.python = header() + "import torch\nimport torch.nn as nn\n\n\n" + source;
       out.weights = std::move(sequential->weights);
       return out;
     }
@@ -78,6 +85,8 @@ class Writer {
     name_inputs();
     for (const Node& n : g_.nodes) write_node(n);
     write_return();
+    reset_ = init_method(g_, plan_, init_modules(), model_.source_framework, diags_);
+    penalty_ = penalty_method(g_, plan_);
     PytorchOutput out;
     out.entry_name = class_name();
     out.python = render();
@@ -94,18 +103,39 @@ class Writer {
   std::vector<std::string> init_;
   std::vector<std::string> forward_;
   pivot::WeightPlan plan_;
+  std::vector<std::string> penalty_;  // regularization_loss() (weight_penalty.h)
   bool partial_ = false;
   std::map<const Node*, size_t> layer_of_node_;
   std::vector<Layer> layers_;
   std::vector<Group> groups_;
   std::set<const Node*> skipped_;
-  std::set<std::string> attrs_used_ = {"training", "forward"};
+  std::set<std::string> attrs_used_ = {"training", "forward", "reset_parameters"};
   std::map<pivot::ParamId, std::string> stored_;  // functional parameters: Python reference
   std::vector<std::string> var_;
   std::string batch_var_;
   std::string pending_unpack_;  // total_length of a packed sequence to unpack after the call
   std::set<std::string> vars_used_ = {"self", "torch", "nn", "F"};
-  std::set<std::string> custom_classes_;  // custom_cells.h classes the layers use
+  std::set<std::string> custom_classes_;    // custom_cells.h classes the layers use
+  std::vector<InitModule> stored_modules_;  // functional parameters, for reset_parameters()
+  std::vector<std::string> reset_;          // reset_parameters() (init_method.h)
+
+  static std::string lines(const std::vector<std::string>& text) {
+    std::string out;
+    for (const auto& l : text) out += l + "\n";
+    return out;
+  }
+
+  std::vector<InitModule> init_modules() const {
+    std::vector<InitModule> modules;
+    for (const Layer& layer : layers_) {
+      std::string ref = layer.ref;
+      if (ref.empty() && layer.group >= 0)
+        ref = groups_[static_cast<size_t>(layer.group)].ref + "[" + layer.attr + "]";
+      modules.push_back(InitModule{layer.key, ref, layer.callee});
+    }
+    modules.insert(modules.end(), stored_modules_.begin(), stored_modules_.end());
+    return modules;
+  }
 
   // The source's class, or for a Keras Sequential / functional model its variable or builder
   // name in CamelCase ("build_model" -> "BuildModel").
@@ -368,6 +398,7 @@ class Writer {
       ref = "self." + key;
     }
     stored_[id] = ref;
+    stored_modules_.push_back(InitModule{key, ref, ""});
     const std::string zeros = "torch.zeros(" + python_tuple(p.shape) + ")";
     if (p.buffer) {
       // A buffer: in the state_dict, not trained (the source registered it so).
@@ -609,6 +640,8 @@ class Writer {
     out += "\n\n" + custom_classes + "class " + class_name() + "(nn.Module):\n";
     out += "    def __init__(self):\n        super().__init__()\n";
     for (const auto& l : init_) out += l + "\n";
+    if (!reset_.empty()) out += "        self.reset_parameters()\n\n" + lines(reset_);
+    if (!penalty_.empty()) out += "\n" + lines(penalty_);
     std::vector<std::string> params = {"self"};
     for (const auto& port : g_.inputs) params.push_back(var_[port.value]);
     out += "\n" + wrap_call("def ", "forward", params, 4, 99) + ":\n";

@@ -6,6 +6,7 @@
 //   as the model file wrote them; only this loader's copy changes):
 //     - LeakyReLU(negative_slope=) -> alpha= (Keras 3 renamed it; TensorFlow.js has alpha);
 //     - activation "silu" -> "swish" (the same function, x * sigmoid(x));
+//     - kernel_initializer "lecun_normal" / "lecun_uniform" -> TensorFlow.js' "leCunNormal" / "leCunUniform";
 //     - GRU(reset_after=False) -> NnportKerasGRUResetBefore, TensorFlow.js' own GRU (which only
 //       implements reset_after=False), because keras_custom.mjs replaces "GRU" by OUR
 //       reset_after=True transcription;
@@ -15,6 +16,11 @@
 //       last axis).
 //     - GlobalAveragePooling1D(data_format="channels_first") -> NnportKerasGlobalAvgPool1DChannelsFirst
 //       (TensorFlow.js' GlobalAveragePooling1D has no data_format and always averages axis 1);
+//     - ReLU(threshold != 0 or negative_slope != 0) -> NnportKerasReLU (TensorFlow.js' ReLU only
+//       has max_value);
+//     - LSTM / GRU / SimpleRNN without recurrent_initializer -> "zeros" (seeded afterwards anyway);
+//     - Conv1D(padding="causal") -> NnportKerasCausalConv1D: TensorFlow.js' own Conv1D on the input
+//       left-padded with dilation_rate * (kernel_size - 1) zero steps (its conv1d has no causal mode);
 //     - the random augmentation layers (RandomFlip, RandomRotation, RandomZoom, ...) ->
 //       NnportKerasInferenceIdentity: Keras applies them only when training.
 //   registerKerasSideLayers(tf): OUR implementations of
@@ -24,8 +30,12 @@
 //       Without mean=/variance= (statistics from adapt()) they are the layer's variables, as
 //       Keras 3 builds them: mean, variance (shape (last axis,)) and count (a scalar; Keras keeps
 //       it as an int64, written here as float32), seeded like every weight.
+//     - NnportKerasReLU(max_value, negative_slope, threshold): keras/src/activations/activations.py
+//       ReLU.static_call, step by step: x * (x > threshold) (relu when threshold = 0, relu6 when
+//       max_value = 6), clipped to [0, max_value], minus negative_slope * relu(threshold - x).
 //     - NnportKerasSoftmax(axis): exp(x - max) / sum(exp(x - max)) over `axis` (keras.ops.softmax).
 //     - NnportArange(stop): keras.ops.arange(0, stop) positions (int32, rank 1);
+//     - NnportTensordot(axes): keras.ops.tensordot with an integer axes;
 //     - NnportWeightOp(fn, shape): x @ w, x + w or x * w with a user layer's add_weight variable.
 
 const KERAS_EPSILON = 1e-7;
@@ -37,6 +47,13 @@ function adaptLayer(layer) {
     delete cfg.negative_slope;
   }
   if (cfg.activation === 'silu') cfg.activation = 'swish';
+  for (const key of ['kernel_initializer', 'recurrent_initializer', 'bias_initializer']) {
+    if (cfg[key] in LECUN_INITIALIZERS) cfg[key] = LECUN_INITIALIZERS[cfg[key]];
+  }
+  if (RECURRENT.includes(layer.class_name) && cfg.recurrent_initializer === undefined) {
+    cfg.recurrent_initializer = 'zeros'; // every weight is seeded afterwards
+  }
+  if (layer.class_name === 'Conv1D' && cfg.padding === 'causal') layer.class_name = 'NnportKerasCausalConv1D';
   if (layer.class_name === 'UpSampling2D' && typeof cfg.size === 'number') cfg.size = [cfg.size, cfg.size];
   if (layer.class_name === 'GRU' && cfg.reset_after === false) layer.class_name = 'NnportKerasGRUResetBefore';
   if (layer.class_name === 'InputLayer' && cfg.dtype === 'int64') cfg.dtype = 'int32';
@@ -44,9 +61,20 @@ function adaptLayer(layer) {
   if (layer.class_name === 'GlobalAveragePooling1D' && cfg.data_format === 'channels_first') {
     layer.class_name = 'NnportKerasGlobalAvgPool1DChannelsFirst';
   }
+  if (layer.class_name === 'ReLU' && ((cfg.threshold ?? 0) !== 0 || (cfg.negative_slope ?? 0) !== 0)) {
+    layer.class_name = 'NnportKerasReLU';
+  }
   if (INFERENCE_IDENTITY.includes(layer.class_name)) layer.class_name = 'NnportKerasInferenceIdentity';
   if (cfg.layer && cfg.layer.class_name) adaptLayer(cfg.layer); // Bidirectional, TimeDistributed
 }
+
+// TensorFlow.js' default recurrent initializer, orthogonal, takes minutes in JavaScript on a
+// 128-unit LSTM; the value is never used (make_case.mjs seeds every weight), so it is skipped.
+const RECURRENT = ['LSTM', 'GRU', 'SimpleRNN', 'NnportKerasGRUResetBefore'];
+
+// Keras spells these initializer names in snake case; TensorFlow.js' camel-case conversion
+// ("lecunNormal") misses its registered "leCunNormal". Only the spelling changes: weights are seeded.
+const LECUN_INITIALIZERS = {lecun_normal: 'leCunNormal', lecun_uniform: 'leCunUniform'};
 
 // keras/src/layers/preprocessing/image_preprocessing: these return their input unless training.
 const INFERENCE_IDENTITY = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast',
@@ -55,6 +83,50 @@ const INFERENCE_IDENTITY = ['RandomFlip', 'RandomRotation', 'RandomZoom', 'Rando
 export function adaptConfig(config) {
   for (const layer of config.config.layers) adaptLayer(layer);
   return config;
+}
+
+function makeReLU(tf) {
+  class NnportKerasReLU extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.maxValue = config.maxValue ?? config.max_value ?? null;
+      this.negativeSlope = config.negativeSlope ?? config.negative_slope ?? 0;
+      this.threshold = config.threshold ?? 0;
+    }
+    computeOutputShape(s) {
+      return s;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const slope = this.negativeSlope;
+        const t = this.threshold;
+        const m = this.maxValue;
+        if (slope !== 0 && m === null && t === 0) return tf.leakyRelu(x, slope);
+        let negativePart = null;
+        if (slope !== 0) negativePart = t !== 0 ? tf.relu(tf.add(tf.neg(x), t)) : tf.relu(tf.neg(x));
+        let clipMax = m !== null;
+        let y;
+        if (t !== 0) {
+          y = tf.mul(x, tf.cast(tf.greater(x, t), x.dtype));
+        } else if (m === 6) {
+          y = tf.relu6(x);
+          clipMax = false;
+        } else {
+          y = tf.relu(x);
+        }
+        if (clipMax) y = tf.clipByValue(y, 0, m);
+        if (slope !== 0) y = tf.sub(y, tf.mul(slope, negativePart));
+        return y;
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), max_value: this.maxValue, negative_slope: this.negativeSlope,
+              threshold: this.threshold};
+    }
+  }
+  NnportKerasReLU.className = 'NnportKerasReLU';
+  return NnportKerasReLU;
 }
 
 function makeNormalization(tf) {
@@ -211,8 +283,61 @@ function makeInferenceIdentity(tf) {
 }
 
 // Classes only this loader knows: a config using them cannot be cross-checked by run_keras.mjs.
-export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax', 'NnportArange', 'NnportWeightOp',
+export const KERAS_SIDE_CLASSES = ['Normalization', 'NnportKerasReLU', 'NnportKerasGRUResetBefore', 'NnportKerasSoftmax', 'NnportArange', 'NnportWeightOp',
                                    'NnportKerasGlobalAvgPool1DChannelsFirst', 'NnportKerasInferenceIdentity'];
+
+// Keras Conv1D(padding="causal") (keras/src/ops/nn.py conv: pads the steps on the left by
+// dilation_rate * (kernel_size - 1), then a "valid" convolution), on TensorFlow.js' Conv1D.
+function makeCausalConv1D(tf) {
+  const BuiltinConv1D = tf.layers.conv1d({filters: 1, kernelSize: 1}).constructor;
+  const first = (v) => (Array.isArray(v) ? v[0] : v);
+  class NnportKerasCausalConv1D extends BuiltinConv1D {
+    constructor(config) {
+      super({...config, padding: 'valid'});
+      this.causalPad = first(config.dilationRate ?? 1) * (first(config.kernelSize) - 1);
+    }
+    computeOutputShape(s) {
+      return super.computeOutputShape([s[0], s[1] == null ? null : s[1] + this.causalPad, s[2]]);
+    }
+    call(inputs, kwargs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        return super.call(tf.pad(x, [[0, 0], [this.causalPad, 0], [0, 0]]), kwargs);
+      });
+    }
+  }
+  NnportKerasCausalConv1D.className = 'NnportKerasCausalConv1D';
+  return NnportKerasCausalConv1D;
+}
+
+// NnportTensordot(axes): keras.ops.tensordot(x1, x2, axes) with an integer axes: the last `axes`
+// axes of x1 contracted with the first `axes` axes of x2 (numpy.tensordot), as one matMul.
+function makeTensordot(tf) {
+  const prod = (dims) => dims.reduce((a, b) => a * b, 1);
+  class NnportTensordot extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.axes = config.axes;
+    }
+    computeOutputShape(shapes) {
+      return [...shapes[0].slice(0, shapes[0].length - this.axes), ...shapes[1].slice(this.axes)];
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const [a, b] = inputs;
+        const keepA = a.shape.slice(0, a.rank - this.axes);
+        const keepB = b.shape.slice(this.axes);
+        const m = tf.matMul(tf.reshape(a, [prod(keepA), -1]), tf.reshape(b, [-1, prod(keepB)]));
+        return tf.reshape(m, [...keepA, ...keepB]);
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), axes: this.axes};
+    }
+  }
+  NnportTensordot.className = 'NnportTensordot';
+  return NnportTensordot;
+}
 
 export function registerKerasSideLayers(tf) {
   // tf.layers.gru builds TensorFlow.js' own GRU class, whatever the registry now maps "GRU" to.
@@ -221,9 +346,12 @@ export function registerKerasSideLayers(tf) {
   NnportKerasGRUResetBefore.className = 'NnportKerasGRUResetBefore';
   tf.serialization.registerClass(NnportKerasGRUResetBefore);
   tf.serialization.registerClass(makeNormalization(tf));
+  tf.serialization.registerClass(makeReLU(tf));
   tf.serialization.registerClass(makeSoftmax(tf));
   tf.serialization.registerClass(makeArange(tf));
   tf.serialization.registerClass(makeWeightOp(tf));
   tf.serialization.registerClass(makeGlobalAvgPool1DChannelsFirst(tf));
   tf.serialization.registerClass(makeInferenceIdentity(tf));
+  tf.serialization.registerClass(makeCausalConv1D(tf));
+  tf.serialization.registerClass(makeTensordot(tf));
 }

@@ -63,10 +63,10 @@ NODE_TIMEOUT = 120
 NNPORT_TIMEOUT = 60
 EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_BROKEN_CASE, EXIT_NOT_READY = 0, 1, 2, 3, 4
 # Classes run_keras.mjs (the PyTorch -> Keras suite's loader) does not load or lays out differently.
-CROSS_CHECK_UNKNOWN = ["Normalization", "NnportKerasGRUResetBefore", "NnportKerasSoftmax", "TimeDistributed",
+CROSS_CHECK_UNKNOWN = ["Normalization", "NnportKerasReLU", "NnportKerasGRUResetBefore", "NnportKerasSoftmax", "TimeDistributed",
                       "NnportWeightOp",
                       "NnportArange", "NnportKerasGlobalAvgPool1DChannelsFirst",
-                      "NnportKerasInferenceIdentity"]
+                      "NnportKerasInferenceIdentity", "NnportKerasCausalConv1D", "NnportTensordot"]
 # The reason code (src/support/diagnostic_codes.def) for "this nnport does not implement the
 # Keras -> PyTorch direction at all", as opposed to "it read this model wrongly".
 NOT_READY_CODES = {"unsupported-direction"}

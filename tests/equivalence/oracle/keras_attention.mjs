@@ -157,6 +157,7 @@ export function makeAttentionLayers(tf) {
       super(config);
       this.valueShape = config.shape;
       this.sliceAxis = config.sliceAxis ?? null;
+      this.perm = config.perm ?? null; // the stored layout's axes, permuted after slicing
     }
     build() {
       this.value = this.addWeight('value', this.valueShape, 'float32', tf.initializers.zeros());
@@ -168,15 +169,19 @@ export function makeAttentionLayers(tf) {
         const x = Array.isArray(inputs) ? inputs[0] : inputs;
         let value = this.value.read();
         if (this.sliceAxis !== null) {
+          const lands = this.perm === null ? this.sliceAxis : this.perm.indexOf(this.sliceAxis);
           const offset = x.shape.length - this.valueShape.length;
           const size = this.valueShape.slice();
-          size[this.sliceAxis] = x.shape[offset + this.sliceAxis];
+          size[this.sliceAxis] = x.shape[offset + lands];
           value = tf.slice(value, this.valueShape.map(() => 0), size);
         }
+        if (this.perm !== null) value = tf.transpose(value, this.perm);
         return tf.add(x, value);
       });
     }
-    getConfig() { return {...super.getConfig(), shape: this.valueShape, sliceAxis: this.sliceAxis}; }
+    getConfig() {
+      return {...super.getConfig(), shape: this.valueShape, sliceAxis: this.sliceAxis, perm: this.perm};
+    }
     static get className() { return 'AddParameter'; }
   }
 

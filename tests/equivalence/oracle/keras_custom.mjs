@@ -106,11 +106,13 @@ function makeTFOpLambda(tf) {
   };
   // getitem, stack, tile, reshape, l2_normalize; pad (keras_layers_breadth.mjs)
   const structure = {...structureOps(tf), ...breadthOps(tf), ...tensorOps(tf)}; // + matmul (keras_tensor_ops.mjs)
-  // keras.ops.square / sqrt / exp between layers (Keras tensors -> TFOpLambda).
+  // keras.ops.square / sqrt / exp / abs / log between layers (Keras tensors -> TFOpLambda).
   const unary = {
     'math.square': (x) => tf.square(x),
     'math.sqrt': (x) => tf.sqrt(x),
     'math.exp': (x) => tf.exp(x),
+    'math.abs': (x) => tf.abs(x),
+    'math.log': (x) => tf.log(x),
   };
   const reductions = {
     'math.reducemean': (x, axis, keep) => tf.mean(x, axis, keep),

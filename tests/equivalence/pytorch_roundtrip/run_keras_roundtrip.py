@@ -11,8 +11,10 @@ For each model file (with the `# nnport-test:` header of the equivalence suite):
      keras/<stem>.weights.h5; then `NNPORT migrate keras/<stem>.py --to pytorch --weights
      keras/<stem>.weights.h5` -> torch/<stem>.py and torch/<stem>.pt. Both must be complete.
   3. Weights: every tensor of the original state_dict (BatchNorm's step counter aside) must come
-     back bit-identical in the final .pt under the same name: the Keras layers keep the source's
-     module paths as names ("layer1.conv1") and the PyTorch writer nests them again. With
+     back bit-identical in the final .pt under the same name and shape: the Keras layers keep
+     the source's module paths as names ("layer1.conv1") and the PyTorch writer nests them
+     again; a stored tensor keeps its source layout (AddParameter perm=), and a buffer comes
+     back as a buffer (a non-trainable Keras weight), a parameter as a parameter. With
      --allow-renamed (the models of known_renamed.txt), the same bytes under another name or
      shape are accepted (and counted). A recurrent bias pair comes back as its sum (Keras keeps
      one bias), counted apart.
@@ -123,7 +125,7 @@ def check(nnport, model_path, work, allow_renamed):
         if k in final and digest(final[k]) == digest(t):
             by_name += 1
         elif k in final and final[k].numel() == t.numel() and digest(final[k].reshape(t.shape)) == digest(t):
-            # The same bytes as another view: a seq-first (T, 1, E) buffer is batch-first in Keras.
+            # The same bytes as another view (a stored tensor that came back in another layout).
             by_bytes += 1
             renamed.append((k, f"{k} of shape {tuple(final[k].shape)}"))
         elif final_digests.get(digest(t)):
@@ -143,6 +145,19 @@ def check(nnport, model_path, work, allow_renamed):
     net = getattr(module, rep2["entry"]["name"])(**rep2["entry"].get("args", {}))
     net.load_state_dict(final, strict=True)
     net.eval()
+    # A buffer (register_buffer) comes back as a buffer, a parameter as a parameter: Keras keeps
+    # the difference as a non-trainable weight.
+    source = make_case.load_model(model_path, make_case.parse_header(model_path))
+    kinds = {}
+    for which, module in (("source", source), ("final", net)):
+        for k, _ in module.named_buffers():
+            kinds.setdefault(k, {})[which] = "buffer"
+        for k, _ in module.named_parameters():
+            kinds.setdefault(k, {})[which] = "parameter"
+    switched = [f"{k} ({v['source']} -> {v['final']})" for k, v in sorted(kinds.items())
+                if len(v) == 2 and v["source"] != v["final"]]
+    if switched:
+        return False, "stored tensors come back as another kind: " + ", ".join(switched[:4])
     inputs = []
     for i, port in enumerate(case["inputs"]):
         raw = np.fromfile(os.path.join(case_dir, port["file"]), dtype="<f4" if port["dtype"] == "float32" else "<i4")

@@ -178,6 +178,14 @@ class Recorder:
         for key, arr in (("x", x), ("y", y)):
             if arr is None:
                 continue
+            if key == "y" and isinstance(arr, (list, tuple)):
+                # One target array per output of the model: a list of files, in output order.
+                files[key] = []
+                for i, item in enumerate(arr):
+                    name = f"{tag}_{key}{i}.npy"
+                    np.save(os.path.join(self.out_dir, name), np.ascontiguousarray(item))
+                    files[key].append(name)
+                continue
             name = f"{tag}_{key}.npy"
             np.save(os.path.join(self.out_dir, name), np.ascontiguousarray(arr))
             files[key] = name
@@ -204,6 +212,7 @@ def install(recorder):
     import keras
     import tensorflow
 
+    take_regularizers(_graph)
     for family in ("optimizers", "losses", "metrics", "callbacks", "regularizers"):
         setattr(keras, family, Factory(f"keras.{family}"))
         sys.modules[f"keras.{family}"] = getattr(keras, family)
@@ -280,6 +289,7 @@ def install(recorder):
         recorder.calls.append({"load_weights": plain(filepath)})
 
     Model.compile, Model.fit, Model.evaluate, Model.predict = compile, fit, evaluate, predict
+    Model.trainable_weights = property(lambda self: [AllWeights(self)])
     Model.save_weights, Model.load_weights = save_weights, load_weights
 
     def from_tensor_slices(tensors):
@@ -361,9 +371,59 @@ def install(recorder):
     return _graph, _models
 
 
+# Regularizer arguments -> the variable they penalise (train_tfjs.mjs adds c * sum(w^2)).
+REGULARIZED_VARIABLES = {"kernel_regularizer": "kernel", "bias_regularizer": "bias"}
+
+
+def l2_factor(value):
+    """The L2 factor of a regularizer argument: "l2", keras.regularizers.l2(c) / L2(l2=c) /
+    L1L2(l2=c) (Keras' defaults); an L1 part is not transcribed in train_tfjs.mjs."""
+    if isinstance(value, str):
+        if value == "l2":
+            return 0.01
+        raise ValueError(f"regularizer {value!r} is not transcribed")
+    name = value.symbol.split(".")[-1]
+    if name in ("l2", "L2"):
+        return float(value.kwargs.get("l2", value.args[0] if value.args else 0.01))
+    if name in ("l1_l2", "L1L2") and not value.kwargs.get("l1") and not value.args:
+        return float(value.kwargs.get("l2", 0.0))
+    raise ValueError(f"regularizer {value.symbol} is not transcribed")
+
+
+def take_regularizers(_graph):
+    """Built-in layers keep their regularizer arguments aside (as {variable: l2 factor}) instead
+    of in their config: TensorFlow.js would build its own, and train_tfjs.mjs adds the penalty."""
+    init = _graph.Layer.__init__
+
+    def __init__(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        kept = getattr(self, "_nnport_kwargs", {})
+        self._nnport_regularizers = {variable: l2_factor(kept.pop(key))
+                                     for key, variable in REGULARIZED_VARIABLES.items()
+                                     if kept.get(key) is not None}
+
+    _graph.Layer.__init__ = __init__
+
+
+class AllWeights:
+    """`model.trainable_weights` stands for all of them at once: a regularizer set on it (the
+    migrated coupled weight_decay: `for w in model.trainable_weights: w.regularizer = L2(c)`)
+    penalises every trainable weight (layout "weight_l2"; train_tfjs.mjs adds c * sum(w^2))."""
+
+    def __init__(self, model):
+        object.__setattr__(self, "_model", model)
+
+    def __setattr__(self, name, value):
+        if name != "regularizer":
+            raise AttributeError(f"setting {name} on a model weight is not transcribed")
+        object.__setattr__(self._model, "_nnport_weight_l2", l2_factor(value))
+
+
 def describe(_graph, _models, model, specs):
     """model.json config and layout.json of the trained model (oracle.build's form)."""
     config, inputs, outputs, ops = _models.serialize(model, specs)
+    regularizers = {op._nnport_name: op._nnport_regularizers for op in ops
+                    if getattr(op, "_nnport_regularizers", None)}
     paths, groups = _models.weight_layout(model, ops)
     layers = {}
     for op in ops:
@@ -378,6 +438,10 @@ def describe(_graph, _models, model, specs):
               "inputs": [{"name": t.node.operation._nnport_name, "shape": [None] + list(s), "dtype": d}
                          for t, (s, d) in zip(inputs, specs)],
               "outputs": len(outputs), "nested": False}
+    if regularizers:
+        layout["regularizers"] = regularizers
+    if getattr(model, "_nnport_weight_l2", None) is not None:
+        layout["weight_l2"] = model._nnport_weight_l2
     return config, layout
 
 

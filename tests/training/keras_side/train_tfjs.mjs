@@ -97,9 +97,15 @@ function makeLoss(tf, recorded) {
     },
     categorical_crossentropy: (y, p) => {
       const logp = fromLogits ? tf.logSoftmax(p) : tf.log(probs(p));
-      return y.mul(logp).sum(-1).neg().mean();
+      // Keras 3: y * (1 - label_smoothing) + label_smoothing / number of classes.
+      const ls = kwargs.label_smoothing ?? 0;
+      const target = ls ? y.mul(1 - ls).add(ls / p.shape[p.shape.length - 1]) : y;
+      return target.mul(logp).sum(-1).neg().mean();
     },
     binary_crossentropy: (y, p) => {
+      // Keras 3: y * (1 - label_smoothing) + label_smoothing / 2.
+      const ls = kwargs.label_smoothing ?? 0;
+      if (ls) y = y.mul(1 - ls).add(ls / 2);
       let bce;
       if (fromLogits) {
         bce = tf.relu(p).sub(p.mul(y)).add(tf.log1p(tf.exp(p.abs().neg())));
@@ -244,7 +250,8 @@ async function main() {
     if (layer.weights.length === 0) continue;
     const values = layer.weights.map((w) => {
       const d = caseInfo.datasets[k++];
-      return tf.tensor(Float32Array.from(file.get(d.path).value), d.shape, 'float32');
+      const value = file.get(d.path).value;  // a number for a scalar (Normalization's count)
+      return tf.tensor(Float32Array.from(typeof value === 'number' ? [value] : value), d.shape, 'float32');
     });
     layer.setWeights(values);
   }
@@ -253,11 +260,34 @@ async function main() {
 
   const compile = training.compile[training.compile.length - 1];
   if (!compile) fail('no compile(...) recorded');
-  const loss = makeLoss(tf, compile.loss);
+  // One loss per output of the model (Keras 3 CompileLoss): a list by position, a dict by output
+  // name, one loss for every output; the total is sum(loss_weight * loss), each loss averaged
+  // over the batch.
+  const outputNames = model.outputNames;
+  const isDict = (v) => v && typeof v === 'object' && !Array.isArray(v) && !v.class;
+  let outputLosses;
+  if (Array.isArray(compile.loss)) outputLosses = compile.loss.map((l) => makeLoss(tf, l));
+  else if (isDict(compile.loss)) outputLosses = outputNames.map((name) => makeLoss(tf, compile.loss[name] ?? fail(`no loss for output ${name}`)));
+  else outputLosses = outputNames.map(() => makeLoss(tf, compile.loss));
+  if (outputLosses.length !== outputNames.length) fail(`${outputLosses.length} losses for ${outputNames.length} outputs`);
+  const lossWeights = (compile.kwargs || {}).loss_weights;
+  const weightOf = (i) => {
+    if (lossWeights == null) return 1;
+    if (Array.isArray(lossWeights)) {
+      if (isDict(compile.loss)) fail('list loss_weights with a dict of losses is not transcribed');
+      return lossWeights[i] ?? 1;
+    }
+    if (isDict(lossWeights)) return lossWeights[outputNames[i]] ?? 1;
+    if (outputNames.length === 1) return lossWeights;
+    return fail(`loss_weights ${JSON.stringify(lossWeights)} not read`);
+  };
+  const loss = {description: outputLosses.length === 1 ? outputLosses[0].description
+    : outputLosses.map((l, i) => ({...l.description, output: outputNames[i], weight: weightOf(i)}))};
   const opt = makeOptimizer(tf, compile.optimizer);
   const fit = training.fits[0];
   const x = readNpy(path.join(args.record, fit.x));
-  const y = readNpy(path.join(args.record, fit.y));
+  const ys = (Array.isArray(fit.y) ? fit.y : [fit.y]).map((f) => readNpy(path.join(args.record, f)));
+  if (ys.length !== outputNames.length) fail(`${ys.length} target arrays for ${outputNames.length} outputs`);
   let n = x.shape[0];
   if (fit.validation_split) n = Math.floor(n * (1 - fit.validation_split));
   let batchSize = fit.batch_size ?? 32;
@@ -268,9 +298,13 @@ async function main() {
   }
   const epochs = typeof fit.epochs === 'number' ? fit.epochs : 1;
   const rowX = x.shape.slice(1).reduce((a, b) => a * b, 1);
-  const rowY = y.shape.slice(1).reduce((a, b) => a * b, 1);
+  const rowsY = ys.map((y) => y.shape.slice(1).reduce((a, b) => a * b, 1));
   const penalties = layout.regularizers || {};
   const trainable = model.trainableWeights.map((w) => w.val);
+  // An L2 regularizer on every trainable weight (layout.weight_l2: the migrated coupled
+  // weight_decay); its value is also logged per step, as the source's loss has no such term.
+  const weightL2 = layout.weight_l2 ?? null;
+  const weightPenalties = [];
   const losses = [];
   let batches = 0;
   for (let epoch = 0; epoch < epochs && losses.length < args.steps; epoch++) {
@@ -278,12 +312,21 @@ async function main() {
       const end = Math.min(n, start + batchSize);
       const xb = tf.tensor(x.data.slice(start * rowX, end * rowX), [end - start, ...x.shape.slice(1)],
                            x.float ? 'float32' : 'int32');
-      const yb = tf.tensor(y.data.slice(start * rowY, end * rowY), [end - start, ...y.shape.slice(1)], 'float32');
+      const ybs = ys.map((y, i) => tf.tensor(y.data.slice(start * rowsY[i], end * rowsY[i]),
+                                             [end - start, ...y.shape.slice(1)], 'float32'));
       const {value, grads} = tf.variableGrads(() => {
-        const pred = model.apply(xb, {training: true});
-        let l = loss.fn(yb.reshape(pred.shape.length === yb.shape.length ? yb.shape : pred.shape.length === 2 &&
-                                   yb.shape.length === 1 && loss.description.name !== 'sparse_categorical_crossentropy'
-                                   ? [yb.shape[0], 1] : yb.shape), pred);
+        const applied = model.apply(xb, {training: true});
+        const preds = Array.isArray(applied) ? applied : [applied];
+        let l = null;
+        preds.forEach((pred, i) => {
+          const yb = ybs[i];
+          const one = outputLosses[i];
+          let term = one.fn(yb.reshape(pred.shape.length === yb.shape.length ? yb.shape : pred.shape.length === 2 &&
+                                       yb.shape.length === 1 && one.description.name !== 'sparse_categorical_crossentropy'
+                                       ? [yb.shape[0], 1] : yb.shape), pred);
+          if (weightOf(i) !== 1) term = term.mul(weightOf(i));
+          l = l === null ? term : l.add(term);
+        });
         for (const [layerName, terms] of Object.entries(penalties)) {
           const layer = model.getLayer(layerName);
           for (const [which, c] of Object.entries(terms)) {
@@ -292,16 +335,22 @@ async function main() {
             l = l.add(w.read().square().sum().mul(c));
           }
         }
+        if (weightL2 !== null) {
+          const penalty = tf.addN(trainable.map((w) => w.square().sum())).mul(weightL2);
+          weightPenalties.push(penalty.dataSync()[0]);
+          l = l.add(penalty);
+        }
         return l;
       }, trainable);
       losses.push(value.dataSync()[0]);
       opt.apply(trainable, grads);
-      tf.dispose([xb, yb, value, ...Object.values(grads)]);
+      tf.dispose([xb, ...ybs, value, ...Object.values(grads)]);
       batches += 1;
     }
   }
   fs.writeFileSync(args.out, JSON.stringify({losses, optimizer: opt.description, loss: loss.description,
-                                               batch_size: batchSize, train_samples: n, batches}, null, 1));
+                                               batch_size: batchSize, train_samples: n, batches,
+                                               ...(weightL2 !== null ? {weight_penalties: weightPenalties} : {})}, null, 1));
   console.log(`losses: ${losses.map((l) => l.toFixed(6)).join(' ')}`);
   console.log('RESULT OK');
 }

@@ -21,6 +21,7 @@ directory on sys.path, as `python3 SCRIPT ...` would.
 """
 import argparse
 import json
+import math
 import os
 import runpy
 import sys
@@ -97,6 +98,13 @@ def main():
 
         def split_in_order(dataset, lengths, generator=None):
             del generator
+            if all(isinstance(n, float) for n in lengths):
+                # Fractions (torch 1.13): floor(len * f) each, the remainder one by one from the
+                # first part, as torch's own random_split sizes them.
+                sizes = [int(math.floor(len(dataset) * f)) for f in lengths]
+                for i in range(len(dataset) - sum(sizes)):
+                    sizes[i % len(sizes)] += 1
+                lengths = sizes
             parts, start = [], 0
             for n in lengths:
                 parts.append(torch_data.Subset(dataset, list(range(start, start + n))))

@@ -1,4 +1,4 @@
-# nnport-test: object=probability_model input=N,28,28
+# nnport-test: object=model input=N,28,28
 """TensorFlow tutorial "Basic classification" style: tf.keras.Sequential with Flatten(input_shape=),
 then a second Sequential wrapping the trained model with a Softmax layer."""
 import tensorflow as tf

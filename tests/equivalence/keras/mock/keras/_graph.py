@@ -85,7 +85,8 @@ SIGNATURES = {
 # tf.initializers.zeros(): an Anything), they are left out of the config. Names and recorded
 # objects stay.
 TRAINING_ONLY_ARGS = {"kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
-                      "activity_regularizer", "kernel_constraint", "bias_constraint"}
+                      "activity_regularizer", "kernel_constraint", "bias_constraint",
+                      "embeddings_initializer", "embeddings_regularizer"}
 
 # Keras 3 defaults that TensorFlow.js does NOT share (tfjs-layers recurrent.js uses the Keras 2.0
 # recurrent_activation "hardSigmoid" and GRU reset_after=False). Written into the config when the
@@ -468,7 +469,9 @@ class Layer(Operation):
 class InputLayer(Layer):
     _nnport_builtin = True
 
-    def __init__(self, shape, dtype=None, name=None):
+    def __init__(self, shape=None, dtype=None, name=None, input_shape=None):
+        if shape is None:
+            shape = input_shape  # tf.keras 2.x InputLayer(input_shape=[...])
         self._nnport_kwargs = {}
         self._nnport_builtin_layer = True
         self._nnport_init("InputLayer", name)

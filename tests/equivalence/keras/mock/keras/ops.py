@@ -34,6 +34,21 @@ def maximum(x, y):
     return g.binary_op("math.maximum", x, y)
 
 
+def minimum(x, y):
+    return g.binary_op("math.minimum", x, y)
+
+
+def abs(x):  # noqa: A001 - keras.ops spelling
+    return g.op_call("math.abs", [x], {})
+
+
+absolute = abs
+
+
+def log(x):
+    return g.op_call("math.log", [x], {})
+
+
 def square(x):
     return g.op_call("math.square", [x], {})
 
@@ -122,3 +137,24 @@ def arange(start=0, stop=None, step=1, dtype=None):
     if step != 1 or start != 0 or not isinstance(stop, _Dim):
         raise g.OracleError("only ops.arange(0, ops.shape(x)[i]) is recorded")
     return g.layer_op("NnportArange", [stop._nnport_tensor], {"stop": int(stop)})
+
+
+def tensordot(x1, x2, axes=2):
+    """ops.tensordot with an integer `axes` (the last `axes` axes of x1 against the first ones of
+    x2, e.g. a scalar for two (batch, d) tensors and axes=2): OUR op NnportTensordot
+    (keras_side_layers.mjs)."""
+    if not isinstance(axes, int):
+        raise g.OracleError("only ops.tensordot with an integer axes is recorded")
+    return g.layer_op("NnportTensordot", [x1, x2], {"axes": axes})
+
+
+class _Nn:
+    """keras.ops.nn: the activations also reachable as keras.ops.<name>."""
+
+    sigmoid = staticmethod(sigmoid)
+    relu = staticmethod(relu)
+    tanh = staticmethod(tanh)
+    softmax = staticmethod(softmax)
+
+
+nn = _Nn()

@@ -52,6 +52,15 @@ math = _Namespace(reduce_mean=reduce_mean, reduce_max=reduce_max, reduce_sum=red
 nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_ops.softmax)
 float32, int32, int64 = "float32", "int32", "int64"
 initializers = keras.initializers
+random_normal_initializer = keras.initializers.RandomNormal
+# Training-loop machinery around the model (checkpoints, summaries, @tf.function): nothing recorded.
+train = summary = keras._Namespace()
+
+
+def function(fn=None, **kwargs):
+    return fn if fn is not None else (lambda f: f)
+
+
 # Input pipelines and string ops around the model (tf.data, tf.strings): nothing recorded.
 data = strings = random = keras._Namespace()
 sys.modules[__name__ + ".keras.regularizers"] = keras.regularizers
