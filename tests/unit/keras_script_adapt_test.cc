@@ -2,6 +2,8 @@
 // path in the migrated model, written as that layer's adapt() after the model is built.
 #include <gtest/gtest.h>
 
+#include "script_read_util.h"
+
 #include <algorithm>
 
 #include "readers/keras/reader.h"
@@ -14,20 +16,10 @@ using pivot::ScriptStep;
 
 namespace {
 
-struct Read {
-  std::optional<pivot::Model> model;
-  std::optional<pivot::Script> script;
-  DiagnosticEngine diags;
-};
+using Read = nnport::testing::ScriptRead;
 
 void read(const std::string& source, Read& r) {
-  readers::ReadOptions options;
-  r.model = readers::read_keras("train.py", source, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", source);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_keras_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_keras_with_script(source, r);
 }
 
 std::vector<const ScriptStep*> steps_of(const pivot::Script& s, ScriptStep::Kind kind) {
@@ -134,12 +126,8 @@ TEST(KerasScriptAdapt, SubclassAttributesAdaptThroughTheModel) {
   readers::ReadOptions options;
   options.inputs.push_back(readers::InputSpec{std::vector<int64_t>{pivot::kBatch, 2}, {}});
   options.inputs.push_back(readers::InputSpec{std::vector<int64_t>{pivot::kBatch, 3}, {}});
-  r.model = readers::read_keras("train.py", kSubclass, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", kSubclass);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_keras_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_keras_with_script(kSubclass, r, options);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
   EXPECT_EQ(errors(r.diags), "");
   auto adapts = steps_of(*r.script, ScriptStep::Kind::Adapt);
   ASSERT_EQ(adapts.size(), 2u);

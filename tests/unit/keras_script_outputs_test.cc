@@ -3,6 +3,8 @@
 // function used only while building the model, a second model of the file.
 #include <gtest/gtest.h>
 
+#include "script_read_util.h"
+
 #include <algorithm>
 
 #include "readers/keras/reader.h"
@@ -15,21 +17,12 @@ using pivot::ScriptStep;
 
 namespace {
 
-struct Read {
-  std::optional<pivot::Model> model;
-  std::optional<pivot::Script> script;
-  DiagnosticEngine diags;
-};
+using Read = nnport::testing::ScriptRead;
 
 void read(const std::string& source, Read& r, const std::string& class_name = "") {
   readers::ReadOptions options;
   options.class_name = class_name;
-  r.model = readers::read_keras("train.py", source, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", source);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_keras_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_keras_with_script(source, r, options);
 }
 
 size_t count_kind(const std::vector<ScriptStep>& steps, ScriptStep::Kind kind) {

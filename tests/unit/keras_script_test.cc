@@ -3,6 +3,8 @@
 // the PyTorch renderer makes explicit (conventions rows 21-23).
 #include <gtest/gtest.h>
 
+#include "script_read_util.h"
+
 #include <algorithm>
 
 #include "readers/keras/reader.h"
@@ -31,20 +33,10 @@ data = keras.datasets.imdb.load_data()
 model.save_weights("w.weights.h5")
 )";
 
-struct Read {
-  std::optional<pivot::Model> model;
-  std::optional<pivot::Script> script;
-  DiagnosticEngine diags;
-};
+using Read = nnport::testing::ScriptRead;
 
 void read(const std::string& source, Read& r) {
-  readers::ReadOptions options;
-  r.model = readers::read_keras("train.py", source, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", source);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_keras_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_keras_with_script(source, r);
 }
 
 TEST(KerasScriptReader, FillsEveryHyperParameterWithKerasDefaults) {

@@ -4,6 +4,8 @@
 // and what the Keras renderer makes explicit.
 #include <gtest/gtest.h>
 
+#include "script_read_util.h"
+
 #include "readers/pytorch/reader.h"
 #include "readers/pytorch/script_reader.h"
 #include "writers/keras/script_steps.h"
@@ -54,22 +56,10 @@ def main():
 main()
 )";
 
-struct Read {
-  std::optional<pivot::Model> model;
-  std::optional<pivot::Script> script;
-  DiagnosticEngine diags;
-};
+using Read = nnport::testing::ScriptRead;
 
 void read(const std::string& source, Read& r) {
-  readers::ReadOptions options;
-  options.inputs.push_back(
-      readers::InputSpec{std::vector<int64_t>{pivot::kBatch, 4}, std::nullopt});
-  r.model = readers::read_pytorch("train.py", source, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", source);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_pytorch_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_pytorch_with_script(source, r);
 }
 
 TEST(PytorchScriptReader, ReadsTheModelConstructedInAFunctionWithItsArguments) {

@@ -4,6 +4,8 @@
 // `train(model, loader, optimizer, epochs)` holding the epoch loop becomes fit at its call.
 #include <gtest/gtest.h>
 
+#include "script_read_util.h"
+
 #include <algorithm>
 
 #include "readers/keras/reader.h"
@@ -19,32 +21,14 @@ using pivot::ScriptStep;
 
 namespace {
 
-struct Read {
-  std::optional<pivot::Model> model;
-  std::optional<pivot::Script> script;
-  DiagnosticEngine diags;
-};
+using Read = nnport::testing::ScriptRead;
 
 void read_keras(const std::string& source, Read& r) {
-  readers::ReadOptions options;
-  r.model = readers::read_keras("train.py", source, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", source);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_keras_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_keras_with_script(source, r);
 }
 
 void read_pytorch(const std::string& source, Read& r) {
-  readers::ReadOptions options;
-  options.inputs.push_back(
-      readers::InputSpec{std::vector<int64_t>{pivot::kBatch, 4}, std::nullopt});
-  r.model = readers::read_pytorch("train.py", source, options, r.diags);
-  ASSERT_TRUE(r.model.has_value());
-  auto tree = syntax::Tree::parse_python("train.py", source);
-  ASSERT_TRUE(tree);
-  r.script = readers::read_pytorch_script(*tree, *r.model, options, r.diags);
-  ASSERT_TRUE(r.script.has_value());
+  nnport::testing::read_pytorch_with_script(source, r);
 }
 
 bool has_code(const DiagnosticEngine& diags, Code code) {
