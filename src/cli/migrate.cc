@@ -12,6 +12,7 @@
 #include "cli/command_outcome.h"
 #include "cli/detect_framework.h"
 #include "cli/input_spec.h"
+#include "cli/model_bindings.h"
 #include "cli/model_loading.h"
 #include "cli/script_loading.h"
 #include "passes/pipeline.h"
@@ -92,8 +93,9 @@ bool write_text_outputs(const std::vector<std::pair<fs::path, std::string>>& fil
 namespace {
 
 // The channels-first back end: prepare_for_channels_first -> PyTorch writer -> OUTDIR/<stem>.py.
-ExitStatus migrate_to_pytorch(const MigrateOptions& o, report::Report& rep, pivot::Model& model,
-                              const std::optional<pivot::Script>& script, DiagnosticEngine& diags) {
+ExitStatus migrate_to_pytorch(const MigrateOptions& o, const readers::ReadOptions& read,
+                              report::Report& rep, pivot::Model& model,
+                              std::optional<pivot::Script> script, DiagnosticEngine& diags) {
   if (!passes::prepare_for_channels_first(model, diags))
     return finish(rep, o, ExitStatus::Failed, diags);
   report::describe_ports(model, rep);
@@ -101,7 +103,11 @@ ExitStatus migrate_to_pytorch(const MigrateOptions& o, report::Report& rep, pivo
   write.source_name = fs::path(o.source).filename().string();
   auto output = writers::pytorch::write_pytorch(model, write, diags);
   if (!output) return finish(rep, o, ExitStatus::Failed, diags);
+  // The model variable bound several times: a class per network, each binding built from its own.
+  const auto classes =
+      write_binding_classes(o.source, read, model, output->entry_name, output->python, diags);
   if (script) {
+    bind_model_classes(*script, classes, output->entry_name, diags);
     auto renderer = writers::pytorch::make_step_renderer(*script, output->entry_name,
                                                          model.entry_module().graph, diags);
     auto composed = writers::write_script(output->python, *script, *renderer);
@@ -164,7 +170,7 @@ ExitStatus migrate_unguarded(const MigrateOptions& o, report::Report& rep,
   // The training code around the model, when the file has some (read before the passes change
   // the graph; the script refers to the model only by its variable).
   const auto script = read_script(o.source, framework, *model, read, diags);
-  if (o.to == "pytorch") return migrate_to_pytorch(o, rep, *model, script, diags);
+  if (o.to == "pytorch") return migrate_to_pytorch(o, read, rep, *model, script, diags);
   if (!passes::prepare_for_channels_last(*model, diags))
     return finish(rep, o, ExitStatus::Failed, diags);
   report::describe_ports(*model, rep);

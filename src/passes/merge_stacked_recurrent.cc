@@ -44,8 +44,9 @@ bool torch_semantics(const Node& n) {
 }
 
 bool one_layer(const Node& n) {
+  // A masked layer compacts its own input (mask_input): kept as one nn module per Keras layer.
   return is_recurrent(n.kind) && pivot::attr_int(n, "num_layers") == 1 && torch_semantics(n) &&
-         pivot::attr_float(n, "dropout") == 0.0;
+         pivot::attr_float(n, "dropout") == 0.0 && !pivot::attr_bool(n, "mask_input");
 }
 
 bool same_layers(const Node& a, const Node& b) {
@@ -68,7 +69,9 @@ size_t state_count(const Node& n) {
 // Whether `reader` reads the last step of a unidirectional, unmasked sequence (out[:, -1], a
 // select or a squeezing one-step slice): that is the layer's final state.
 bool reads_last_step(const Graph& g, const Node& layer, const Node& reader) {
-  if (dirs_of(layer) != 1 || pivot::attr_bool(layer, "lengths_input")) return false;
+  if (dirs_of(layer) != 1 || pivot::attr_bool(layer, "lengths_input") ||
+      pivot::attr_bool(layer, "mask_input"))
+    return false;
   const auto& t = g.values[layer.outputs[0]].type;
   const int64_t steps = t.rank_known && t.rank() == 3 ? t.shape[1] : pivot::kUnknown;
   auto last = [&](int64_t index) { return index == -1 || (steps >= 0 && index == steps - 1); };

@@ -152,6 +152,11 @@ struct Model {
   std::string entry_kind = "class";  // "class" | "function"
   std::vector<ModuleDef> modules;    // definitions, callees before callers
   size_t entry = 0;                  // index of the top-level definition
+  // The entry is a module-level variable the source binds several times (`model = ...` again
+  // for a retrain or another network): every binding statement, in source order; the entry is
+  // the one at `binding`. Empty when it is bound once.
+  std::vector<SourceLocation> bindings;
+  size_t binding = 0;
 
   ModuleDef& entry_module() { return modules.at(entry); }
   const ModuleDef& entry_module() const { return modules.at(entry); }

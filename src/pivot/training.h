@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "pivot/script_function.h"
 #include "support/source_location.h"
 
 namespace nnport::pivot {
@@ -99,6 +100,10 @@ struct Loss {
   // Label form: "index" (class indices), "one_hot" (or probabilities), "binary", "value".
   std::string label_form = "index";
   std::string variable;  // "criterion"
+  // kind "custom": a user function of Script::functions, called as Keras calls it (y_true,
+  // y_pred) and averaged over all its values; `function` is the callable's Python expression
+  // ("contrastive_loss", or the factory call "loss(margin=margin)").
+  std::string function;
   SourceLocation location;
 };
 
@@ -107,6 +112,15 @@ struct Metric {
                      // "binary_accuracy"; "mae", "mse", "auc", "precision", "recall", ...
   SetupArgs args;
   std::string display_name;  // the name the source reports it under ("accuracy", "acc")
+  // kind "custom": the user function's callable expression (as Loss::function); its values are
+  // averaged over the samples.
+  std::string function;
+  // A model with several outputs: the output it is computed on (its index in the migrated
+  // model's outputs); -1 for a model with one output.
+  int output = -1;
+  // A metric object of the script (`train_acc = keras.metrics.SparseCategoricalAccuracy()`,
+  // updated by a custom training step): its variable. Empty for compile()'s metrics.
+  std::string variable;
   SourceLocation location;
 };
 
@@ -154,10 +168,21 @@ struct Dataset {
   SetupValue split_fraction;  // split_of: this part's fraction
   std::string split_part;     // "training" | "validation" (the LAST fraction in Keras)
   // builtin: "train" or "test" (a String: one split, as torchvision's train=True/False), "both"
-  // (Keras load_data(): the pair ((x_train, y_train), (x_test, y_test))), or an Expr choosing
+  // (Keras load_data(): the pair ((x_train, y_train), (x_test, y_test))), "word_index" (Keras
+  // get_word_index(): the dict word -> id of a text dataset), or an Expr choosing
   // the training split when true (torchvision's train=flag).
   SetupValue builtin_split;
   SourceLocation location;
+};
+
+// A variable of the source's own evaluation bookkeeping and the quantity it holds after the
+// loop, so that the target defines it from its evaluation results: "loss_mean", "loss_sum"
+// (sum of per-sample losses), "loss_batch_sum" (sum of batch means), "sample_count",
+// "batch_count", "metric_mean:<metric display name>", "metric_count:<display name>" (number of
+// correct samples).
+struct ResultBinding {
+  std::string variable;
+  std::string quantity;
 };
 
 // How the model is trained: Keras fit(...) or a PyTorch epoch loop.
@@ -170,17 +195,16 @@ struct Fit {
   SetupValue validation_split;  // Keras: the LAST fraction of the arrays, before shuffling
   SetupValue verbose;
   std::string history_variable;  // `history = model.fit(...)`
+  // The source's epoch loop kept around fit, because it runs statements every epoch: one fit
+  // call per epoch (`initial_epoch` = the epoch's index counted from `epoch_start`), its history
+  // in `history_variable`. Empty: one fit call runs all the epochs.
+  std::string epoch_variable;
+  SetupValue epoch_start;
+  // Values of the source's batch loop its epoch statements read, defined from the epoch's
+  // history (ResultBinding quantities of the training data, "loss_last": the loss tensor of
+  // the last batch, given the epoch's mean loss).
+  std::vector<ResultBinding> bindings;
   SourceLocation location;
-};
-
-// A variable of the source's own evaluation bookkeeping and the quantity it holds after the
-// loop, so that the target defines it from its evaluation results: "loss_mean", "loss_sum"
-// (sum of per-sample losses), "loss_batch_sum" (sum of batch means), "sample_count",
-// "batch_count", "metric_mean:<metric display name>", "metric_count:<display name>" (number of
-// correct samples).
-struct ResultBinding {
-  std::string variable;
-  std::string quantity;
 };
 
 struct Evaluate {
@@ -246,13 +270,30 @@ struct ScriptStep {
                       // the loop's per-batch predictions concatenated (NumPy arrays in Keras)
     SaveWeights,      // `text` is the path expression
     LoadWeights,      // `text` is the path expression
-    Seed,             // torch.manual_seed / keras.utils.set_random_seed: `text` is the seed expr
+    Seed,             // torch.manual_seed / keras.utils.set_random_seed: `text` is the seed expr;
+                      // `variable` "framework": only the framework's generator is seeded
+                      // (tf.random.set_seed), else also Python's and NumPy's
     Dropped,          // framework statement with no counterpart (e.g. model.train(), .to(device))
     Unsupported,      // framework code not understood: TODO(nnport) marker + the original text
     WrapModel,        // `variable` = the model `text` followed by a softmax over its last axis
                       // (Keras Sequential([model, Softmax()]) around the trained model)
     Adapt,            // Keras Normalization.adapt(data): the layer `variable` (its module path
                       // in the model) learns its statistics from the data expression `text`
+    Function,         // a user function whose body uses the framework: functions[index]
+    // A custom training step (Keras tf.GradientTape code, in a step function or inline in the
+    // script's own loop over a dataset), in the order the source computes it:
+    Forward,         // `variable` = the model's outputs on the inputs `text`; `training`: layers
+                     // such as dropout in training mode; `gradients`: gradients are recorded
+                     // (inside the tape), else none are needed
+    LossCall,        // `variable` = the loss object's value on `args` = {y_true, y_pred}
+    AddModelLosses,  // `variable` += the model's own loss terms (sum(model.losses): weight
+                     // regularizers)
+    Gradients,       // the gradients of the loss `text` w.r.t. the model's trainable weights,
+                     // named `variable` in the source
+    ApplyGradients,  // the optimizer applies the gradients `variable` (one update)
+    MakeMetric,      // `variable` = a metric object, setup.metrics[index]: a running mean
+    MetricUpdate,    // metric object `variable` updated with `args` (y_true, y_pred / values)
+    MetricReset,     // metric object `variable` restarted (reset_state)
   };
   struct Clause {
     std::string header;  // "if __name__ == \"__main__\":", "else:", "def main(args):"
@@ -270,7 +311,21 @@ struct ScriptStep {
   // module (as the report's `entry` promises) builds the model without running the script.
   bool definition = false;
   SourceLocation location;
-  std::string model;  // Predict: the model it runs when not the script's (a WrapModel variable)
+  std::string model;  // Predict: the model it runs when not the script's (a WrapModel variable);
+                      // BuildModel: the class it builds when not the entry (another network
+                      // the model variable is bound to, see Model::bindings)
+  std::vector<std::string> args;  // LossCall / MetricUpdate: the arguments' expressions
+  bool training = false;          // Forward
+  bool gradients = false;         // Forward
+};
+
+// A function the script calls once per batch around one custom step (Keras: `@tf.function def
+// train_step(x, y)` with a GradientTape, or `test_step` running the model in inference mode).
+struct CustomStep {
+  std::string function;   // the function's name
+  bool training = false;  // it applies gradients (else it only evaluates)
+  bool compiled = false;  // the source compiled it (@tf.function): PyTorch runs it eagerly
+  SourceLocation location;
 };
 
 struct Script {
@@ -279,6 +334,8 @@ struct Script {
   std::vector<Fit> fits;
   std::vector<Evaluate> evaluations;
   std::vector<PredictLoop> predict_loops;
+  std::vector<ScriptFunction> functions;  // user loss/metric functions (script_function.h)
+  std::vector<CustomStep> custom_steps;
   std::string model_variable;  // the script variable holding the model instance
   // Framework-free imports the script used (kept verbatim in `steps`); the writer adds its own.
   bool has_training = false;

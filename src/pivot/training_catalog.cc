@@ -76,10 +76,21 @@ std::vector<SetupSchema> build() {
       {});
   add(F::Metric, "binary_accuracy", "output > threshold equals the 0/1 label",
       {{"threshold", K::Float, "decision threshold on probabilities"}});
+  add(F::Metric, "binary_cross_entropy", "binary cross-entropy averaged over the samples",
+      {{"from_logits", K::Bool,
+        "the outputs are logits (else probabilities, clipped as the loss)"}});
   add(F::Metric, "mae", "mean absolute error", {});
   add(F::Metric, "mse", "mean squared error", {});
+  add(F::Metric, "root_mean_squared_error",
+      "square root of the mean squared error over all the samples seen (not a mean of batch "
+      "roots)",
+      {});
   add(F::Metric, "top_k_categorical_accuracy", "the label is among the k highest outputs",
       {{"k", K::Int, "k"}});
+  add(F::Metric, "mean",
+      "the running mean of the values given (a metric object a custom training step feeds with "
+      "its loss)",
+      {});
   // Learning-rate schedules.
   add(F::Schedule, "step", "multiply the rate by gamma every step_size epochs",
       {{"step_size", K::Int, "epochs between decays"}, {"gamma", K::Float, "decay factor"}});
@@ -89,6 +100,19 @@ std::vector<SetupSchema> build() {
       {{"gamma", K::Float, "decay factor"}});
   add(F::Schedule, "cosine", "cosine annealing from the initial rate to eta_min over t_max epochs",
       {{"t_max", K::Int, "half period in epochs"}, {"eta_min", K::Float, "final rate"}});
+  add(F::Schedule, "lambda", "the initial rate times lr_lambda(epoch), a function of the script",
+      {{"lr_lambda", K::Expr, "the factor's function (a lambda or a def of the script)"}});
+  add(F::Schedule, "linear",
+      "the initial rate times a factor going linearly from start_factor to end_factor over "
+      "total_iters steps, then constant",
+      {{"start_factor", K::Float, "factor at step 0"},
+       {"end_factor", K::Float, "factor from total_iters on"},
+       {"total_iters", K::Int, "steps of the ramp"}});
+  add(F::Schedule, "epoch_function",
+      "Keras LearningRateScheduler: at each epoch's start the rate becomes schedule(epoch, "
+      "current rate); PyTorch: the optimiser's param_groups set the same way (LambdaLR only "
+      "scales the initial rate)",
+      {{"schedule", K::Expr, "the function (a lambda or a def of the script)"}});
   add(F::Schedule, "reduce_on_plateau",
       "multiply the rate by factor when the monitored value stalls",
       {{"monitor", K::String, "watched quantity"},
@@ -111,6 +135,47 @@ std::vector<SetupSchema> build() {
        {"div_factor", K::Float, "max_lr / initial rate"},
        {"final_div_factor", K::Float, "initial rate / final rate"},
        {"three_phase", K::Bool, "a third phase annealing to the final rate"}});
+  // Keras schedule objects given to the optimiser as its learning_rate: evaluated at the
+  // optimiser's step count (every batch), closed forms of keras/src/optimizers/schedules.
+  const SetupParamSpec initial{"initial_learning_rate", K::Float, "rate at step 0"};
+  const SetupParamSpec decay_steps{"decay_steps", K::Float, "optimizer steps per decay period"};
+  add(F::Schedule, "exponential_decay",
+      "initial_learning_rate * decay_rate ** (step / decay_steps) at optimizer step `step` (the "
+      "exponent floored with staircase); PyTorch: LambdaLR with the closed form, stepped every "
+      "batch",
+      {initial,
+       decay_steps,
+       {"decay_rate", K::Float, "factor per decay period"},
+       {"staircase", K::Bool, "decay at whole periods only"}});
+  add(F::Schedule, "inverse_time_decay",
+      "initial_learning_rate / (1 + decay_rate * step / decay_steps) (step / decay_steps floored "
+      "with staircase); PyTorch: LambdaLR with the closed form, stepped every batch",
+      {initial,
+       decay_steps,
+       {"decay_rate", K::Float, "rate of the 1/t decay"},
+       {"staircase", K::Bool, "decay at whole periods only"}});
+  add(F::Schedule, "piecewise_constant",
+      "values[i] for boundaries[i-1] < step <= boundaries[i] (values[0] up to boundaries[0], "
+      "values[-1] past the last); PyTorch: LambdaLR, stepped every batch",
+      {{"boundaries", K::List, "optimizer steps, increasing"},
+       {"values", K::List, "one more rate than boundaries"}});
+  add(F::Schedule, "polynomial_decay",
+      "(initial - end) * (1 - min(step, decay_steps) / decay_steps) ** power + end (with cycle, "
+      "decay_steps grows to the first multiple above step); PyTorch: LambdaLR, stepped every batch",
+      {initial,
+       decay_steps,
+       {"end_learning_rate", K::Float, "final rate"},
+       {"power", K::Float, "power of the polynomial"},
+       {"cycle", K::Bool, "restart after decay_steps"}});
+  add(F::Schedule, "cosine_decay",
+      "initial * ((1 - alpha) * (1 + cos(pi * min(step, decay_steps) / decay_steps)) / 2 + alpha), "
+      "after an optional linear warmup from initial to warmup_target over warmup_steps (the decay "
+      "then starts from warmup_target); PyTorch: LambdaLR, stepped every batch",
+      {initial,
+       decay_steps,
+       {"alpha", K::Float, "final rate as a fraction of the starting one"},
+       {"warmup_target", K::Float, "rate reached by the warmup (None: no warmup)"},
+       {"warmup_steps", K::Float, "steps of the warmup"}});
   // Callbacks.
   add(F::Callback, "early_stopping", "stop when the monitored value stops improving",
       {{"monitor", K::String, "watched quantity"},
@@ -137,7 +202,22 @@ std::vector<SetupSchema> build() {
   add(F::Transform, "center_crop", "crop the centre",
       {{"height", K::Int, "rows"}, {"width", K::Int, "columns"}});
   add(F::Transform, "random_flip", "random horizontal flip (augmentation)",
-      {{"mode", K::String, "\"horizontal\""}});
+      {{"mode", K::String, "\"horizontal\""}, {"p", K::Float, "probability of a flip"}});
+  add(F::Transform, "random_crop",
+      "random crop (augmentation) of the image padded with a constant first",
+      {{"height", K::Int, "rows"},
+       {"width", K::Int, "columns"},
+       {"padding", K::Int, "pixels added on every side first"},
+       {"pad_if_needed", K::Bool, "pad images smaller than the crop"},
+       {"fill", K::Float, "value of the padding"},
+       {"padding_mode", K::String, "\"constant\" (else reflect/edge/symmetric)"}});
+  add(F::Transform, "random_rotation",
+      "random rotation (augmentation) by an angle drawn uniformly from [-degrees, degrees]",
+      {{"degrees", K::Float, "largest angle in degrees (or a (min, max) pair)"},
+       {"interpolation", K::String, "PyTorch: nearest by default"},
+       {"expand", K::Bool, "grow the image to hold the whole rotation"},
+       {"center", K::Expr, "rotation centre"},
+       {"fill", K::Float, "value of the uncovered pixels"}});
   // Published datasets both frameworks ship a reader for (the same files, the same order).
   const SetupParamSpec train{"train", K::Bool, "the training split (else the test split)"};
   const SetupParamSpec root{"root", K::String,
@@ -148,6 +228,20 @@ std::vector<SetupSchema> build() {
   add(F::Dataset, "fashion_mnist", "Fashion-MNIST clothing images, 28x28 grey images, 10 classes",
       {train, root, download});
   add(F::Dataset, "cifar10", "CIFAR-10, 32x32 colour images, 10 classes", {train, root, download});
+  // keras.datasets read from Keras' own cached .npz file, shuffled and split as Keras does.
+  add(F::Dataset, "boston_housing",
+      "Boston housing prices: 13 features per house, the price (k$) as target",
+      {{"test_split", K::Float, "the LAST fraction after shuffling is the test split"},
+       {"seed", K::Int, "seed of the shuffle (NumPy RandomState)"}});
+  add(F::Dataset, "reuters", "Reuters newswires as word-index sequences, 46 topics",
+      {{"num_words", K::Int, "words ranked past it become oov_char (None: all)"},
+       {"skip_top", K::Int, "the most frequent words below it become oov_char"},
+       {"maxlen", K::Int, "longer sequences are dropped (None: none)"},
+       {"test_split", K::Float, "the LAST fraction after shuffling is the test split"},
+       {"seed", K::Int, "seed of the shuffle (NumPy RandomState)"},
+       {"start_char", K::Int, "id put at the start of every sequence"},
+       {"oov_char", K::Int, "id of the words left out"},
+       {"index_from", K::Int, "word ids are shifted by it"}});
   return c;
 }
 

@@ -40,6 +40,15 @@ std::string_view step_kind(ScriptStep::Kind kind) {
     case K::Unsupported: return "unsupported";
     case K::WrapModel: return "wrap_model";
     case K::Adapt: return "adapt";
+    case K::Function: return "function";
+    case K::Forward: return "forward";
+    case K::LossCall: return "loss_call";
+    case K::AddModelLosses: return "add_model_losses";
+    case K::Gradients: return "gradients";
+    case K::ApplyGradients: return "apply_gradients";
+    case K::MakeMetric: return "make_metric";
+    case K::MetricUpdate: return "metric_update";
+    case K::MetricReset: return "metric_reset";
   }
   return "?";
 }
@@ -52,8 +61,13 @@ json step_json(const ScriptStep& step) {
   if (!step.reason.empty()) out["reason"] = step.reason;
   if (step.kind == ScriptStep::Kind::MakeData || step.kind == ScriptStep::Kind::Train ||
       step.kind == ScriptStep::Kind::Evaluate || step.kind == ScriptStep::Kind::MakeSchedule ||
-      step.kind == ScriptStep::Kind::PredictLoop)
+      step.kind == ScriptStep::Kind::PredictLoop || step.kind == ScriptStep::Kind::MakeMetric)
     out["index"] = step.index;
+  if (!step.args.empty()) out["args"] = step.args;
+  if (step.kind == ScriptStep::Kind::Forward) {
+    out["training"] = step.training;
+    out["gradients"] = step.gradients;
+  }
   if (step.definition) out["definition"] = true;
   if (!step.clauses.empty()) {
     json clauses = json::array();
@@ -108,9 +122,14 @@ json to_json(const Script& script) {
                          {"input_form", s.loss->input_form},
                          {"label_form", s.loss->label_form},
                          {"variable", s.loss->variable}};
+  if (s.loss && !s.loss->function.empty()) setup["loss"]["function"] = s.loss->function;
   json metrics = json::array();
-  for (const auto& m : s.metrics)
+  for (const auto& m : s.metrics) {
     metrics.push_back(json{{"kind", m.kind}, {"args", args(m.args)}, {"name", m.display_name}});
+    if (!m.variable.empty()) metrics.back()["variable"] = m.variable;
+    if (!m.function.empty()) metrics.back()["function"] = m.function;
+    if (m.output >= 0) metrics.back()["output"] = m.output;
+  }
   setup["metrics"] = metrics;
   json schedules = json::array();
   for (const auto& sc : s.schedules)
@@ -167,6 +186,15 @@ json to_json(const Script& script) {
                         {"validation_split", to_json(f.validation_split)},
                         {"verbose", to_json(f.verbose)},
                         {"history", f.history_variable}});
+  for (size_t i = 0; i < script.fits.size(); ++i) {
+    const Fit& f = script.fits[i];
+    if (f.epoch_variable.empty()) continue;
+    json bindings = json::array();
+    for (const auto& b : f.bindings)
+      bindings.push_back(json{{"variable", b.variable}, {"quantity", b.quantity}});
+    fits[i]["epoch_loop"] = json{
+        {"variable", f.epoch_variable}, {"start", to_json(f.epoch_start)}, {"bindings", bindings}};
+  }
   json evaluations = json::array();
   for (const auto& e : script.evaluations)
     evaluations.push_back(json{
@@ -177,12 +205,22 @@ json to_json(const Script& script) {
         json{{"data", p.data}, {"collect", p.collect}, {"argmax_axis", to_json(p.argmax_axis)}});
   json steps = json::array();
   for (const auto& step : script.steps) steps.push_back(step_json(step));
-  return json{{"model_variable", script.model_variable},
-              {"setup", setup},
-              {"fits", fits},
-              {"evaluations", evaluations},
-              {"predict_loops", predict_loops},
-              {"steps", steps}};
+  json out{{"model_variable", script.model_variable},
+           {"setup", setup},
+           {"fits", fits},
+           {"evaluations", evaluations},
+           {"predict_loops", predict_loops},
+           {"steps", steps}};
+  if (!script.custom_steps.empty()) {
+    json custom = json::array();
+    for (const auto& c : script.custom_steps)
+      custom.push_back(json{{"function", c.function},
+                            {"training", c.training},
+                            {"compiled", c.compiled},
+                            {"at", location(c.location)}});
+    out["custom_steps"] = custom;
+  }
+  return out;
 }
 
 }  // namespace nnport::pivot

@@ -115,6 +115,14 @@ class Walker {
 
   bool saw_training() const { return training_; }
 
+  std::vector<ScriptStep> nested_statement(Node stmt) {
+    ++depth_;
+    std::vector<ScriptStep> out;
+    statement(stmt, out);
+    --depth_;
+    return out;
+  }
+
   std::vector<ScriptStep> nested(Node body) {
     ++depth_;
     auto steps = block(body);
@@ -277,8 +285,10 @@ std::optional<pivot::Script> walk_script(Node module, ScriptRecognizer& recogniz
   ctx.diags = &held;
   Walker walker(recognizer, ctx);
   ctx.walk_body = [&walker](Node body) { return walker.nested(body); };
+  ctx.walk_statement = [&walker](Node stmt) { return walker.nested_statement(stmt); };
   script.steps = walker.block(module);
   ctx.walk_body = nullptr;
+  ctx.walk_statement = nullptr;
   ctx.script = saved;
   ctx.diags = target;
   script.has_training = walker.saw_training();

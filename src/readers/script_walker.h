@@ -41,6 +41,9 @@ struct ScriptContext {
   // that claims a compound statement (a training helper whose parameter is the model) walks its
   // body with its own bindings in place and restores them after.
   std::function<std::vector<pivot::ScriptStep>(syntax::Node)> walk_body;
+  // Walks one statement of a nested block as the walker would (a recogniser that keeps a loop it
+  // claimed, e.g. the epoch loop around per-epoch fit calls, walks the statements it keeps).
+  std::function<std::vector<pivot::ScriptStep>(syntax::Node)> walk_statement;
 
   // Source text of a node, and its location.
   std::string text(syntax::Node node) const { return std::string(node.text()); }

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "syntax/builtins.h"
+#include "syntax/percent_format.h"
 #include "syntax/slice_bounds.h"
 
 namespace nnport::syntax {
@@ -212,6 +213,7 @@ std::optional<Constant> apply_binary(std::string_view op, const Constant& a, con
     out.items.insert(out.items.end(), b.items.begin(), b.items.end());
     return out;
   }
+  if (op == "%" && a.kind == K::String) return percent_format(a.s, b);
   if (op == "*" && (a.kind == K::String || a.is_sequence()) && b.as_int() && !b.is_bool())
     return repeat(a, *b.as_int());
   if (op == "*" && (b.kind == K::String || b.is_sequence()) && a.as_int() && !a.is_bool())

@@ -6,7 +6,7 @@
 The script's header line names its data and the model's input for nnport:
     # nnport-training: data=tabular features=8 classes=3 input=N,8 [dtype=int64]
 (data items: keras_side/datasets.py; input/dtype: `nnport migrate --input-shape/--input-dtype`,
-in PyTorch's layout). In one temporary directory (removed on success unless --keep):
+in PyTorch's layout; input=data: no --input-shape, nnport reads it from the script's data). In one temporary directory (removed on success unless --keep):
   1. Data: keras_side/datasets.py writes the small dataset into data/; both scripts read it
      through DATA_DIR.
   2. PyTorch side, without nnport: torch_side/run_torch_script.py runs SCRIPT.py under torch 1.13
@@ -37,46 +37,15 @@ Exit status: 0 pass, 1 fail, 3 the case itself is broken (PyTorch side), 2 usage
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "keras_side"))
 
 import datasets  # noqa: E402
-
-TOL = 1e-4
-TIMEOUT = 120
-EQUIV_KERAS = os.path.join(HERE, "..", "equivalence", "keras")
-
-
-def run(cmd, cwd=None, env=None):
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=TIMEOUT, cwd=cwd,
-                           env=env)
-        return p.returncode, p.stdout, p.stderr
-    except subprocess.TimeoutExpired:
-        return None, "", f"timed out after {TIMEOUT}s"
-
-
-def tail(text, n=20):
-    lines = text.strip().splitlines()
-    return "\n".join("    " + l for l in lines[-n:]) if lines else "    (empty)"
-
-
-def result_line(stdout):
-    lines = [l for l in stdout.splitlines() if l.startswith("RESULT ")]
-    return lines[-1] if lines else None
-
-
-class Broken(Exception):
-    pass
-
-
-class Failed(Exception):
-    pass
+from case_driver import (EQUIV_KERAS, Broken, Case, Failed, check_migration, compare_losses,  # noqa: E402
+                         result_line, run, tail)
 
 
 def expectations(script):
@@ -164,102 +133,52 @@ def keras_side(py_out, weights, work, env, node, steps):
 
 
 def main(argv):
-    args = argv[1:]
-    keep = "--keep" in args
-    if keep:
-        args.remove("--keep")
-    workdir, steps = None, 5
-    for flag in ("--workdir", "--steps"):
-        if flag in args:
-            i = args.index(flag)
-            if flag == "--workdir":
-                workdir = args[i + 1]
-            else:
-                steps = int(args[i + 1])
-            del args[i:i + 2]
-    if len(args) != 2:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
+    case = Case(argv, __doc__, "pytorch")
+    if case.usage_error:
         return 2
-    script, nnport = os.path.abspath(args[0]), os.path.abspath(args[1])
-    stem = os.path.splitext(os.path.basename(script))[0]
-    label = f"training.pytorch.{stem}"
-    node = os.environ.get("NODE") or "node"
-    if workdir:
-        os.makedirs(workdir, exist_ok=True)
-    work = tempfile.mkdtemp(prefix=f"nnport-train-pytorch-{stem}.", dir=workdir)
-    facts = []
-
-    def finish(code, tag):
-        for l in facts:
-            print(f"  {l}")
-        print(f"{tag} {label}")
-        if code == 0 and not keep:
-            shutil.rmtree(work, ignore_errors=True)
-        else:
-            print(f"  work dir kept: {work}")
-        return code
-
+    script, nnport, work, facts = case.script, case.nnport, case.work, case.facts
     try:
         spec = datasets.parse_header(script)
+        steps = case.steps(spec)
         if "input" not in spec:
-            raise Broken(f"{script}: the header needs input=N,... (the model's input for nnport)")
+            raise Broken(f"{script}: the header needs input=N,... (the model's input for nnport) "
+                         "or input=data (read from the script's data)")
         data_dir = os.path.join(work, "data")
         datasets.make(spec, data_dir)
         env = dict(os.environ, DATA_DIR=data_dir, PYTHONDONTWRITEBYTECODE="1", OMP_NUM_THREADS="1")
         torch_rec, init = torch_side(script, work, env)
     except Broken as e:
         facts.append(str(e))
-        return finish(3, "BROKEN-CASE")
+        return case.finish(3, "BROKEN-CASE")
     try:
         out_dir = os.path.join(work, "out")
         report_path = os.path.join(work, "report.json")
         cmd = [nnport, "migrate", script, "--to", "keras", "-o", out_dir, "--weights", init,
-               "--report", report_path, "--input-shape", spec["input"]]
+               "--report", report_path]
+        # input=data: no --input-shape; nnport reads the input shape from the script's data.
+        if spec["input"] != "data":
+            cmd += ["--input-shape", spec["input"]]
         if "dtype" in spec:
             cmd += ["--input-dtype", spec["dtype"]]
         rc, out, err = run(cmd, cwd=work)
         facts.append(f"nnport exit {rc}")
-        # expect=partial todo=L1,L2: the statements at those lines cannot be mapped; nnport must
-        # report each at its line (script-unsupported), mark it TODO and migrate the rest.
-        partial = spec.get("expect") == "partial"
-        want_rc, want_status = (3, "partial") if partial else (0, "complete")
-        if rc != want_rc:
-            raise Failed(f"nnport exited {rc} (expected {want_rc} = {want_status}):\n{tail(err)}")
-        with open(report_path) as f:
-            report = json.load(f)
-        if report.get("status") != want_status:
-            raise Failed(f"report status {report.get('status')!r}, expected {want_status!r}")
-        py_out = os.path.join(out_dir, f"{stem}.py")
-        with open(py_out) as f:
-            todos = f.read().count("TODO(nnport)")
-        if partial:
-            lines = sorted(int(l) for l in spec.get("todo", "").split(",") if l)
-            reported = sorted({d.get("line") for d in report.get("diagnostics", [])
-                               if d.get("code") == "script-unsupported"})
-            if reported != lines or todos < len(lines):
-                raise Failed(f"expected script-unsupported at lines {lines} and a TODO marker each; "
-                             f"got lines {reported} and {todos} markers")
-            facts.append(f"reported at lines {reported}, {todos} TODO(nnport) markers")
-        elif todos:
-            raise Failed("the migrated script has TODO(nnport) markers despite exit 0")
-        keras, training = keras_side(py_out, os.path.join(out_dir, f"{stem}.weights.h5"), work, env, node, steps)
+        py_out = os.path.join(out_dir, f"{case.stem}.py")
+        check_migration(rc, err, report_path, py_out, spec, facts, exact_todo_count=False)
+        keras, training = keras_side(py_out, os.path.join(out_dir, f"{case.stem}.weights.h5"), work, env,
+                                     case.node, steps)
         facts.append(f"Keras side (TensorFlow.js, Keras 3 formulas): optimizer {keras['optimizer']}, "
                      f"loss {keras['loss']}, batch_size {keras['batch_size']}, {keras['train_samples']} samples")
-        want, got = torch_rec["losses"][:steps], keras["losses"][:steps]
-        if len(want) < steps or len(got) < steps:
-            raise Failed(f"fewer than {steps} losses: PyTorch {len(want)}, Keras {len(got)}")
+        got = keras["losses"][:steps]
         if "weight_penalties" in keras:
             # A coupled weight_decay migrated as an L2 penalty on every weight: Keras' loss
             # includes the penalty, the source's does not (its optimiser adds the gradient).
             penalties = keras["weight_penalties"][:steps]
             facts.append("Keras L2 penalties (subtracted): " + " ".join(f"{v:.6f}" for v in penalties))
             got = [loss - penalty for loss, penalty in zip(got, penalties)]
-        diffs = [abs(a - b) for a, b in zip(want, got)]
-        facts.append("losses PyTorch: " + " ".join(f"{v:.6f}" for v in want))
-        facts.append("losses Keras:   " + " ".join(f"{v:.6f}" for v in got))
-        facts.append(f"max abs loss difference over {steps} steps: {max(diffs):.2e} (tolerance {TOL})")
-        if not max(diffs) <= TOL:
-            raise Failed(f"losses differ by {max(diffs):.2e} > {TOL}")
+        if "epoch_rates" in keras:
+            facts.append("Keras LearningRateScheduler rates per epoch: " +
+                         " ".join(f"{v:.6g}" for v in keras["epoch_rates"]))
+        compare_losses("PyTorch", torch_rec["losses"], "Keras", got, steps, facts)
         for key, value in expectations(script).items():
             got_value = recorded_value(training, key)
             if got_value != value:
@@ -267,8 +186,8 @@ def main(argv):
             facts.append(f"{key} = {json.dumps(value)}")
     except Failed as e:
         facts.append(f"- {e}")
-        return finish(1, "FAIL")
-    return finish(0, "PASS")
+        return case.finish(1, "FAIL")
+    return case.finish(0, "PASS")
 
 
 if __name__ == "__main__":

@@ -142,3 +142,13 @@ TEST(SyntaxEvaluator, SetOrderIsNotGuessedAndWorkIsBounded) {
   EXPECT_EQ(eval_last("x = list(range(10))[8:1:-3]")->repr(), "[8, 5, 2]");
   EXPECT_EQ(eval_last("x = list(range(5))[::9223372036854775807]")->repr(), "[0]");
 }
+
+TEST(SyntaxEvaluator, PercentFormatting) {
+  EXPECT_EQ(eval_last("x = 'conv_dw_%d' % 3")->s, "conv_dw_3");
+  EXPECT_EQ(eval_last("x = 'mobilenet_%0.2f' % (0.5)")->s, "mobilenet_0.50");
+  EXPECT_EQ(eval_last("x = '%s_%03d|%-4s|%5.1f%%' % ('a', 7, 'b', 2.25)")->s, "a_007|b   |  2.2%");
+  EXPECT_EQ(eval_last("x = '%r' % ('a',)")->s, "'a'");
+  EXPECT_FALSE(eval_last("x = '%d %d' % (1,)"));      // not enough arguments
+  EXPECT_FALSE(eval_last("x = '%d' % (1, 2)"));       // not all arguments converted
+  EXPECT_FALSE(eval_last("x = '%(a)s' % {'a': 1}"));  // mapping keys are not folded
+}

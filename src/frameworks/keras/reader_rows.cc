@@ -59,6 +59,7 @@ std::vector<ReaderRow> build_rows() {
       {"Maximum", ReadRule::Merge, OpKind::Maximum},
       {"Minimum", ReadRule::Merge, OpKind::Minimum},
       {"Concatenate", ReadRule::Merge, OpKind::Concat},
+      {"Dot", ReadRule::Dot, OpKind::MatMul},  // batch_dot of two inputs (dot_layer.cc)
       // nnport's own custom layers (writers/keras/custom_layers.cc), so generated code reads back.
       {"AddParameter", ReadRule::AddParameter, OpKind::AddParam},
       {"PrependParameter", ReadRule::PrependParameter, OpKind::PrependParam},

@@ -51,6 +51,7 @@ enum class ReadRule {
   SequenceMask,
   ZeroPaddedSteps,
   RandomAugment,
+  Dot,
 };
 
 struct ReaderRow {

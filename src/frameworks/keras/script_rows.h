@@ -15,6 +15,9 @@ struct ScriptNameRow {
   std::string symbol;       // qualified: "tensorflow.newaxis"
   std::string neutral;      // framework-free Python with the same value ("None"); empty: none
   std::string drop_reason;  // no neutral value: the statement is dropped (reported) for this
+  // A call statement with nothing to do in the target: written as this comment line instead
+  // (the reader keeps it so that the reader of the migrated script sees where it went).
+  std::string comment;
 };
 
 const std::vector<ScriptNameRow>& script_name_rows();

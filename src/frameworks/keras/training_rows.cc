@@ -3,6 +3,8 @@
 // names, positions and defaults (keras/src/optimizers, keras/src/losses/losses.py,
 // keras/src/callbacks). Keras optimisers take `weight_decay` (decoupled) as a keyword; losses
 // from strings expect probabilities (`from_logits` is read into Loss::input_form by the reader).
+#include <utility>
+
 #include "frameworks/training_table.h"
 
 namespace nnport::frameworks::keras {
@@ -196,10 +198,25 @@ std::vector<SetupRow> build() {
                {},
                false});
   r.push_back({F::Metric,
+               "root_mean_squared_error",
+               "keras.metrics.RootMeanSquaredError",
+               {"root_mean_squared_error"},
+               {},
+               {},
+               false});
+  r.push_back({F::Metric,
                "top_k_categorical_accuracy",
                "keras.metrics.TopKCategoricalAccuracy",
                {"top_k_categorical_accuracy"},
                {{"k", "k", i(5), 0}},
+               {},
+               false});
+  r.push_back({F::Metric, "mean", "keras.metrics.Mean", {}, {}, {}, false});
+  r.push_back({F::Metric,
+               "binary_cross_entropy",
+               "keras.metrics.BinaryCrossentropy",
+               {"binary_crossentropy"},
+               {{"from_logits", "from_logits", b(false), 2}},
                {},
                false});
   // Callbacks.
@@ -235,6 +252,57 @@ std::vector<SetupRow> build() {
                 {"min_lr", "min_lr", f(0), 7}},
                {},
                false});
+  r.push_back({F::Schedule,
+               "epoch_function",
+               "keras.callbacks.LearningRateScheduler",
+               {},
+               {{"schedule", "schedule", kRequired, 0}},
+               {},
+               false});
+  // Learning-rate schedule objects (keras.optimizers.schedules), given as an optimiser's
+  // learning_rate and evaluated at each optimizer step; `name` is ignored by the reader.
+  for (const auto& [kind, cls] :
+       {std::pair<const char*, const char*>{"exponential_decay", "ExponentialDecay"},
+        {"inverse_time_decay", "InverseTimeDecay"}})
+    r.push_back({F::Schedule,
+                 kind,
+                 std::string("keras.optimizers.schedules.") + cls,
+                 {},
+                 {{"initial_learning_rate", "initial_learning_rate", kRequired, 0},
+                  {"decay_steps", "decay_steps", kRequired, 1},
+                  {"decay_rate", "decay_rate", kRequired, 2},
+                  {"staircase", "staircase", b(false), 3}},
+                 {{"unit", "batch"}},
+                 false});
+  r.push_back({F::Schedule,
+               "piecewise_constant",
+               "keras.optimizers.schedules.PiecewiseConstantDecay",
+               {},
+               {{"boundaries", "boundaries", kRequired, 0}, {"values", "values", kRequired, 1}},
+               {{"unit", "batch"}},
+               false});
+  r.push_back({F::Schedule,
+               "polynomial_decay",
+               "keras.optimizers.schedules.PolynomialDecay",
+               {},
+               {{"initial_learning_rate", "initial_learning_rate", kRequired, 0},
+                {"decay_steps", "decay_steps", kRequired, 1},
+                {"end_learning_rate", "end_learning_rate", f(0.0001), 2},
+                {"power", "power", f(1.0), 3},
+                {"cycle", "cycle", b(false), 4}},
+               {{"unit", "batch"}},
+               false});
+  r.push_back({F::Schedule,
+               "cosine_decay",
+               "keras.optimizers.schedules.CosineDecay",
+               {},
+               {{"initial_learning_rate", "initial_learning_rate", kRequired, 0},
+                {"decay_steps", "decay_steps", kRequired, 1},
+                {"alpha", "alpha", f(0.0), 2},
+                {"warmup_target", "warmup_target", SetupValue::expr("None"), 4},
+                {"warmup_steps", "warmup_steps", i(0), 5}},
+               {{"unit", "batch"}},
+               false});
   // keras.datasets: load_data() returns ((x_train, y_train), (x_test, y_test)) as uint8 arrays,
   // images channels-last (MNIST-like ones without a channel axis), labels (N,) or (N, 1).
   r.push_back({F::Dataset,
@@ -257,6 +325,29 @@ std::vector<SetupRow> build() {
                {},
                {},
                {{"images", "NHWC"}, {"labels", "N,1"}},
+               false});
+  // boston_housing.load_data(path, test_split, seed): float64 features (N, 13), targets (N,).
+  r.push_back({F::Dataset,
+               "boston_housing",
+               "keras.datasets.boston_housing",
+               {},
+               {{"test_split", "test_split", f(0.2), 1}, {"seed", "seed", i(113), 2}},
+               {},
+               false});
+  // reuters.load_data(path, num_words, ...): object arrays of word-id lists, labels (N,).
+  r.push_back({F::Dataset,
+               "reuters",
+               "keras.datasets.reuters",
+               {},
+               {{"num_words", "num_words", SetupValue::expr("None"), 1},
+                {"skip_top", "skip_top", i(0), 2},
+                {"maxlen", "maxlen", SetupValue::expr("None"), 3},
+                {"test_split", "test_split", f(0.2), 4},
+                {"seed", "seed", i(113), 5},
+                {"start_char", "start_char", i(1), 6},
+                {"oov_char", "oov_char", i(2), 7},
+                {"index_from", "index_from", i(3), 8}},
+               {{"word_index", "get_word_index"}},
                false});
   return r;
 }

@@ -160,6 +160,27 @@ std::vector<SetupRow> build() {
                {{"reduction", "reduction", s("mean"), 0}, {"delta", "delta", f(1.0), 1}},
                {{"label_form", "value"}},
                false});
+  // torch.nn.functional losses, called in the loop on (input, target): read only (a Keras loss
+  // object is written for them); their other arguments are keyword-only here.
+  auto functional = [&](const char* kind, const char* name, std::vector<SetupArgRow> extra,
+                        std::map<std::string, std::string> implied) {
+    std::vector<SetupArgRow> args{{"reduction", "reduction", s("mean"), -1}};
+    args.insert(args.end(), extra.begin(), extra.end());
+    r.push_back(
+        {F::Loss, kind, std::string("torch.nn.functional.") + name, {}, args, implied, true});
+  };
+  functional("cross_entropy", "cross_entropy", {{"label_smoothing", "label_smoothing", f(0), -1}},
+             {{"input_form", "logits"}, {"label_form", "index"}});
+  functional("nll", "nll_loss", {}, {{"input_form", "log_probabilities"}, {"label_form", "index"}});
+  functional("binary_cross_entropy", "binary_cross_entropy_with_logits", {},
+             {{"input_form", "logits"}, {"label_form", "binary"}});
+  functional("binary_cross_entropy", "binary_cross_entropy", {},
+             {{"input_form", "probabilities"}, {"label_form", "binary"}});
+  functional("mse", "mse_loss", {}, {{"label_form", "value"}});
+  functional("mae", "l1_loss", {}, {{"label_form", "value"}});
+  functional("huber", "huber_loss", {{"delta", "delta", f(1.0), -1}}, {{"label_form", "value"}});
+  // smooth_l1_loss(beta) = huber_loss(delta=beta) / beta: the reader accepts beta = 1 only.
+  functional("huber", "smooth_l1_loss", {{"delta", "beta", f(1.0), -1}}, {{"label_form", "value"}});
   // Learning-rate schedules: positions count after the optimizer argument.
   r.push_back({F::Schedule,
                "step",
@@ -187,6 +208,22 @@ std::vector<SetupRow> build() {
                "torch.optim.lr_scheduler.CosineAnnealingLR",
                {},
                {{"t_max", "T_max", kRequired, 0}, {"eta_min", "eta_min", f(0), 1}},
+               {},
+               false});
+  r.push_back({F::Schedule,
+               "lambda",
+               "torch.optim.lr_scheduler.LambdaLR",
+               {},
+               {{"lr_lambda", "lr_lambda", kRequired, 0}},
+               {},
+               false});
+  r.push_back({F::Schedule,
+               "linear",
+               "torch.optim.lr_scheduler.LinearLR",
+               {},
+               {{"start_factor", "start_factor", f(1.0 / 3), 0},
+                {"end_factor", "end_factor", f(1.0), 1},
+                {"total_iters", "total_iters", i(5), 2}},
                {},
                false});
   r.push_back({F::Schedule,
@@ -250,14 +287,45 @@ std::vector<SetupRow> build() {
                "random_flip",
                "torchvision.transforms.RandomHorizontalFlip",
                {},
-               {},
+               {{"p", "p", f(0.5), 0}},
                {{"mode", "horizontal"}},
                false});
+  // Random augmentation: applied to the training images only (DataTransform::training_only).
+  r.push_back({F::Transform,
+               "random_crop",
+               "torchvision.transforms.RandomCrop",
+               {},
+               {{"size", "size", kRequired, 0},
+                {"padding", "padding", SetupValue::expr("None"), 1},
+                {"pad_if_needed", "pad_if_needed", b(false), 2},
+                {"fill", "fill", i(0), 3},
+                {"padding_mode", "padding_mode", s("constant"), 4}},
+               {},
+               false});
+  r.push_back(
+      {F::Transform,
+       "random_rotation",
+       "torchvision.transforms.RandomRotation",
+       {},
+       {{"degrees", "degrees", kRequired, 0},
+        {"interpolation", "interpolation", SetupValue::expr("InterpolationMode.NEAREST"), 1},
+        {"expand", "expand", b(false), 2},
+        {"center", "center", SetupValue::expr("None"), 3},
+        {"fill", "fill", i(0), 4}},
+       {},
+       false});
   // torchvision datasets: the transform argument is read by the script reader (the transforms
-  // above), not bound as a hyper-parameter.
-  for (const auto& [kind, cls] : {std::pair<const char*, const char*>{"mnist", "MNIST"},
-                                  {"fashion_mnist", "FashionMNIST"},
-                                  {"cifar10", "CIFAR10"}})
+  // above), not bound as a hyper-parameter. "sample_shape": one image after ToTensor (C,H,W),
+  // the model's input when no --input-shape is given (readers/pytorch/data_shapes.h).
+  struct Published {
+    const char* kind;
+    const char* cls;
+    const char* sample_shape;
+  };
+  for (const auto& [kind, cls, sample_shape] :
+       {Published{"mnist", "MNIST", "1,28,28"},
+        Published{"fashion_mnist", "FashionMNIST", "1,28,28"},
+        Published{"cifar10", "CIFAR10", "3,32,32"}})
     r.push_back({F::Dataset,
                  kind,
                  std::string("torchvision.datasets.") + cls,
@@ -267,8 +335,31 @@ std::vector<SetupRow> build() {
                   {"transform", "transform", SetupValue::expr("None"), 2},
                   {"target_transform", "target_transform", SetupValue::expr("None"), 3},
                   {"download", "download", b(false), 4}},
-                 {{"image_layout", "channels_first"}},
+                 {{"image_layout", "channels_first"}, {"sample_shape", sample_shape}},
                  false});
+  // No PyTorch reader: the migrated script reads Keras' cached file with NumPy
+  // (writers/pytorch/builtin_datasets.cc), with Keras' shuffle and split.
+  r.push_back({F::Dataset,
+               "boston_housing",
+               "numpy (boston_housing.npz)",
+               {},
+               {{"test_split", "test_split", f(0.2), -1}, {"seed", "seed", i(113), -1}},
+               {{"file", "boston_housing.npz"}},
+               false});
+  r.push_back({F::Dataset,
+               "reuters",
+               "numpy (reuters.npz)",
+               {},
+               {{"num_words", "num_words", SetupValue::expr("None"), -1},
+                {"skip_top", "skip_top", i(0), -1},
+                {"maxlen", "maxlen", SetupValue::expr("None"), -1},
+                {"test_split", "test_split", f(0.2), -1},
+                {"seed", "seed", i(113), -1},
+                {"start_char", "start_char", i(1), -1},
+                {"oov_char", "oov_char", i(2), -1},
+                {"index_from", "index_from", i(3), -1}},
+               {{"file", "reuters.npz"}, {"word_index", "reuters_word_index.json"}},
+               false});
   return r;
 }
 

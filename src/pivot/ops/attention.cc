@@ -329,6 +329,59 @@ OpSchema matmul() {
       .build();
 }
 
+// keras.ops.tensordot(a, b, 2) of two (N, d) embeddings: one scalar for the whole batch.
+OpSchema tensordot() {
+  return SchemaBuilder(OpKind::Tensordot, "Tensor contraction: y = tensordot(a, b, axes)")
+      .doc(
+          "Sums the products over the axes `axes_a` of a paired with `axes_b` of b (same sizes); "
+          "the output has a's other axes in order, then b's (numpy.tensordot, torch.tensordot, "
+          "keras.ops.tensordot, tf.tensordot). An integer `axes` n is a's last n axes against "
+          "b's first n. A contracted batch axis sums over the batch: the result has none.")
+      .inputs(2, 2)
+      .required_attr("axes_a", AttrType::Ints, "contracted axes of a (non-negative)")
+      .required_attr("axes_b", AttrType::Ints, "contracted axes of b, paired with axes_a")
+      .shape([](ShapeContext& ctx) {
+        const TensorType& a = ctx.inputs[0];
+        const TensorType& b = ctx.inputs[1];
+        const auto axes_a = ctx.get_ints("axes_a");
+        const auto axes_b = ctx.get_ints("axes_b");
+        if (axes_a.size() != axes_b.size())
+          return ctx.fail("tensordot needs as many axes of a as of b");
+        if (!a.rank_known || !b.rank_known) {
+          ctx.outputs[0] = a;
+          ctx.outputs[0].rank_known = false;
+          ctx.outputs[0].shape.clear();
+          ctx.outputs[0].layout.clear();
+          return true;
+        }
+        std::vector<bool> contracted_a(a.rank(), false), contracted_b(b.rank(), false);
+        for (size_t i = 0; i < axes_a.size(); ++i) {
+          const int64_t ia = axes_a[i], ib = axes_b[i];
+          if (ia < 0 || ib < 0 || ia >= static_cast<int64_t>(a.rank()) ||
+              ib >= static_cast<int64_t>(b.rank()))
+            return ctx.fail("tensordot axes out of range for " + shape_to_string(a.shape) +
+                            " and " + shape_to_string(b.shape));
+          const int64_t da = a.shape[static_cast<size_t>(ia)];
+          const int64_t db = b.shape[static_cast<size_t>(ib)];
+          if (da >= 0 && db >= 0 && da != db)
+            return ctx.fail("tensordot contracted sizes differ: " + shape_to_string(a.shape) +
+                            " and " + shape_to_string(b.shape));
+          contracted_a[static_cast<size_t>(ia)] = true;
+          contracted_b[static_cast<size_t>(ib)] = true;
+        }
+        TensorType out = a;
+        out.shape.clear();
+        out.layout.clear();
+        for (size_t i = 0; i < a.rank(); ++i)
+          if (!contracted_a[i]) out.shape.push_back(a.shape[i]);
+        for (size_t i = 0; i < b.rank(); ++i)
+          if (!contracted_b[i]) out.shape.push_back(b.shape[i]);
+        ctx.outputs[0] = out;
+        return true;
+      })
+      .build();
+}
+
 // Padding masks: `ids == pad_idx` (True = a padded key, PyTorch's key_padding_mask polarity).
 OpSchema equal() {
   return SchemaBuilder(OpKind::Equal, "Elementwise equality: y = (a == b), a bool tensor")
@@ -355,6 +408,7 @@ void register_attention_ops(std::vector<OpSchema>& out) {
   out.push_back(prepend_param());
   out.push_back(matmul());
   out.push_back(equal());
+  out.push_back(tensordot());
 }
 
 }  // namespace nnport::pivot

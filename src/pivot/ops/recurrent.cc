@@ -56,6 +56,19 @@ bool recurrent_shape(ShapeContext& ctx) {
                       " is not one length per sequence (N,)");
     --state_end;
   }
+  if (ctx.get_bool("mask_input")) {
+    if (ctx.get_bool("lengths_input") || ctx.inputs.size() < 2)
+      return ctx.fail("mask_input needs the mask as the last input, without lengths_input");
+    const TensorType& mask = ctx.inputs.back();
+    if (mask.rank_known && (mask.rank() != 2 || mask.dtype != DType::Bool))
+      return ctx.fail("mask " + shape_to_string(mask.shape) + " is not a bool (N, T) mask");
+    const std::string& outputs = ctx.get_string("masked_outputs");
+    if (outputs != "carry" && outputs != "zero")
+      return ctx.fail("masked_outputs '" + outputs + "' is neither 'carry' nor 'zero'");
+    if (outputs == "carry" && ctx.get_bool("bidirectional"))
+      return ctx.fail("masked_outputs 'carry' is one direction's (Keras Bidirectional zeroes)");
+    --state_end;
+  }
   for (size_t i = 1; i < state_end; ++i) {
     const TensorType& s = ctx.inputs[i];
     if (!s.rank_known) continue;
@@ -91,7 +104,7 @@ std::vector<int64_t> recurrent_param_shape(const Node& n, const std::string& rol
 OpSchema recurrent(OpKind kind, std::string summary, std::string doc, int outputs) {
   SchemaBuilder b(kind, std::move(summary));
   b.doc(std::move(doc))
-      .inputs(1, outputs + 1)  // x, then h0 (and c0 for LSTM), then lengths
+      .inputs(1, outputs + 1)  // x, then h0 (and c0 for LSTM), then lengths or mask
       .outputs(outputs)
       .required_attr("input_size", AttrType::Int, "features of each input step")
       .required_attr("hidden_size", AttrType::Int, "units of each direction")
@@ -109,7 +122,17 @@ OpSchema recurrent(OpKind kind, std::string summary, std::string doc, int output
             "valid steps; the others do not update its state, so h_n holds the state at its last "
             "valid "
             "step and the backward direction starts at step lengths[n]-1; its outputs there are "
-            "zero");
+            "zero")
+      .attr("mask_input", AttrType::Bool, false,
+            "the last input is a bool (N, T) padding mask, True = a masked step (Keras "
+            "Embedding(mask_zero=True): ids == 0). Each direction reads only the unmasked steps, "
+            "in its own order, wherever the masked ones are (pre- or post-padding): a masked step "
+            "leaves the state as it was, and h_n is the state after the last unmasked step read")
+      .attr("masked_outputs", AttrType::String, std::string("carry"),
+            "the sequence output at a masked step (with mask_input): 'carry' repeats the output "
+            "of the previous unmasked step (zero before the first; a Keras RNN layer, "
+            "zero_output_for_mask=False), 'zero' is zero (Keras Bidirectional, which forces "
+            "zero_output_for_mask=True when returning sequences)");
   if (kind == OpKind::Rnn)
     b.attr("nonlinearity", AttrType::String, std::string("tanh"), "'tanh' or 'relu'");
   if (kind != OpKind::Rnn) {

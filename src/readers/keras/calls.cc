@@ -506,6 +506,11 @@ std::vector<pivot::ValueId> Interpreter::replay_functional(
       auto& masked = ctx_.masked;
       if (std::find(masked.begin(), masked.end(), original.outputs[j]) != masked.end())
         masked.push_back(outs[j]);
+      // The replayed padding mask is the replayed `ids == 0` node (its ids mapped alike).
+      auto& padding = ctx_.padding_mask_of;
+      if (auto it = padding.find(original.outputs[j]);
+          it != padding.end() && mapped.count(it->second))
+        padding[outs[j]] = mapped.at(it->second);
     }
   }
   std::vector<pivot::ValueId> outs;

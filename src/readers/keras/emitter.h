@@ -139,6 +139,7 @@ class Emitter {
   std::vector<ValueId> time_distributed();
   std::vector<ValueId> attention();
   std::vector<ValueId> merge(OpKind kind);
+  std::vector<ValueId> dot();  // dot_layer.cc
   std::vector<ValueId> zero_padding(int rank);
   std::vector<ValueId> cropping(int rank);
   std::vector<ValueId> activation_layer(const frameworks::keras::ReaderRow& row);

@@ -9,6 +9,7 @@
 #include "frameworks/keras/snake_case.h"
 #include "passes/shape_inference.h"
 #include "pivot/ops/catalog.h"
+#include "readers/keras/training_wrappers.h"
 #include "syntax/builtins.h"
 
 namespace nnport::readers::keras {
@@ -537,6 +538,8 @@ Value Interpreter::eval_expr(Node expr, Frame& frame) {
     }
     default: break;
   }
+  // {k: v[:n] for k, v in columns.items()}: read like a list comprehension (data preparation).
+  if (expr.type() == "dictionary_comprehension") return eval_comprehension(expr, frame);
   // Constants: literals, arithmetic of known names.
   syntax::Scope scope(&ctx_.globals);
   for (const auto& [name, v] : frame.locals)
@@ -545,6 +548,11 @@ Value Interpreter::eval_expr(Node expr, Frame& frame) {
     if (n.is(Kind::Attribute) && n.field(Field::Object).text() == "self" && frame.self)
       for (const auto& [k, v] : frame.self->attrs)
         if (k == n.field(Field::Attribute).text()) return v.as_constant();
+    // `1 if backend.image_data_format() == "channels_first" else -1`: configuration constants.
+    if (n.is(Kind::Call))
+      if (auto q = qualify(n.field(Field::Function), frame))
+        if (q->rfind("keras.backend.", 0) == 0 || q->rfind("keras.config.", 0) == 0)
+          return eval(n, frame).as_constant();
     // `filters != x.shape[-1]`: static facts of a local tensor (its shape) are constants.
     Node root = n;
     while (root.is(Kind::Attribute) || root.is(Kind::Subscript))
@@ -594,6 +602,9 @@ Value Interpreter::eval_comprehension(Node expr, Frame& frame) {
         << "the reader only follows comprehensions over constant ranges, lists and dicts";
     return Value::unknown();
   }
+  const bool pairs = body.type() == "pair";  // a dict comprehension
+  Value dict;
+  dict.kind = Value::Kind::Dict;
   std::vector<Value> out;
   for (const auto& item : *items) {
     assign(clause.field(Field::Left), item, frame);
@@ -606,8 +617,19 @@ Value Interpreter::eval_comprehension(Node expr, Frame& frame) {
       }
       if (!c->truthy()) continue;
     }
-    out.push_back(eval(body, frame));
+    if (!pairs) {
+      out.push_back(eval(body, frame));
+      continue;
+    }
+    auto key = eval(body.field(Field::Key), frame).as_constant();
+    if (!key || !(key->is_string() || key->is_int())) {
+      ctx_.diags->error(Code::NotConstant, loc(body.field(Field::Key)))
+          << "a dictionary key must be a constant string or integer";
+      return Value::unknown();
+    }
+    dict_set(dict, *key, eval(body.field(Field::Value), frame));
   }
+  if (pairs) return dict;
   return Value::of_list(std::move(out));
 }
 
@@ -622,6 +644,14 @@ Value Interpreter::eval_attribute(Node expr, Frame& frame) {
     return Value::unknown();
   }
   if (auto q = qualify(expr, frame)) {
+    // Module constants tutorials compute with (`2 * np.pi * t / 288`).
+    static constexpr std::pair<const char*, double> kModuleConstants[] = {
+        {"numpy.pi", 3.141592653589793}, {"math.pi", 3.141592653589793},
+        {"numpy.e", 2.718281828459045},  {"math.e", 2.718281828459045},
+        {"math.tau", 6.283185307179586},
+    };
+    for (const auto& [name, value] : kModuleConstants)
+      if (*q == name) return Value::of_const(Constant::floating(value));
     Value v;
     v.kind = Value::Kind::Name;
     v.qualified = *q;
@@ -769,6 +799,8 @@ Value Interpreter::eval_call(Node call, Frame& frame) {
   Node fn = call.field(Field::Function);
   std::vector<Value> args;
   std::vector<std::pair<std::string, Value>> kwargs;
+  const bool super_call = fn.is(Kind::Attribute) && fn.field(Field::Object).is(Kind::Call) &&
+                          fn.field(Field::Object).field(Field::Function).text() == "super";
   for (Node a : argument_nodes(call)) {
     if (a.is(Kind::Comment)) continue;
     if (a.is(Kind::KeywordArgument)) {
@@ -776,7 +808,31 @@ Value Interpreter::eval_call(Node call, Frame& frame) {
                           eval(a.field(Field::Value), frame));
     } else if (a.is(Kind::DictionarySplat) || a.is(Kind::ListSplat)) {
       // **kwargs forwarded to super().__init__ carry only name/trainable/dtype here.
-      continue;
+      if (super_call) continue;
+      // Conv2D(64, 3, **conv_args): the dict's entries are keyword arguments (a list's items
+      // positional ones). Dropping them would silently change the layer, so anything not
+      // followed is an error.
+      const bool dict = a.is(Kind::DictionarySplat);
+      Value v = eval(a.named_child(0), frame);
+      if (!dict && v.kind == Value::Kind::Const && v.constant.is_ordered_sequence()) {
+        std::vector<Value> items;
+        for (const auto& c : v.constant.items) items.push_back(Value::of_const(c));
+        v = Value::of_list(std::move(items));
+      }
+      bool followed = dict ? v.kind == Value::Kind::Dict : v.kind == Value::Kind::List;
+      for (size_t i = 0; followed && dict && i < v.items.size(); ++i)
+        followed = i < v.keys.size() && v.keys[i].is_string();
+      if (!followed) {
+        ctx_.diags->error(Code::UnsupportedSyntax, loc(a))
+            << "the reader cannot follow the unpacked arguments '" << a.text().substr(0, 80) << "'";
+        continue;
+      }
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        if (dict)
+          kwargs.emplace_back(v.keys[i].s, v.items[i]);
+        else
+          args.push_back(v.items[i]);
+      }
     } else {
       args.push_back(eval(a, frame));
     }
@@ -912,6 +968,8 @@ Value Interpreter::call_function(Node def, const std::vector<Value>& args,
   size_t next = 0;
   bool skip_self = self_frame != nullptr;
   const Node parameters = def.field(Field::Parameters);  // none in `lambda: ...`
+  std::string star_args, star_kwargs;  // the names of `*args` and `**kwargs`, when declared
+  std::set<std::string> named;
   for (Node p : parameters ? parameters.named_children() : std::vector<Node>{}) {
     std::string name;
     Node default_value;
@@ -923,8 +981,13 @@ Value Interpreter::call_function(Node def, const std::vector<Value>& args,
     } else if (p.is(Kind::TypedParameter)) {
       name = std::string(p.named_child(0).text());
     } else {
-      continue;  // *args, **kwargs
+      if (p.is(Kind::ListSplatPattern) && p.named_child(0).is(Kind::Identifier))
+        star_args = std::string(p.named_child(0).text());
+      if (p.is(Kind::DictionarySplatPattern) && p.named_child(0).is(Kind::Identifier))
+        star_kwargs = std::string(p.named_child(0).text());
+      continue;
     }
+    named.insert(name);
     if (skip_self) {
       skip_self = false;
       continue;
@@ -946,6 +1009,20 @@ Value Interpreter::call_function(Node def, const std::vector<Value>& args,
       bound = true;
     }
     if (bound) frame.locals[name] = v;
+  }
+  // `*args` / `**kwargs`: the arguments no named parameter took, so that a call forwarding
+  // them (`self.model(inputs, *args, **kwargs)`) passes them on.
+  if (!star_args.empty()) {
+    std::vector<Value> rest;
+    for (size_t i = next; i < args.size(); ++i) rest.push_back(args[i]);
+    frame.locals[star_args] = Value::of_list(std::move(rest));
+  }
+  if (!star_kwargs.empty()) {
+    Value rest;
+    rest.kind = Value::Kind::Dict;
+    for (const auto& [k, kv] : kwargs)
+      if (!named.count(k)) dict_set(rest, Constant::string(k), kv);
+    frame.locals[star_kwargs] = std::move(rest);
   }
   Value ret;
   if (def.is(Kind::Lambda))
@@ -975,6 +1052,19 @@ LayerPtr Interpreter::instantiate(const ClassDef& cls, const std::vector<Value>&
       if (k == "name")
         if (auto c = v.as_constant(); c && c->is_string()) layer->name = c->s;
     return layer;
+  }
+  // A keras.Model subclass without call() given inputs and outputs is that Functional model
+  // (its overrides, e.g. train_step, only change training).
+  const auto given = [&](const char* key) {
+    return std::any_of(kwargs.begin(), kwargs.end(),
+                       [&](const auto& kv) { return kv.first == key; });
+  };
+  const bool has_inputs = args.size() >= 2 || (args.size() == 1 && given("outputs")) ||
+                          (given("inputs") && given("outputs"));
+  if (cls.is_model && has_inputs && !defines_call(cls)) {
+    Frame frame;
+    Value functional = call_qualified("keras.Model", args, kwargs, site, frame);
+    if (functional.kind == Value::Kind::Layer && functional.layer) return functional.layer;
   }
   layer->name = auto_name(cls.name);
   for (const auto& [k, v] : kwargs)

@@ -172,6 +172,9 @@ struct Context {
   std::set<std::string> node_names;       // pivot node names taken
   std::vector<CallRecord> calls;
   std::vector<pivot::ValueId> masked;  // tensors carrying an Embedding(mask_zero=True) mask
+  // Of those, the ones whose mask is a pivot value: the bool (N, T) padding mask (True = a
+  // masked step, `ids == 0`) that recurrent layers reading them follow.
+  std::map<pivot::ValueId, pivot::ValueId> padding_mask_of;
   // logical_not(v) results (placeholders reported only if something other than a mask reads them)
   std::map<pivot::ValueId, pivot::ValueId> negation_of;
   // Values whose first axis is the batch times a factor (`ops.reshape(x, (-1, F))` folding time

@@ -25,15 +25,20 @@ namespace {
 constexpr const char* kInitializerModules[] = {"keras.initializers.", "tensorflow.initializers.",
                                                "tensorflow.keras.initializers."};
 
-// Backend functions whose value is a constant of the default configuration.
+// Backend functions whose value is a constant of the default configuration (keras.json absent):
+// a number, or a string when `text` is set.
 struct BackendConstantRow {
   const char* function;
   double value;
+  const char* text = nullptr;
 };
 
 constexpr BackendConstantRow kBackendConstants[] = {
     {"keras.backend.epsilon", 1e-7},
     {"keras.config.epsilon", 1e-7},
+    // keras.applications: `1 if backend.image_data_format() == "channels_first" else -1`.
+    {"keras.backend.image_data_format", 0.0, "channels_last"},
+    {"keras.config.image_data_format", 0.0, "channels_last"},
 };
 
 // Weight regularizers: class or function under keras.regularizers -> which factors it takes.
@@ -101,7 +106,8 @@ std::optional<Value> Interpreter::idiom_call(
     if (args[0].kind == Value::Kind::Name || args[0].kind == Value::Kind::Function) return args[0];
   }
   for (const auto& row : kBackendConstants)
-    if (q == row.function && args.empty()) return Value::of_const(Constant::floating(row.value));
+    if (q == row.function && args.empty())
+      return Value::of_const(row.text ? Constant::string(row.text) : Constant::floating(row.value));
   if (q.rfind("keras.regularizers.", 0) == 0) {
     const std::string name = q.substr(19);
     for (const auto& row : kRegularizers) {
@@ -147,6 +153,14 @@ std::optional<Value> Interpreter::idiom_call(
     const std::string prefix(module);
     if (q.rfind(prefix, 0) != 0) continue;
     const std::string name = q.substr(prefix.size());
+    // initializers.get(identifier) returns a known name's initializer or the object it is given:
+    // both are what layers accept as they are.
+    if (name == "get" && args.size() == 1 && kwargs.empty()) {
+      auto c = args[0].as_constant();
+      if (args[0].kind == Value::Kind::Dict || (c && c->is_none()) ||
+          (c && c->is_string() && initializer_object(c->s, {}, {})))
+        return args[0];
+    }
     if (auto object = initializer_object(name, args, kwargs)) return object;
     ctx_.diags->error(Code::UnsupportedArgument, loc(site))
         << "the initializer '" << q << "' is not supported";

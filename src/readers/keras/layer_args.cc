@@ -1,6 +1,9 @@
 // Keras constructor arguments (see layer_args.h).
 #include "readers/keras/layer_args.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace nnport::readers::keras {
 
 const Value* LayerArgs::find(int position, std::initializer_list<const char*> keys) const {
@@ -82,6 +85,13 @@ std::vector<int64_t> LayerArgs::ints(int position, std::initializer_list<const c
   if (auto v = c->as_ints(rank); v && v->size() == rank) return *v;
   reject(*keys.begin(), "expected an int or " + std::to_string(rank) + " ints, got " + c->repr());
   return std::vector<int64_t>(rank, fallback);
+}
+
+std::string LayerArgs::padding(int position) const {
+  std::string p = string(position, {"padding"}, "valid");
+  std::transform(p.begin(), p.end(), p.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return p;
 }
 
 std::string LayerArgs::activation() const {

@@ -25,6 +25,9 @@ class LayerArgs {
   // "int or tuple" arguments, one int repeated `rank` times.
   std::vector<int64_t> ints(int position, std::initializer_list<const char*> keys, int64_t fallback,
                             size_t rank) const;
+  // The padding= argument ("valid" when absent), lower-cased as Keras' standardize_padding does
+  // (Hands-On ML writes padding="SAME").
+  std::string padding(int position) const;
   // The activation= argument as a name ("" when absent or None).
   std::string activation() const;
   // Reports an unsupported value of `key` at the layer's construction.

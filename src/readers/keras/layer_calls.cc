@@ -140,7 +140,7 @@ std::vector<ValueId> Emitter::conv(int rank, bool transpose) {
   const auto d = args_.ints(-1, {"dilation_rate"}, 1, r);
   const int64_t groups = args_.integer(-1, {"groups"}, 1);
   const bool bias = args_.boolean(-1, {"use_bias"}, true);
-  const std::string padding = args_.string(-1, {"padding"}, "valid");
+  const std::string padding = args_.padding(-1);
   const int64_t in = in_type().shape[*channel_axis(in_type(), cf)];
   if (in < 0) {
     in_.ctx().diags->error(Code::DynamicShape, in_.loc(site_))
@@ -203,7 +203,7 @@ std::vector<ValueId> Emitter::depthwise(int rank) {
       {"in_channels", in}, {"out_channels", in * mult},
       {"kernel_size", k},  {"groups", in},
       {"bias", bias},      {"data_format", std::string(cf ? "channels_first" : "channels_last")}};
-  set_window(attrs, s, d, spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf));
+  set_window(attrs, s, d, spatial_pads(args_.padding(-1), k, s, d, cf));
   ValueId y = node(OpKind::Conv, std::move(attrs), {inputs_[0]}, "", params);
   return {with_activation(y, args_.activation())};
 }
@@ -236,7 +236,7 @@ std::vector<ValueId> Emitter::separable(int rank) {
   if (bias) pparams["bias"] = param("bias", {filters}, {}, "bias");
   pivot::Attrs dattrs{{"in_channels", in}, {"out_channels", in}, {"kernel_size", k},
                       {"groups", in},      {"bias", false},      {"data_format", format}};
-  set_window(dattrs, s, d, spatial_pads(args_.string(-1, {"padding"}, "valid"), k, s, d, cf));
+  set_window(dattrs, s, d, spatial_pads(args_.padding(-1), k, s, d, cf));
   ValueId mid = node(OpKind::Conv, std::move(dattrs), {inputs_[0]}, "_depthwise", {{"weight", dw}});
   ValueId y = node(OpKind::Conv,
                    {{"in_channels", in},
@@ -257,8 +257,7 @@ std::vector<ValueId> Emitter::pool(OpKind kind, int rank) {
   pivot::Attrs attrs{{"kernel_size", k},
                      {"data_format", std::string(cf ? "channels_first" : "channels_last")}};
   if (s != k) attrs["stride"] = s;
-  auto pads =
-      spatial_pads(args_.string(2, {"padding"}, "valid"), k, s, std::vector<int64_t>(r, 1), cf);
+  auto pads = spatial_pads(args_.padding(2), k, s, std::vector<int64_t>(r, 1), cf);
   if (!pads.empty()) attrs["pads"] = pads;
   // Keras 'same' average pooling excludes padded cells (conventions row 3).
   if (kind == OpKind::AvgPool) attrs["count_include_pad"] = false;
@@ -698,7 +697,12 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
       auto w = param("weight", {rows, dim}, {}, "embeddings");
       ValueId y = node(OpKind::Embedding, {{"num_embeddings", rows}, {"embedding_dim", dim}}, {x},
                        "", {{"weight", w}});
-      if (args_.boolean(-1, {"mask_zero"}, false)) in_.ctx().masked.push_back(y);
+      if (args_.boolean(-1, {"mask_zero"}, false)) {
+        // Id 0 is padding: the mask layers downstream read is `ids == 0` (True = masked).
+        in_.ctx().masked.push_back(y);
+        if (in_type().rank_known && in_type().rank() == 2)
+          in_.ctx().padding_mask_of[y] = node(OpKind::Equal, {{"scalar", 0.0}}, {x}, "_mask");
+      }
       return {y};
     }
     case ReadRule::Recurrent: return recurrent(row.kind, layer_, false, "concat");
@@ -741,6 +745,7 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
     case ReadRule::Normalization: return normalization();
     case ReadRule::RandomAugment: return random_augment();
     case ReadRule::Merge: return merge(row.kind);
+    case ReadRule::Dot: return dot();
     case ReadRule::SequenceMask: {
       // Marks steps past each length as padding; only recurrent layers read that mask.
       if (inputs_.size() != 2) {
@@ -815,9 +820,20 @@ std::vector<ValueId> emit_builtin(Interpreter& in, Layer& layer, const std::vect
   // Masks pass through single-input layers that keep the time axis (Keras' supports_masking).
   auto& masked = in.ctx().masked;
   if (inputs.size() == 1 && outs.size() == 1 && row->rule != ReadRule::GlobalPool &&
-      row->rule != ReadRule::Recurrent &&
-      std::find(masked.begin(), masked.end(), inputs[0]) != masked.end())
+      row->rule != ReadRule::Recurrent && row->rule != ReadRule::Bidirectional &&
+      std::find(masked.begin(), masked.end(), inputs[0]) != masked.end()) {
     masked.push_back(outs[0]);
+    // A mask a recurrence may follow only passes the layers known to keep it step for step
+    // (supports_masking); after any other one a recurrence reading it is reported.
+    static const ReadRule kKeepsMask[] = {ReadRule::Dense,      ReadRule::Dropout,
+                                          ReadRule::Activation, ReadRule::ReLU,
+                                          ReadRule::LeakyReLU,  ReadRule::ELU};
+    auto& padding = in.ctx().padding_mask_of;
+    if (auto it = padding.find(inputs[0]);
+        it != padding.end() &&
+        std::find(std::begin(kKeepsMask), std::end(kKeepsMask), row->rule) != std::end(kKeepsMask))
+      padding[outs[0]] = it->second;
+  }
   if (outs.empty())
     return {in.unsupported(Code::UnsupportedLayer, site,
                            "layer '" + layer.name + "' could not be migrated", inputs)

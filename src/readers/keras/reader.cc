@@ -221,11 +221,27 @@ ModuleSlice module_slice(Node root, Node target) {
 
 // The top-level candidates; `every` also gets the parts (a model another one uses), which
 // --class may still pick.
-std::vector<Candidate> find_candidates(Context& ctx, Node root, std::vector<Candidate>& every) {
+std::vector<Candidate> find_candidates(Context& ctx, Node root, std::vector<Candidate>& every,
+                                       uint32_t binding_line,
+                                       std::map<std::string, std::vector<Node>>& rebound) {
   std::vector<Candidate> all;
   std::set<std::string> wrappers;
   for (const auto& [name, cls] : ctx.classes) {
     if (!cls.is_model) continue;
+    if (!keras::defines_call(cls) && !keras::functional_constructions(name, root).empty()) {
+      // CustomModel(inputs, outputs): its instances are the candidates (Functional models); a
+      // training step it overrides belongs to the training script.
+      for (const char* method : {"train_step", "test_step", "predict_step", "compute_loss"})
+        for (const keras::ClassDef* c = &cls; c; c = c->user_base)
+          if (auto m = c->methods.find(method); m != c->methods.end()) {
+            ctx.diags->error(Code::ScriptUnsupported, m->second.location())
+                << "'" << name << "." << method
+                << "' overrides a step of fit(): the migrated training loop is the standard one "
+                   "and does not run this method";
+            break;
+          }
+      continue;
+    }
     if (auto why = keras::training_wrapper_reason(cls)) {
       ctx.diags->note(Code::ModelSetAside, cls.node.location())
           << "'" << name << "' is set aside: it " << *why;
@@ -273,6 +289,21 @@ std::vector<Candidate> find_candidates(Context& ctx, Node root, std::vector<Cand
     if (model && !called_model)
       all.push_back({std::string(e.field(Field::Left).text()), Candidate::Kind::Variable, stmt});
   }
+  // A variable bound several times (`model = ...` again for a retrain or another network) is
+  // one candidate: its last binding, or the one at `binding_line`; the others are its bindings.
+  std::map<std::string, std::vector<Node>> bindings;
+  for (const auto& c : all)
+    if (c.kind == Candidate::Kind::Variable) bindings[c.name].push_back(c.node);
+  std::erase_if(all, [&](const Candidate& c) {
+    if (c.kind != Candidate::Kind::Variable) return false;
+    const auto& nodes = bindings.at(c.name);
+    if (nodes.size() < 2) return false;
+    const bool picked =
+        std::any_of(nodes.begin(), nodes.end(), [&](Node n) { return n.line() == binding_line; });
+    return picked ? c.node.line() != binding_line : c.node != nodes.back();
+  });
+  for (auto& [name, nodes] : bindings)
+    if (nodes.size() > 1) rebound[name] = nodes;
   // A candidate used by another one (called by name, a class instantiated, or a module-level
   // model the other's statements read, e.g. `Sequential([model, Softmax()])`) is a part.
   std::map<const Candidate*, std::set<std::string>> reads;
@@ -363,7 +394,8 @@ pivot::TensorType option_type(const InputSpec& spec) {
 }  // namespace
 
 std::optional<pivot::Model> read_keras(const std::string& path, std::string_view source,
-                                       const ReadOptions& options, DiagnosticEngine& diags) {
+                                       const ReadOptions& options, DiagnosticEngine& diags,
+                                       uint32_t binding_line) {
   auto tree = syntax::Tree::parse_python(path, source);
   if (!tree) {
     diags.error(Code::SyntaxError, SourceLocation{path, 1, 1}) << "the file could not be parsed";
@@ -385,7 +417,8 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
   ctx.input_overrides = options.inputs;
 
   std::vector<Candidate> every;
-  const auto candidates = find_candidates(ctx, root, every);
+  std::map<std::string, std::vector<Node>> rebound;
+  const auto candidates = find_candidates(ctx, root, every, binding_line, rebound);
   std::optional<Candidate> named;
   if (!options.class_name.empty())
     named = named_candidate(ctx, candidates, every, options.class_name);
@@ -424,6 +457,14 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
       }
       bool after = false;
       for (Node stmt : root.named_children()) {
+        // A later binding of the same variable starts another model.
+        if (after && stmt.is(Kind::ExpressionStatement) &&
+            stmt.named_child(0).is(Kind::Assignment) &&
+            stmt.named_child(0).field(Field::Left).text() == chosen->name)
+          if (auto it = rebound.find(chosen->name);
+              it != rebound.end() &&
+              std::find(it->second.begin(), it->second.end(), stmt) != it->second.end())
+            break;
         if (stmt == chosen->node) {
           ctx.module_values[chosen->name] =
               in.eval(stmt.named_child(0).field(Field::Right), module_frame);
@@ -489,6 +530,11 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
       }
     }
     if (types.empty() && top->declared_input) types.push_back(*top->declared_input);
+    // An earlier binding of a rebound variable has no --input-shape of its own: a Sequential
+    // starting with an Embedding takes token ids of any length.
+    if (types.empty() && binding_line != 0 && top->kind == Layer::Kind::Sequential &&
+        !top->layers.empty() && top->layers[0]->cls == "Embedding")
+      types.push_back(keras::keras_input_type({-1}, pivot::DType::Int32));
     Node call_def;
     if (top->kind == Layer::Kind::Custom)
       for (const auto* c = top->klass; c && !call_def; c = c->user_base)
@@ -563,6 +609,12 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
       diags.error(Code::UnsupportedOperation, n.location)
           << "logical_not is only supported as the attention mask of MultiHeadAttention";
 
+  if (auto it = rebound.find(chosen->name);
+      chosen->kind == Candidate::Kind::Variable && it != rebound.end())
+    for (Node n : it->second) {
+      if (n == chosen->node) model.binding = model.bindings.size();
+      model.bindings.push_back(n.location());
+    }
   pivot::ModuleDef def;
   def.name = chosen->name;
   def.class_name = top->cls;

@@ -81,6 +81,25 @@ bool KerasScriptRecognizer::claim_model_helper(Node stmt, ScriptContext& ctx,
   return true;
 }
 
+bool KerasScriptRecognizer::claim_optimizer_helper(Node stmt, ScriptContext& ctx,
+                                                   std::vector<ScriptStep>& out) {
+  Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
+  if (!def.is(Kind::FunctionDefinition) || !parameter_names(def).empty()) return false;
+  Node body = def.field(Field::Body);
+  if (!body || body.named_child_count() != 1 || !body.named_child(0).is(Kind::ReturnStatement))
+    return false;
+  Node ret = body.named_child(0);
+  if (ret.named_child_count() != 1 || !ret.named_child(0).is(Kind::Call)) return false;
+  Node call = ret.named_child(0);
+  if (qualified(call.field(Field::Function), ctx).rfind("keras.optimizers.", 0) != 0) return false;
+  const std::string name(def.field(Field::Name).text());
+  optimizer_helpers_[name] = call;
+  out.push_back(dropped_step(stmt, ctx,
+                             name + "() returns a Keras optimiser: the migrated script builds "
+                                    "the PyTorch optimiser where compile() calls it"));
+  return true;
+}
+
 bool KerasScriptRecognizer::claim_helper_call(Node stmt, ScriptContext& ctx,
                                               std::vector<ScriptStep>& out) {
   if (!stmt.is(Kind::ExpressionStatement)) return false;

@@ -55,7 +55,8 @@ bool KerasScriptRecognizer::claim_builtin_dataset(Node stmt, Node left, Node cal
                                                   ScriptContext& ctx,
                                                   std::vector<ScriptStep>& out) {
   Node fn = call.field(Field::Function);
-  if (!fn.is(Kind::Attribute) || fn.field(Field::Attribute).text() != "load_data") return false;
+  const std::string_view method = fn.is(Kind::Attribute) ? fn.field(Field::Attribute).text() : "";
+  if (method != "load_data" && method != "get_word_index") return false;
   Node module = fn.field(Field::Object);
   std::string symbol;
   if (auto it = dataset_modules_.find(std::string(module.text())); it != dataset_modules_.end())
@@ -64,10 +65,11 @@ bool KerasScriptRecognizer::claim_builtin_dataset(Node stmt, Node left, Node cal
     symbol = qualified(module, ctx);
   if (symbol.rfind("keras.datasets.", 0) != 0) return false;
   const auto* row = dataset_row(symbol);
+  if (row && method == "get_word_index" && !row->implied.count("word_index")) row = nullptr;
   if (!row) {
     out.push_back(unsupported_step(stmt, ctx,
-                                   symbol +
-                                       ".load_data() has no counterpart reading the same files in "
+                                   symbol + "." + std::string(method) +
+                                       "() has no counterpart reading the same files in "
                                        "PyTorch; load the arrays here, e.g. with NumPy"));
     return true;
   }
@@ -75,15 +77,25 @@ bool KerasScriptRecognizer::claim_builtin_dataset(Node stmt, Node left, Node cal
   // mnist.load_data(path="mnist.npz") names the cache file only; anything else would change
   // the arrays.
   a.keywords.erase("path");
-  if (a.splat || !a.positional.empty() || !a.keywords.empty()) {
-    out.push_back(unsupported_step(stmt, ctx, "load_data(...): only path= is mapped"));
+  pivot::Dataset d;
+  // Arguments choosing the split (boston_housing's test_split, seed) are the row's.
+  for (const auto& [name, value] : a.keywords)
+    if (const auto* arg = row->find_spelled(name)) d.args[arg->canonical] = setup_value(value);
+  if (a.splat || !a.positional.empty() || d.args.size() != a.keywords.size()) {
+    out.push_back(unsupported_step(
+        stmt, ctx,
+        row->args.empty() ? "load_data(...): only path= is mapped"
+                          : "load_data(...): only path= and the split's arguments are mapped"));
     return true;
   }
-  pivot::Dataset d;
+  for (const auto& arg : row->args)
+    if (!d.args.count(arg.canonical) && arg.default_value.set())
+      d.args[arg.canonical] = arg.default_value;
   d.kind = "builtin";
   d.variable = std::string(left.text());
   d.args["name"] = SetupValue::string(row->kind);
-  d.builtin_split = SetupValue::string("both");  // load_data(): both splits
+  // load_data(): both splits; get_word_index(): the word -> id dict.
+  d.builtin_split = SetupValue::string(method == "load_data" ? "both" : "word_index");
   // Keras' array layouts (training_rows.cc), which the target reproduces.
   for (const auto& [fact, value] : row->implied) d.args[fact] = SetupValue::string(value);
   d.location = call.location();
@@ -129,7 +141,17 @@ bool KerasScriptRecognizer::claim_framework_names(Node stmt, ScriptContext& ctx,
   };
   visit(stmt);
   if (unknown || hits.empty()) return false;
+  // `keras.backend.clear_session()` on its own: nothing to do in the target, said in a comment.
+  if (Node e = pytorch::expression_of(stmt); hits.size() == 1 && !hits[0].second->comment.empty() &&
+                                             e.is(Kind::Call) &&
+                                             e.field(Field::Function) == hits[0].first) {
+    ScriptStep s = verbatim_step(stmt);
+    s.text = "# " + hits[0].second->comment;
+    out.push_back(std::move(s));
+    return true;
+  }
   for (const auto& [node, row] : hits) {
+    if (!row->comment.empty()) return false;  // used as a value: not understood
     if (row->drop_reason.empty()) continue;
     // Only a statement that binds nothing can go without changing what follows.
     if (!pytorch::expression_of(stmt).is(Kind::Call)) return false;

@@ -2,6 +2,7 @@
 #include "readers/keras/script_recognizer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "frameworks/training_table.h"
@@ -151,7 +152,11 @@ bool KerasScriptRecognizer::builds_model(Node expr, const ScriptContext& ctx) co
 }
 
 bool KerasScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
-  if (claim_model_helper(stmt, ctx, out) || claim_helper_call(stmt, ctx, out)) return true;
+  if (claim_custom_step(stmt, ctx, out)) return true;
+  if (claim_model_helper(stmt, ctx, out) || claim_helper_call(stmt, ctx, out) ||
+      claim_optimizer_helper(stmt, ctx, out))
+    return true;
+  if (claim_function(stmt, ctx, out)) return true;
   if (!stmt.is(Kind::ExpressionStatement)) return false;
   Node e = pytorch::expression_of(stmt);
   if (e.is(Kind::Assignment) && claim_assignment(stmt, e, ctx, out)) return true;
@@ -171,7 +176,16 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
     dataset_modules_[targets[0]] = qualified(right, ctx);
     return true;
   }
-  if (right.is(Kind::Call) && claim_builtin_dataset(stmt, left, right, ctx, out)) return true;
+  // `(a, b), (c, d) = (mnist.load_data())`: the parentheses change nothing.
+  Node value = right;
+  while (value.is(Kind::ParenthesizedExpression)) {
+    Node inner;
+    for (Node c : value.named_children())
+      if (!c.is(Kind::Comment)) inner = c;
+    if (!inner) break;
+    value = inner;
+  }
+  if (value.is(Kind::Call) && claim_builtin_dataset(stmt, left, value, ctx, out)) return true;
   if (targets.size() == 1 && claim_callback_list(stmt, right, targets[0], ctx, out)) return true;
   // `probability_model = keras.Sequential([model, layers.Softmax()])` around the trained model.
   if (targets.size() == 1 && !ctx.script->model_variable.empty() && ctx.tree)
@@ -330,10 +344,13 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
     Node classes = a.keywords.count("num_classes") ? a.keywords.at("num_classes")
                    : a.positional.size() > 1       ? a.positional[1]
                                                    : Node{};
-    if (a.positional.empty() || !classes || a.keywords.count("dtype") || !numpy_as_np_)
-      return false;
+    if (a.positional.empty() || a.keywords.count("dtype") || !numpy_as_np_) return false;
+    // Without num_classes Keras takes max(labels) + 1.
+    const std::string count = classes
+                                  ? std::string(classes.text())
+                                  : "int(np.max(" + std::string(a.positional[0].text()) + ")) + 1";
     ScriptStep s = step_of(ScriptStep::Kind::Verbatim, stmt);
-    s.text = var + " = np.eye(" + std::string(classes.text()) + ", dtype=\"float32\")[np.asarray(" +
+    s.text = var + " = np.eye(" + count + ", dtype=\"float32\")[np.asarray(" +
              std::string(a.positional[0].text()) + ", dtype=\"int64\").reshape(-1)]";
     out.push_back(std::move(s));
     return true;
@@ -343,7 +360,20 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
     CallArgs a = call_args(call);
     if (a.positional.size() != 1) return false;
     s.text = std::string(a.positional[0].text());
+    // tf.random.set_seed seeds TensorFlow's generator only (Python's and NumPy's stay as they are).
+    if (q == "tensorflow.random.set_seed") s.variable = "framework";
     out.push_back(std::move(s));
+    return true;
+  }
+  if (q.rfind("keras.optimizers.schedules.", 0) == 0 && !var.empty()) {
+    // Kept until an optimiser takes it as its learning_rate.
+    pivot::Schedule sch;
+    if (!read_schedule(call, var, ctx, sch, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    schedule_vars_[var] = std::move(sch);
+    ctx.vars[var] = ScriptVar::Framework;
     return true;
   }
   if (q.rfind("keras.optimizers.", 0) == 0 && !var.empty()) {
@@ -497,6 +527,12 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
       }
     Node opt = arg(0, "optimizer");
     Node loss = arg(1, "loss");
+    // compile(optimizer=get_optimizer()): the optimiser the helper returns.
+    if (opt && opt.is(Kind::Call) && opt.field(Field::Function).is(Kind::Identifier) &&
+        call_args(opt).positional.empty() && call_args(opt).keywords.empty())
+      if (auto h = optimizer_helpers_.find(std::string(opt.field(Field::Function).text()));
+          h != optimizer_helpers_.end())
+        opt = h->second;
     if (opt && !(opt.is(Kind::Identifier) && ctx.vars.count(std::string(opt.text()))) &&
         !read_optimizer(opt, ctx, why)) {
       out.push_back(unsupported_step(stmt, ctx, why));
@@ -526,12 +562,14 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
       out.push_back(unsupported_step(stmt, ctx, why));
       return true;
     }
-    if (Node m = arg(2, "metrics"); m && per_output) {
-      out.push_back(unsupported_step(
-          stmt, ctx, "compile(metrics=...) for a model with several outputs has no mapping yet"));
+    // A later compile() replaces the metrics of an earlier one (metric objects stay).
+    std::erase_if(ctx.script->setup.metrics,
+                  [](const pivot::Metric& m) { return m.variable.empty(); });
+    if (Node m = arg(2, "metrics"); m && per_output && !read_output_metrics(m, ctx, why)) {
+      out.push_back(unsupported_step(stmt, ctx, why));
       return true;
     }
-    if (Node m = arg(2, "metrics")) read_metrics(m, ctx);
+    if (Node m = arg(2, "metrics"); m && !per_output) read_metrics(m, ctx);
     if (ctx.script->setup.optimizer && ctx.script->setup.optimizer->variable.empty())
       ctx.script->setup.optimizer->variable = "optimizer";
     out.push_back(std::move(s));
@@ -627,6 +665,14 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
       return true;
     }
     s.text = std::string(x.text());
+    if (x.is(Kind::Dictionary)) {
+      auto inputs = inputs_in_model_order(x, ctx);
+      if (!inputs) {
+        out.push_back(unsupported_step(stmt, ctx, "predict({...}): the keys name no inputs"));
+        return true;
+      }
+      s.text = inputs->text;
+    }
     s.variable = targets.size() == 1 ? targets[0] : "";
     out.push_back(std::move(s));
     return true;
@@ -669,12 +715,18 @@ std::string KerasScriptRecognizer::data_argument(Node x, Node y, const std::stri
     targets = targets_in_output_order(y, ctx);
     if (!targets) return {};
   }
+  // One array per input keyed by the model's Input names: a list in the model's input order.
+  std::optional<SetupValue> inputs;
+  if (x.is(Kind::Dictionary)) {
+    inputs = inputs_in_model_order(x, ctx);
+    if (!inputs) return {};
+  }
   pivot::Dataset d;
   d.kind = "arrays";
   d.variable =
       name + "_loader" + (generated_datasets_ ? "_" + std::to_string(generated_datasets_) : "");
   ++generated_datasets_;
-  d.features = setup_value(x);
+  d.features = inputs ? *inputs : setup_value(x);
   if (y) d.labels = targets ? *targets : setup_value(y);
   d.location = x.location();
   ctx.script->setup.datasets.push_back(std::move(d));
@@ -689,6 +741,9 @@ bool KerasScriptRecognizer::read_optimizer(Node expr, ScriptContext& ctx, std::s
   CallArgs args;
   if (expr.is(Kind::String)) {
     row = frameworks::find_row_by_string(rows, SetupFamily::Optimizer, setup_value(expr).text);
+    // Keras also takes an optimizer class's own name ("RMSprop", "Adam").
+    if (!row)
+      row = frameworks::find_row_by_symbol(rows, "keras.optimizers." + setup_value(expr).text);
   } else if (expr.is(Kind::Call)) {
     row = frameworks::find_row_by_symbol(rows, qualified(expr.field(Field::Function), ctx));
     args = call_args(expr);
@@ -716,7 +771,13 @@ bool KerasScriptRecognizer::read_optimizer(Node expr, ScriptContext& ctx, std::s
     args.keywords.erase(it);
   }
   o.kind = row->kind;
+  Node rate;
+  if (auto it = args.keywords.find("learning_rate"); it != args.keywords.end())
+    rate = it->second;
+  else if (!args.positional.empty())
+    rate = args.positional[0];
   if (!bind_row(*row, args, o.args, why)) return false;
+  if (rate && !attach_schedule(rate, o, ctx, why)) return false;
   if (row->kind == "adamw") {
     o.decay = pivot::Optimizer::Decay::Decoupled;
     o.weight_decay = o.args["weight_decay"];
@@ -726,14 +787,64 @@ bool KerasScriptRecognizer::read_optimizer(Node expr, ScriptContext& ctx, std::s
   return true;
 }
 
+bool KerasScriptRecognizer::read_schedule(Node call, const std::string& variable,
+                                          ScriptContext& ctx, pivot::Schedule& out,
+                                          std::string& why) {
+  const SetupRow* row = frameworks::find_row_by_symbol(frameworks::keras::training_rows(),
+                                                       qualified(call.field(Field::Function), ctx));
+  if (!row || row->family != SetupFamily::Schedule || !row->implied.count("unit")) {
+    why = "learning-rate schedule '" + std::string(call.field(Field::Function).text()) +
+          "' has no mapping yet";
+    return false;
+  }
+  out.kind = row->kind;
+  out.unit = row->implied.at("unit");
+  out.variable = variable;
+  out.location = call.location();
+  return bind_row(*row, call_args(call), out.args, why);
+}
+
+bool KerasScriptRecognizer::attach_schedule(Node rate, pivot::Optimizer& o, ScriptContext& ctx,
+                                            std::string& why) {
+  pivot::Schedule sch;
+  if (rate.is(Kind::Identifier)) {
+    auto it = schedule_vars_.find(std::string(rate.text()));
+    if (it == schedule_vars_.end()) return true;  // a number held in a variable
+    sch = it->second;
+  } else if (rate.is(Kind::Call) &&
+             qualified(rate.field(Field::Function), ctx).rfind("keras.optimizers.schedules.", 0) ==
+                 0) {
+    if (!read_schedule(rate, "learning_rate_schedule", ctx, sch, why)) return false;
+  } else {
+    return true;
+  }
+  // The target multiplies the optimiser's rate by the schedule's value at each step: starting
+  // from 1.0 gives the schedule's rate itself (no division by a rate that may be 0).
+  o.args["learning_rate"] = SetupValue::real(1.0);
+  o.args["learning_rate"].from_source = true;
+  ctx.script->setup.schedules.push_back(std::move(sch));
+  return true;
+}
+
 bool KerasScriptRecognizer::read_loss(Node expr, ScriptContext& ctx, std::string& why) {
   const auto& rows = frameworks::keras::training_rows();
   pivot::Loss l;
   l.location = expr.location();
   const SetupRow* row = nullptr;
   CallArgs args;
+  // A user function (script_functions.cc), called as Keras calls it, on the outputs as they are.
+  if (std::string callable = custom_callable(expr, ctx); !callable.empty()) {
+    l.kind = "custom";
+    l.function = callable;
+    l.input_form = "probabilities";
+    l.label_form = "value";
+    ctx.script->setup.loss = std::move(l);
+    return true;
+  }
   if (expr.is(Kind::String)) {
     row = frameworks::find_row_by_string(rows, SetupFamily::Loss, setup_value(expr).text);
+    // Keras also takes a loss class's own name ("MeanSquaredError").
+    if (!row) row = frameworks::find_row_by_symbol(rows, "keras.losses." + setup_value(expr).text);
   } else if (expr.is(Kind::Call)) {
     row = frameworks::find_row_by_symbol(rows, qualified(expr.field(Field::Function), ctx));
     args = call_args(expr);
@@ -766,8 +877,26 @@ bool KerasScriptRecognizer::read_loss(Node expr, ScriptContext& ctx, std::string
   }
   if (auto it = args.keywords.find("reduction"); it != args.keywords.end()) {
     SetupValue v = setup_value(it->second);
-    if (v.kind == SetupValue::Kind::String && v.text == "sum_over_batch_size") {
+    // tf.keras 2.x: keras.losses.Reduction.SUM / NONE / AUTO / SUM_OVER_BATCH_SIZE.
+    if (it->second.is(Kind::None)) v = SetupValue::string("none");
+    if (v.kind == SetupValue::Kind::Expr) {
+      const std::string q = qualified(it->second, ctx);
+      const std::string prefix = "keras.losses.Reduction.";
+      std::string member = q.rfind(prefix, 0) == 0 ? q.substr(prefix.size()) : "";
+      for (auto& c : member) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (member.empty()) {
+        why = "loss reduction '" + std::string(it->second.text()) + "' is not understood";
+        return false;
+      }
+      v = SetupValue::string(member);
+      v.from_source = true;
+      v.location = it->second.location();
+    }
+    if (v.kind == SetupValue::Kind::String &&
+        (v.text == "sum_over_batch_size" || v.text == "auto" || v.text == "mean"))
       v.text = "mean";
+    if (v.kind == SetupValue::Kind::String &&
+        (v.text == "mean" || v.text == "sum" || v.text == "none")) {
       l.args["reduction"] = v;
       args.keywords.erase(it);
     }
@@ -785,7 +914,16 @@ bool KerasScriptRecognizer::read_output_losses(Node loss, Node weights, ScriptCo
   }
   const pivot::Graph& graph = ctx.model->entry_module().graph;
   const size_t outputs = graph.outputs.size();
-  auto output_name = [&](size_t i) { return graph.values.at(graph.outputs[i].value).name; };
+  // The Keras layer that makes the output (its node's module path: a Dense layer's fused
+  // activation is a node of its own, "priority_sigmoid", of the layer "priority").
+  auto output_name = [&](size_t i) {
+    const pivot::ValueId v = graph.outputs[i].value;
+    for (const auto& node : graph.nodes)
+      if (!node.module_path.empty() &&
+          std::find(node.outputs.begin(), node.outputs.end(), v) != node.outputs.end())
+        return node.module_path;
+    return graph.values.at(v).name;
+  };
   // In Keras' flat order: a dict by sorted key, a list as written, one loss once per output.
   std::vector<std::pair<std::string, Node>> items;
   if (loss.is(Kind::Dictionary)) {
@@ -906,7 +1044,6 @@ std::optional<SetupValue> KerasScriptRecognizer::targets_in_output_order(Node y,
 }
 
 void KerasScriptRecognizer::read_metrics(Node expr, ScriptContext& ctx) {
-  const auto& rows = frameworks::keras::training_rows();
   if (!(expr.is(Kind::List) || expr.is(Kind::Tuple))) {
     if (ctx.diags)
       ctx.diags->error(Code::ScriptUnsupported, expr.location())
@@ -916,43 +1053,7 @@ void KerasScriptRecognizer::read_metrics(Node expr, ScriptContext& ctx) {
   const pivot::Loss* loss = ctx.script->setup.loss ? &*ctx.script->setup.loss : nullptr;
   for (Node m : expr.named_children()) {
     pivot::Metric metric;
-    metric.location = m.location();
-    std::string name;
-    const SetupRow* row = nullptr;
-    if (m.is(Kind::String)) {
-      name = setup_value(m).text;
-      metric.display_name = name;
-      if (name == "accuracy" || name == "acc") {
-        // Keras resolves "accuracy" from the loss (conventions row 21).
-        if (loss && loss->kind == "binary_cross_entropy")
-          metric.kind = "binary_accuracy";
-        else if (loss && loss->kind == "cross_entropy" && loss->label_form == "one_hot")
-          metric.kind = "categorical_accuracy";
-        else if (loss && loss->kind == "cross_entropy")
-          metric.kind = "sparse_categorical_accuracy";
-        if (metric.kind == "binary_accuracy") metric.args["threshold"] = SetupValue::real(0.5);
-      } else {
-        row = frameworks::find_row_by_string(rows, SetupFamily::Metric, name);
-      }
-    } else if (m.is(Kind::Call)) {
-      row = frameworks::find_row_by_symbol(rows, qualified(m.field(Field::Function), ctx));
-      if (row) {
-        std::string why;
-        CallArgs a = call_args(m);
-        if (auto it = a.keywords.find("name"); it != a.keywords.end())
-          metric.display_name = setup_value(it->second).text;
-        if (!bind_row(*row, a, metric.args, why)) row = nullptr;
-      }
-    }
-    if (row) {
-      metric.kind = row->kind;
-      for (const auto& a : row->args)
-        if (!metric.args.count(a.canonical) && a.default_value.set())
-          metric.args[a.canonical] = a.default_value;
-      if (metric.display_name.empty())
-        metric.display_name = row->strings.empty() ? row->kind : row->strings[0];
-    }
-    if (metric.kind.empty()) {
+    if (!read_metric(m, loss, ctx, metric)) {
       if (ctx.diags)
         ctx.diags->error(Code::ScriptUnsupported, m.location())
             << "metric " << m.text()
@@ -961,6 +1062,70 @@ void KerasScriptRecognizer::read_metrics(Node expr, ScriptContext& ctx) {
     }
     ctx.script->setup.metrics.push_back(std::move(metric));
   }
+}
+
+bool KerasScriptRecognizer::read_metric(Node m, const pivot::Loss* loss, ScriptContext& ctx,
+                                        pivot::Metric& metric) {
+  const auto& rows = frameworks::keras::training_rows();
+  metric.location = m.location();
+  std::string name;
+  const SetupRow* row = nullptr;
+  // A user function (or its factory's call): Keras names the metric after the function.
+  if (std::string callable = custom_callable(m, ctx, &name); !callable.empty()) {
+    metric.kind = "custom";
+    metric.function = callable;
+    metric.display_name = name;
+    return true;
+  }
+  if (m.is(Kind::String)) {
+    name = setup_value(m).text;
+    metric.display_name = name;
+    if (name == "accuracy" || name == "acc") {
+      // Keras resolves "accuracy" from the loss (conventions row 21).
+      if (loss && loss->kind == "binary_cross_entropy")
+        metric.kind = "binary_accuracy";
+      else if (loss && loss->kind == "cross_entropy" && loss->label_form == "one_hot")
+        metric.kind = "categorical_accuracy";
+      else if (loss && loss->kind == "cross_entropy")
+        metric.kind = "sparse_categorical_accuracy";
+      // Any other loss (a user function): Keras 3 resolves it from the output's shape, binary
+      // for one value per sample.
+      if (metric.kind.empty() && ctx.model) {
+        const auto& graph = ctx.model->entry_module().graph;
+        const size_t index = metric.output >= 0 ? static_cast<size_t>(metric.output) : 0;
+        if (index < graph.outputs.size()) {
+          const auto& shape = graph.values.at(graph.outputs[index].value).type.shape;
+          if (shape.size() == 2 && shape.back() == 1) metric.kind = "binary_accuracy";
+        }
+      }
+      if (metric.kind == "binary_accuracy") metric.args["threshold"] = SetupValue::real(0.5);
+    } else {
+      row = frameworks::find_row_by_string(rows, SetupFamily::Metric, name);
+      // Keras also takes a metric class's own name ("RootMeanSquaredError").
+      if (!row) {
+        row = frameworks::find_row_by_symbol(rows, "keras.metrics." + name);
+        if (row) metric.display_name.clear();  // logged under the row's name
+      }
+    }
+  } else if (m.is(Kind::Call)) {
+    row = frameworks::find_row_by_symbol(rows, qualified(m.field(Field::Function), ctx));
+    if (row) {
+      std::string why;
+      CallArgs a = call_args(m);
+      if (auto it = a.keywords.find("name"); it != a.keywords.end())
+        metric.display_name = setup_value(it->second).text;
+      if (!bind_row(*row, a, metric.args, why)) row = nullptr;
+    }
+  }
+  if (row) {
+    metric.kind = row->kind;
+    for (const auto& a : row->args)
+      if (!metric.args.count(a.canonical) && a.default_value.set())
+        metric.args[a.canonical] = a.default_value;
+    if (metric.display_name.empty())
+      metric.display_name = row->strings.empty() ? row->kind : row->strings[0];
+  }
+  return !metric.kind.empty();
 }
 
 bool KerasScriptRecognizer::read_callbacks(Node expr, ScriptContext& ctx, std::string& why) {

@@ -29,6 +29,14 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   // Names the module's framework imports bind (`keras`, `layers`, `tf`, `Dense`...).
   void collect_framework_names(syntax::Node module);
 
+  // The steps of a custom training step's body (script_custom_steps.cc): Forward, LossCall,
+  // AddModelLosses, Gradients, ApplyGradients, MetricUpdate/MetricReset for the statements of a
+  // GradientTape step (`with tf.GradientTape() as tape: ...`, `tape.gradient(loss,
+  // model.trainable_weights)`, `optimizer.apply_gradients(...)`), with the model, optimizer,
+  // loss and metric objects bound in ctx.vars (a `def train_step(self, data)` override binds
+  // `self` as the model); everything else is walked as any body.
+  std::vector<pivot::ScriptStep> read_gradient_step(syntax::Node body, ScriptContext& ctx);
+
  private:
   bool claim_assignment(syntax::Node stmt, syntax::Node assign, ScriptContext& ctx,
                         std::vector<pivot::ScriptStep>& out);
@@ -78,6 +86,19 @@ class KerasScriptRecognizer : public ScriptRecognizer {
 
   void read_compile(syntax::Node call, ScriptContext& ctx);
   bool read_optimizer(syntax::Node expr, ScriptContext& ctx, std::string& why);
+  // A keras.optimizers.schedules object (`ExponentialDecay(...)`) as a Schedule stepped every
+  // batch, named `variable`. False with `why` when it has no mapping.
+  bool read_schedule(syntax::Node call, const std::string& variable, ScriptContext& ctx,
+                     pivot::Schedule& out, std::string& why);
+  // The optimiser's learning_rate given as a schedule (a variable bound to one, or the call
+  // inline): the schedule joins the setup and the optimiser starts from lr=1.0, which the
+  // target's per-step factor scales to the schedule's rate.
+  bool attach_schedule(syntax::Node rate, pivot::Optimizer& o, ScriptContext& ctx,
+                       std::string& why);
+  // `def get_optimizer(): return keras.optimizers.Adam(lr_schedule)`: a function without
+  // parameters returning an optimiser, read where compile(optimizer=get_optimizer()) calls it.
+  bool claim_optimizer_helper(syntax::Node stmt, ScriptContext& ctx,
+                              std::vector<pivot::ScriptStep>& out);
   bool read_loss(syntax::Node expr, ScriptContext& ctx, std::string& why);
   void read_metrics(syntax::Node expr, ScriptContext& ctx);
   // compile(loss=[...] / {...} / one loss, loss_weights=...) for a model with several outputs:
@@ -92,10 +113,37 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   std::string data_argument(syntax::Node x, syntax::Node y, const std::string& name,
                             ScriptContext& ctx);
 
+  // Custom training loops (script_custom_steps.cc): a step function (`@tf.function def
+  // train_step`), a GradientTape block, a loop over a dataset, a step's statements, metric
+  // objects and the statements that only read their result().
+  bool claim_custom_step(syntax::Node stmt, ScriptContext& ctx,
+                         std::vector<pivot::ScriptStep>& out);
+  bool claim_step_function(syntax::Node stmt, ScriptContext& ctx,
+                           std::vector<pivot::ScriptStep>& out);
+  bool claim_gradient_tape(syntax::Node stmt, ScriptContext& ctx,
+                           std::vector<pivot::ScriptStep>& out);
+  bool claim_dataset_loop(syntax::Node stmt, ScriptContext& ctx,
+                          std::vector<pivot::ScriptStep>& out);
+  bool claim_model_losses(syntax::Node stmt, syntax::Node aug, ScriptContext& ctx,
+                          std::vector<pivot::ScriptStep>& out);
+  bool claim_metric_object(syntax::Node stmt, syntax::Node call, const std::string& variable,
+                           ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  bool metric_reads_only(syntax::Node stmt, ScriptContext& ctx,
+                         std::vector<pivot::ScriptStep>& out);
+  // `model.trainable_weights` / `model.trainable_variables` of the model.
+  bool is_model_weights(syntax::Node expr, const ScriptContext& ctx) const;
+  std::set<std::string> tapes_;           // `tape` of `with tf.GradientTape() as tape`
+  std::set<std::string> gradients_;       // `grads = tape.gradient(...)`
+  std::set<std::string> metric_objects_;  // `train_acc = keras.metrics.X()`
+  bool in_gradient_tape_ = false;
+  int custom_depth_ = 0;  // inside a step function or a loop over a dataset
+
   std::string model_variable_;
   std::set<std::string> framework_names_;
   std::map<std::string, pivot::Callback> callback_vars_;
   std::map<std::string, pivot::Schedule> plateau_vars_;
+  std::map<std::string, pivot::Schedule> schedule_vars_;   // `lr_schedule = ExponentialDecay(...)`
+  std::map<std::string, syntax::Node> optimizer_helpers_;  // get_optimizer -> its returned call
   std::map<std::string, size_t> dataset_vars_;
   std::map<std::string, std::vector<pivot::Callback>> callback_lists_;
   std::map<std::string, std::vector<pivot::Schedule>> plateau_lists_;
@@ -114,6 +162,27 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   std::map<std::string, size_t> model_helpers_;
 
   bool numpy_as_np_ = false;  // `import numpy as np` seen (NumPy spellings use `np`)
+
+  // User-defined loss/metric functions (script_functions.cc): `def f(y_true, y_pred):` whose
+  // body uses keras.ops / tf.* / keras.backend / keras.losses functions, or a factory returning
+  // such a closure, becomes a Function step (Script::functions) translated statement by
+  // statement; untranslatable statements are reported at their line.
+  bool claim_function(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // `loss=contrastive_loss` / `loss=loss(margin=margin)` / `metrics=[last_time_step_mse]`: the
+  // callable's expression when it names such a function (or calls its factory), else empty.
+  std::string custom_callable(syntax::Node expr, const ScriptContext& ctx,
+                              std::string* function_name = nullptr) const;
+  // compile(metrics=[...] / {...} / [[...], [...]]) for a model with several outputs
+  // (script_output_metrics.cc): setup.metrics, each bound to its output.
+  bool read_output_metrics(syntax::Node metrics, ScriptContext& ctx, std::string& why);
+  // One metric entry (a string, a metrics object, a custom function) for the loss `loss`; false
+  // when it has no mapping (reported by the caller).
+  bool read_metric(syntax::Node m, const pivot::Loss* loss, ScriptContext& ctx,
+                   pivot::Metric& metric);
+  // fit/evaluate/predict inputs given as a dict keyed by the model's Input names: a list in the
+  // model's input order.
+  std::optional<pivot::SetupValue> inputs_in_model_order(syntax::Node x, ScriptContext& ctx);
+  std::map<std::string, size_t> functions_;  // function (or factory) name -> Script::functions
   std::map<std::string, std::string> normalization_layers_;  // variable -> Keras layer name
   int normalizations_ = 0;                         // Normalization layers constructed so far
   std::vector<pivot::ScriptStep> pending_adapts_;  // adapt() before the model is built

@@ -52,7 +52,13 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
                                         const std::string& merge_mode) {
   LayerArgs a(in_, config);
   if (!require_rank(3)) return {};
-  check_mask("makes the recurrence skip masked steps");
+  // Embedding(mask_zero=True) in front: the recurrence skips the masked steps (mask_input).
+  std::optional<ValueId> padding_mask;
+  if (auto it = in_.ctx().padding_mask_of.find(inputs_[0]);
+      it != in_.ctx().padding_mask_of.end() && !in_.ctx().lengths_of.count(inputs_[0]))
+    padding_mask = it->second;
+  else
+    check_mask("makes the recurrence skip masked steps");
   const int64_t units = a.integer(0, {"units"}, 0);
   const int64_t in = in_type().shape[2];
   const bool bias = a.boolean(-1, {"use_bias"}, true);
@@ -74,7 +80,7 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
   const bool backwards = a.boolean(-1, {"go_backwards"}, false);
   if (backwards && bidirectional)
     a.reject("go_backwards", "a reversed recurrence inside Bidirectional is not supported");
-  if (backwards && in_.ctx().lengths_of.count(inputs_[0]))
+  if (backwards && (in_.ctx().lengths_of.count(inputs_[0]) || padding_mask))
     a.reject("go_backwards",
              "a reversed recurrence over sequences of several lengths is not "
              "supported");
@@ -181,6 +187,12 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
     op_inputs.push_back(it->second);
     attrs["lengths_input"] = true;
   }
+  if (padding_mask) {
+    op_inputs.push_back(*padding_mask);
+    attrs["mask_input"] = true;
+    // Bidirectional sets zero_output_for_mask = return_sequences on both of its layers.
+    attrs["masked_outputs"] = std::string(bidirectional ? "zero" : "carry");
+  }
   const size_t n_out = kind == OpKind::Lstm ? 3 : 2;
   auto outs = in_.add_node(kind, std::move(attrs), op_inputs, site_, layer_.name, path_, n_out);
   in_.ctx().graph.nodes.back().params = params;
@@ -228,6 +240,12 @@ std::vector<ValueId> Emitter::recurrent(OpKind kind, const Layer& config, bool b
       result.insert(result.end(), merged.begin(), merged.end());
     }
   }
+  // A returned sequence keeps the mask (RNN.compute_mask), for the next recurrent layer.
+  if (padding_mask && return_sequences)
+    for (size_t i = 0; i < result.size(); ++i) {
+      in_.ctx().masked.push_back(result[i]);
+      in_.ctx().padding_mask_of[result[i]] = *padding_mask;
+    }
   if (return_state)
     for (int64_t d = 0; d < dirs; ++d) {
       result.push_back(state(1, d));

@@ -39,7 +39,8 @@ enum class FnRule {
   Cast,
   Shape,
   Arange,
-  Flip
+  Flip,
+  Tensordot
 };
 
 struct FnRow {
@@ -106,6 +107,7 @@ constexpr FnRow kFunctions[] = {
     {"range", FnRule::Arange, OpKind::Unsupported},
     {"flip", FnRule::Flip, OpKind::Flip},
     {"reverse", FnRule::Flip, OpKind::Flip},
+    {"tensordot", FnRule::Tensordot, OpKind::Tensordot},
 };
 
 // An `axis` argument: one int or a sequence of ints.
@@ -129,6 +131,38 @@ std::optional<Constant> const_arg(const std::vector<Value>& args,
   const Value* v = arg(args, kwargs, position, keys);
   if (!v) return std::nullopt;
   return v->as_constant();
+}
+
+// tensordot's `axes`: an integer n (a's last n axes against b's first n; Keras' default 2) or
+// a pair of axis lists, normalised against the operands' ranks.
+std::optional<std::pair<std::vector<int64_t>, std::vector<int64_t>>> tensordot_axes(
+    const std::optional<Constant>& axes, const pivot::TensorType& a, const pivot::TensorType& b) {
+  if (!a.rank_known || !b.rank_known) return std::nullopt;
+  std::vector<int64_t> on_a, on_b;
+  if (!axes || (axes->is_int() && !axes->is_sequence())) {
+    const int64_t n = axes ? axes->i : 2;
+    if (n < 0 || n > static_cast<int64_t>(a.rank()) || n > static_cast<int64_t>(b.rank()))
+      return std::nullopt;
+    for (int64_t i = 0; i < n; ++i) {
+      on_a.push_back(static_cast<int64_t>(a.rank()) - n + i);
+      on_b.push_back(i);
+    }
+    return std::pair{on_a, on_b};
+  }
+  if (!axes->is_sequence() || axes->items.size() != 2) return std::nullopt;
+  for (size_t side = 0; side < 2; ++side) {
+    const Constant& item = axes->items[side];
+    auto list = axes_of(item);
+    if (!list) return std::nullopt;
+    const size_t rank = side == 0 ? a.rank() : b.rank();
+    for (int64_t axis : *list) {
+      auto normal = pivot::normalize_axis(axis, rank);
+      if (!normal) return std::nullopt;
+      (side == 0 ? on_a : on_b).push_back(static_cast<int64_t>(*normal));
+    }
+  }
+  if (on_a.size() != on_b.size()) return std::nullopt;
+  return std::pair{on_a, on_b};
 }
 
 }  // namespace
@@ -261,6 +295,23 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
         return unsupported(Code::UnsupportedOperation, site,
                            shown + " with a constant operand is not supported", tensors);
       return Value::of_tensor(add_node(row->kind, {}, {a->tensor, b->tensor}, site, fn, "")[0]);
+    }
+    case FnRule::Tensordot: {
+      const Value* a = arg(args, kwargs, 0, {"x1", "a"});
+      const Value* b = arg(args, kwargs, 1, {"x2", "b"});
+      if (!a || !b || !a->is_tensor() || !b->is_tensor())
+        return unsupported(Code::UnsupportedOperation, site,
+                           shown + " is only followed between two tensors", tensors);
+      auto axes = tensordot_axes(const_arg(args, kwargs, 2, {"axes"}), type_of(a->tensor),
+                                 type_of(b->tensor));
+      if (!axes)
+        return unsupported(
+            Code::NotConstant, site,
+            "the axes of " + shown + " are not an integer or two lists of axes known statically",
+            tensors);
+      return Value::of_tensor(add_node(OpKind::Tensordot,
+                                       {{"axes_a", axes->first}, {"axes_b", axes->second}},
+                                       {a->tensor, b->tensor}, site, fn, "")[0]);
     }
     case FnRule::Reshape: {
       if (!need_tensor()) return Value::unknown();

@@ -40,6 +40,33 @@ bool calls_method(Node module, const std::string& object, const std::string& met
 
 }  // namespace
 
+bool defines_call(const ClassDef& cls) {
+  int depth = 0;
+  for (const ClassDef* c = &cls; c && depth < 32; c = c->user_base, ++depth)
+    if (c->methods.count("call")) return true;
+  return false;
+}
+
+std::vector<Node> functional_constructions(const std::string& name, Node module) {
+  return pytorch::find_all(module, [&](Node n) {
+    if (!n.is(Kind::Call) || n.field(Field::Function).text() != name) return false;
+    Node args = n.field(Field::Arguments);
+    if (!args) return false;
+    size_t positional = 0;
+    bool inputs = false, outputs = false;
+    for (Node a : args.named_children()) {
+      if (!a.is(Kind::KeywordArgument)) {
+        ++positional;
+        continue;
+      }
+      const std::string_view key = a.field(Field::Name).text();
+      inputs = inputs || key == "inputs";
+      outputs = outputs || key == "outputs";
+    }
+    return positional == 2 || (positional == 1 && outputs) || (inputs && outputs);
+  });
+}
+
 std::optional<std::string> softmax_wrapped_model(Node stmt, Node module) {
   if (!stmt.is(Kind::ExpressionStatement) || !stmt.named_child(0).is(Kind::Assignment))
     return std::nullopt;

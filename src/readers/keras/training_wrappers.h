@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "readers/keras/interpreter.h"
 
@@ -14,6 +15,14 @@ namespace nnport::readers::keras {
 // call()", or nullopt. A subclass without call() that overrides no training method (a Functional
 // model built in __init__) is a model like any other.
 std::optional<std::string> training_wrapper_reason(const ClassDef& cls);
+
+// Whether `cls` or a class of this file it derives from defines call().
+bool defines_call(const ClassDef& cls);
+
+// The calls `Name(inputs, outputs)` / `Name(inputs=..., outputs=...)` in `module`: a keras.Model
+// subclass without call() built like a Functional model (keras.io's "customizing fit()" guide
+// overrides only train_step). Such a class is the Functional model it is given.
+std::vector<syntax::Node> functional_constructions(const std::string& name, syntax::Node module);
 
 // `probability_model = keras.Sequential([model, layers.Softmax()])` (module level, `stmt`) where
 // `model` is trained in `module` (fit) and the wrapper is not: the trained model followed by a

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "readers/model_choice.h"
+#include "readers/pytorch/data_shapes.h"
 #include "readers/pytorch/discovery.h"
 #include "readers/pytorch/init_runner.h"
 #include "readers/pytorch/placement.h"
@@ -86,8 +87,26 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
       [](const Candidate& c) { return c.location; }, diags);
   if (!chosen) return std::nullopt;
 
+  // Without --input-shape, the shape of the data the script feeds the model, when it fixes it.
+  std::vector<InputSpec> specs = options.inputs;
+  std::optional<DataInputShape> from_data;
+  if (std::none_of(specs.begin(), specs.end(), [](const InputSpec& s) { return s.shape; }))
+    from_data = script_input_shape(ctx, root, chosen->name, !chosen->cls && chosen->sequential);
+  if (from_data && from_data->shape) {
+    if (specs.empty()) specs.emplace_back();
+    specs[0].shape = from_data->shape;
+    if (!specs[0].dtype && from_data->integer) specs[0].dtype = pivot::DType::Int64;
+    std::string dims;
+    for (int64_t d : *from_data->shape)
+      dims += (dims.empty() ? "" : ", ") + (d == pivot::kBatch ? "N" : std::to_string(d));
+    diags.note(Code::NeedsInputShape, from_data->call)
+        << "no --input-shape: the model's input shape (" << dims << ")"
+        << (from_data->integer ? " int64" : "")
+        << " is taken from the data the script feeds it here"
+        << (from_data->data.empty() ? "" : " ('" + from_data->data + "')");
+  }
   std::vector<TraceInput> inputs;
-  for (const auto& spec : options.inputs)
+  for (const auto& spec : specs)
     inputs.push_back(TraceInput{"", input_type(spec), !spec.shape.has_value(), {}});
   InstancePtr instance;
   if (chosen->cls) {
@@ -113,7 +132,23 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
       inputs.push_back(TraceInput{"x", {pivot::DType::Float32, {}, false, {}}, true, {}});
     inputs[0].name = "x";
   }
+  const size_t diagnostics_before = diags.diagnostics().size();
   TraceResult traced = trace_module(ctx, instance, chosen->name, inputs, {});
+  // The shape was needed and the script's data do not fix it: say which data would have.
+  bool explained = false;
+  auto explain_missing_shape = [&] {
+    if (explained || !from_data || from_data->shape || from_data->data.empty()) return;
+    const auto& all = diags.diagnostics();
+    if (std::none_of(all.begin() + static_cast<std::ptrdiff_t>(diagnostics_before), all.end(),
+                     [](const Diagnostic& d) { return d.code == Code::NeedsInputShape; }))
+      return;
+    explained = true;
+    diags.note(Code::NeedsInputShape, from_data->call)
+        << "the model's input here is '" << from_data->data
+        << "', whose shape is only known when the script runs (data read or computed at run "
+           "time); pass its shape with --input-shape";
+  };
+  explain_missing_shape();
   if (!traced.ok && traced.def.graph.nodes.empty()) return std::nullopt;
   // A trace cut short by the budget (runaway recursion) describes no model at all: partial
   // output would be a fragment of an unrolled recursion.
@@ -124,6 +159,7 @@ std::optional<pivot::Model> read_pytorch(const std::string& path, std::string_vi
     if (!diags.has_errors())
       diags.error(Code::NeedsInputShape, chosen->location)
           << "the shape of input '" << port.name << "' is unknown; pass --input-shape";
+    explain_missing_shape();
     return std::nullopt;
   }
   traced.def.class_name = chosen->cls     ? chosen->cls->name

@@ -16,8 +16,8 @@ using syntax::Node;
 
 namespace {
 
-// `Resize(32)` / `Resize((32, 32))` -> height, width.
-bool resize_size(Node size, pivot::DataTransform& t) {
+// `Resize((32, 32))` / `CenterCrop(32)` -> height, width.
+bool resize_size(Node size, pivot::DataTransform& t, bool crop) {
   if (size.is(Kind::Tuple) || size.is(Kind::List)) {
     auto items = size.named_children();
     if (items.size() != 2) return false;
@@ -25,7 +25,13 @@ bool resize_size(Node size, pivot::DataTransform& t) {
     t.args["width"] = setup_value(items[1]);
     return true;
   }
-  // An int resizes the SHORTER side keeping the aspect ratio: only square images match.
+  // A crop to an int is a square; Resize(int) sets the SHORTER side keeping the aspect ratio:
+  // only square images match.
+  if (crop && size.is(Kind::Integer)) {
+    t.args["height"] = setup_value(size);
+    t.args["width"] = setup_value(size);
+    return true;
+  }
   return false;
 }
 
@@ -64,8 +70,12 @@ std::optional<pivot::DataTransform> TorchScriptRecognizer::read_transform(Node i
   t.location = item.location();
   auto bound = bind_setup_call(*row, item, 0, why);
   if (!bound) return std::nullopt;
-  if (row->kind == "resize" || row->kind == "center_crop") {
-    if (!resize_size(item.named_child(1).named_child(0), t)) {
+  if (row->kind == "resize" || row->kind == "center_crop" || row->kind == "random_crop") {
+    if (row->kind == "random_crop") {
+      t.args = *bound;
+      t.args.erase("size");
+    }
+    if (!resize_size(item.named_child(1).named_child(0), t, row->kind != "resize")) {
       why = std::string(item.text()) + ": only a (height, width) size maps exactly";
       return std::nullopt;
     }
@@ -73,7 +83,9 @@ std::optional<pivot::DataTransform> TorchScriptRecognizer::read_transform(Node i
     t.args = *bound;
   }
   if (row->kind == "to_float") t.args["scale"] = pivot::SetupValue::real(1.0 / 255.0);
-  if (row->kind == "random_flip") t.training_only = true;
+  // Random augmentation: the training images only.
+  t.training_only =
+      row->kind == "random_flip" || row->kind == "random_crop" || row->kind == "random_rotation";
   why.clear();
   return t;
 }
@@ -287,6 +299,19 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
     out.push_back(std::move(step));
     return true;
   };
+  if (right.is(Kind::Call) && right.field(Field::Function).is(Kind::Identifier) &&
+      dataset_classes_.count(std::string(right.field(Field::Function).text()))) {
+    auto d = dataset_class_instance(right, ctx);
+    if (!d) {
+      out.push_back(unsupported_step(stmt, ctx,
+                                     "a construction of the Dataset class '" +
+                                         std::string(right.field(Field::Function).text()) +
+                                         "' nnport cannot read as arrays"));
+      ctx.vars[var] = ScriptVar::Dataset;
+      return true;
+    }
+    return add(std::move(*d));
+  }
   if (symbol == "torch.utils.data.TensorDataset") {
     auto d = tensor_dataset(right, ctx);
     if (!d) {
@@ -308,6 +333,8 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
         ctx.imports->qualify(source.field(Field::Function)).value_or("") ==
             "torch.utils.data.TensorDataset")
       inline_dataset = tensor_dataset(source, ctx);
+    // DataLoader(TabularDataset(x, y), ...): a Dataset class of the script made in place.
+    if (source && !inline_dataset) inline_dataset = dataset_class_instance(source, ctx);
     std::string why;
     for (const auto& [k, v] : a.keywords)
       if (k != "dataset" && k != "batch_size" && k != "shuffle" && k != "drop_last" &&
@@ -331,15 +358,44 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
     };
     pivot::SetupValue batch = pivot::SetupValue::integer(1);  // torch's default
     if (Node b = arg("batch_size", 1)) batch = setup_value(b);
-    d.batch_size = batch;
     pivot::SetupValue shuffle = pivot::SetupValue::boolean(false);
     if (Node s = arg("shuffle", 2)) shuffle = setup_value(s);
+    // `DataLoader(dataset, **train_kwargs)`: a framework-free dict of the script, read at run
+    // time with torch's defaults (the target keeps the dict as written).
+    for (Node c : right.field(Field::Arguments).named_children()) {
+      if (c.type() != "dictionary_splat" || c.named_child_count() != 1 ||
+          !c.named_child(0).is(Kind::Identifier) || touches_framework(c.named_child(0), ctx))
+        continue;
+      const std::string kwargs(c.named_child(0).text());
+      if (!a.keywords.count("batch_size") && a.positional.size() < 2)
+        batch = pivot::SetupValue::expr(kwargs + ".get(\"batch_size\", 1)");
+      if (!a.keywords.count("shuffle") && a.positional.size() < 3)
+        shuffle = pivot::SetupValue::expr(kwargs + ".get(\"shuffle\", False)");
+      batch.from_source = shuffle.from_source = true;
+    }
+    d.batch_size = batch;
     d.shuffle = shuffle;
     pivot::SetupValue drop = pivot::SetupValue::boolean(false);
     if (Node s = arg("drop_last", 99)) drop = setup_value(s);
     d.drop_last = drop;
     names_.loaders.insert(var);
     return add(std::move(d));
+  }
+  // `transform = transforms.ToTensor()`: one transform, as a Compose of it.
+  if (const frameworks::SetupRow* row =
+          frameworks::find_row_by_symbol(frameworks::pytorch::training_rows(), symbol);
+      row && row->family == pivot::SetupFamily::Transform) {
+    std::string why;
+    auto t = read_transform(right, ctx, why);
+    ctx.vars[var] = ScriptVar::Framework;
+    if (!t) {
+      out.push_back(unsupported_step(stmt, ctx, why));
+      return true;
+    }
+    transforms_[var] = {std::move(*t)};
+    ctx.diags->note(Code::ScriptDropped, stmt.location())
+        << "the transform '" << var << "' is applied where the image dataset is read";
+    return true;
   }
   if (symbol == "torchvision.transforms.Compose") {
     if (a.positional.size() != 1 || !a.positional[0].is(Kind::List)) return false;

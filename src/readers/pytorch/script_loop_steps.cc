@@ -3,8 +3,12 @@
 // of an evaluation helper -> Evaluate. Bookkeeping that Keras does itself (running loss and
 // accuracy sums, their prints) folds into fit's metrics and verbose output, with a note; every
 // other statement inside the loop is reported at its line.
+#include <algorithm>
+
+#include "frameworks/training_table.h"
 #include "readers/pytorch/script_early_stopping.h"
 #include "readers/pytorch/script_recognizer.h"
+#include "readers/pytorch/script_setup_calls.h"
 #include "readers/pytorch/script_syntax.h"
 
 namespace nnport::readers::pytorch {
@@ -68,7 +72,73 @@ void add_accuracy_metric(ScriptContext& ctx, Node where) {
   ctx.script->setup.metrics.push_back(std::move(m));
 }
 
+// Logging inside a batch loop and flags ending it early: fit prints its own progress and runs
+// whole epochs. Each is dropped with a warning at its line (never silently).
+void report_loop_logging(const BatchLoop& b, ScriptContext& ctx) {
+  for (Node r : b.progress_reports)
+    ctx.diags->warning(Code::ScriptDropped, r.location())
+        << "progress logging inside the batch loop is not migrated: Keras fit prints the running "
+           "loss and metrics itself (verbose)";
+  for (Node r : b.early_breaks)
+    ctx.diags->warning(Code::ScriptDropped, r.location())
+        << "'" << std::string(r.field(Field::Condition).text())
+        << "' ends the source's batch loop early; Keras fit runs whole epochs, this break is not "
+           "migrated";
+}
+
 }  // namespace
+
+// The loss of a loop that calls a torch.nn.functional loss (`F.nll_loss(output, target)`)
+// instead of a loss object: the training setup's loss, from the functional's table row. False
+// (reported at the call) when it has no row, its arguments do not bind, or it differs from the
+// loss the script already uses.
+bool TorchScriptRecognizer::functional_loss(const BatchLoop& b, ScriptContext& ctx,
+                                            std::vector<ScriptStep>& out) {
+  if (!b.functional_loss) return true;
+  Node call = b.functional_loss;
+  const std::string q = qualified(call.field(Field::Function), ctx);
+  const frameworks::SetupRow* row =
+      q.rfind("torch.nn.functional.", 0) == 0
+          ? frameworks::find_row_by_symbol(frameworks::pytorch::training_rows(), q)
+          : nullptr;
+  std::string why =
+      "the loss function " + std::string(call.field(Field::Function).text()) + " has no mapping";
+  std::optional<pivot::SetupArgs> bound;
+  if (row) bound = bind_setup_call(*row, call, 2, why);
+  if (bound) {
+    pivot::Loss loss;
+    loss.kind = row->kind;
+    loss.args = std::move(*bound);
+    if (auto f = row->implied.find("input_form"); f != row->implied.end())
+      loss.input_form = f->second;
+    if (auto f = row->implied.find("label_form"); f != row->implied.end())
+      loss.label_form = f->second;
+    // SmoothL1 with beta b is Huber(delta=b) / b: the same loss only at b = 1.
+    if (auto d = loss.args.find("delta"); d != loss.args.end() && row->kind == "huber" &&
+                                          row->symbol.find("smooth_l1") != std::string::npos) {
+      const auto& v = d->second;
+      if (!(v.kind == pivot::SetupValue::Kind::Float && v.f == 1.0) &&
+          !(v.kind == pivot::SetupValue::Kind::Int && v.i == 1)) {
+        out.push_back(unsupported_step(call, ctx,
+                                       "smooth_l1_loss with beta != 1 is Huber(delta=beta) / beta: "
+                                       "no Keras loss computes it"));
+        return false;
+      }
+    }
+    loss.location = call.location();
+    auto& current = ctx.script->setup.loss;
+    if (!current) {
+      current = std::move(loss);
+      ctx.diags->note(Code::TrainingConvention, call.location())
+          << "the loop computes its loss with " << q << ": compiled as the Keras loss object";
+      return true;
+    }
+    if (current->kind == loss.kind && current->input_form == loss.input_form) return true;
+    why = "the loop's loss " + q + " differs from the loss the script trains with";
+  }
+  out.push_back(unsupported_step(call, ctx, why));
+  return false;
+}
 
 void TorchScriptRecognizer::find_helpers(Node module, const ScriptContext& ctx) {
   find_loader_helpers(module, ctx);
@@ -149,18 +219,30 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     body_stmts.push_back(loop);
     single_pass = true;
   }
-  std::vector<Node> unknown;
+  std::vector<Node> kept;           // epoch statements run as written when the epoch loop is kept
+  std::vector<Node> unknown;        // statements of the batch loop not understood
+  std::vector<Node> epoch_unknown;  // statements run every epoch not understood
   std::vector<Node> reporting;
   bool accuracy = false;
   bool folded_progress = false;
   bool has_accumulators = false;
   std::set<std::string> validation_losses;  // the epoch's validation loss variables
+  // The training step's own values (accumulators and loss tensors), for per-epoch fits.
+  std::vector<pivot::ResultBinding> train_values;
+  std::set<std::string> train_locals;
+  // Sums restarted every epoch (`running_loss = 0.0` in the epoch loop): one epoch's history
+  // gives them; sums over all the epochs are not derived.
+  std::set<std::string> epoch_zeroed;
   auto take_batch_loop = [&](const BatchLoop& b, bool training,
                              const std::map<std::string, std::string>& loader_of) {
     std::string loader = b.loader;
     if (auto it = loader_of.find(loader); it != loader_of.end()) loader = it->second;
     if (training) {
       fit.train_data = loader;
+      train_values = b.accumulators;
+      for (const auto& t : b.loss_tensors) train_values.push_back({t, "loss_last"});
+      train_locals = b.locals;
+      for (const auto& acc : b.accumulators) train_locals.insert(acc.variable);
       for (const auto& s : b.batch_schedules) {
         for (auto& sch : ctx.script->setup.schedules)
           if (sch.variable == s) sch.unit = "batch";
@@ -176,6 +258,8 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
         if (acc.quantity.rfind("loss", 0) == 0) validation_losses.insert(acc.variable);
     }
     accuracy |= b.accuracy;
+    report_loop_logging(b, ctx);
+    functional_loss(b, ctx, extra);
     if (!b.progress_reports.empty()) folded_progress = true;
     has_accumulators |= !b.accumulators.empty();
     for (const auto& acc : b.accumulators) bookkeeping.insert(acc.variable);
@@ -218,7 +302,18 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
         take_batch_loop(*b, b->trains, {});
         return;
       }
-      unknown.push_back(s);
+      if (auto m = analyze_manual_batches(s, names_); m && m->step.trains) {
+        const std::string name = array_dataset(m->features, m->labels, m->batch_size, ctx);
+        m->step.loader = name;
+        take_batch_loop(m->step, true, {});
+        ctx.diags->note(Code::ScriptDropped, s.location())
+            << "batches sliced by hand from '" << std::string(m->features.text()) << "' and '"
+            << std::string(m->labels.text())
+            << "' in order: fit with their batch size and shuffle=False (the loop's count, "
+            << std::string(s.field(Field::Right).text()) << ", taken as all of the samples)";
+        return;
+      }
+      epoch_unknown.push_back(s);
       return;
     }
     if (s.type() == "with_statement" && is_no_grad_with(s)) {
@@ -289,6 +384,7 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
       Node r = e.field(Field::Right);
       if (is_zero_literal(r)) {
         for (const auto& t : targets) bookkeeping.insert(t);
+        for (const auto& t : targets) epoch_zeroed.insert(t);
         return;
       }
       reporting.push_back(s);  // derived bookkeeping (`acc = correct / total`) is checked below
@@ -298,9 +394,36 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
       reporting.push_back(s);
       return;
     }
-    unknown.push_back(s);
+    epoch_unknown.push_back(s);
   };
-  for (Node s : body_stmts) classify(s, classify);
+  // The full-batch loop: the epoch's body is itself the training step on whole arrays (`for t in
+  // range(T): y_pred = model(x); loss = loss_fn(y_pred, y); ...`).
+  const bool inner_loop = std::any_of(body_stmts.begin(), body_stmts.end(), [](Node s) {
+    return !find_all(s, [](Node n) { return n.is(Kind::ForStatement); }).empty();
+  });
+  std::optional<BatchLoop> full_batch;
+  if (!single_pass && !inner_loop)
+    full_batch = analyze_step_statements(loop, body_stmts, names_, {}, {});
+  if (full_batch && full_batch->trains && full_batch->model_input && full_batch->loss_target &&
+      full_batch->model_input.is(Kind::Identifier) &&
+      full_batch->loss_target.is(Kind::Identifier) &&
+      !touches_framework(full_batch->model_input, ctx) &&
+      !touches_framework(full_batch->loss_target, ctx)) {
+    const std::string x(full_batch->model_input.text());
+    const std::string name =
+        array_dataset(full_batch->model_input, full_batch->loss_target, Node{}, ctx);
+    full_batch->loader = name;
+    take_batch_loop(*full_batch, true, {});
+    ctx.diags->note(Code::ScriptDropped, loop.location())
+        << "every epoch trains one step on all of '" << x << "': fit with batch_size=len(" << x
+        << ") and shuffle=False";
+  } else {
+    for (Node s : body_stmts) {
+      const size_t before = reporting.size() + epoch_unknown.size();
+      classify(s, classify);
+      if (reporting.size() + epoch_unknown.size() != before) kept.push_back(s);
+    }
+  }
   // Derived bookkeeping and reports: foldable when they read only bookkeeping names.
   std::set<std::string> allowed = bookkeeping;
   allowed.insert(kReportingNames.begin(), kReportingNames.end());
@@ -332,12 +455,18 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
       folded_report = true;
       continue;
     }
-    unknown.push_back(s);
+    epoch_unknown.push_back(s);
   }
   if (fit.train_data.empty()) {
     extra.push_back(unsupported_step(loop, ctx, "a training loop whose data nnport did not read"));
     return extra;
   }
+  // Statements run every epoch that fit cannot run: the epoch loop stays, around one fit call
+  // per epoch, and they run as written after it.
+  const bool per_epoch = !single_pass && !epoch_unknown.empty() && !epoch_var.empty();
+  std::erase_if(train_values, [&](const pivot::ResultBinding& v) {
+    return v.quantity != "loss_last" && !epoch_zeroed.count(v.variable);
+  });
   // What fit does by itself, from the loader.
   auto ds = datasets_.find(fit.train_data);
   if (ds != datasets_.end()) {
@@ -347,11 +476,31 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
   }
   fit.verbose = pivot::SetupValue::integer(2);  // one line per epoch, as the source's prints
   if (accuracy) add_accuracy_metric(ctx, loop);
+  if (per_epoch)
+    return per_epoch_steps(loop, fit, extra, kept, unknown, train_values, train_locals, ctx);
   if (folded_report || has_accumulators)
     ctx.diags->note(Code::ScriptDropped, loop.location())
         << "the loop's running loss" << (accuracy ? "/accuracy" : "")
         << " bookkeeping and its prints are what Keras fit computes and prints (metrics, "
            "verbose=2)";
+  // The batch loop's values read by the statements after the loop (`print(loss.item())`): the
+  // target has no batch loop, they are defined from the last epoch's history.
+  if (Node parent = loop.parent()) {
+    std::set<std::string> later;
+    for (Node s : parent.named_children())
+      if (s.start_byte() > loop.start_byte())
+        for (const auto& n : names_used(s)) later.insert(n);
+    for (const auto& v : train_values) {
+      if (!later.count(v.variable)) continue;
+      if (fit.history_variable.empty()) fit.history_variable = "history";
+      fit.bindings.push_back(v);
+      if (v.quantity == "loss_last")
+        ctx.diags->warning(Code::TrainingConvention, loop.location())
+            << "'" << v.variable
+            << "' after the loop is the last batch's loss in the source; here it is the last "
+               "epoch's mean training loss (history.history[\"loss\"])";
+    }
+  }
   ctx.script->fits.push_back(fit);
   ScriptStep step;
   step.kind = ScriptStep::Kind::Train;
@@ -361,10 +510,10 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
   extra.insert(extra.begin(), std::move(step));
   for (Node s : unknown)
     extra.push_back(
-        unsupported_step(s, ctx,
-                         single_pass ? "a statement of the training loop that Keras fit cannot run"
-                                     : "a statement run every epoch in the source; Keras fit runs "
-                                       "the epochs (a callback could run it)"));
+        unsupported_step(s, ctx, "a statement of the training loop that Keras fit cannot run"));
+  for (Node s : epoch_unknown)
+    extra.push_back(unsupported_step(
+        s, ctx, "a statement run every epoch in the source; Keras fit runs the epochs"));
   return extra;
 }
 
@@ -374,10 +523,12 @@ bool TorchScriptRecognizer::claim_no_grad(Node stmt, ScriptContext& ctx,
   for (Node s : stmt.field(Field::Body).named_children())
     if (!s.is(Kind::Comment)) inner.push_back(s);
   if (claim_predict_loop(stmt, inner, ctx, out)) return true;
+  if (claim_array_evaluation(stmt, inner, ctx, out)) return true;
   std::optional<BatchLoop> loop;
   for (Node s : inner)
     if (auto b = analyze_batch_loop(s, names_, {}); b && !b->trains) loop = b;
   if (!loop) return claim_predictions(stmt, inner, ctx, out);
+  functional_loss(*loop, ctx, out);
   if (loop->accuracy) add_accuracy_metric(ctx, stmt);
   pivot::Evaluate ev;
   ev.data = loop->loader;
@@ -463,6 +614,7 @@ bool TorchScriptRecognizer::evaluation_call(Node stmt, ScriptContext& ctx,
   Node loop_node = find_all(body, [](Node n) { return n.is(Kind::ForStatement); })[0];
   auto loop = analyze_batch_loop(loop_node, names, params);
   if (!loop) return false;
+  functional_loss(*loop, ctx, out);
   if (loop->accuracy) add_accuracy_metric(ctx, stmt);
   ScriptArgs a = call_args(call);
   pivot::Evaluate ev;

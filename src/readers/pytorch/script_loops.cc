@@ -1,6 +1,7 @@
 // Batch-loop analysis of PyTorch training scripts (see script_loops.h).
 #include "readers/pytorch/script_loops.h"
 
+#include "frameworks/training_table.h"
 #include "readers/pytorch/script_syntax.h"
 #include "readers/script_walker.h"
 
@@ -141,24 +142,77 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
   if (!iterated.is(Kind::Identifier)) return std::nullopt;
   const std::string loader(iterated.text());
   if (!contains(names.loaders, loader) && !contains(loader_params, loader)) return std::nullopt;
-  BatchLoop out;
-  out.loop = loop;
-  out.loader = loader;
   std::vector<std::string> batch_names = target_names(left);
   std::set<std::string> batch(batch_names.begin(), batch_names.end());
   std::set<std::string> labels;
   if (!batch_names.empty()) labels.insert(batch_names.back());
+  auto out =
+      analyze_step_statements(loop, loop.field(Field::Body).named_children(), names, batch, labels);
+  if (out) out->loader = loader;
+  return out;
+}
+
+bool is_functional_loss_call(Node expr) {
+  if (!expr || !expr.is(Kind::Call)) return false;
+  Node fn = expr.field(Field::Function);
+  if (!fn.is(Kind::Attribute)) return false;
+  static const std::set<std::string> kNames = [] {
+    std::set<std::string> out;
+    const std::string prefix = "torch.nn.functional.";
+    for (const auto& row : frameworks::pytorch::training_rows())
+      if (row.symbol.rfind(prefix, 0) == 0) out.insert(row.symbol.substr(prefix.size()));
+    return out;
+  }();
+  return kNames.count(std::string(fn.field(Field::Attribute).text())) > 0 &&
+         call_args(expr).positional.size() >= 2;
+}
+
+std::optional<BatchLoop> analyze_step_statements(Node loop, const std::vector<Node>& stmts,
+                                                 const LoopNames& names,
+                                                 std::set<std::string> batch,
+                                                 std::set<std::string> labels) {
+  BatchLoop out;
+  out.loop = loop;
   std::set<std::string> loss_tensors, outputs, predictions;
   bool backward = false, stepped = false;
-  Node body = loop.field(Field::Body);
-  for (Node stmt : body.named_children()) {
+  // A functional loss call under `r`, when the step has no loss object call there.
+  auto functional_loss_in = [&](Node r) -> Node {
+    if (!r || calls_loss(r, names.losses)) return {};
+    auto calls = find_all(r, [](Node n) { return is_functional_loss_call(n); });
+    return calls.empty() ? Node{} : calls[0];
+  };
+  auto note_loss_call = [&](Node r) {
+    Node call = functional_loss_in(r);
+    if (!call) {
+      auto objects = find_all(r, [&](Node n) {
+        return n.is(Kind::Call) && n.field(Field::Function).is(Kind::Identifier) &&
+               contains(names.losses, std::string(n.field(Field::Function).text())) &&
+               call_args(n).positional.size() == 2;
+      });
+      if (objects.empty()) return;
+      call = objects[0];
+    } else if (!out.functional_loss) {
+      out.functional_loss = call;
+    }
+    if (!out.loss_target) out.loss_target = call_args(call).positional[1];
+  };
+  for (Node stmt : stmts) {
     if (stmt.is(Kind::Comment)) continue;
     // `if i % 10 == 0: print(...)`: a progress report, what fit's progress output shows. It may
     // compute what it prints (`loss, current = loss.item(), (batch + 1) * len(X)`) and reset the
     // running sums it printed (`running_loss = 0.0`).
     if (stmt.is(Kind::IfStatement) && !stmt.field(Field::Alternative)) {
       bool reports = true;
+      std::vector<Node> breaks;
       for (Node inner : stmt.field(Field::Consequence).named_children()) {
+        // `if args.dry_run: break`: a flag ending the epoch early, reported by the recogniser.
+        if (inner.is(Kind::IfStatement) && !inner.field(Field::Alternative)) {
+          auto body = inner.field(Field::Consequence).named_children();
+          if (body.size() == 1 && body[0].type() == "break_statement") {
+            breaks.push_back(inner);
+            continue;
+          }
+        }
         Node ie = expression_of(inner);
         const std::string fn =
             ie && ie.is(Kind::Call) ? std::string(ie.field(Field::Function).text()) : "";
@@ -168,10 +222,25 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
       }
       if (reports) {
         out.progress_reports.push_back(stmt);
+        out.early_breaks.insert(out.early_breaks.end(), breaks.begin(), breaks.end());
+        continue;
+      }
+    }
+    // `if args.dry_run: break` outside a report.
+    if (stmt.is(Kind::IfStatement) && !stmt.field(Field::Alternative)) {
+      auto body = stmt.field(Field::Consequence).named_children();
+      if (body.size() == 1 && body[0].type() == "break_statement") {
+        out.early_breaks.push_back(stmt);
         continue;
       }
     }
     Node e = expression_of(stmt);
+    // A plain `print(...)` of values the step computed: logging, as a report.
+    if (e && e.is(Kind::Call) && e.field(Field::Function).text() == "print" &&
+        is_report_value(e.field(Field::Arguments))) {
+      out.progress_reports.push_back(stmt);
+      continue;
+    }
     if (e && e.is(Kind::Assignment)) {
       Node l = e.field(Field::Left);
       Node r = e.field(Field::Right);
@@ -188,11 +257,23 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
         labels = {targets.back()};
         continue;
       }
-      if (r && calls_loss(r, names.losses)) {
+      if (r && (calls_loss(r, names.losses) || functional_loss_in(r))) {
+        note_loss_call(r);
         for (const auto& t : targets) loss_tensors.insert(t);
+        for (const auto& t : targets) out.loss_tensors.insert(t);
         continue;
       }
       if (r && calls_model(r, names.models)) {
+        if (!out.model_input) {
+          for (Node c : find_all(r, [&](Node n) {
+                 return n.is(Kind::Call) && n.field(Field::Function).is(Kind::Identifier) &&
+                        contains(names.models, std::string(n.field(Field::Function).text())) &&
+                        call_args(n).positional.size() == 1;
+               })) {
+            out.model_input = call_args(c).positional[0];
+            break;
+          }
+        }
         for (const auto& t : targets) outputs.insert(t);
         continue;
       }
@@ -216,9 +297,24 @@ std::optional<BatchLoop> analyze_batch_loop(Node loop, const LoopNames& names,
       bool uses_loss = false;
       for (const auto& n : used) uses_loss |= contains(loss_tensors, n);
       uses_loss |= calls_loss(r, names.losses);  // `total += criterion(out, yb).item()`
+      // `test_loss += F.nll_loss(output, target, reduction='sum').item()`: per-sample losses
+      // summed.
+      bool summed = false;
+      if (Node f = functional_loss_in(r)) {
+        uses_loss = true;
+        ScriptArgs fa = call_args(f);
+        if (auto red = fa.keywords.find("reduction"); red != fa.keywords.end()) {
+          const std::string t(red->second.text());
+          if (t != "'sum'" && t != "\"sum\"" && t != "'mean'" && t != "\"mean\"") {
+            out.unknown.push_back(stmt);
+            continue;
+          }
+          summed = t == "'sum'" || t == "\"sum\"";
+        }
+      }
       std::string quantity;
       if (uses_loss)
-        quantity = mentions_sample_count(r, batch) ? "loss_sum" : "loss_batch_sum";
+        quantity = summed || mentions_sample_count(r, batch) ? "loss_sum" : "loss_batch_sum";
       else if (is_comparison_with(r, labels)) {
         quantity = "metric_count:accuracy";
         out.accuracy = true;

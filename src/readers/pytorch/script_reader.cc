@@ -44,6 +44,7 @@ std::optional<pivot::Script> read_pytorch_script(const syntax::Tree& tree,
     if (t.rfind("import numpy as ", 0) == 0) recognizer.numpy_alias = t.substr(16);
   }
   recognizer.find_helpers(root, ctx);
+  recognizer.find_dataset_classes(root, ctx);
   auto script = walk_script(root, recognizer, ctx);
   return script;
 }

@@ -90,9 +90,11 @@ bool TorchScriptRecognizer::is_model_ctor(Node expr, const ScriptContext& ctx) c
 
 bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
   if (stmt.is(Kind::ForStatement)) return claim_loop(stmt, ctx, out);
+  if (claim_dataset_class(stmt, ctx, out)) return true;
   if (claim_loader_helper(stmt, ctx, out) || claim_prediction_concat(stmt, ctx, out)) return true;
   if (stmt.type() == "with_statement" && is_no_grad_with(stmt))
     return claim_no_grad(stmt, ctx, out);
+  if (claim_device_branch(stmt, ctx, out)) return true;
   if (stmt.is(Kind::FunctionDefinition)) {
     auto it = helpers_.find(std::string(stmt.field(Field::Name).text()));
     if (it == helpers_.end()) return false;
@@ -118,6 +120,26 @@ bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<Scr
     return true;
   }
   return false;
+}
+
+bool TorchScriptRecognizer::claim_device_branch(Node stmt, ScriptContext& ctx,
+                                                std::vector<ScriptStep>& out) {
+  if (!stmt.is(Kind::IfStatement) || stmt.field(Field::Alternative)) return false;
+  for (Node c : stmt.children())
+    if (c.type() == "elif_clause" || c.type() == "else_clause") return false;
+  Node condition = stmt.field(Field::Condition);
+  if (!condition) return false;
+  // The condition reads only device variables (`if use_cuda:`, `if device == "cuda":`).
+  bool device = false;
+  for (const auto& n : names_used(condition)) {
+    if (!names_.devices.count(n)) return false;
+    device = true;
+  }
+  if (!device) return false;
+  out.push_back(dropped_step(stmt, ctx,
+                             "a branch taken only on a CUDA device: Keras places tensors itself, "
+                             "the source's CPU path is migrated"));
+  return true;
 }
 
 bool TorchScriptRecognizer::claim_call(Node stmt, Node call, ScriptContext& ctx,
@@ -262,9 +284,15 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   }
   if (!right.is(Kind::Call)) return false;
   const std::string q = qualified(right.field(Field::Function), ctx);
+  // `train_ds = TabularDataset(x, y)`: a Dataset class of the script.
+  if (q.empty() && left.is(Kind::Identifier) && right.field(Field::Function).is(Kind::Identifier) &&
+      dataset_classes_.count(std::string(right.field(Field::Function).text())))
+    return claim_data(stmt, left, right, "", ctx, out);
   if (q.empty()) return false;
   const auto& rows = frameworks::pytorch::training_rows();
   const frameworks::SetupRow* row = frameworks::find_row_by_symbol(rows, q);
+  // A torch.nn.functional loss computes a value (read inside the loops), it is not an object.
+  if (row && row->symbol.rfind("torch.nn.functional.", 0) == 0) row = nullptr;
   // torch.optim.Adam is also reachable as torch.optim.adam.Adam; nn.X as torch.nn.modules...
   if (row && left.is(Kind::Identifier)) {
     std::string why;
@@ -362,8 +390,8 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   return false;
 }
 
-std::optional<std::string> TorchScriptRecognizer::numpy_conversion(Node expr,
-                                                                   const ScriptContext& ctx) const {
+std::optional<std::string> TorchScriptRecognizer::numpy_conversion(
+    Node expr, const ScriptContext& ctx, const std::map<std::string, std::string>* renames) const {
   static const std::set<std::string> kMakers = {"torch.tensor",      "torch.as_tensor",
                                                 "torch.from_numpy",  "torch.Tensor",
                                                 "torch.FloatTensor", "torch.LongTensor"};
@@ -391,7 +419,8 @@ std::optional<std::string> TorchScriptRecognizer::numpy_conversion(Node expr,
   std::string dtype;
   ScriptArgs a = call_args(base);
   if (a.positional.size() != 1) return std::nullopt;
-  const std::string array(a.positional[0].text());
+  const std::string array =
+      renames ? rename_identifiers(a.positional[0], *renames) : std::string(a.positional[0].text());
   if (q == "torch.FloatTensor" || q == "torch.Tensor") dtype = "float32";
   if (q == "torch.LongTensor") dtype = "int64";
   for (const auto& [k, v] : a.keywords) {

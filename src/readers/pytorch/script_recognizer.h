@@ -36,6 +36,18 @@ struct LoaderHelper {
   std::vector<std::pair<std::string, syntax::Node>> params;
 };
 
+// A torch.utils.data.Dataset subclass of the script (script_dataset_classes.cc): its
+// constructor's parameters, the tensors it stores (`self.NAME = <expr>`) and the two that
+// __getitem__ returns, or `why` it does not map.
+struct DatasetClass {
+  syntax::Node node;
+  std::vector<std::string> params;  // __init__'s, after self
+  std::map<std::string, syntax::Node> members;
+  std::string features, labels;
+  std::string why;
+  size_t uses = 0, constructions = 0;  // the class name's uses; those that construct it
+};
+
 class TorchScriptRecognizer : public ScriptRecognizer {
  public:
   // `model_names`: the classes/functions that define the model (the generated model replaces
@@ -48,6 +60,8 @@ class TorchScriptRecognizer : public ScriptRecognizer {
 
   // Pre-scan of the module's function definitions (call before the walk).
   void find_helpers(syntax::Node module, const ScriptContext& ctx);
+  // Pre-scan of the module's Dataset classes (call before the walk).
+  void find_dataset_classes(syntax::Node module, const ScriptContext& ctx);
 
   std::string numpy_alias = "np";  // the script's alias of numpy
   // The variable of a module-level `model = nn.Sequential(...)` read as the model, else empty.
@@ -86,7 +100,17 @@ class TorchScriptRecognizer : public ScriptRecognizer {
                   std::vector<pivot::ScriptStep>& out);
   // `torch.tensor(x, dtype=torch.float32)`, `torch.from_numpy(x).float()`: the NumPy expression
   // the target uses instead (the data stays a NumPy array), or nullopt.
-  std::optional<std::string> numpy_conversion(syntax::Node expr, const ScriptContext& ctx) const;
+  // `renames`: names replaced in the converted array's expression (a Dataset class's
+  // constructor parameters -> the arguments of one construction).
+  std::optional<std::string> numpy_conversion(
+      syntax::Node expr, const ScriptContext& ctx,
+      const std::map<std::string, std::string>* renames = nullptr) const;
+  // A Dataset class of the script: its definition (dropped, or reported when it does not map)
+  // and one construction read as the arrays it wraps (nullopt when it does not map).
+  bool claim_dataset_class(syntax::Node stmt, ScriptContext& ctx,
+                           std::vector<pivot::ScriptStep>& out);
+  std::optional<pivot::Dataset> dataset_class_instance(syntax::Node call,
+                                                       const ScriptContext& ctx) const;
   std::optional<pivot::Dataset> tensor_dataset(syntax::Node call, const ScriptContext& ctx) const;
   // One torchvision transform call (`transforms.ToTensor()`), nullopt with `why` when it has no
   // row or its arguments do not map.
@@ -98,6 +122,28 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   // Training and evaluation loops of the script (script_loop_steps.cc).
   std::vector<pivot::ScriptStep> epoch_loop_steps(syntax::Node loop, ScriptContext& ctx);
   bool evaluation_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // The training setup's loss from a loop's torch.nn.functional loss call (false: reported).
+  bool functional_loss(const BatchLoop& b, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // The epoch loop kept around one fit call per epoch, its statements run as written after it
+  // (script_epoch_loop.cc).
+  std::vector<pivot::ScriptStep> per_epoch_steps(syntax::Node loop, pivot::Fit fit,
+                                                 std::vector<pivot::ScriptStep> extra,
+                                                 const std::vector<syntax::Node>& kept,
+                                                 const std::vector<syntax::Node>& unknown,
+                                                 const std::vector<pivot::ResultBinding>& values,
+                                                 const std::set<std::string>& locals,
+                                                 ScriptContext& ctx);
+  // A dataset of in-memory arrays batched by the script itself (sliced by hand, or the whole
+  // arrays at once when `batch_size` is null): its name in setup.datasets.
+  std::string array_dataset(syntax::Node features, syntax::Node labels, syntax::Node batch_size,
+                            ScriptContext& ctx);
+  // `with torch.no_grad(): v = loss_fn(model(x), y)` (or `p = model(x)` then `v = loss_fn(p,
+  // y)`): evaluate on the whole arrays (and predict).
+  bool claim_array_evaluation(syntax::Node stmt, const std::vector<syntax::Node>& inner,
+                              ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // `if use_cuda: ...` without else: a branch only the CUDA device takes (dropped).
+  bool claim_device_branch(syntax::Node stmt, ScriptContext& ctx,
+                           std::vector<pivot::ScriptStep>& out);
   // `train(model, train_loader, opt, 5)` of a Fit helper: its epoch loop read with the
   // parameters bound to the arguments (script_fit_helpers.cc).
   bool fit_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
@@ -116,6 +162,7 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   std::map<std::string, size_t> prediction_lists_;
   std::map<std::string, size_t> datasets_;  // variable -> index in setup.datasets
   std::map<std::string, std::vector<pivot::DataTransform>> transforms_;  // Compose variables
+  std::map<std::string, DatasetClass> dataset_classes_;
   LoopNames names_;
 };
 

@@ -243,6 +243,7 @@ void Lowerer::lower_node(const pivot::Node& node) {
     case OpKind::ReduceMax:
     case OpKind::ReduceSum: return lower_reduction(node);
     case OpKind::MatMul: return lower_matmul(node);
+    case OpKind::Tensordot: return lower_tensordot(node);
     case OpKind::Equal: return lower_equal(node);
     case OpKind::MultiHeadAttention: return lower_attention(node);
     case OpKind::LayerNorm: return lower_layer_norm(node);

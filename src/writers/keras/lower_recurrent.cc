@@ -70,6 +70,8 @@ void Lowerer::lower_recurrent(const pivot::Node& node) {
   // Keras' reset_after=False GRU keeps one bias; the two-bias pivot form has no Keras layout.
   if (node.kind == OpKind::Gru && !pivot::attr_bool(node, "reset_after"))
     return no_mapping(node, "gru with reset_after=false is not lowered to Keras");
+  if (pivot::attr_bool(node, "mask_input"))
+    return no_mapping(node, "a recurrence reading a padding mask is only read from Keras so far");
   const size_t state_inputs_end = node.inputs.size() - (masked ? 1 : 0);
   const int64_t steps = type(seq).rank_known ? type(seq).shape[1] : pivot::kUnknown;
   auto is_select = [&](const pivot::Node& n, int64_t axis) {

@@ -22,11 +22,12 @@ std::optional<std::vector<int64_t>> static_tail(const pivot::TensorType& t) {
   return tail;
 }
 
-} // namespace
+}  // namespace
 
 bool Lowerer::reshape_to_output(const pivot::Node& node, const std::string& input_key) {
   auto target = static_tail(type(node.outputs[0]));
-  if (!target || type(node.inputs[0]).shape.empty() || type(node.inputs[0]).shape[0] != pivot::kBatch)
+  if (!target || type(node.inputs[0]).shape.empty() ||
+      type(node.inputs[0]).shape[0] != pivot::kBatch)
     return false;
   Arg shape = kw("target_shape", ArgValue::tuple(*target));
   shape.py_name.clear();
@@ -56,7 +57,8 @@ void Lowerer::lower_reshape_like(const pivot::Node& node) {
     const auto& in = type(node.inputs[0]);
     if (!shape.empty() && shape[0] == pivot::kBatch && batches == 1 && !in.shape.empty() &&
         in.shape[0] == pivot::kBatch) {
-      Arg target = kw("target_shape", ArgValue::tuple(std::vector<int64_t>(shape.begin() + 1, shape.end())));
+      Arg target =
+          kw("target_shape", ArgValue::tuple(std::vector<int64_t>(shape.begin() + 1, shape.end())));
       target.py_name.clear();
       add_layer(node, "Reshape", {target}, {key(node.inputs[0])}, key(node.outputs[0]));
       return;
@@ -79,8 +81,12 @@ void Lowerer::lower_transpose(const pivot::Node& node) {
   OpCall op;
   op.py_function = tf_keras_ ? "tf.transpose" : "keras.ops.transpose";
   op.tf_function = "transpose";
-  Arg axes{tf_keras_ ? "perm" : "axes", "perm", tf_keras_ ? ArgValue::list(perm) : ArgValue::tuple(perm),
-           true, ArgValue::list(perm), {}};
+  Arg axes{tf_keras_ ? "perm" : "axes",
+           "perm",
+           tf_keras_ ? ArgValue::list(perm) : ArgValue::tuple(perm),
+           true,
+           ArgValue::list(perm),
+           {}};
   op.kwargs.push_back(axes);
   add_op(node, std::move(op), {key(node.inputs[0])}, key(node.outputs[0]));
 }
@@ -89,7 +95,8 @@ void Lowerer::lower_concat(const pivot::Node& node) {
   const auto& t = type(node.inputs[0]);
   int64_t axis = pivot::attr_int(node, "axis");
   if (t.rank_known)
-    if (auto a = pivot::normalize_axis(axis, t.rank())) axis = *a + 1 == t.rank() ? -1 : static_cast<int64_t>(*a);
+    if (auto a = pivot::normalize_axis(axis, t.rank()))
+      axis = *a + 1 == t.rank() ? -1 : static_cast<int64_t>(*a);
   if (axis == 0) return no_mapping(node, "concatenation along the batch axis");
   std::vector<std::string> inputs;
   for (auto v : node.inputs) inputs.push_back(key(v));
@@ -97,7 +104,8 @@ void Lowerer::lower_concat(const pivot::Node& node) {
     out_.aliases[key(node.outputs[0])] = inputs[0];
     return;
   }
-  add_layer(node, "Concatenate", {kw("axis", ArgValue::integer(axis))}, inputs, key(node.outputs[0]));
+  add_layer(node, "Concatenate", {kw("axis", ArgValue::integer(axis))}, inputs,
+            key(node.outputs[0]));
 }
 
 void Lowerer::lower_binary(const pivot::Node& node) {
@@ -127,10 +135,12 @@ void Lowerer::lower_binary(const pivot::Node& node) {
     add_op(node, std::move(op), {key(node.inputs[0]), key(node.inputs[1])}, key(node.outputs[0]));
     return;
   }
-  if (!pivot::attr_is_set(node, "scalar")) return no_mapping(node, "binary op without a second operand");
+  if (!pivot::attr_is_set(node, "scalar"))
+    return no_mapping(node, "binary op without a second operand");
   op.scalar = pivot::attr_float(node, "scalar");
   // a + c and a * c commute exactly in IEEE arithmetic; only sub and div keep the order.
-  op.scalar_first = pivot::attr_bool(node, "scalar_first") && (node.kind == OpKind::Sub || node.kind == OpKind::Div);
+  op.scalar_first = pivot::attr_bool(node, "scalar_first") &&
+                    (node.kind == OpKind::Sub || node.kind == OpKind::Div);
   op.kwargs.push_back(json_only("name", ArgValue::none()));
   add_op(node, std::move(op), {key(node.inputs[0])}, key(node.outputs[0]));
 }
@@ -151,13 +161,14 @@ void Lowerer::lower_reduction(const pivot::Node& node) {
 
   const std::string in = key(node.inputs[0]);
   const std::string out = key(node.outputs[0]);
-  const bool global = node.kind != OpKind::ReduceSum &&
-                      ((t.rank() == 3 && axes == std::vector<int64_t>{1}) ||
-                       (t.rank() == 4 && axes == std::vector<int64_t>{1, 2}));
+  const bool global =
+      node.kind != OpKind::ReduceSum && ((t.rank() == 3 && axes == std::vector<int64_t>{1}) ||
+                                         (t.rank() == 4 && axes == std::vector<int64_t>{1, 2}));
   const int64_t channels = t.rank_known ? t.shape.back() : pivot::kUnknown;
   if (global && (!keepdims || channels >= 0)) {
     const size_t spatial = t.rank() - 2;
-    const std::string layer = node.kind == OpKind::ReduceMean ? "GlobalAveragePooling" : "GlobalMaxPooling";
+    const std::string layer =
+        node.kind == OpKind::ReduceMean ? "GlobalAveragePooling" : "GlobalMaxPooling";
     std::vector<Arg> args = {json_only("data_format", ArgValue::string("channels_last"))};
     if (!keepdims) {
       add_layer(node, layer + std::to_string(spatial) + "D", std::move(args), {in}, out);
@@ -184,8 +195,10 @@ void Lowerer::lower_reduction(const pivot::Node& node) {
   op.py_function = tf_keras_ ? names[1] : names[0];
   op.tf_function = names[2];
   Arg axis = kw("axis", ArgValue::list(axes));
-  if (axes.size() == 1) axis.py_value = ArgValue::integer(axes[0]);
-  else if (!tf_keras_) axis.py_value = ArgValue::tuple(axes);
+  if (axes.size() == 1)
+    axis.py_value = ArgValue::integer(axes[0]);
+  else if (!tf_keras_)
+    axis.py_value = ArgValue::tuple(axes);
   op.kwargs.push_back(axis);
   // tf.keras records only the keywords the call spelled out.
   if (keepdims) op.kwargs.push_back(kw("keepdims", ArgValue::boolean(true)));
@@ -201,4 +214,23 @@ void Lowerer::lower_matmul(const pivot::Node& node) {
   add_op(node, std::move(op), {key(node.inputs[0]), key(node.inputs[1])}, key(node.outputs[0]));
 }
 
-} // namespace nnport::writers::keras
+void Lowerer::lower_tensordot(const pivot::Node& node) {
+  // An integer `axes` n (a's last n axes against b's first n) is the one form whose JSON both
+  // APIs record alike; other pairings are reported.
+  const auto& axes_a = pivot::attr_ints(node, "axes_a");
+  const auto& axes_b = pivot::attr_ints(node, "axes_b");
+  const auto& a = graph_.values[node.inputs[0]].type;
+  const auto n = static_cast<int64_t>(axes_a.size());
+  for (int64_t i = 0; i < n; ++i) {
+    const size_t k = static_cast<size_t>(i);
+    if (!a.rank_known || axes_a[k] != static_cast<int64_t>(a.rank()) - n + i || axes_b[k] != i)
+      return no_mapping(node, "tensordot over axes other than a's last n against b's first n");
+  }
+  OpCall op;
+  op.py_function = tf_keras_ ? "tf.tensordot" : "keras.ops.tensordot";
+  op.tf_function = "tensordot";
+  op.kwargs.push_back(kw("axes", ArgValue::integer(n)));
+  add_op(node, std::move(op), {key(node.inputs[0]), key(node.inputs[1])}, key(node.outputs[0]));
+}
+
+}  // namespace nnport::writers::keras

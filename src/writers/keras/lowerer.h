@@ -53,7 +53,8 @@ class Lowerer {
   void lower_concat(const pivot::Node& node);
   void lower_binary(const pivot::Node& node);
   void lower_reduction(const pivot::Node& node);
-  void lower_matmul(const pivot::Node& node);  // lower_tensor_ops.cc
+  void lower_matmul(const pivot::Node& node);     // lower_tensor_ops.cc
+  void lower_tensordot(const pivot::Node& node);  // lower_tensor_ops.cc
   // lower_attention.cc
   void lower_attention(const pivot::Node& node);
   void lower_layer_norm(const pivot::Node& node);

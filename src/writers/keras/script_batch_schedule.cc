@@ -92,14 +92,70 @@ BatchScheduleSpelling one_cycle(const pivot::Schedule& sch, const std::string& k
   return s;
 }
 
+// StepLR / ExponentialLR / MultiStepLR / LinearLR stepped after every batch: after t steps the rate
+// is lr * gamma ** (t // step_size), lr * gamma ** t, lr * gamma ** (milestones <= t), which are
+// Keras' own ExponentialDecay (staircase) and PiecewiseConstantDecay at optimizer step t.
+BatchScheduleSpelling decay_builtin(const pivot::Schedule& sch, const std::string& keras,
+                                    const SetupValue& base_lr,
+                                    const std::function<std::string(const SetupValue&)>& value) {
+  BatchScheduleSpelling s;
+  auto arg = [&](const std::string& name) {
+    auto it = sch.args.find(name);
+    return it == sch.args.end() ? SetupValue{} : it->second;
+  };
+  if (!base_lr.set()) {
+    s.problems.push_back(
+        "the optimiser's learning rate, which the schedule starts from, is unknown");
+    return s;
+  }
+  const std::string lr = value(base_lr), gamma = value(arg("gamma"));
+  const std::string head = sch.variable + " = " + keras + ".optimizers.schedules.";
+  auto& l = s.lines;
+  l.push_back("# " + sch.variable +
+              " steps after every batch in the source: Keras evaluates this schedule at each "
+              "optimizer step,");
+  l.push_back("# the same count (exact at every step).");
+  if (sch.kind == "linear") {
+    // LinearLR: lr * (start + (end - start) * min(t, total) / total), which is PolynomialDecay
+    // of power 1 from lr * start to lr * end over total steps.
+    l.push_back(head + "PolynomialDecay(");
+    l.push_back("    initial_learning_rate=" + lr + " * " + value(arg("start_factor")) + ",");
+    l.push_back("    decay_steps=" + value(arg("total_iters")) + ",");
+    l.push_back("    end_learning_rate=" + lr + " * " + value(arg("end_factor")) + ",");
+    l.push_back("    power=1.0,");
+    l.push_back(")");
+  } else if (sch.kind == "step" || sch.kind == "exponential") {
+    const std::string steps = sch.kind == "step" ? value(arg("step_size")) : "1";
+    l.push_back(head + "ExponentialDecay(");
+    l.push_back("    initial_learning_rate=" + lr + ",");
+    l.push_back("    decay_steps=" + steps + ",");
+    l.push_back("    decay_rate=" + gamma + ",");
+    l.push_back("    staircase=True,");
+    l.push_back(")");
+  } else {
+    // values[i] once step > boundaries[i - 1], i.e. from milestone m = boundary + 1 on.
+    const std::string milestones = "sorted(" + value(arg("milestones")) + ")";
+    l.push_back(head + "PiecewiseConstantDecay(");
+    l.push_back("    boundaries=[m - 1 for m in " + milestones + "],");
+    l.push_back("    values=[" + lr + " * " + gamma + " ** i for i in range(len(" + milestones +
+                ") + 1)],");
+    l.push_back(")");
+  }
+  return s;
+}
+
 }  // namespace
 
-bool has_batch_schedule(const std::string& kind) { return kind == "one_cycle"; }
+bool has_batch_schedule(const std::string& kind) {
+  return kind == "one_cycle" || kind == "step" || kind == "exponential" || kind == "multistep" ||
+         kind == "linear";
+}
 
 BatchScheduleSpelling spell_batch_schedule(
-    const pivot::Schedule& schedule, const std::string& keras,
+    const pivot::Schedule& schedule, const std::string& keras, const SetupValue& base_lr,
     const std::function<std::string(const SetupValue&)>& value) {
   if (schedule.kind == "one_cycle") return one_cycle(schedule, keras, value);
+  if (has_batch_schedule(schedule.kind)) return decay_builtin(schedule, keras, base_lr, value);
   BatchScheduleSpelling s;
   s.problems.push_back("the schedule '" + schedule.kind +
                        "' stepped every batch has no Keras spelling yet");

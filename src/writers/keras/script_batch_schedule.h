@@ -20,9 +20,10 @@ struct BatchScheduleSpelling {
 
 // Does this schedule kind have a per-step Keras spelling?
 bool has_batch_schedule(const std::string& kind);
-// `value` spells an argument in the target (e.g. `len(train_loader)` as the number of batches).
+// `base_lr`: the optimiser's learning rate (where StepLR and friends start from); `value`
+// spells an argument in the target (e.g. `len(train_loader)` as the number of batches).
 BatchScheduleSpelling spell_batch_schedule(
-    const pivot::Schedule& schedule, const std::string& keras,
+    const pivot::Schedule& schedule, const std::string& keras, const pivot::SetupValue& base_lr,
     const std::function<std::string(const pivot::SetupValue&)>& value);
 
 }  // namespace nnport::writers::keras

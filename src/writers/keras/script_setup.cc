@@ -176,8 +176,23 @@ SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
     return s;
   }
   pivot::SetupArgs args = l.args;
+  bool sum = false;
   if (auto r = args.find("reduction"); r != args.end()) {
-    if (r->second.kind != K::String || r->second.text != "mean")
+    sum = r->second.kind == K::String && r->second.text == "sum";
+    // Keras 3 reduction="sum" sums the per-sample losses (each the mean over the last axis):
+    // torch's sum over every element for a loss per class-index sample only.
+    const bool per_sample = l.kind == "cross_entropy" && l.label_form == "index";
+    const bool elementwise = (l.kind == "mse" || l.kind == "mae") && keras == "keras";
+    if (sum && elementwise) {
+      // The sum over every element as the loss itself: Keras returns a scalar loss unreduced.
+      s.text = "lambda y_true, y_pred: keras.ops.sum(keras.ops." +
+               std::string(l.kind == "mse" ? "square" : "abs") + "(y_pred - y_true))";
+      diags.note(Code::TrainingConvention, loss.location)
+          << "reduction='sum': the sum over every element written as a function (Keras' "
+             "reduction=\"sum\" would sum per-sample means over the last axis)";
+      return s;
+    }
+    if (!(r->second.kind == K::String && r->second.text == "mean") && !(sum && per_sample))
       s.problems.push_back("reduction=" + setup_literal(r->second) + " sums differently in Keras");
     args.erase(r);
   }
@@ -200,6 +215,7 @@ SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
   if (l.kind == "binary_cross_entropy" && l.input_form == "probabilities")
     diags.note(Code::TrainingConvention, loss.location)
         << "BCELoss: Keras clips probabilities to [1e-7, 1 - 1e-7], PyTorch clamps the log at -100";
+  if (sum) text += std::string(text.empty() ? "" : ", ") + "reduction=\"sum\"";
   s.text = class_name(row->symbol, keras) + "(" + text + ")";
   return s;
 }
@@ -267,6 +283,12 @@ SetupSpelling spell_schedule(const pivot::Schedule& sch, const SetupValue& base_
     formula = lr + " * " + arg("gamma") + " ** sum(epoch >= m for m in " + arg("milestones") + ")";
   else if (sch.kind == "exponential")
     formula = lr + " * " + arg("gamma") + " ** epoch";
+  else if (sch.kind == "lambda")
+    formula = lr + " * (" + arg("lr_lambda") + ")(epoch)";
+  else if (sch.kind == "linear")
+    formula = lr + " * (" + arg("start_factor") + " + (" + arg("end_factor") + " - " +
+              arg("start_factor") + ") * min(epoch, " + arg("total_iters") + ") / " +
+              arg("total_iters") + ")";
   else if (sch.kind == "cosine") {
     formula = arg("eta_min") + " + (" + lr + " - " + arg("eta_min") +
               ") * (1 + math.cos(math.pi * epoch / " + arg("t_max") + ")) / 2";

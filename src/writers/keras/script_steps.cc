@@ -7,9 +7,12 @@
 #include <set>
 
 #include "frameworks/training_table.h"
+#include "pivot/momentum_schedule.h"
 #include "writers/keras/python_literal.h"
+#include "writers/keras/script_augmentation.h"
 #include "writers/keras/script_batch_schedule.h"
 #include "writers/keras/script_setup.h"
+#include "writers/keras/torch_randperm.h"
 
 namespace nnport::writers::keras {
 namespace {
@@ -138,6 +141,13 @@ class Renderer : public StepRenderer {
     return "os.path.splitext(" + p + ")[0] + \".weights.h5\"";
   }
 
+  // The optimiser's learning rate (unset when there is none).
+  static SetupValue base_rate(const pivot::Script& script) {
+    if (!script.setup.optimizer) return {};
+    auto it = script.setup.optimizer->args.find("learning_rate");
+    return it == script.setup.optimizer->args.end() ? SetupValue{} : it->second;
+  }
+
   std::vector<std::string> optimizer(const ScriptStep& step, const pivot::Script& script) {
     std::vector<std::string> out;
     if (!script.setup.optimizer) return todo(step, "the optimiser was not read");
@@ -145,8 +155,9 @@ class Renderer : public StepRenderer {
     // A schedule stepped every batch is the optimiser's learning_rate: written before it.
     for (const auto& sch : script.setup.schedules) {
       if (sch.unit != "batch" || !has_batch_schedule(sch.kind)) continue;
-      BatchScheduleSpelling b = spell_batch_schedule(
-          sch, keras_, [&](const SetupValue& v) { return target_value(script, v); });
+      BatchScheduleSpelling b =
+          spell_batch_schedule(sch, keras_, base_rate(script),
+                               [&](const SetupValue& v) { return target_value(script, v); });
       if (!b.problems.empty()) continue;  // reported at the schedule's own statement
       needs_math_ |= b.needs_math;
       out.insert(out.end(), b.lines.begin(), b.lines.end());
@@ -177,12 +188,19 @@ class Renderer : public StepRenderer {
   std::vector<std::string> schedule(const ScriptStep& step, const pivot::Script& script) {
     std::vector<std::string> out;
     const pivot::Schedule& sch = script.setup.schedules.at(step.index);
+    if (script.setup.optimizer && sch.kind != "reduce_on_plateau" &&
+        pivot::momentum_scales_with_rate(*script.setup.optimizer))
+      diags_.warning(Code::TrainingConvention, sch.location)
+          << "SGD momentum with a changing learning rate: PyTorch multiplies the whole momentum "
+             "buffer by the current rate, Keras each gradient by its step's rate before it "
+             "enters the momentum; the updates differ once the rate has changed";
     if (batch_schedules_.count(sch.variable))
       return {"# " + sch.variable +
               " (stepped every batch in the source) is the optimizer's learning_rate."};
     if (sch.unit == "batch" && has_batch_schedule(sch.kind)) {
-      BatchScheduleSpelling b = spell_batch_schedule(
-          sch, keras_, [&](const SetupValue& v) { return target_value(script, v); });
+      BatchScheduleSpelling b =
+          spell_batch_schedule(sch, keras_, base_rate(script),
+                               [&](const SetupValue& v) { return target_value(script, v); });
       if (b.problems.empty()) return todo(step, "the schedule was not written");
       SetupSpelling rest;
       rest.problems.assign(b.problems.begin() + 1, b.problems.end());
@@ -199,8 +217,12 @@ class Renderer : public StepRenderer {
     SetupSpelling s = spell_schedule(sch, lr, keras_, diags_);
     problems(step, s, out);
     if (s.text.empty()) return out;
+    // A callback, not a per-step schedule over steps_per_epoch: it sets the rate at each
+    // epoch's start as the source's scheduler.step() after each epoch does, whatever the
+    // number of batches (a last partial batch, drop_last).
     out.push_back("# " + sch.variable +
-                  " steps once per epoch in the source: a callback of fit here.");
+                  " steps once per epoch in the source: a callback of fit sets the rate at each "
+                  "epoch's start.");
     out.push_back(step.variable + " = " + s.text);
     return out;
   }
@@ -246,20 +268,64 @@ class Renderer : public StepRenderer {
     std::string x = v + "[0]";
     if (row->implied.count("images") && row->implied.at("images") == "NHW") x += "[..., None]";
     x += ".astype(\"float32\")";
+    // Random training transforms run on the 0-255 images batch by batch (AugmentedBatches);
+    // the deterministic ones after them are the batches' `scale`.
+    bool augments = false, scaled = false;
     for (const auto& t : d.transforms) {
+      if (t.training_only && scaled)
+        return todo(step, "a random transform after ToTensor/Normalize has no Keras spelling yet");
+      augments |= t.training_only;
+      scaled |= !t.training_only;
+    }
+    std::string scale = augments ? "x" : x;
+    for (const auto& t : d.transforms) {
+      std::string& target = augments ? scale : x;
+      if (t.training_only) continue;
       if (t.kind == "to_float")
-        x += " / 255.0";
+        target += " / 255.0";
       else if (t.kind == "normalize")
-        x = "(" + x + " - np.array(" + setup_literal(t.args.at("mean")) +
-            ", dtype=\"float32\")) / np.array(" + setup_literal(t.args.at("std")) +
-            ", dtype=\"float32\")";
+        target = "(" + target + " - np.array(" + setup_literal(t.args.at("mean")) +
+                 ", dtype=\"float32\")) / np.array(" + setup_literal(t.args.at("std")) +
+                 ", dtype=\"float32\")";
       else
         return todo(step, "the transform '" + t.kind +
                               "' of a keras.datasets dataset has no "
                               "Keras spelling yet");
     }
+    std::vector<std::string> augmentation;
+    if (augments) {
+      if (channels_last_images("x") != "x")
+        return todo(step, "random transforms for a model whose images are not channels-last");
+      AugmentationSpelling a = augmentation_layers(d.transforms, keras_);
+      if (!a.problem.empty()) return todo(step, a.problem);
+      if (!augmented_class_written_) augmentation = augmented_batches_class(keras_, api_);
+      augmented_class_written_ = true;
+      needs_math_ = true;
+      std::string names;
+      for (const auto& n : a.names) names += (names.empty() ? "" : ", ") + n;
+      augmentation.push_back("# The source's random training transforms (" + names +
+                             ") as Keras layers, applied to each training batch of 0-255");
+      augmentation.push_back(
+          "# images by " + std::string(kAugmentedBatches) +
+          "; its ToTensor/Normalize follow them. Keras draws other random numbers than "
+          "torchvision.");
+      augmentation.push_back(v + "_augment = " + keras_ + ".Sequential([");
+      for (const auto& l : a.layers) augmentation.push_back("    " + l + ",");
+      augmentation.push_back("])");
+      augmentation.push_back("");
+      augmentation.push_back("");
+      augmentation.push_back("def " + v + "_scale(x):");
+      augmentation.push_back("    return " + scale);
+      augmentation.push_back("");
+      augmentation.push_back("");
+      diags_.warning(Code::TrainingConvention, step.location)
+          << "the random transforms " << names
+          << " are Keras preprocessing layers applied to each training batch: the random draws "
+             "differ from torchvision's, so the batches (and the losses) cannot be the same, only "
+             "their distribution";
+    }
     const std::string reader = keras_ + row->symbol.substr(row->symbol.find('.'));
-    std::vector<std::string> out;
+    std::vector<std::string> out = augmentation;
     out.push_back("# " + name +
                   (part == "[0]"   ? " training"
                    : part == "[1]" ? " test"
@@ -337,6 +403,16 @@ class Renderer : public StepRenderer {
     return out;
   }
 
+  // A published dataset with random training transforms: fit takes its batches from
+  // AugmentedBatches (a loader copies its dataset's transforms, so this holds for both). Decided
+  // from the pivot, not from what was written before: a helper function's fit may come first.
+  static bool augmented(const pivot::Dataset& d) {
+    if (d.kind != "builtin") return false;
+    for (const auto& t : d.transforms)
+      if (t.training_only) return true;
+    return false;
+  }
+
   const pivot::Dataset* dataset(const pivot::Script& script, const std::string& var) const {
     for (const auto& d : script.setup.datasets)
       if (d.variable == var) return &d;
@@ -377,15 +453,32 @@ class Renderer : public StepRenderer {
     const int64_t part = d.args.at("part").i;
     std::vector<std::string> out;
     if (part == 0) {
-      out.push_back(
-          "# random_split: a permutation of the samples from a NumPy generator seeded "
-          "as the source's; torch's generator would pick other samples (the same "
-          "sizes).");
-      out.push_back("_split_order = np.random.default_rng(" + setup_literal(d.args.at("seed")) +
-                    ").permutation(len(" + setup_literal(d.labels) + "))");
-      diags_.warning(Code::TrainingConvention, step.location)
-          << "random_split: the parts are drawn with NumPy's generator seeded as the source's; "
-             "torch's generator would put other samples in each part (same sizes)";
+      const SetupValue& seed = d.args.at("seed");
+      if (seed.kind == SetupValue::Kind::Expr && seed.text == "None") {
+        // torch's global generator: its state depends on every draw before the split (the
+        // model's initialisation among them), which the Keras script does not make.
+        out.push_back(
+            "# random_split: torch draws the permutation from its global generator, whose "
+            "state depends on every draw before it; this NumPy permutation puts other samples "
+            "in each part (the same sizes).");
+        out.push_back("_split_order = np.random.default_rng().permutation(len(" +
+                      setup_literal(d.labels) + "))");
+        diags_.warning(Code::TrainingConvention, step.location)
+            << "random_split without a generator: torch's global generator picks the samples of "
+               "each part, the migrated script a NumPy permutation: other samples, the same "
+               "sizes (pass generator=torch.Generator().manual_seed(seed) for the same split)";
+      } else {
+        out.push_back(
+            "# random_split: torch's permutation for the seeded generator, computed with NumPy "
+            "(the same samples in each part).");
+        const auto def = torch_randperm_definition();
+        out.insert(out.end(), def.begin(), def.end());
+        out.push_back("_split_order = " + std::string(kTorchRandpermFunction) + "(len(" +
+                      setup_literal(d.labels) + "), " + setup_literal(seed) + ")");
+        diags_.note(Code::TrainingConvention, step.location)
+            << "random_split: torch.randperm of the seeded generator is written with NumPy "
+               "(MT19937 seeded as torch's CPU generator): the same samples in each part";
+      }
       if (d.args.count("fractions")) {
         std::string sizes;
         for (const auto& l : lengths.items) sizes += (sizes.empty() ? "" : ", ") + setup_literal(l);
@@ -464,6 +557,15 @@ class Renderer : public StepRenderer {
       if (one_hot_labels_) return std::nullopt;  // its labels are class indices
       return var;
     }
+    // Random training transforms: batches made by AugmentedBatches (script_augmentation.h).
+    if (augmented(*d)) {
+      if (one_hot_labels_ || !d->batch_size.set()) return std::nullopt;
+      batched = true;
+      const std::string p = pair_variable(script, *d);
+      return std::string(kAugmentedBatches) + "(" + p + "[0], " + p + "[1], " + p + "_augment, " +
+             p + "_scale, batch_size=" + setup_literal(d->batch_size) +
+             ", shuffle=" + (d->shuffle.set() ? setup_literal(d->shuffle) : "False") + ")";
+    }
     const std::optional<std::string> x = features_of(script, *d);
     if (!x) return std::nullopt;
     batched = false;
@@ -479,6 +581,7 @@ class Renderer : public StepRenderer {
 
   // The model's input array of an in-memory dataset (channels-last images for the model).
   std::optional<std::string> features_of(const pivot::Script& script, const pivot::Dataset& d) {
+    if (augmented(d)) return std::nullopt;  // its batches only (AugmentedBatches)
     if (d.kind == "builtin") return channels_last_images(pair_variable(script, d) + "[0]");
     if (d.kind == "split_of") {
       pivot::Dataset as_arrays = d;
@@ -495,6 +598,17 @@ class Renderer : public StepRenderer {
     std::string optimizer =
         script.setup.optimizer ? script.setup.optimizer->variable : "\"rmsprop\"";
     std::string loss = script.setup.loss ? script.setup.loss->variable : "None";
+    if (script.setup.loss && loss.empty()) {
+      // The source calls a torch.nn.functional loss in its loop: a Keras loss object for it.
+      SetupSpelling s = spell_loss(*script.setup.loss, keras_, diags_);
+      ScriptStep at;
+      at.location = script.setup.loss->location;
+      problems(at, s, out);
+      loss = "loss_fn";
+      out.push_back(
+          "# The source's loop calls a torch.nn.functional loss; Keras compiles this one.");
+      out.push_back(loss + " = " + (s.text.empty() ? "None" : s.text));
+    }
     const auto& opt = script.setup.optimizer;
     if (opt && opt->decay == pivot::Optimizer::Decay::Coupled && api_ == Api::Keras3) {
       // torch's coupled weight_decay adds wd * w to every parameter's gradient: exactly the
@@ -598,7 +712,17 @@ class Renderer : public StepRenderer {
         out.insert(out.end(), t.begin(), t.end());
       }
     }
-    args.push_back("epochs=" + setup_literal(fit.epochs));
+    if (!fit.epoch_variable.empty()) {
+      // The source's epoch loop is kept: this call fits its one epoch (Keras counts epochs from
+      // initial_epoch, as schedules see them).
+      const std::string start = fit.epoch_start.set() ? setup_literal(fit.epoch_start) : "0";
+      const std::string index =
+          start == "0" ? fit.epoch_variable : "(" + fit.epoch_variable + " - " + start + ")";
+      args.push_back("initial_epoch=" + index);
+      args.push_back("epochs=" + index + " + 1");
+    } else {
+      args.push_back("epochs=" + setup_literal(fit.epochs));
+    }
     if (!fit.validation_data.empty()) {
       bool vbatched = false;
       auto v = data_args(script, fit.validation_data, vbatched);
@@ -644,7 +768,48 @@ class Renderer : public StepRenderer {
     out.push_back(lhs + model_name(script) + ".fit(");
     for (const auto& a : args) out.push_back("    " + a + ",");
     out.push_back(")");
+    epoch_values(step, script, fit, out);
     return out;
+  }
+
+  // The source's batch-loop values its epoch statements read, from the epoch's history.
+  void epoch_values(const ScriptStep& step, const pivot::Script& script, const pivot::Fit& fit,
+                    std::vector<std::string>& out) {
+    if (fit.bindings.empty()) return;
+    const pivot::Dataset* d = dataset(script, fit.train_data);
+    const std::string h = fit.history_variable + ".history";
+    const std::string n = d ? "len(" + labels_of(script, *d) + ")" : "";
+    const std::string bs = fit.batch_size.set() ? setup_literal(fit.batch_size) : "32";
+    out.push_back("# The values of the source's batch loop, from this epoch's history.");
+    for (const auto& b : fit.bindings) {
+      std::string value;
+      if (b.quantity == "loss_last")
+        value = "np.float64(" + h + "[\"loss\"][-1])";
+      else if (b.quantity == "loss_sum" && !n.empty())
+        value = h + "[\"loss\"][-1] * " + n;
+      else if (b.quantity == "loss_batch_sum" && !n.empty()) {
+        value = h + "[\"loss\"][-1] * math.ceil(" + n + " / " + bs + ")";
+        needs_math_ = true;
+      } else if (b.quantity == "sample_count" && !n.empty())
+        value = n;
+      else if (b.quantity == "batch_count" && !n.empty()) {
+        value = "math.ceil(" + n + " / " + bs + ")";
+        needs_math_ = true;
+      } else if (b.quantity.rfind("metric_count:", 0) == 0 && !n.empty()) {
+        const std::string name = b.quantity.substr(b.quantity.find(':') + 1);
+        for (const auto& m : script.setup.metrics)
+          if (m.display_name == name)
+            value = "round(" + h + "[" + python_string(name) + "][-1] * " + n + ")";
+      }
+      if (value.empty()) {
+        auto t = todo(step, "'" + b.variable +
+                                "' holds a value of the batch loop nnport cannot "
+                                "derive from the history");
+        out.insert(out.end(), t.begin(), t.end());
+        continue;
+      }
+      out.push_back(b.variable + " = " + value);
+    }
   }
 
   std::vector<std::string> evaluate(const ScriptStep& step, const pivot::Script& script) {
@@ -677,6 +842,8 @@ class Renderer : public StepRenderer {
       std::string value;
       if (b.quantity == "loss_mean")
         value = "eval_loss";
+      else if (b.quantity == "loss_value")  // a NumPy scalar: `.item()` works as on a tensor
+        value = "np.float64(eval_loss)";
       else if (b.quantity == "loss_sum")
         value = "eval_loss * " + n;
       else if (b.quantity == "loss_batch_sum") {
@@ -740,6 +907,7 @@ class Renderer : public StepRenderer {
   bool partial_ = false;
   bool needs_math_ = false;
   bool needs_os_ = false;
+  bool augmented_class_written_ = false;
 };
 
 }  // namespace

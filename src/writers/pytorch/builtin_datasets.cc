@@ -51,4 +51,120 @@ std::string builtin_dataset_call(const pivot::Dataset& dataset) {
          (column ? ", column_labels=True" : "") + ")";
 }
 
+namespace {
+
+// The PyTorch row of a dataset read from Keras' cached .npz file ("file" fact), else null.
+const frameworks::SetupRow* npz_row(const pivot::Dataset& dataset) {
+  auto name = dataset.args.find("name");
+  if (name == dataset.args.end() || dataset.builtin_split.kind != pivot::SetupValue::Kind::String ||
+      (dataset.builtin_split.text != "both" && dataset.builtin_split.text != "word_index"))
+    return nullptr;
+  const auto* row = frameworks::find_row_for_kind(frameworks::pytorch::training_rows(),
+                                                  pivot::SetupFamily::Dataset, name->second.text);
+  if (!row || !row->implied.count("file")) return nullptr;
+  return dataset.builtin_split.text == "both" || row->implied.count("word_index") ? row : nullptr;
+}
+
+std::string value_text(const pivot::SetupValue& v) {
+  switch (v.kind) {
+    case pivot::SetupValue::Kind::Int: return std::to_string(v.i);
+    case pivot::SetupValue::Kind::Float: {
+      std::string s = std::to_string(v.f);
+      while (s.size() > 1 && s.back() == '0' && s[s.size() - 2] != '.') s.pop_back();
+      return s;
+    }
+    default: return v.text;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> npz_dataset_helper(const pivot::Dataset& dataset) {
+  const auto* row = npz_row(dataset);
+  if (!row) return {};
+  const std::string name = dataset.args.at("name").text;
+  const std::string cache =
+      "    home = os.environ.get(\"KERAS_HOME\", os.path.join(os.path.expanduser(\"~\"), "
+      "\".keras\"))";
+  if (dataset.builtin_split.text == "word_index")
+    return {
+        "def load_" + name + "_word_index():",
+        "    \"\"\"keras.datasets." + name +
+            ".get_word_index(): Keras' cached word index (word -> id).\"\"\"",
+        cache,
+        "    with open(os.path.join(home, \"datasets\", \"" + row->implied.at("word_index") +
+            "\")) as f:",
+        "        return json.load(f)",
+        "",
+        "",
+    };
+  std::vector<std::string> out = {
+      "def load_" + name + "(" +
+          std::string(name == "reuters" ? "num_words=None, skip_top=0, maxlen=None, "
+                                          "test_split=0.2, seed=113,\n                 "
+                                          "start_char=1, oov_char=2, index_from=3"
+                                        : "test_split=0.2, seed=113") +
+          "):",
+      "    \"\"\"keras.datasets." + name +
+          ".load_data(): Keras' cached file read with NumPy, shuffled and split",
+      "    as Keras does: ((x_train, y_train), (x_test, y_test)).\"\"\"",
+      cache,
+      "    with np.load(os.path.join(home, \"datasets\", \"" + row->implied.at("file") +
+          "\"), allow_pickle=True) as f:",
+      "        x, y = f[\"x\"], f[\"y\"]",
+      "    indices = np.arange(len(x))",
+      "    np.random.RandomState(seed).shuffle(indices)",
+      "    x, y = x[indices], y[indices]",
+  };
+  if (name == "reuters") {
+    // keras/src/datasets/reuters.py: ids shifted by index_from after a start_char, sequences
+    // of maxlen or more dropped, ids outside [skip_top, num_words) replaced by oov_char.
+    for (const char* l : {
+             "    if start_char is not None:",
+             "        x = [[start_char] + [w + index_from for w in s] for s in x]",
+             "    elif index_from:",
+             "        x = [[w + index_from for w in s] for s in x]",
+             "    if maxlen:",
+             "        kept = [i for i, s in enumerate(x) if len(s) < maxlen]",
+             "        x, y = [x[i] for i in kept], y[kept]",
+             "    if not num_words:",
+             "        num_words = max(max(s) for s in x)",
+             "    if oov_char is not None:",
+             "        x = [[w if skip_top <= w < num_words else oov_char for w in s] for s in x]",
+             "    else:",
+             "        x = [[w for w in s if skip_top <= w < num_words] for s in x]",
+             "    split = int(len(x) * (1 - test_split))",
+             "    return ((np.array(x[:split], dtype=\"object\"), np.array(y[:split])),",
+             "            (np.array(x[split:], dtype=\"object\"), np.array(y[split:])))",
+         })
+      out.push_back(l);
+  } else {
+    // keras/src/datasets/boston_housing.py: the first int(len(x) * (1 - test_split)) shuffled
+    // samples are the training split.
+    out.push_back("    split = int(len(x) * (1 - test_split))");
+    out.push_back(
+        "    return (np.array(x[:split]), np.array(y[:split])), (np.array(x[split:]), "
+        "np.array(y[split:]))");
+  }
+  out.push_back("");
+  out.push_back("");
+  return out;
+}
+
+std::string npz_dataset_call(const pivot::Dataset& dataset) {
+  const auto* row = npz_row(dataset);
+  if (!row) return {};
+  if (dataset.builtin_split.text == "word_index")
+    return "load_" + dataset.args.at("name").text + "_word_index()";
+  std::string call = "load_" + dataset.args.at("name").text + "(";
+  bool first = true;
+  for (const auto& arg : row->args) {
+    auto it = dataset.args.find(arg.canonical);
+    if (it == dataset.args.end()) continue;
+    call += (first ? "" : ", ") + arg.spelled + "=" + value_text(it->second);
+    first = false;
+  }
+  return call + ")";
+}
+
 }  // namespace nnport::writers::pytorch

@@ -7,6 +7,7 @@
 #include "pivot/ops/catalog.h"
 #include "writers/keras/python_literal.h"
 #include "writers/pytorch/augmentation_layers.h"
+#include "writers/pytorch/masked_steps.h"
 #include "writers/pytorch/normalization_layer.h"
 
 namespace nnport::writers::pytorch {
@@ -214,10 +215,10 @@ std::optional<Spelling> recurrent_spelling(const Node& n, std::string& error) {
             " stacked layers; its PyTorch class steps one";
     return std::nullopt;
   }
-  if (pivot::attr_bool(n, "lengths_input")) {
+  if (pivot::attr_bool(n, "lengths_input") || pivot::attr_bool(n, "mask_input")) {
     error = what + " '" + n.name +
-            "' with Keras activations or reset_after=False reads sequence lengths; its PyTorch "
-            "class does not take packed sequences";
+            "' with Keras activations or reset_after=False reads sequence lengths or a mask; its "
+            "PyTorch class does not take packed sequences";
     return std::nullopt;
   }
   Spelling s;
@@ -296,6 +297,8 @@ std::string custom_class_source(const std::set<std::string>& class_names) {
   for (const auto& name : class_names)
     if (auto text = adapted_normalization_class_source(name); !text.empty())
       out += std::string(text) + "\n\n";
+  for (const auto& name : class_names)
+    if (auto text = masked_steps_source(name); !text.empty()) out += std::string(text) + "\n\n";
   return out;
 }
 

@@ -266,6 +266,24 @@ std::optional<std::string> add_param(ExpressionContext& ctx) {
   return x(ctx) + " + " + term;
 }
 
+// dims=n when the axes are a's last n against b's first n (the common spelling), else the lists.
+std::optional<std::string> tensordot(ExpressionContext& ctx) {
+  const auto& axes_a = pivot::attr_ints(ctx.node, "axes_a");
+  const auto& axes_b = pivot::attr_ints(ctx.node, "axes_b");
+  const auto n = static_cast<int64_t>(axes_a.size());
+  bool trailing_leading = true;
+  for (int64_t i = 0; i < n; ++i) {
+    const size_t k = static_cast<size_t>(i);
+    trailing_leading = trailing_leading &&
+                       axes_a[k] == static_cast<int64_t>(input_rank(ctx, 0)) - n + i &&
+                       axes_b[k] == i;
+  }
+  const std::string dims = trailing_leading
+                               ? std::to_string(n)
+                               : "([" + ints_args(axes_a) + "], [" + ints_args(axes_b) + "])";
+  return "torch.tensordot(" + x(ctx) + ", " + ctx.args.at(1) + ", dims=" + dims + ")";
+}
+
 // x @ self.w: a custom layer's own weight matrix, kept as an nn.Parameter.
 std::optional<std::string> matmul_param(ExpressionContext& ctx) {
   auto value = param_ref(ctx);
@@ -339,6 +357,7 @@ const std::map<OpKind, Expression>& table() {
       {OpKind::PrependParam, prepend_param},
       {OpKind::MatMulParam, matmul_param},
       {OpKind::MatMul, matmul},
+      {OpKind::Tensordot, tensordot},
       {OpKind::Equal, equal},
       {OpKind::Standardize, standardize},
   };

@@ -14,8 +14,13 @@
 #include <fmt/format.h>
 
 #include "frameworks/training_table.h"
+#include "pivot/momentum_schedule.h"
 #include "writers/pytorch/builtin_datasets.h"
+#include "writers/pytorch/custom_steps.h"
+#include "writers/pytorch/keras_schedules.h"
+#include "writers/pytorch/model_ports.h"
 #include "writers/pytorch/normalization_layer.h"
+#include "writers/pytorch/script_functions.h"
 #include "writers/pytorch/weight_penalty.h"
 
 namespace nnport::writers::pytorch {
@@ -112,6 +117,8 @@ class Renderer : public StepRenderer {
       }
       integer_input_ = !pivot::is_floating(graph.values[port.value].type.dtype);
       multiple_inputs_ = graph.inputs.size() > 1;
+      inputs_ = model_inputs(graph);
+      output_back_ = output_to_source(graph);
       multiple_outputs_ = graph.outputs.size() > 1;
       // Keras' Softmax() takes the last axis of the (source-layout) output.
       if (graph.outputs.size() == 1) {
@@ -136,7 +143,11 @@ class Renderer : public StepRenderer {
     switch (step.kind) {
       case K::BuildModel: {
         model_ = step.variable;
-        std::vector<std::string> out = {step.variable + " = " + entry_ + "()"};
+        // A new model (the variable bound again, a builder called again) trains with an
+        // optimizer of its own: the next compile() makes it.
+        optimizer_written_ = false;
+        std::vector<std::string> out = {step.variable + " = " +
+                                        (step.model.empty() ? entry_ : step.model) + "()"};
         if (single_bias_rnn_) {
           out.push_back(
               "# Keras' LSTM/SimpleRNN have ONE bias (converted into bias_ih, bias_hh = 0): "
@@ -164,9 +175,26 @@ class Renderer : public StepRenderer {
                 step.variable + " = nn.Sequential(" + step.text +
                     ", nn.Softmax(dim=" + std::to_string(softmax_dim_) + "))"};
       case K::Adapt: return adapt_lines(model(), step.variable, step.text);
+      case K::Function: {
+        auto out = script_function_lines(script.functions.at(step.index), partial_);
+        out.push_back("");
+        out.push_back("");
+        return out;
+      }
+      case K::Forward:
+      case K::LossCall:
+      case K::AddModelLosses:
+      case K::Gradients:
+      case K::ApplyGradients:
+      case K::MakeMetric:
+      case K::MetricUpdate:
+      case K::MetricReset: return custom_step_lines(step, script);
       case K::SaveWeights: return {"torch.save(" + model() + ".state_dict(), " + step.text + ")"};
       case K::LoadWeights: return {model() + ".load_state_dict(torch.load(" + step.text + "))"};
       case K::Seed:
+        if (step.variable == "framework")
+          return {"# tf.random.set_seed seeds the framework's generator only.",
+                  "torch.manual_seed(" + step.text + ")"};
         imports_.insert("import random");
         imports_.insert("import numpy as np");
         return {"# keras.utils.set_random_seed seeds Python, NumPy and the framework.",
@@ -180,8 +208,9 @@ class Renderer : public StepRenderer {
 
   std::vector<std::string> imports() const override {
     std::vector<std::string> out;
-    for (const char* fixed : {"import numpy as np", "import os", "import copy", "import random",
-                              "from types import SimpleNamespace", "from PIL import Image"})
+    for (const char* fixed :
+         {"import json", "import math", "import numpy as np", "import os", "import copy",
+          "import random", "from types import SimpleNamespace", "from PIL import Image"})
       if (imports_.count(fixed)) out.push_back(fixed);
     out.push_back("import torch");
     if (imports_.count("nn")) out.push_back("import torch.nn as nn");
@@ -197,6 +226,66 @@ class Renderer : public StepRenderer {
   std::string model() const { return model_.empty() ? "model" : model_; }
   // The targets of a batch: one tensor, or one per output (`for inputs, *targets in loader`).
   std::string batch_targets() const { return per_output_losses_ ? "*targets" : "targets"; }
+
+  // A custom training step (Keras GradientTape code): the model in train/eval mode, the loss
+  // object called as Keras calls it, zero_grad + backward where the tape computes gradients,
+  // step where the optimizer applies them, metric objects as RunningMetric accumulators.
+  std::vector<std::string> custom_step_lines(const ScriptStep& step, const pivot::Script& script) {
+    using K = ScriptStep::Kind;
+    const std::string opt = !optimizer_var_.empty() ? optimizer_var_
+                            : script.setup.optimizer && !script.setup.optimizer->variable.empty()
+                                ? script.setup.optimizer->variable
+                                : "optimizer";
+    switch (step.kind) {
+      case K::Forward:
+        if (step.training)
+          return {model() + ".train()", step.variable + " = " + model() + "(" + step.text + ")"};
+        if (step.gradients)
+          return {model() + ".eval()", step.variable + " = " + model() + "(" + step.text + ")"};
+        return {model() + ".eval()", "with torch.no_grad():",
+                "    " + step.variable + " = " + model() + "(" + step.text + ")"};
+      case K::LossCall: {
+        const std::string fn = script.setup.loss ? script.setup.loss->variable : "loss_fn";
+        return {step.variable + " = " + fn + "(" + step.args.at(0) + ", " + step.args.at(1) + ")"};
+      }
+      case K::AddModelLosses:
+        if (penalty_)
+          return {"# sum(model.losses): the Keras weight regularizers' penalty.",
+                  step.variable + " = " + step.variable + penalty_term()};
+        return {"# sum(model.losses) is 0 here: the model has no weight regularizers."};
+      case K::Gradients: return {opt + ".zero_grad()", step.text + ".backward()"};
+      case K::ApplyGradients: return {opt + ".step()"};
+      case K::MakeMetric: {
+        if (step.index >= script.setup.metrics.size()) break;
+        const auto& m = script.setup.metrics[step.index];
+        std::string threshold = "0.5";
+        if (auto it = m.args.find("threshold"); it != m.args.end()) threshold = py(it->second);
+        const std::string line = metric_object_line(m, threshold);
+        if (line.empty()) {
+          partial_ = true;
+          diags_.error(Code::ScriptUnsupported, m.location)
+              << "metric object '" << m.variable << "' (" << m.kind
+              << ") has no PyTorch spelling yet";
+          return {"# TODO(nnport): metric '" + m.kind + "' has no PyTorch spelling yet",
+                  "# " + step.text};
+        }
+        std::vector<std::string> out;
+        if (!metric_class_written_) out = running_metric_class();
+        metric_class_written_ = true;
+        out.push_back(line);
+        return out;
+      }
+      case K::MetricUpdate: {
+        std::string args;
+        for (const auto& a : step.args) args += (args.empty() ? "" : ", ") + a;
+        return {step.variable + ".update_state(" + args + ")"};
+      }
+      case K::MetricReset: return {step.variable + ".reset_state()"};
+      default: break;
+    }
+    partial_ = true;
+    return {"# TODO(nnport): this training step has no PyTorch spelling yet:", "# " + step.text};
+  }
 
   // What the rendered steps defined so far, in the module or in a helper function.
   struct Written {
@@ -310,7 +399,48 @@ class Renderer : public StepRenderer {
     return out;
   }
 
+  // Keras' per-sample loss (a loss over the last axis is averaged there), for reduction "sum"
+  // and "none".
+  static std::string per_sample_loss(const pivot::Loss& l, const std::string& clamp,
+                                     const std::string& smoothing) {
+    const std::string none = ", reduction=\"none\"";
+    if (l.kind == "cross_entropy") {
+      if (l.label_form == "index") {
+        if (l.input_form == "logits")
+          return "F.cross_entropy(outputs, targets.view(-1).long()" + none +
+                 (smoothing.empty() ? "" : ", label_smoothing=" + smoothing) + ")";
+        if (!smoothing.empty()) return "";
+        return "F.nll_loss(torch.log(" + clamp + "), targets.view(-1).long()" + none + ")";
+      }
+      const std::string targets = smoothing.empty()
+                                      ? "targets.float()"
+                                      : "(targets.float() * (1 - " + smoothing + ") + " +
+                                            smoothing + " / outputs.shape[-1])";
+      if (l.input_form == "logits") return "F.cross_entropy(outputs, " + targets + none + ")";
+      return "-(" + targets + " * torch.log(" + clamp + ")).sum(dim=-1)";
+    }
+    const std::string targets = "targets.float().view_as(outputs)";
+    if (l.kind == "binary_cross_entropy") {
+      const std::string t = smoothing.empty()
+                                ? targets
+                                : targets + " * (1 - " + smoothing + ") + " + smoothing + " / 2";
+      if (l.input_form == "logits")
+        return "F.binary_cross_entropy_with_logits(outputs, " + t + none + ").mean(dim=-1)";
+      return "F.binary_cross_entropy(" + clamp + ", " + t + none + ").mean(dim=-1)";
+    }
+    if (l.kind == "mse") return "F.mse_loss(outputs, " + targets + none + ").mean(dim=-1)";
+    if (l.kind == "mae") return "F.l1_loss(outputs, " + targets + none + ").mean(dim=-1)";
+    if (l.kind == "huber") {
+      std::string delta = "1.0";
+      if (auto it = l.args.find("delta"); it != l.args.end()) delta = py(it->second);
+      return "F.huber_loss(outputs, " + targets + none + ", delta=" + delta + ").mean(dim=-1)";
+    }
+    return "";
+  }
+
   std::string loss_expression(const pivot::Loss& l) {
+    // A user function: Keras calls it as fn(y_true, y_pred) and averages all its values.
+    if (l.kind == "custom") return custom_call(l.function);
     const std::string clamp = "torch.clamp(outputs, 1e-7, 1 - 1e-7)";
     // Keras label_smoothing e mixes the labels before the loss: one-hot y * (1 - e) + e / C,
     // binary y * (1 - e) + e / 2 (what torch's label_smoothing does for class indices too).
@@ -318,6 +448,14 @@ class Renderer : public StepRenderer {
     if (auto it = l.args.find("label_smoothing");
         it != l.args.end() && !same_value(it->second, SetupValue::real(0)))
       smoothing = py(it->second);
+    // Keras reduction "sum" / "none": the per-sample losses summed, or as they are.
+    if (auto it = l.args.find("reduction");
+        it != l.args.end() && it->second.kind == SetupValue::Kind::String &&
+        (it->second.text == "sum" || it->second.text == "none")) {
+      const std::string per_sample = per_sample_loss(l, clamp, smoothing);
+      if (per_sample.empty() || it->second.text == "none") return per_sample;
+      return operand(per_sample) + ".sum()";
+    }
     if (l.kind == "cross_entropy") {
       if (l.label_form == "index") {
         if (l.input_form == "logits")
@@ -352,6 +490,8 @@ class Renderer : public StepRenderer {
   }
 
   std::string metric_expression(const pivot::Metric& m) {
+    // Keras averages a metric function's values over the samples (MeanMetricWrapper).
+    if (m.kind == "custom") return custom_call(m.function);
     if (m.kind == "sparse_categorical_accuracy")
       return "(outputs.argmax(dim=-1) == targets.view(-1).long()).float().mean()";
     if (m.kind == "categorical_accuracy")
@@ -363,7 +503,18 @@ class Renderer : public StepRenderer {
              ").float() == targets.float().view_as(outputs)).float().mean()";
     }
     if (m.kind == "mae") return "(outputs - targets.float().view_as(outputs)).abs().mean()";
-    if (m.kind == "mse") return "(outputs - targets.float().view_as(outputs)).square().mean()";
+    if (m.kind == "binary_cross_entropy") {
+      // Keras' BinaryCrossentropy metric: the loss's formula (probabilities clipped to 1e-7).
+      imports_.insert("F");
+      auto logits = m.args.find("from_logits");
+      if (logits != m.args.end() && logits->second.kind == SetupValue::Kind::Bool &&
+          logits->second.b)
+        return "F.binary_cross_entropy_with_logits(outputs, targets.float().view_as(outputs))";
+      return "F.binary_cross_entropy(outputs.clamp(1e-7, 1 - 1e-7), "
+             "targets.float().view_as(outputs))";
+    }
+    if (m.kind == "mse" || m.kind == "root_mean_squared_error")
+      return "(outputs - targets.float().view_as(outputs)).square().mean()";
     return "";
   }
 
@@ -400,6 +551,11 @@ class Renderer : public StepRenderer {
     std::vector<std::string> out =
         optimizer_lines(script, script.setup.optimizer ? script.setup.optimizer->variable : "");
     if (!script.setup.loss) return out;
+    if (uses_custom_function(script)) {
+      out.push_back("");
+      out.push_back("");
+      append(out, keras_targets_helper());
+    }
     if (per_output_losses_) {
       if (!append_output_losses(out, script.setup.output_losses)) return out;
       append(out, metrics_and_evaluate_lines(script));
@@ -433,6 +589,7 @@ class Renderer : public StepRenderer {
                             const std::vector<pivot::OutputLoss>& per_output) {
     std::vector<std::string> terms;
     std::set<std::string> taken;
+    output_loss_metrics_.clear();  // a later compile() replaces an earlier one's
     for (const auto& o : per_output) {
       const std::string expr = loss_expression(o.loss);
       if (expr.empty()) {
@@ -476,15 +633,25 @@ class Renderer : public StepRenderer {
     out.push_back("metrics = {");
     for (const auto& line : output_loss_metrics_) out.push_back(line);
     for (const auto& m : script.setup.metrics) {
-      const std::string e = metric_expression(m);
+      if (!m.variable.empty()) continue;  // a metric object of a custom step
+      const std::string e = for_output(metric_expression(m), m.output);
       if (e.empty()) {
         partial_ = true;
         out.push_back("    # TODO(nnport): metric '" + m.kind + "' is not written yet");
         continue;
       }
       out.push_back("    " + quoted(m.display_name) + ": lambda outputs, targets: " + e + ",");
+      if (m.kind == "root_mean_squared_error") root_metrics_.push_back(quoted(m.display_name));
     }
     out.push_back("}");
+    if (!root_metrics_.empty()) {
+      std::string names;
+      for (const auto& n : root_metrics_) names += (names.empty() ? "" : ", ") + n;
+      out.push_back(
+          "# RootMeanSquaredError: the root of the squared errors averaged over all the samples "
+          "(taken at the end).");
+      out.push_back("root_metrics = {" + names + "}");
+    }
     out.push_back("");
     out.push_back("");
     append(out, loader_helper());
@@ -496,15 +663,16 @@ class Renderer : public StepRenderer {
     out.push_back("    totals = {\"loss\": 0.0, **{name: 0.0 for name in metrics}}");
     out.push_back("    seen = 0");
     out.push_back("    with torch.no_grad():");
-    out.push_back("        for inputs, " + batch_targets() + " in loader:");
-    out.push_back("            outputs = " + model() + "(inputs)");
+    out.push_back("        for " + batch_variables() + " in loader:");
+    out.push_back("            outputs = " + forward(model()));
     const std::string eval_loss = "loss_fn(outputs, targets)" + penalty_term();
     out.push_back("            totals[\"loss\"] += " +
-                  (penalty_ ? "(" + eval_loss + ")" : eval_loss) + ".item() * len(inputs)");
+                  (penalty_ ? "(" + eval_loss + ")" : eval_loss) + ".item() * " + batch_count());
     out.push_back("            for name, metric in metrics.items():");
-    out.push_back("                totals[name] += metric(outputs, targets).item() * len(inputs)");
-    out.push_back("            seen += len(inputs)");
-    out.push_back("    return {name: total / seen for name, total in totals.items()}");
+    out.push_back("                totals[name] += metric(outputs, targets).item() * " +
+                  batch_count());
+    out.push_back("            seen += " + batch_count());
+    out.push_back("    return {name: " + averaged() + " for name, total in totals.items()}");
     out.push_back("");
     out.push_back("");
     return out;
@@ -521,25 +689,37 @@ class Renderer : public StepRenderer {
     out.push_back("    \"\"\"NumPy arrays -> DataLoader (Keras' default batch size is 32).\"\"\"");
     std::string inputs = "torch.as_tensor(np.asarray(x), dtype=" +
                          std::string(integer_input_ ? "torch.long" : "torch.float32") + ")";
-    if (!permute_.empty()) {
+    if (multiple_inputs_) {
+      // One array per input of the model, in its input order: batches are (input_0, input_1,
+      // ..., targets).
+      out.back() =
+          "    \"\"\"One NumPy array per input of the model -> DataLoader (batches of 32 by "
+          "default).\"\"\"";
+      out.push_back("    inputs = [");
+      for (size_t i = 0; i < inputs_.size(); ++i)
+        out.push_back("        torch.as_tensor(np.asarray(x[" + std::to_string(i) +
+                      "]), dtype=" + inputs_[i].dtype + ")" + inputs_[i].permute + ",");
+      out.push_back("    ]");
+      inputs = "*inputs";
+    } else if (!permute_.empty()) {
       out.push_back(
           "    # Keras feeds channels-last arrays; the migrated model takes channels-first.");
       inputs += permute_;
     }
-    out.push_back("    inputs = " + inputs);
+    if (!multiple_inputs_) out.push_back("    inputs = " + inputs);
     if (per_output_losses_) {
       out.push_back(
           "    # One target array per output of the model: batches are (inputs, target_0, "
           "target_1, ...).");
       out.push_back("    targets = [torch.as_tensor(np.asarray(t)) for t in y]");
-      out.push_back(
-          "    return DataLoader(TensorDataset(inputs, *targets), batch_size=batch_size, "
-          "shuffle=shuffle)");
+      out.push_back("    return DataLoader(TensorDataset(" +
+                    std::string(multiple_inputs_ ? "*inputs" : "inputs") +
+                    ", *targets), batch_size=batch_size, shuffle=shuffle)");
     } else {
       out.push_back("    targets = torch.as_tensor(np.asarray(y))");
-      out.push_back(
-          "    return DataLoader(TensorDataset(inputs, targets), batch_size=batch_size, "
-          "shuffle=shuffle)");
+      out.push_back("    return DataLoader(TensorDataset(" +
+                    std::string(multiple_inputs_ ? "*inputs" : "inputs") +
+                    ", targets), batch_size=batch_size, shuffle=shuffle)");
     }
     out.push_back("");
     out.push_back("");
@@ -573,6 +753,16 @@ class Renderer : public StepRenderer {
       return out;
     }
     if (d.kind == "image_folder") return image_folder_lines(d);
+    if (const std::string call = d.kind == "builtin" ? npz_dataset_call(d) : ""; !call.empty()) {
+      if (d.builtin_split.text == "word_index") imports_.insert("import json");
+      imports_.insert("import os");
+      imports_.insert("import numpy as np");
+      std::vector<std::string> out;
+      if (npz_helpers_written_.insert(call.substr(0, call.find('('))).second)
+        out = npz_dataset_helper(d);
+      out.push_back(d.variable + " = " + call);
+      return out;
+    }
     if (const std::string call = d.kind == "builtin" ? builtin_dataset_call(d) : "";
         !call.empty()) {
       imports_.insert("import os");
@@ -699,12 +889,14 @@ class Renderer : public StepRenderer {
         out.push_back(
             "# validation_split: Keras holds out the LAST fraction of the arrays, before "
             "shuffling.");
-        out.push_back("split_at = int(len(" + x + ") * (1 - " + py(fit.validation_split) + "))");
-        const std::string vx = operand(x) + "[split_at:]",
+        out.push_back("split_at = int(len(" + (multiple_inputs_ ? operand(x) + "[0]" : x) +
+                      ") * (1 - " + py(fit.validation_split) + "))");
+        const std::string vx = multiple_inputs_ ? "[a[split_at:] for a in " + x + "]"
+                                                : operand(x) + "[split_at:]",
                           vy = y.empty()            ? ""
                                : per_output_losses_ ? "[t[split_at:] for t in " + y + "]"
                                                     : operand(y) + "[split_at:]";
-        x = operand(x) + "[:split_at]";
+        x = multiple_inputs_ ? "[a[:split_at] for a in " + x + "]" : operand(x) + "[:split_at]";
         if (!y.empty())
           y = per_output_losses_ ? "[t[:split_at] for t in " + y + "]" : operand(y) + "[:split_at]";
         out.push_back("val_loader = " + loader_call(*train, vx, vy, fit.batch_size, false));
@@ -806,7 +998,40 @@ class Renderer : public StepRenderer {
       }
     }
     std::string scheduler;
+    std::vector<std::string> batch_schedulers;  // stepped after every optimizer.step()
+    std::vector<std::string> epoch_start;       // run at the start of every epoch
     for (const auto& s : script.setup.schedules) {
+      if (is_keras_schedule(s.kind)) {
+        const std::string var = batch_schedulers.empty()
+                                    ? "lr_scheduler"
+                                    : "lr_scheduler_" + std::to_string(batch_schedulers.size());
+        const auto spelled = spell_keras_schedule(s, opt, var, py);
+        if (!spelled.problem.empty()) {
+          partial_ = true;
+          out.push_back("# TODO(nnport): " + spelled.problem);
+          continue;
+        }
+        if (spelled.needs_math) imports_.insert("import math");
+        if (script.setup.optimizer && pivot::momentum_scales_with_rate(*script.setup.optimizer))
+          diags_.warning(Code::TrainingConvention, s.location)
+              << "SGD momentum with a changing learning rate: Keras scales each gradient by its "
+                 "step's rate before it enters the momentum, PyTorch the whole momentum buffer "
+                 "by the current rate; the updates differ once the rate has changed";
+        for (const auto& l : spelled.lines) out.push_back(l);
+        batch_schedulers.push_back(var);
+        continue;
+      }
+      if (s.kind == "epoch_function") {
+        // Keras' LearningRateScheduler calls schedule(epoch, current rate) at each epoch's
+        // start; LambdaLR would only scale the initial rate, so the groups are set directly.
+        epoch_start.push_back(
+            "# LearningRateScheduler: the rate of this epoch is schedule(epoch, rate).");
+        epoch_start.push_back("for group in " + opt + ".param_groups:");
+        epoch_start.push_back("    group[\"lr\"] = float((" +
+                              py(s.args.count("schedule") ? s.args.at("schedule") : SetupValue{}) +
+                              ")(epoch, group[\"lr\"]))");
+        continue;
+      }
       if (s.kind != "reduce_on_plateau") {
         partial_ = true;
         out.push_back("# TODO(nnport): schedule '" + s.kind + "' is not written yet");
@@ -827,12 +1052,13 @@ class Renderer : public StepRenderer {
       scheduler = "scheduler";
     }
     out.push_back("for epoch in range(" + epochs + "):");
+    for (const auto& l : epoch_start) out.push_back("    " + l);
     out.push_back("    " + m + ".train()");
     out.push_back("    totals = {\"loss\": 0.0, **{name: 0.0 for name in metrics}}");
     out.push_back("    seen = 0");
-    out.push_back("    for inputs, " + batch_targets() + " in " + train_loader + ":");
+    out.push_back("    for " + batch_variables() + " in " + train_loader + ":");
     out.push_back("        " + opt + ".zero_grad()");
-    out.push_back("        outputs = " + m + "(inputs)");
+    out.push_back("        outputs = " + forward(m));
     out.push_back("        loss = loss_fn(outputs, targets)" + penalty_term());
     out.push_back("        loss.backward()");
     const auto& o = script.setup.optimizer;
@@ -852,14 +1078,16 @@ class Renderer : public StepRenderer {
       }
     }
     out.push_back("        " + opt + ".step()");
+    for (const auto& b : batch_schedulers) out.push_back("        " + b + ".step()");
     out.push_back(
         "        # Keras reports the epoch's loss and metrics averaged over its samples.");
-    out.push_back("        totals[\"loss\"] += loss.item() * len(inputs)");
+    out.push_back("        totals[\"loss\"] += loss.item() * " + batch_count());
     out.push_back("        with torch.no_grad():");
     out.push_back("            for name, metric in metrics.items():");
-    out.push_back("                totals[name] += metric(outputs, targets).item() * len(inputs)");
-    out.push_back("        seen += len(inputs)");
-    out.push_back("    logs = {name: total / seen for name, total in totals.items()}");
+    out.push_back("                totals[name] += metric(outputs, targets).item() * " +
+                  batch_count());
+    out.push_back("        seen += " + batch_count());
+    out.push_back("    logs = {name: " + averaged() + " for name, total in totals.items()}");
     if (!val_loader.empty())
       out.push_back("    logs.update({\"val_\" + name: value for name, value in evaluate(" +
                     val_loader + ").items()})");
@@ -924,16 +1152,32 @@ class Renderer : public StepRenderer {
   std::vector<std::string> predict_lines(const ScriptStep& step) {
     imports_.insert("import numpy as np");
     imports_.insert("data");
-    const std::string inputs = "torch.as_tensor(np.asarray(" + step.text +
-                               "), dtype=" + (integer_input_ ? "torch.long" : "torch.float32") +
-                               ")";
+    std::string inputs = "torch.as_tensor(np.asarray(" + step.text +
+                         "), dtype=" + (integer_input_ ? "torch.long" : "torch.float32") + ")";
+    if (multiple_inputs_) {
+      // One array per input of the model.
+      inputs.clear();
+      for (size_t i = 0; i < inputs_.size(); ++i)
+        inputs += (i ? ", " : "") + std::string("torch.as_tensor(np.asarray(") +
+                  operand(step.text) + "[" + std::to_string(i) + "]), dtype=" + inputs_[i].dtype +
+                  ")";
+    }
     const std::string model = step.model.empty() ? this->model() : step.model;
     // Keras predict runs the model in inference mode over batches (of 32 by default; the batch
     // size does not change the predictions) and concatenates them into NumPy arrays.
     std::vector<std::string> out = {
         model + ".eval()", "with torch.no_grad():",
         "    _batches = DataLoader(TensorDataset(" + inputs + "), batch_size=32)"};
-    const std::string outputs = "[" + model + "(inputs" + permute_ + ") for (inputs,) in _batches]";
+    std::string outputs =
+        "[" + model + "(inputs" + permute_ + ")" + output_back_ + " for (inputs,) in _batches]";
+    if (multiple_inputs_) {
+      std::string names, args;
+      for (size_t i = 0; i < inputs_.size(); ++i) {
+        names += (i ? ", " : "") + inputs_[i].name;
+        args += (i ? ", " : "") + inputs_[i].name + inputs_[i].permute;
+      }
+      outputs = "[" + model + "(" + args + ") for " + names + " in _batches]";
+    }
     // A model with several outputs: Keras' predict returns a list of arrays.
     const std::string call =
         multiple_outputs_ ? "[torch.cat(list(output)).numpy() for output in zip(*" + outputs + ")]"
@@ -942,10 +1186,78 @@ class Renderer : public StepRenderer {
     return out;
   }
 
+  // The loop variables of a batch (`inputs, targets`; one per input of a model with several:
+  // `title, body, *targets`), the model called on them (its output in the source layout), and
+  // the batch's size.
+  std::string batch_variables() const {
+    if (!multiple_inputs_) return "inputs, " + batch_targets();
+    std::string names;
+    for (const auto& in : inputs_) names += in.name + ", ";
+    return names + batch_targets();
+  }
+  std::string forward(const std::string& m) const {
+    if (!multiple_inputs_) return m + "(inputs)" + output_back_;
+    std::string names;
+    for (const auto& in : inputs_) names += (names.empty() ? "" : ", ") + in.name;
+    return m + "(" + names + ")" + output_back_;
+  }
+  std::string batch_count() const {
+    return "len(" + (multiple_inputs_ ? inputs_.front().name : std::string("inputs")) + ")";
+  }
+
+  // A user loss/metric function called as Keras calls it, averaged over all its values.
+  std::string custom_call(const std::string& function) const {
+    // An identifier or a call (`loss(margin=margin)`): called as it is.
+    return function + "(" + kKerasTargets + "(targets, outputs), outputs).mean()";
+  }
+  static bool uses_custom_function(const pivot::Script& script) {
+    if (script.setup.loss && script.setup.loss->kind == "custom") return true;
+    for (const auto& o : script.setup.output_losses)
+      if (o.loss.kind == "custom") return true;
+    for (const auto& m : script.setup.metrics)
+      if (m.kind == "custom") return true;
+    return false;
+  }
+  // A metric of one output of several: `outputs` and `targets` are that output's.
+  static std::string for_output(const std::string& expr, int output) {
+    if (output < 0 || expr.empty()) return expr;
+    const std::string index = "[" + std::to_string(output) + "]";
+    std::string out;
+    for (size_t i = 0; i < expr.size();) {
+      bool replaced = false;
+      for (const char* word : {"outputs", "targets"}) {
+        const size_t n = std::char_traits<char>::length(word);
+        const bool start = i == 0 || !(std::isalnum(static_cast<unsigned char>(expr[i - 1])) ||
+                                       expr[i - 1] == '_' || expr[i - 1] == '.');
+        const bool end =
+            i + n >= expr.size() ||
+            !(std::isalnum(static_cast<unsigned char>(expr[i + n])) || expr[i + n] == '_');
+        if (start && end && expr.compare(i, n, word) == 0) {
+          out += std::string(word) + index;
+          i += n;
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) out += expr[i++];
+    }
+    return out;
+  }
+
+  // An epoch's value of a metric from its total (a root metric's root of the average).
+  std::string averaged() const {
+    return root_metrics_.empty()
+               ? "total / seen"
+               : "(total / seen) ** 0.5 if name in root_metrics else total / seen";
+  }
+  std::vector<std::string> root_metrics_;  // RootMeanSquaredError metrics (quoted names)
+
   std::string entry_;
   DiagnosticEngine& diags_;
   std::string model_;
   std::string permute_;
+  std::vector<ModelInput> inputs_;  // a model with several inputs: one tensor each
+  std::string output_back_;         // the output permuted back to the source layout
   bool integer_input_ = false;
   bool multiple_inputs_ = false;
   bool multiple_outputs_ = false;
@@ -966,6 +1278,8 @@ class Renderer : public StepRenderer {
     return " + " + model() + "." + kPenaltyMethod + "()";
   }
   bool builtin_helper_written_ = false;
+  std::set<std::string> npz_helpers_written_;  // load_<dataset> helpers written
+  bool metric_class_written_ = false;
   std::string optimizer_var_;
   Written helper_written_;  // what the current helper function defined
   std::set<std::string> imports_;

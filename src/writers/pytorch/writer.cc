@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "frameworks/pytorch/spelling.h"
@@ -114,6 +115,12 @@ class Writer {
   std::vector<std::string> var_;
   std::string batch_var_;
   std::string pending_unpack_;  // total_length of a packed sequence to unpack after the call
+  // A recurrence reading a Keras padding mask (mask_input), to finish after its call.
+  struct PendingMask {
+    std::string padding_mask, order, lengths;
+    bool carry = false;
+  };
+  std::optional<PendingMask> pending_mask_;
   std::set<std::string> vars_used_ = {"self", "torch", "nn", "F"};
   std::set<std::string> custom_classes_;    // custom_cells.h classes the layers use
   std::vector<InitModule> stored_modules_;  // functional parameters, for reset_parameters()
@@ -468,6 +475,30 @@ class Writer {
                              std::vector<std::string> args) {
     const bool lengths = pivot::attr_bool(n, "lengths_input");
     std::string x = args[0];
+    if (pivot::attr_bool(n, "mask_input")) {
+      // Keras skips masked steps wherever they are: the unmasked steps of each sequence are
+      // moved to the front in order (a stable gather), then packed with their count.
+      PendingMask mask{args.back(), unique(vars_used_, "order"), unique(vars_used_, "lengths"),
+                       pivot::attr_string(n, "masked_outputs") == "carry"};
+      const std::string kept = unique(vars_used_, "kept");
+      custom_classes_.insert("unmasked_steps_first");
+      custom_classes_.insert("masked_steps_back");
+      forward_.push_back(
+          wrap_statement(kept + ", " + mask.order + ", " + mask.lengths,
+                         "unmasked_steps_first(" + x + ", " + mask.padding_mask + ")", 8));
+      const std::string packed = unique(vars_used_, "packed");
+      // A sequence with no unmasked step is packed as one step; its results are zeroed after.
+      forward_.push_back(wrap_statement(packed,
+                                        "nn.utils.rnn.pack_padded_sequence(" + kept + ", " +
+                                            mask.lengths +
+                                            ".clamp(min=1).cpu(), batch_first=True, "
+                                            "enforce_sorted=False)",
+                                        8));
+      args.pop_back();
+      pending_unpack_ = x + ".size(1)";
+      x = packed;
+      pending_mask_ = mask;
+    }
     if (lengths) {
       const auto& t = input_type(n);
       const std::string total =
@@ -598,6 +629,26 @@ class Writer {
                                ", batch_first=True, total_length=" + pending_unpack_ + ")",
                            8));
       pending_unpack_.clear();
+    }
+    if (pending_mask_) finish_masked(n, *pending_mask_);
+    pending_mask_.reset();
+  }
+
+  // The results of a masked recurrence in Keras' terms: outputs back at their steps (zero or
+  // carried over at masked ones), final states zero where a sequence had no unmasked step.
+  void finish_masked(const Node& n, const PendingMask& mask) {
+    const std::string& seq = var_[n.outputs[0]];
+    if (seq != "_")
+      forward_.push_back(wrap_statement(seq,
+                                        "masked_steps_back(" + seq + ", " + mask.order + ", " +
+                                            mask.padding_mask +
+                                            (mask.carry ? ", carry=True)" : ", carry=False)"),
+                                        8));
+    for (size_t i = 1; i < n.outputs.size(); ++i) {
+      const std::string& state = var_[n.outputs[i]];
+      if (state != "_")
+        forward_.push_back(wrap_statement(
+            state, state + ".masked_fill((" + mask.lengths + " == 0).view(1, -1, 1), 0.0)", 8));
     }
   }
 

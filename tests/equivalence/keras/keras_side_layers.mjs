@@ -7,6 +7,7 @@
 //     - LeakyReLU(negative_slope=) -> alpha= (Keras 3 renamed it; TensorFlow.js has alpha);
 //     - activation "silu" -> "swish" (the same function, x * sigmoid(x));
 //     - kernel_initializer "lecun_normal" / "lecun_uniform" -> TensorFlow.js' "leCunNormal" / "leCunUniform";
+//     - kernel_initializer "orthogonal" -> "zeros" (TensorFlow.js' QR is slow; weights are seeded);
 //     - GRU(reset_after=False) -> NnportKerasGRUResetBefore, TensorFlow.js' own GRU (which only
 //       implements reset_after=False), because keras_custom.mjs replaces "GRU" by OUR
 //       reset_after=True transcription;
@@ -21,6 +22,8 @@
 //     - LSTM / GRU / SimpleRNN without recurrent_initializer -> "zeros" (seeded afterwards anyway);
 //     - Conv1D(padding="causal") -> NnportKerasCausalConv1D: TensorFlow.js' own Conv1D on the input
 //       left-padded with dilation_rate * (kernel_size - 1) zero steps (its conv1d has no causal mode);
+//     - Global{Average,Max}Pooling{1,2}D(keepdims=True) -> NnportKerasGlobalPoolKeepdims
+//       (TensorFlow.js' global pooling layers have no keepdims);
 //     - the random augmentation layers (RandomFlip, RandomRotation, RandomZoom, ...) ->
 //       NnportKerasInferenceIdentity: Keras applies them only when training.
 //   registerKerasSideLayers(tf): OUR implementations of
@@ -36,6 +39,8 @@
 //     - NnportKerasSoftmax(axis): exp(x - max) / sum(exp(x - max)) over `axis` (keras.ops.softmax).
 //     - NnportArange(stop): keras.ops.arange(0, stop) positions (int32, rank 1);
 //     - NnportTensordot(axes): keras.ops.tensordot with an integer axes;
+//     - NnportKerasGlobalPoolKeepdims(op): keras/src/layers/pooling/base_global_pooling.py with
+//       keepdims=True, channels_last: mean or max over the steps / spatial axes, kept as size 1.
 //     - NnportWeightOp(fn, shape): x @ w, x + w or x * w with a user layer's add_weight variable.
 
 const KERAS_EPSILON = 1e-7;
@@ -49,6 +54,9 @@ function adaptLayer(layer) {
   if (cfg.activation === 'silu') cfg.activation = 'swish';
   for (const key of ['kernel_initializer', 'recurrent_initializer', 'bias_initializer']) {
     if (cfg[key] in LECUN_INITIALIZERS) cfg[key] = LECUN_INITIALIZERS[cfg[key]];
+    // TensorFlow.js' orthogonal initializer (a QR in JavaScript) may take minutes; the value is
+    // never used (make_case.mjs seeds every weight).
+    if (typeof cfg[key] === 'string' && cfg[key].toLowerCase() === 'orthogonal') cfg[key] = 'zeros';
   }
   if (RECURRENT.includes(layer.class_name) && cfg.recurrent_initializer === undefined) {
     cfg.recurrent_initializer = 'zeros'; // every weight is seeded afterwards
@@ -63,6 +71,11 @@ function adaptLayer(layer) {
   }
   if (layer.class_name === 'ReLU' && ((cfg.threshold ?? 0) !== 0 || (cfg.negative_slope ?? 0) !== 0)) {
     layer.class_name = 'NnportKerasReLU';
+  }
+  if (GLOBAL_POOLS[layer.class_name] && cfg.keepdims) {
+    cfg.op = GLOBAL_POOLS[layer.class_name];
+    delete cfg.keepdims;
+    layer.class_name = 'NnportKerasGlobalPoolKeepdims';
   }
   if (INFERENCE_IDENTITY.includes(layer.class_name)) layer.class_name = 'NnportKerasInferenceIdentity';
   if (cfg.layer && cfg.layer.class_name) adaptLayer(cfg.layer); // Bidirectional, TimeDistributed
@@ -268,6 +281,38 @@ function makeGlobalAvgPool1DChannelsFirst(tf) {
   return NnportKerasGlobalAvgPool1DChannelsFirst;
 }
 
+const GLOBAL_POOLS = {GlobalAveragePooling1D: 'mean', GlobalAveragePooling2D: 'mean', GlobalMaxPooling1D: 'max',
+  GlobalMaxPooling2D: 'max'};
+
+// NnportKerasGlobalPoolKeepdims: channels-last global pooling keeping the reduced axes.
+function makeGlobalPoolKeepdims(tf) {
+  class NnportKerasGlobalPoolKeepdims extends tf.layers.Layer {
+    constructor(config) {
+      super(config);
+      this.op = config.op;
+      if (config.data_format != null && config.data_format !== 'channels_last') {
+        throw new Error('NnportKerasGlobalPoolKeepdims: channels_last only');
+      }
+    }
+    computeOutputShape(s) {
+      return s.map((d, i) => (i === 0 || i === s.length - 1 ? d : 1));
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const axes = [];
+        for (let i = 1; i < x.rank - 1; ++i) axes.push(i);
+        return this.op === 'max' ? tf.max(x, axes, true) : tf.mean(x, axes, true);
+      });
+    }
+    getConfig() {
+      return {...super.getConfig(), op: this.op};
+    }
+  }
+  NnportKerasGlobalPoolKeepdims.className = 'NnportKerasGlobalPoolKeepdims';
+  return NnportKerasGlobalPoolKeepdims;
+}
+
 // NnportKerasInferenceIdentity: a random augmentation layer at inference.
 function makeInferenceIdentity(tf) {
   class NnportKerasInferenceIdentity extends tf.layers.Layer {
@@ -354,4 +399,5 @@ export function registerKerasSideLayers(tf) {
   tf.serialization.registerClass(makeInferenceIdentity(tf));
   tf.serialization.registerClass(makeCausalConv1D(tf));
   tf.serialization.registerClass(makeTensordot(tf));
+  tf.serialization.registerClass(makeGlobalPoolKeepdims(tf));
 }

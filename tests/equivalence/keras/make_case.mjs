@@ -193,6 +193,25 @@ async function main() {
     file.close();
   }
 
+  // header pad=pre|post|scattered (ids (N, T)): id 0 is padding (Embedding(mask_zero=True)). The
+  // other ids are drawn from U{1..vocab-1}; sequence b gets b * (T - 1) / (N - 1) padding steps
+  // (from none to all but one) at the start (pre, Keras' pad_sequences default), at the end
+  // (post), or at random steps (scattered, always keeping one).
+  function padIds(data, shape, mode, next, vocab) {
+    if (shape.length !== 2) fail('pad= needs (N, T) integer inputs');
+    const [n, t] = shape;
+    for (let b = 0; b < n; ++b) {
+      const pads = n > 1 ? Math.floor((b * (t - 1)) / (n - 1)) : 0;
+      const padded = new Set();
+      if (mode === 'pre') for (let i = 0; i < pads; ++i) padded.add(i);
+      else if (mode === 'post') for (let i = 0; i < pads; ++i) padded.add(t - 1 - i);
+      else if (mode === 'scattered') while (padded.size < pads) padded.add(Math.floor(next() * t));
+      else fail(`pad=${mode}: expected pre, post or scattered`);
+      for (let i = 0; i < t; ++i)
+        data[b * t + i] = padded.has(i) ? 0 : 1 + Math.floor(next() * (vocab - 1));
+    }
+  }
+
   // Seeded inputs, one forward pass.
   const header = layout.header;
   const batch = header.batch;
@@ -206,6 +225,7 @@ async function main() {
     if (isInt) {
       if (!header.vocab) fail('integer inputs need vocab= in the header');
       data = Int32Array.from({length: n}, () => Math.floor(next() * header.vocab));
+      if (header.pad) padIds(data, shape, header.pad, next, header.vocab);
     } else {
       const [lo, hi] = header.range ?? [-1, 1];
       data = uniform(n, lo, hi, next);

@@ -17,6 +17,9 @@ Header line (first line starting with `# nnport-test:`):
     dtype=float32|int32                         one per input (default float32)
     vocab=K                                     integer inputs are drawn from [0, K)
     batch=B                                     batch size of the seeded input (default 2)
+    pad=pre|post|scattered                      integer (N, T) inputs padded with id 0 (mask_zero):
+                                                sequence b gets b*(T-1)/(N-1) padding steps at the
+                                                start, the end or random steps; other ids >= 1
     range=LO,HI                                 float inputs are drawn from U(LO, HI) (default
                                                 -1,1; e.g. 0,255 for models that rescale pixels)
     note=...                                    free text up to the end of the line (what the
@@ -67,6 +70,8 @@ def parse_header(path):
             spec["pick"] = value
         elif key == "vocab":
             spec["vocab"] = int(value)
+        elif key == "pad":
+            spec["pad"] = value
         elif key == "batch":
             spec["batch"] = int(value)
         elif key == "range":
@@ -144,6 +149,9 @@ def build(model_path):
               "inputs": [{"name": t.node.operation._nnport_name, "shape": [None] + s, "dtype": d}
                          for t, (s, d) in zip(inputs, specs)],
               "outputs": len(outputs),
+              # object= may name an instance of a keras.Model subclass: attribute-based paths.
+              "subclassed": not isinstance(model, _models.Sequential)
+                            and not getattr(model, "_nnport_functional", False),
               # A model used as a layer keeps its own "layers" level in the weights file, and a
               # custom layer's sublayers sit under its attributes (layers/<unit>/<attr>/...);
               # run_keras.mjs (flat TensorFlow.js layer order) lays out neither.

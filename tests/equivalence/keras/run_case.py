@@ -66,7 +66,8 @@ EXIT_PASS, EXIT_FAIL, EXIT_USAGE, EXIT_BROKEN_CASE, EXIT_NOT_READY = 0, 1, 2, 3,
 CROSS_CHECK_UNKNOWN = ["Normalization", "NnportKerasReLU", "NnportKerasGRUResetBefore", "NnportKerasSoftmax", "TimeDistributed",
                       "NnportWeightOp",
                       "NnportArange", "NnportKerasGlobalAvgPool1DChannelsFirst",
-                      "NnportKerasInferenceIdentity", "NnportKerasCausalConv1D", "NnportTensordot"]
+                      "NnportKerasInferenceIdentity", "NnportKerasCausalConv1D", "NnportTensordot",
+                      "NnportKerasGlobalPoolKeepdims"]
 # The reason code (src/support/diagnostic_codes.def) for "this nnport does not implement the
 # Keras -> PyTorch direction at all", as opposed to "it read this model wrongly".
 NOT_READY_CODES = {"unsupported-direction"}
@@ -132,7 +133,7 @@ def keras_side(model_path, work, node, break_layout=False):
     not_cross_checkable = sorted(c for c in CROSS_CHECK_UNKNOWN if f'"class_name":"{c}"' in loaded)
     if layout.get("nested"):
         facts.append("layout cross-check: not applicable (a model used as a layer: nested paths)")
-    elif layout["header"]["kind"] == "class":
+    elif layout["header"]["kind"] == "class" or layout.get("subclassed"):
         facts.append("layout cross-check: not applicable (subclassed model: attribute-based paths)")
     elif not_cross_checkable:
         facts.append(f"layout cross-check: skipped, run_keras.mjs does not know {not_cross_checkable}")

@@ -372,6 +372,31 @@ function isolateRecurrentKwargs(tf) {
   }
 }
 
+// Keras' Bidirectional sets zero_output_for_mask = return_sequences on both of its layers
+// (keras/src/layers/rnn/bidirectional.py): a returned sequence is zero at masked steps, where
+// TensorFlow.js' RNN repeats the previous output. Bidirectional.call's sequences are multiplied
+// by the mask (past the lengths of a SequenceMask, ZeroPaddedSteps zeroes them anyway).
+function patchBidirectionalMaskedOutputs(tf) {
+  const proto = tf.serialization.SerializationMap.getMap().classNameMap.Bidirectional[0].prototype;
+  const zeroing = Symbol.for('nnport.keras_custom.bidirectional_zero_masked');
+  if (proto[zeroing]) return;
+  const call = proto.call;
+  proto.call = function (inputs, kwargs) {
+    const out = call.call(this, inputs, kwargs);
+    const mask = kwargs?.mask;
+    if (!this.returnSequences || mask == null) return out;
+    return tf.tidy(() => {
+      const keep = tf.expandDims(tf.cast(Array.isArray(mask) ? mask[0] : mask, 'float32'), -1);
+      const zeroed = (y) => tf.mul(y, keep);
+      if (!Array.isArray(out)) return zeroed(out);
+      // [merged, ...states], or [forward, backward, ...states] for merge_mode=None.
+      const sequences = this.mergeMode == null ? 2 : 1;
+      return out.map((y, i) => (i < sequences ? zeroed(y) : y));
+    });
+  };
+  proto[zeroing] = true;
+}
+
 function patchFunctionalLoaders(tf) {
   const map = tf.serialization.SerializationMap.getMap().classNameMap;
   for (const name of ['Functional', 'Model']) {
@@ -415,6 +440,7 @@ export function registerCustomLayers(tf) {
   for (const cls of makeRecurrentLayers(tf)) tf.serialization.registerClass(cls); // keras_recurrent.mjs
   registerBreadthLayers(tf); // GroupNormalization, grouped convs, UpSampling, pads (keras_layers_breadth.mjs)
   isolateRecurrentKwargs(tf);
+  patchBidirectionalMaskedOutputs(tf);
   patchFunctionalLoaders(tf);
   try {
     tf[PATCHED] = true;

@@ -242,7 +242,14 @@ function makeConv1DTranspose(tf) {
       this.stride = one(config.strides, 1);
       this.outputPadding = one(config.outputPadding, null);
       this.useBias = config.useBias ?? true;
-      if ((config.padding ?? 'valid') !== 'valid') throw new Error('Conv1DTranspose oracle: only padding="valid"');
+      this.padding = config.padding ?? 'valid';
+      const activations = {linear: (y) => y, relu: (y) => tf.relu(y), sigmoid: (y) => tf.sigmoid(y),
+        tanh: (y) => tf.tanh(y)};
+      this.activationName = config.activation ?? 'linear';
+      if (!(this.activationName in activations)) throw new Error(`Conv1DTranspose oracle: activation ${this.activationName}`);
+      this.activationFn = activations[this.activationName];
+      if (!['valid', 'same'].includes(this.padding)) throw new Error('Conv1DTranspose oracle: padding valid or same');
+      if (this.padding === 'same' && this.outputPadding != null) throw new Error('Conv1DTranspose oracle: same + output_padding');
     }
     build(inputShape) {
       const c = inputShape[inputShape.length - 1];
@@ -251,6 +258,8 @@ function makeConv1DTranspose(tf) {
       this.built = true;
     }
     outLength(n) {
+      // keras/src/utils/conv_utils.py deconv_output_length: "same" gives n * stride.
+      if (this.padding === 'same') return n * this.stride;
       return this.outputPadding == null ? n * this.stride + Math.max(this.kernelSize - this.stride, 0)
           : (n - 1) * this.stride + this.kernelSize + this.outputPadding;
     }
@@ -262,9 +271,9 @@ function makeConv1DTranspose(tf) {
         const x = tf.expandDims(firstInput(inputs), 1);
         const k = tf.expandDims(this.kernel.read(), 0);
         const out = [x.shape[0], 1, this.outLength(x.shape[2]), this.filters];
-        let y = tf.squeeze(tf.conv2dTranspose(x, k, out, [1, this.stride], 'valid'), [1]);
+        let y = tf.squeeze(tf.conv2dTranspose(x, k, out, [1, this.stride], this.padding), [1]);
         if (this.useBias) y = tf.add(y, this.bias.read());
-        return y;
+        return this.activationFn(y);
       });
     }
   }

@@ -102,6 +102,17 @@ export function structureOps(tf) {
         return tf.reshape(list[0], kw.shape);
       },
     },
+    // tf.nn.depth_to_space (NHWC, DCR order as TensorFlow; TensorFlow.js' depthToSpace).
+    'nn.depthtospace': {
+      shape(shapes, kw) {
+        const [n, h, w, c] = shapes[0];
+        const b = kw.block_size ?? kw.blockSize;
+        return [n, h == null ? null : h * b, w == null ? null : w * b, c == null ? null : c / (b * b)];
+      },
+      call(list, kw) {
+        return tf.depthToSpace(list[0], kw.block_size ?? kw.blockSize, 'NHWC');
+      },
+    },
     'math.l2normalize': {
       shape(shapes) {
         return shapes[0].slice();

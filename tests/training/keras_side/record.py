@@ -61,6 +61,100 @@ class LearningRateSchedule:
                     setattr(keras.ops, k, f)
 
 
+class _Builtin(LearningRateSchedule):
+    """The built-in keras.optimizers.schedules, transcribed from Keras 3
+    (keras/src/optimizers/schedules/learning_rate_schedule.py) in float32 as Keras computes them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("name", None)
+        names = self.ARGS
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}: {len(args)} positional arguments")
+        self.config = dict(self.DEFAULTS)
+        self.config.update(zip(names, args))
+        self.config.update(kwargs)
+        missing = [n for n in names if n not in self.config]
+        if missing:
+            raise TypeError(f"{type(self).__name__}: missing {missing}")
+
+
+def _f32(x):
+    return np.float32(x)
+
+
+class ExponentialDecay(_Builtin):
+    ARGS = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase")
+    DEFAULTS = {"staircase": False}
+
+    def __call__(self, step):
+        c = self.config
+        p = _f32(step) / _f32(c["decay_steps"])
+        if c["staircase"]:
+            p = np.floor(p)
+        return _f32(c["initial_learning_rate"]) * np.power(_f32(c["decay_rate"]), p)
+
+
+class InverseTimeDecay(_Builtin):
+    ARGS = ExponentialDecay.ARGS
+    DEFAULTS = {"staircase": False}
+
+    def __call__(self, step):
+        c = self.config
+        p = _f32(step) / _f32(c["decay_steps"])
+        if c["staircase"]:
+            p = np.floor(p)
+        return _f32(c["initial_learning_rate"]) / (_f32(1) + _f32(c["decay_rate"]) * p)
+
+
+class PiecewiseConstantDecay(_Builtin):
+    ARGS = ("boundaries", "values")
+    DEFAULTS = {}
+
+    def __call__(self, step):
+        b, v = self.config["boundaries"], self.config["values"]
+        return _f32(v[sum(1 for x in b if step > x)])
+
+
+class PolynomialDecay(_Builtin):
+    ARGS = ("initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle")
+    DEFAULTS = {"end_learning_rate": 0.0001, "power": 1.0, "cycle": False}
+
+    def __call__(self, step):
+        c = self.config
+        step, steps = _f32(step), _f32(c["decay_steps"])
+        if c["cycle"]:
+            steps = steps * (_f32(1) if step == 0 else np.ceil(step / steps))
+        else:
+            step = np.minimum(step, steps)
+        lr0, end = _f32(c["initial_learning_rate"]), _f32(c["end_learning_rate"])
+        return (lr0 - end) * np.power(_f32(1) - step / steps, _f32(c["power"])) + end
+
+
+class CosineDecay(_Builtin):
+    ARGS = ("initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target", "warmup_steps")
+    DEFAULTS = {"alpha": 0.0, "name": "CosineDecay", "warmup_target": None, "warmup_steps": 0}
+
+    def _decay(self, step, steps, start):
+        alpha = self.config["alpha"]
+        cosine = _f32(0.5) * (_f32(1) + np.cos(_f32(np.pi) * (step / steps)))
+        return start * ((1 - alpha) * cosine + alpha)
+
+    def __call__(self, step):
+        c = self.config
+        lr0, steps, step = _f32(c["initial_learning_rate"]), _f32(c["decay_steps"]), _f32(step)
+        if c["warmup_target"] is None:
+            return self._decay(np.minimum(step, steps), steps, lr0)
+        target, warm = _f32(c["warmup_target"]), _f32(c["warmup_steps"])
+        step = np.minimum(step, steps + warm)
+        if step < warm:
+            return (target - lr0) * (step / warm) + lr0
+        return self._decay(step - warm, steps, target)
+
+
+BUILTIN_SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+                                                   PolynomialDecay, CosineDecay)}
+
+
 def plain(value):
     """JSON form of an argument: literals, lists, recorded objects, arrays by shape."""
     if isinstance(value, LearningRateSchedule):
@@ -201,6 +295,31 @@ class Recorder:
         return self.save_arrays(tag, x, y), x
 
 
+def epoch_rates(recorder, callbacks, epochs):
+    """keras.callbacks.LearningRateScheduler(schedule): the rate of each epoch, as Keras 3 sets
+    it at on_epoch_begin (lr = schedule(epoch, current rate), from the optimizer's
+    learning_rate), or None without such a callback."""
+    schedulers = [c for c in callbacks if isinstance(c, Recorded) and
+                  c.symbol.split(".")[-1] == "LearningRateScheduler"]
+    if not schedulers:
+        return None
+    if len(schedulers) > 1:
+        raise SystemExit("record.py: more than one LearningRateScheduler is not transcribed")
+    cb = schedulers[0]
+    fn = cb.args[0] if cb.args else cb.kwargs["schedule"]
+    opt = getattr(recorder, "optimizer", None)
+    lr = None
+    if isinstance(opt, Recorded):
+        lr = opt.kwargs.get("learning_rate", opt.args[0] if opt.args else None)
+    if not isinstance(lr, (int, float)):
+        raise SystemExit(f"record.py: LearningRateScheduler needs a constant learning_rate, got {lr!r}")
+    out = []
+    for epoch in range(int(epochs if isinstance(epochs, int) else 1)):
+        lr = float(np.float32(fn(epoch, lr)))  # the optimizer's float32 variable
+        out.append(lr)
+    return out
+
+
 def install(recorder):
     """Patches the mock packages with the recording pieces."""
     _graph, _models = oracle.load_mock()
@@ -234,12 +353,14 @@ def install(recorder):
 
     if os.environ.get("NNPORT_RECORD_IN_ORDER") == "1":
         np.random.default_rng = InOrder
-    keras.optimizers.schedules = type("schedules", (), {"LearningRateSchedule": LearningRateSchedule})
+    keras.optimizers.schedules = type("schedules", (), {"LearningRateSchedule": LearningRateSchedule,
+                                                        **BUILTIN_SCHEDULES})
 
     Model = _models.Model
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
         recorder.model = self
+        recorder.optimizer = optimizer
         recorder.compiles.append({"optimizer": plain(optimizer), "loss": plain(loss), "metrics": plain(metrics),
                                   "kwargs": plain(kwargs)})
 
@@ -257,6 +378,9 @@ def install(recorder):
             else:
                 entry["validation"] = recorder.data(f"fit{k}_val", validation_data[0], validation_data[1])[0]
         entry["input_dtype"] = str(np.asarray(xs).dtype) if xs is not None else None
+        rates = epoch_rates(recorder, callbacks or [], epochs)
+        if rates is not None:
+            entry["lr_per_epoch"] = rates
         recorder.fits.append(entry)
         history = Recorded("keras.callbacks.History", [], {})
         n_epochs = int(epochs if isinstance(epochs, int) else 1)
@@ -368,6 +492,10 @@ def install(recorder):
     keras.preprocessing = type("preprocessing", (), {"image_dataset_from_directory":
                                                      staticmethod(image_dataset_from_directory)})
     sys.modules["keras.preprocessing"] = keras.preprocessing
+    # GradientTape loops: their optimizer, loss object and pipeline as compile/fit entries.
+    import custom_loops
+
+    custom_loops.install(recorder, plain, Recorded, RecordedDataset, Model, tensorflow)
     return _graph, _models
 
 

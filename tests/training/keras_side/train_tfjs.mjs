@@ -126,9 +126,13 @@ function makeLoss(tf, recorded) {
   };
   const alias = {mse: 'mean_squared_error', mae: 'mean_absolute_error', huber_loss: 'huber',
                  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy'};
-  const fn = losses[alias[key] || key];
-  if (!fn) fail(`loss ${name} is not transcribed here`);
-  return {fn, description: {name: alias[key] || key, from_logits: fromLogits}};
+  const mean = losses[alias[key] || key];
+  if (!mean) fail(`loss ${name} is not transcribed here`);
+  // reduction="sum": the per-sample losses summed (each function above averages them).
+  const reduction = kwargs.reduction ?? 'sum_over_batch_size';
+  if (!['sum', 'sum_over_batch_size'].includes(reduction)) fail(`reduction ${reduction} is not transcribed`);
+  const fn = reduction === 'sum' ? (y, p) => mean(y, p).mul(p.shape[0]) : mean;
+  return {fn, description: {name: alias[key] || key, from_logits: fromLogits, reduction}};
 }
 
 // Keras 3 optimiser updates (keras/src/optimizers/*.py update_step), one state per variable.
@@ -161,11 +165,17 @@ function makeOptimizer(tf, recorded) {
   for (const k of ['clipnorm', 'clipvalue']) if (kwargs[k] != null) fail(`${k} is not transcribed`);
   const state = new Map();
   let iterations = 0;
+  // keras.callbacks.LearningRateScheduler: the rate record.py computed for each epoch.
+  let epochRate = null;
+  const setEpochRate = (lr) => {
+    if (perStep) fail('a LearningRateScheduler with a LearningRateSchedule is not transcribed');
+    epochRate = lr;
+  };
   const apply = (variables, grads) => {
     iterations += 1;
     const t = iterations;
     if (perStep && t > perStep.length) fail(`the schedule was recorded for ${perStep.length} steps only`);
-    const lr = perStep ? perStep[t - 1] : h.learning_rate;
+    const lr = perStep ? perStep[t - 1] : epochRate ?? h.learning_rate;
     tf.tidy(() => {
       if (h.global_clipnorm != null) {
         // Keras 3 clip_by_global_norm: g * clipnorm / max(global norm, clipnorm).
@@ -222,7 +232,7 @@ function makeOptimizer(tf, recorded) {
       }
     });
   };
-  return {apply, description: {name: key, ...h, ...(perStep ? {learning_rate: `a schedule, ${perStep.length} steps recorded, from ${perStep[0]}`} : {})}};
+  return {apply, setEpochRate, description: {name: key, ...h, ...(perStep ? {learning_rate: `a schedule, ${perStep.length} steps recorded, from ${perStep[0]}`} : {})}};
 }
 
 async function main() {
@@ -307,7 +317,13 @@ async function main() {
   const weightPenalties = [];
   const losses = [];
   let batches = 0;
+  const epochRates = fit.lr_per_epoch ?? null;
+  const rates = [];
   for (let epoch = 0; epoch < epochs && losses.length < args.steps; epoch++) {
+    if (epochRates) {
+      opt.setEpochRate(epochRates[epoch]);
+      rates.push(epochRates[epoch]);
+    }
     for (let start = 0; start < n && losses.length < args.steps; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       const xb = tf.tensor(x.data.slice(start * rowX, end * rowX), [end - start, ...x.shape.slice(1)],
@@ -350,6 +366,7 @@ async function main() {
   }
   fs.writeFileSync(args.out, JSON.stringify({losses, optimizer: opt.description, loss: loss.description,
                                                batch_size: batchSize, train_samples: n, batches,
+                                               ...(epochRates ? {epoch_rates: rates} : {}),
                                                ...(weightL2 !== null ? {weight_penalties: weightPenalties} : {})}, null, 1));
   console.log(`losses: ${losses.map((l) => l.toFixed(6)).join(' ')}`);
   console.log('RESULT OK');

@@ -10,9 +10,11 @@
   removed after it ran once; torchvision transforms are parameterless modules) either saves its state_dict (--save-init; the agreed initial weights) or loads one in
   place (--load-init; load_state_dict copies into the existing tensors, so an optimiser created
   before keeps its references).
-- --no-shuffle forces DataLoader(shuffle=False) and makes random_split cut the samples in order
-  (no permutation): the migrated Keras script is then run with shuffling and permutations off
-  too (keras_side/record.py), so both sides see the same batches in the same order.
+- --no-shuffle forces DataLoader(shuffle=False) and makes random_split without a generator cut
+  the samples in order (no permutation): the migrated Keras script is then run with shuffling
+  and permutations off too (keras_side/record.py), so both sides see the same batches in the
+  same order. A random_split with a seeded generator keeps torch's permutation: nnport writes
+  the same one (NumPy's RandomState), so the parts are compared as they are.
 - torchvision's CIFAR datasets check the md5 sums of the published files before reading them:
   the driver's tiny files (keras_side/datasets.py) only have to exist. Nothing is downloaded
   (MNIST-style datasets only check that their files exist).
@@ -96,8 +98,12 @@ def main():
 
         torch_data.DataLoader.__init__ = init_without_shuffle
 
+        original_split = torch_data.random_split
+
         def split_in_order(dataset, lengths, generator=None):
-            del generator
+            if generator is not None:
+                # A seeded generator's permutation: nnport writes torch's own (torch_randperm).
+                return original_split(dataset, lengths, generator=generator)
             if all(isinstance(n, float) for n in lengths):
                 # Fractions (torch 1.13): floor(len * f) each, the remainder one by one from the
                 # first part, as torch's own random_split sizes them.

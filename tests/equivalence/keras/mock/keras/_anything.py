@@ -21,6 +21,20 @@ class Anything(metaclass=_AnythingType):
     def __getitem__(self, key):  # history.history["accuracy"]
         return Anything()
 
+    # Arithmetic and formatting of results the oracle does not compute (predictions, metrics):
+    # f"{100 * predictions[0][0]:.1f}".
+    def _any(self, *args):
+        return Anything()
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _any
+    __truediv__ = __rtruediv__ = __neg__ = __abs__ = _any
+
+    def __format__(self, spec):
+        return format(0.0, spec) if spec else "Anything"
+
+    def __iter__(self):  # `for batch in dataset.take(1):` over a tf.data stand-in: no batches
+        return iter(())
+
     def __setitem__(self, key, value):  # dataset["Origin"] = ... (the pandas stand-in)
         pass
 

@@ -21,6 +21,8 @@ SIGNATURES = {
     "Conv2D": ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation"],
     "Conv3D": ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation"],
     "Conv2DTranspose": ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format"],
+    "Conv1DTranspose": ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format",
+                        "dilation_rate", "activation"],
     "SeparableConv2D": ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
                         "depth_multiplier", "activation"],
     "DepthwiseConv2D": ["kernel_size", "strides", "padding", "depth_multiplier", "data_format",
@@ -73,6 +75,7 @@ SIGNATURES = {
     "Average": [],
     "Maximum": [],
     "Minimum": [],
+    "Dot": ["axes", "normalize"],
     "MultiHeadAttention": ["num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape"],
     # Random augmentation: identity at inference (keras_side_layers.mjs), no variables saved.
     "RandomFlip": ["mode", "seed"],
@@ -285,6 +288,18 @@ def _tensors(value):
     raise OracleError(f"expected a symbolic tensor, got {type(value).__name__}")
 
 
+def _tensors_or_none(value):
+    """The symbolic tensors in `value` (a tensor or a list/tuple/dict of them); [] when it holds
+    none (NumPy data, a tf.data stand-in)."""
+    if isinstance(value, KTensor):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _tensors_or_none(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _tensors_or_none(v)]
+    return []
+
+
 def op_call(function, inputs, kwargs, cls="TFOpLambda"):
     """Records a tf.* function on symbolic tensors, tf.keras style: inbound node un-nested,
     `[name, node, tensor, kwargs]` (keras_custom.mjs normalises it for TensorFlow.js)."""
@@ -376,6 +391,10 @@ class Layer(Operation):
                     raise OracleError(f"{cls}: argument {k} given twice")
                 kw[k] = v
             name = kw.pop("name", None)
+            if isinstance(kw.get("padding"), str):
+                # keras/src/utils/argument_validation.py standardize_padding: value.lower(),
+                # so padding="SAME" (Hands-On ML) is "same".
+                kw["padding"] = kw["padding"].lower()
             self._nnport_kwargs = kw
         else:
             # A user layer: Layer.__init__(name=..., **kwargs) of Keras; nothing to record.
@@ -420,6 +439,8 @@ class Layer(Operation):
         if self._nnport_class == "MultiHeadAttention":
             return self._nnport_attention_call(inputs, *args, **kwargs)
         states = kwargs.pop("initial_state", None)
+        if isinstance(states, _ZeroStates):
+            states = None  # rnn.get_initial_state(...): zeros, the default initial state
         if states is not None and self._nnport_class not in RNN_CLASSES:
             raise OracleError(f"{self._nnport_class}: initial_state is only recorded for recurrent layers")
         if args or kwargs:
@@ -459,11 +480,35 @@ class Layer(Operation):
     def build(self, input_shape):
         pass
 
+    @property
+    def variables(self):
+        """layer.variables / weights (inspected by tutorials): the mock holds no values."""
+        return []
+
+    weights = trainable_weights = non_trainable_weights = variables
+
+    def get_weights(self):
+        return []
+
+    def get_initial_state(self, *args, **kwargs):
+        """RNN.get_initial_state(batch_size) (tf.keras: (inputs)): the zero states, which is
+        what the layer uses without initial_state."""
+        if self._nnport_class not in RNN_CLASSES:
+            raise OracleError(f"{self._nnport_class}.get_initial_state is not recorded")
+        return _ZeroStates(STATES_PER_RNN[self._nnport_class])
+
     def adapt(self, data, *args, **kwargs):
         """Normalization.adapt(data): the statistics become the layer's variables, which the
         weights file holds (seeded); nothing to record here."""
         if self._nnport_class != "Normalization":
             raise OracleError(f"{self._nnport_class}.adapt is not recorded by the mock")
+
+
+class _ZeroStates(list):
+    """The zero initial states of a recurrent layer (get_initial_state), never recorded."""
+
+    def __init__(self, n):
+        super().__init__([None] * n)
 
 
 class InputLayer(Layer):

@@ -11,8 +11,12 @@ class Model(g.Layer):
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         self._nnport_kwargs = {}
         self._nnport_builtin_layer = False
-        self._nnport_init(type(self).__name__ if inputs is None else "Functional", name)
-        self._nnport_functional = inputs is not None
+        # Keras (models/functional.py functional_init_arguments): Functional only with both inputs
+        # and outputs; `super().__init__(self)` in a subclass (TensorFlow tutorials) passes one
+        # positional argument and stays a subclassed model.
+        functional = inputs is not None and outputs is not None
+        self._nnport_init("Functional" if functional else type(self).__name__, name)
+        self._nnport_functional = functional
         if self._nnport_functional:
             self._nnport_inputs = g._tensors(inputs)
             # outputs={"name": tensor}: Keras 3 flattens the dict by sorted key (tree.flatten),
@@ -23,6 +27,9 @@ class Model(g.Layer):
 
     def __call__(self, inputs, *args, **kwargs):
         kwargs.pop("training", None)
+        if not g._tensors_or_none(inputs):
+            # model(x_test).numpy() on data: an eager computation the oracle does not do.
+            return Anything()
         if self._nnport_functional:
             if args or kwargs:
                 raise g.OracleError(f"calling a Functional model with {list(kwargs) or args} is not recorded")
@@ -82,10 +89,28 @@ class Model(g.Layer):
         return [0.0, 0.0]
 
     def predict(self, *args, **kwargs):
-        return None
+        return Anything()  # predictions printed or indexed by tutorials: no values here
 
     def build(self, *args, **kwargs):
         return None
+
+    def load_weights(self, *args, **kwargs):  # checkpoints written by fit callbacks
+        return None
+
+    def save_weights(self, *args, **kwargs):
+        return None
+
+    def save(self, *args, **kwargs):
+        return None
+
+    @property
+    def layers(self):
+        """model.layers (Keras: InputLayers left out of Sequential's list, kept in Functional's)."""
+        if isinstance(self, Sequential):
+            return list(self._nnport_layers)
+        if self._nnport_functional:
+            return _functional_layers(self)
+        return _tracked_layers(self)
 
 
 class Sequential(Model):

@@ -13,6 +13,13 @@ Deconvolution2D = globals()["Conv2DTranspose"]
 MaxPool2D = globals()["MaxPooling2D"]
 AvgPool2D = globals()["AveragePooling2D"]
 GlobalAvgPool2D = globals()["GlobalAveragePooling2D"]
+MaxPool1D = globals()["MaxPooling1D"]
+MaxPool3D = globals()["MaxPooling3D"]
+AvgPool1D = globals()["AveragePooling1D"]
+AvgPool3D = globals()["AveragePooling3D"]
+GlobalAvgPool1D = globals()["GlobalAveragePooling1D"]
+GlobalMaxPool1D = globals()["GlobalMaxPooling1D"]
+GlobalMaxPool2D = globals()["GlobalMaxPooling2D"]
 
 
 class Lambda(Layer):
@@ -31,6 +38,25 @@ class Lambda(Layer):
 class TextVectorization(_Anything):
     """Strings -> ids outside the model (string tensors are not recorded): adapt() and calls on
     datasets do nothing here."""
+
+
+class StringLookup(_Anything):
+    """Strings -> ids outside the model. get_vocabulary() as Keras gives it: the OOV token "[UNK]"
+    (num_oov_indices=1), after the mask token when there is one, then the vocabulary; with
+    invert=True the vocabulary passed is taken as is."""
+
+    def __init__(self, vocabulary=None, mask_token=None, oov_token="[UNK]", invert=False, **kwargs):
+        vocabulary = list(vocabulary or [])
+        if invert:
+            self._nnport_vocabulary = vocabulary
+        else:
+            self._nnport_vocabulary = ([] if mask_token is None else [mask_token]) + [oov_token] + vocabulary
+
+    def get_vocabulary(self):
+        return list(self._nnport_vocabulary)
+
+    def vocabulary_size(self):
+        return len(self._nnport_vocabulary)
 
 
 # The functional merge spellings: layers.add([a, b]) builds an Add layer and applies it.

@@ -102,6 +102,13 @@ def softmax(x, axis=-1):
     return g.layer_op("Softmax", [x], {"axis": axis})
 
 
+def eye(N, M=None, k=0, dtype=None):
+    """A constant (built in a regularizer's __init__, outside the graph): the NumPy array."""
+    import numpy as np
+
+    return np.eye(N, M, k, dtype=dtype or "float32")
+
+
 class _Dim(int):
     """A dimension read with ops.shape(x)[i]: an int that remembers the tensor it came from."""
 

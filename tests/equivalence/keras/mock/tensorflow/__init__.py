@@ -2,7 +2,10 @@
 few tf.* functions the test models call are recorded as tf.keras records them (TFOpLambda)."""
 import sys
 
+import numpy as _np
+
 import keras
+from keras import _graph as _g
 from keras import ops as _ops
 
 sys.modules[__name__ + ".keras"] = keras
@@ -47,9 +50,38 @@ class _Namespace:
         self.__dict__.update(fns)
 
 
+def depth_to_space(input, block_size, data_format="NHWC", name=None):  # noqa: A002 - tf spelling
+    """tf.nn.depth_to_space on a symbolic tensor: recorded as tf.keras records it (TFOpLambda
+    nn.depth_to_space), computed by TensorFlow.js' depthToSpace (DCR order, as TensorFlow)."""
+    if data_format != "NHWC":
+        raise _g.OracleError("tf.nn.depth_to_space is only recorded for NHWC")
+    return _g.op_call("nn.depth_to_space", [input], {"block_size": int(block_size)})
+
+
+def convert_to_tensor(value, dtype=None, **kwargs):
+    """On data around the model (inference samples): the NumPy array."""
+    return _np.asarray(value, dtype=dtype)
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    """On data around the model (noisy training images): NumPy."""
+    if isinstance(t, _g.KTensor):
+        raise _g.OracleError("tf.clip_by_value of a symbolic tensor is not recorded")
+    return _np.clip(t, clip_value_min, clip_value_max)
+
+
+def _random_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name=None):
+    """tf.random.normal: with a static shape (data around the model) NumPy draws; with a shape
+    read from a symbolic tensor the placeholder op keras.random.normal records."""
+    if all(isinstance(d, int) for d in shape):
+        return _np.random.default_rng(0).normal(mean, stddev, size=tuple(shape)).astype(dtype)
+    return keras.random.normal(shape)
+
+
 math = _Namespace(reduce_mean=reduce_mean, reduce_max=reduce_max, reduce_sum=reduce_sum,
                   add=add, multiply=multiply, maximum=_ops.maximum)
-nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_ops.softmax)
+nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_ops.softmax,
+                depth_to_space=depth_to_space)
 float32, int32, int64 = "float32", "int32", "int64"
 initializers = keras.initializers
 random_normal_initializer = keras.initializers.RandomNormal
@@ -62,7 +94,20 @@ def function(fn=None, **kwargs):
 
 
 # Input pipelines and string ops around the model (tf.data, tf.strings): nothing recorded.
-data = strings = random = keras._Namespace()
+data = strings = keras._Namespace()
+
+
+class _Random(keras._Namespace):
+    normal = staticmethod(_random_normal)
+
+    @staticmethod
+    def set_seed(seed):
+        return None
+
+
+random = _Random()
+# tf.losses / tf.optimizers / ...: the tf.keras namespaces.
+losses, optimizers, metrics, callbacks = keras.losses, keras.optimizers, keras.metrics, keras.callbacks
 sys.modules[__name__ + ".keras.regularizers"] = keras.regularizers
 newaxis = None
 __version__ = "2.15.0-nnport-mock"
