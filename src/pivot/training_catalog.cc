@@ -81,6 +81,8 @@ std::vector<SetupSchema> build() {
         "the outputs are logits (else probabilities, clipped as the loss)"}});
   add(F::Metric, "mae", "mean absolute error", {});
   add(F::Metric, "mse", "mean squared error", {});
+  add(F::Metric, "mape",
+      "mean absolute percentage error: 100 * |label - output| / max(|label|, 1e-7), averaged", {});
   add(F::Metric, "root_mean_squared_error",
       "square root of the mean squared error over all the samples seen (not a mean of batch "
       "roots)",
@@ -199,6 +201,10 @@ std::vector<SetupSchema> build() {
        {"interpolation", K::String, "\"bilinear\", \"nearest\""}});
   add(F::Transform, "to_float", "integer pixels to float32 in [0, 1] (ToTensor) or unscaled",
       {{"scale", K::Float, "1/255 or 1"}});
+  add(F::Transform, "flatten",
+      "each sample flattened to one axis in channels-first order (a loop's per-batch "
+      "x.view(-1, n))",
+      {});
   add(F::Transform, "center_crop", "crop the centre",
       {{"height", K::Int, "rows"}, {"width", K::Int, "columns"}});
   add(F::Transform, "random_flip", "random horizontal flip (augmentation)",

@@ -87,6 +87,9 @@ class Walker {
     Node right = inner.field(Field::Right);
     if (!right || contains_call(right) || reads_other_names(right)) return false;
     Node left = inner.field(Field::Left);
+    // `y_train[y_train == -1] = 0` changes a script variable: it runs where the variable is set.
+    if ((left.is(Kind::Subscript) || left.is(Kind::Attribute)) && reads_other_names(left))
+      return false;
     if (left.is(Kind::Identifier)) constants_.insert(std::string(left.text()));
     return true;
   }

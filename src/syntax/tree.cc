@@ -277,4 +277,36 @@ std::string Tree::first_error_text() const {
   return "invalid syntax near '" + std::string(text) + "'";
 }
 
+namespace {
+
+bool is_main_guard(Node stmt) {
+  if (!stmt.is(Kind::IfStatement)) return false;
+  const std::string_view condition = stmt.field(Field::Condition).text();
+  return condition.find("__name__") != std::string_view::npos &&
+         condition.find("__main__") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<Node> module_statements(Node module) {
+  std::vector<Node> out;
+  for (Node stmt : module.named_children()) {
+    if (!is_main_guard(stmt)) {
+      out.push_back(stmt);
+      continue;
+    }
+    for (Node inner : stmt.field(Field::Consequence).named_children()) out.push_back(inner);
+  }
+  return out;
+}
+
+bool is_module_statement(Node stmt) {
+  Node parent = stmt.parent();
+  if (parent.is(Kind::Module)) return true;
+  // The body block of a main guard at module level.
+  Node guard = parent.parent();
+  return is_main_guard(guard) && guard.field(Field::Consequence) == parent &&
+         guard.parent().is(Kind::Module);
+}
+
 }  // namespace nnport::syntax

@@ -103,6 +103,13 @@ class Tree {
   std::unique_ptr<TreeData> data_;
 };
 
+// The statements a module runs at its top level, in order: its own, with the body of an
+// `if __name__ == "__main__":` block in place of the block (a script's entry point is still
+// module-level code: `model = build_model(16)` there binds a model as it would outside).
+std::vector<Node> module_statements(Node module);
+// Whether `stmt` is one of its module's module_statements.
+bool is_module_statement(Node stmt);
+
 // The grammar (compiled from tree-sitter-python) and name <-> enum resolution.
 const TSLanguage* python_language();
 std::string_view kind_name(Kind kind);

@@ -5,6 +5,7 @@
 // no output file. A fixture's first line may be `# args: ...` with extra arguments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -29,7 +30,7 @@ std::vector<std::string> fixture_names() {
   return names;
 }
 
-using Expectation = std::tuple<int, std::string, std::string>; // line, severity, code
+using Expectation = std::tuple<int, std::string, std::string>;  // line, severity, code
 
 class DiagnosticFixture : public ::testing::TestWithParam<std::string> {};
 
@@ -55,11 +56,15 @@ TEST_P(DiagnosticFixture, ReportsExactlyTheMarkedLines) {
   ASSERT_FALSE(expected.empty()) << "fixture has no expect- marks";
 
   const fs::path scratch = nnport::testing::scratch_dir("diag-" + GetParam());
-  std::vector<std::string> args = {"migrate", file.string(), "--to", "keras", "-o", (scratch / "out").string()};
+  std::vector<std::string> args = {"migrate", file.string(), "-o", (scratch / "out").string()};
+  // PyTorch fixtures migrate to Keras; a Keras fixture gives `--to pytorch` in its args.
+  if (std::find(extra.begin(), extra.end(), "--to") == extra.end())
+    args.insert(args.end(), {"--to", "keras"});
   args.insert(args.end(), extra.begin(), extra.end());
   auto result = nnport::testing::run_nnport(args, scratch);
   ASSERT_TRUE(result.exit_status == 1 || result.exit_status == 3)
-      << "exit status " << result.exit_status << "\n" << result.err;
+      << "exit status " << result.exit_status << "\n"
+      << result.err;
 
   std::set<Expectation> reported;
   const std::regex diag("^(.*):([0-9]+):([0-9]+): (error|warning|note): (.*) \\[([a-z-]+)\\]$");
@@ -73,11 +78,13 @@ TEST_P(DiagnosticFixture, ReportsExactlyTheMarkedLines) {
     reported.insert({std::stoi(m[2].str()), m[4].str(), m[6].str()});
   }
   for (const auto& e : expected)
-    EXPECT_TRUE(reported.count(e)) << "expected " << std::get<1>(e) << "[" << std::get<2>(e) << "] at line "
-                                   << std::get<0>(e) << "\nstderr:\n" << result.err;
+    EXPECT_TRUE(reported.count(e)) << "expected " << std::get<1>(e) << "[" << std::get<2>(e)
+                                   << "] at line " << std::get<0>(e) << "\nstderr:\n"
+                                   << result.err;
   for (const auto& r : reported) {
     if (std::get<1>(r) == "error") {
-      EXPECT_TRUE(expected.count(r)) << "unexpected error[" << std::get<2>(r) << "] at line " << std::get<0>(r);
+      EXPECT_TRUE(expected.count(r))
+          << "unexpected error[" << std::get<2>(r) << "] at line " << std::get<0>(r);
     }
   }
   if (result.exit_status == 1) {
@@ -86,7 +93,8 @@ TEST_P(DiagnosticFixture, ReportsExactlyTheMarkedLines) {
   if (result.exit_status == 3) {
     const std::string code = read_file(scratch / "out" / file.filename(), &ok);
     EXPECT_TRUE(ok) << "partial run wrote no output";
-    EXPECT_NE(code.find("TODO(nnport)"), std::string::npos) << "partial output has no TODO(nnport) marker";
+    EXPECT_NE(code.find("TODO(nnport)"), std::string::npos)
+        << "partial output has no TODO(nnport) marker";
   }
 }
 
@@ -94,4 +102,4 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, DiagnosticFixture, ::testing::ValuesIn(fixtur
                          [](const auto& test_info) { return test_info.param; });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DiagnosticFixture);
 
-} // namespace
+}  // namespace

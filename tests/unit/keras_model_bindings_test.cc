@@ -126,3 +126,47 @@ TEST(KerasModelBindings, ClassesOfAnotherBindingAreMergedOnce) {
       "    pass\n\n\nclass Net(nn.Module):\n    def __init__(self):\n"
       "        super().__init__()\n");
 }
+
+// A script's entry point under `if __name__ == "__main__":` is module-level code: the model its
+// builder call binds there is the model, read as complete.
+TEST(KerasModelBindings, BuilderCalledUnderTheMainGuardBindsTheModel) {
+  const char* const source = R"(import keras
+from keras import layers
+
+
+def build_model(units):
+    return keras.Sequential([keras.Input(shape=(10,)), layers.Dense(units), layers.Dense(2)])
+
+
+if __name__ == "__main__":
+    model = build_model(16)
+    model.compile(optimizer="adam", loss="mse")
+)";
+  auto r = nnport::testing::keras_reader::read(source, {});
+  ASSERT_TRUE(r->model.has_value()) << r->dump();
+  EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
+  EXPECT_EQ(r->out_type("dense").shape, (nnport::testing::keras_reader::Shape{pivot::kBatch, 16}));
+
+  ScriptRead s;
+  nnport::testing::read_keras_with_script(source, s);
+  EXPECT_EQ(steps_of(s.script->steps, ScriptStep::Kind::Compile).size(), 1u);
+}
+
+// A builder called in a loop under the guard builds several models: which one is meant is not
+// known, so the reader says so instead of picking one.
+TEST(KerasModelBindings, BuilderCalledInALoopUnderTheMainGuardIsReported) {
+  auto r = nnport::testing::keras_reader::read(R"(import keras
+from keras import layers
+
+
+def build_model(units):
+    return keras.Sequential([keras.Input(shape=(10,)), layers.Dense(units), layers.Dense(2)])
+
+
+if __name__ == "__main__":
+    for units in (8, 16):
+        model = build_model(units)
+)",
+                                               {});
+  EXPECT_GT(r->diags.error_count(), 0u) << r->dump();
+}

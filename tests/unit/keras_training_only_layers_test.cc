@@ -42,8 +42,9 @@ model = keras.Sequential([
   EXPECT_TRUE(r->has(Code::TrainingOnly, 8)) << r->dump();
 }
 
-TEST(KerasTrainingOnlyLayers, MaskingBeforeARecurrenceIsReported) {
-  // Keras' LSTM skips the steps Masking marks; torch.nn.LSTM would run over them.
+TEST(KerasTrainingOnlyLayers, MaskingBeforeARecurrenceIsItsPaddingMask) {
+  // Keras' LSTM skips the all-zero steps Masking marks: the recurrence reads the mask
+  // `max(|x|, axis=-1) == 0` (mask_input), as after Embedding(mask_zero=True).
   auto r = read(R"(
 import keras
 from keras import layers
@@ -53,7 +54,29 @@ model = keras.Sequential([
     layers.LSTM(4),
 ])
 )");
-  EXPECT_TRUE(r->has(Code::UnsupportedArgument, 7)) << r->dump();
+  expect_valid(*r);
+  EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
+  const auto& lstm = r->node("lstm");
+  EXPECT_TRUE(pivot::attr_bool(lstm, "mask_input"));
+  ASSERT_EQ(lstm.inputs.size(), 2u);
+  const int p = r->graph().producer(lstm.inputs[1]);
+  ASSERT_GE(p, 0);
+  EXPECT_EQ(r->graph().nodes[static_cast<size_t>(p)].kind, pivot::OpKind::Equal);
+  EXPECT_EQ(r->graph().values[lstm.inputs[1]].type.shape, (Shape{N, 10}));
+}
+
+TEST(KerasTrainingOnlyLayers, MaskingWithAnotherValueIsReported) {
+  // Keras multiplies x by the mask: masked steps of value 1.0 become zeros.
+  auto r = read(R"(
+import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(10, 3)),
+    layers.Masking(mask_value=1.0),
+    layers.LSTM(4),
+])
+)");
+  EXPECT_TRUE(r->has(Code::UnsupportedArgument, 6)) << r->dump();
 }
 
 TEST(KerasTrainingOnlyLayers, MaskingBeforeDenseLayersIsAnIdentity) {

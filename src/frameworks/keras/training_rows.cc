@@ -198,6 +198,13 @@ std::vector<SetupRow> build() {
                {},
                false});
   r.push_back({F::Metric,
+               "mape",
+               "keras.metrics.MeanAbsolutePercentageError",
+               {"mean_absolute_percentage_error", "mape", "MAPE"},
+               {},
+               {},
+               false});
+  r.push_back({F::Metric,
                "root_mean_squared_error",
                "keras.metrics.RootMeanSquaredError",
                {"root_mean_squared_error"},

@@ -30,6 +30,21 @@ std::optional<std::string> string_kwarg(const std::vector<std::pair<std::string,
   return std::nullopt;
 }
 
+// The method `name` of a user class or of its user bases, else a null node.
+Node class_method(const ClassDef* klass, const std::string& name) {
+  for (const ClassDef* c = klass; c; c = c->user_base)
+    if (auto it = c->methods.find(name); it != c->methods.end()) return it->second;
+  return {};
+}
+
+bool has_parameter(Node def, std::string_view name) {
+  for (Node p : def.field(Field::Parameters).named_children()) {
+    Node id = p.is(Kind::Identifier) ? p : p.field(Field::Name);
+    if (id && id.text() == name) return true;
+  }
+  return false;
+}
+
 std::optional<pivot::DType> keras_dtype(const std::string& name) {
   if (name == "float32") return pivot::DType::Float32;
   if (name == "float64") return pivot::DType::Float64;
@@ -435,6 +450,21 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
       if (!def)
         return tensors_of(unsupported(Code::UnsupportedLayer, site,
                                       layer->cls + " has no call() method", inputs));
+      // Keras hands a masked input's mask to call(mask=...), and the mask compute_mask() returns
+      // to the layers after this one (their call(mask=...), MultiHeadAttention, recurrences);
+      // nnport follows neither, so on masked (padded) steps the model would silently differ.
+      std::string mask_problem;
+      if (class_method(layer->klass, "compute_mask"))
+        mask_problem = layer->cls +
+                       ".compute_mask(): the mask it gives the layers after it (Keras passes it "
+                       "to their call(mask=...) and to MultiHeadAttention) is not followed";
+      const bool masked_input = std::any_of(inputs.begin(), inputs.end(), [&](pivot::ValueId v) {
+        return std::find(ctx_.masked.begin(), ctx_.masked.end(), v) != ctx_.masked.end();
+      });
+      if (masked_input && has_parameter(def, "mask") && !find_kwarg(kwargs, "mask"))
+        mask_problem = layer->cls +
+                       ".call(mask=...): Keras fills it with the mask of the masked input (an "
+                       "Embedding(mask_zero=True)), which is not followed here";
       // build(input_shape) on the first call, as Keras does (it may create weights).
       build_custom(layer, inputs, site);
       Frame self_frame;
@@ -444,7 +474,13 @@ std::vector<pivot::ValueId> Interpreter::apply_unrecorded(
       std::vector<std::pair<std::string, Value>> call_kwargs;
       for (const auto& [k, v] : kwargs)
         if (k != "training" && k != "mask") call_kwargs.emplace_back(k, v);
-      return tensors_of(call_function(def, args, call_kwargs, &self_frame, site));
+      auto outs = tensors_of(call_function(def, args, call_kwargs, &self_frame, site));
+      // The layer's result marked unsupported (a TODO in the output), keeping its shape so the
+      // layers after it still read.
+      if (!mask_problem.empty())
+        return tensors_of(unsupported(Code::UnsupportedOperation, site, mask_problem,
+                                      outs.size() == 1 ? outs : inputs));
+      return outs;
     }
     case Layer::Kind::Builtin: break;
   }

@@ -127,6 +127,7 @@ class Emitter {
   std::vector<ValueId> separable(int rank);
   std::vector<ValueId> pool(OpKind kind, int rank);
   std::vector<ValueId> normalization();
+  std::vector<ValueId> masking();
   std::vector<ValueId> adapted_normalization(int64_t axis, bool invert);
   std::vector<ValueId> random_augment();  // augmentation_layers.cc
   std::vector<ValueId> global_pool(OpKind kind, int rank);

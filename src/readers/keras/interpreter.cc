@@ -298,6 +298,10 @@ bool Interpreter::exec_statement(Node stmt, Frame& frame, Value* ret) {
         Value r;
         if (a.is_tensor() || b.is_tensor()) {
           r = tensor_binary(op, a, b, e);
+        } else if (a.kind == Value::Kind::Array) {
+          // NumPy's in-place operators never change the target's shape: X -= X.mean(axis=0)
+          // broadcasts the right side into X or raises.
+          r = a;
         } else if (auto ca = a.as_constant(), cb = b.as_constant(); ca && cb) {
           auto c = syntax::apply_binary(op, *ca, *cb);
           r = c ? Value::of_const(*c) : Value::unknown();
@@ -470,6 +474,17 @@ Value Interpreter::lookup(const std::string& name, Node site, Frame& frame) {
     Value v;
     v.kind = Value::Kind::Name;  // an empty qualified name: a Python builtin
     return v;
+  }
+  if (frame.unbound.count(name)) {
+    // A builder with parameters read on its own (its callers pass run-time values, as in
+    // `for units in [32, 64]: model = build_model(units)`): one class cannot stand for them.
+    ctx_.diags->error(Code::NotConstant, loc(site))
+        << "'" << name << "' is a parameter of '" << frame.function
+        << "' without a default, and no call of it with constant arguments builds the migrated "
+           "model (a call in a loop or with run-time values is not followed): what depends on it "
+           "is not migrated; call the builder with constant arguments (`model = "
+        << frame.function << "(...)` at module level) or give the parameter a default";
+    return Value::unknown();
   }
   ctx_.diags->error(Code::UnknownName, loc(site)) << "'" << name << "' is not defined here";
   return Value::unknown();
@@ -1008,8 +1023,12 @@ Value Interpreter::call_function(Node def, const std::vector<Value>& args,
       v = eval(default_value, empty);
       bound = true;
     }
-    if (bound) frame.locals[name] = v;
+    if (bound)
+      frame.locals[name] = v;
+    else
+      frame.unbound.insert(name);
   }
+  if (Node fn_name = def.field(Field::Name)) frame.function = std::string(fn_name.text());
   // `*args` / `**kwargs`: the arguments no named parameter took, so that a call forwarding
   // them (`self.model(inputs, *args, **kwargs)`) passes them on.
   if (!star_args.empty()) {

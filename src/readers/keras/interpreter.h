@@ -146,6 +146,10 @@ struct Frame {
   std::map<std::string, Value> locals;
   LayerPtr self;
   bool in_call = false;  // inside a call() body (layers are applied, not built)
+  // Parameters of the function given no value (no argument, no default): a builder read on its
+  // own, without the run-time values its callers pass.
+  std::set<std::string> unbound;
+  std::string function;  // the function's name, for diagnostics
 };
 
 // `assert model.output_shape == expected` in a builder: the Sequential `model` had `layers`
@@ -171,6 +175,16 @@ struct Context {
   std::map<std::string, int> auto_names;  // Keras' per-class layer name counters
   std::set<std::string> node_names;       // pivot node names taken
   std::vector<CallRecord> calls;
+  // Layer arguments LayerArgs could not read (not constant) or rejected, in order: a built-in
+  // layer whose emission adds one becomes an unsupported node (layer_calls.cc), never a layer
+  // built with a fallback value.
+  struct UnreadArgument {
+    std::string key, why;
+    SourceLocation location;  // the argument's, else the constructor's
+    Code code = Code::NotConstant;
+    bool reported = false;  // a diagnostic was already given
+  };
+  std::vector<UnreadArgument> unread_arguments;
   std::vector<pivot::ValueId> masked;  // tensors carrying an Embedding(mask_zero=True) mask
   // Of those, the ones whose mask is a pivot value: the bool (N, T) padding mask (True = a
   // masked step, `ids == 0`) that recurrent layers reading them follow.

@@ -26,20 +26,44 @@ std::optional<Constant> LayerArgs::get(int position,
   if (!v) return std::nullopt;
   auto c = v->as_constant();
   if (!c) {
-    if (v->kind != Value::Kind::Unknown)
-      in_.ctx().diags->error(Code::NotConstant, layer_.location)
+    // An Unknown value was reported where it was evaluated (an undefined name, ...).
+    const bool reported = v->kind != Value::Kind::Unknown;
+    if (reported)
+      in_.ctx().diags->error(Code::NotConstant, where(position, keys))
           << layer_.cls << " argument '" << *keys.begin() << "' is not known statically";
-    ok_ = false;
+    unread(position, keys, "not known statically", Code::NotConstant, reported);
     return std::nullopt;
   }
   if (c->is_none()) return std::nullopt;
   return c;
 }
 
-void LayerArgs::reject(const std::string& key, const std::string& why) const {
-  in_.ctx().diags->error(Code::UnsupportedArgument, layer_.location)
-      << layer_.cls << "(" << key << "): " << why;
+SourceLocation LayerArgs::where(int position, std::initializer_list<const char*> keys) const {
+  Node list = layer_.site ? layer_.site.field(syntax::Field::Arguments) : Node{};
+  int positional = 0;
+  for (Node a : list ? list.named_children() : std::vector<Node>{}) {
+    if (a.is(syntax::Kind::KeywordArgument)) {
+      for (const char* key : keys)
+        if (a.field(syntax::Field::Name).text() == key) return a.location();
+    } else if (!a.is(syntax::Kind::Comment) && !a.is(syntax::Kind::ListSplat) &&
+               !a.is(syntax::Kind::DictionarySplat)) {
+      if (positional++ == position) return a.location();
+    }
+  }
+  return layer_.location;
+}
+
+void LayerArgs::unread(int position, std::initializer_list<const char*> keys,
+                       const std::string& why, Code code, bool reported) const {
   ok_ = false;
+  in_.ctx().unread_arguments.push_back({*keys.begin(), why, where(position, keys), code, reported});
+}
+
+void LayerArgs::reject(const std::string& key, const std::string& why) const {
+  const SourceLocation at = where(-1, {key.c_str()});
+  in_.ctx().diags->error(Code::UnsupportedArgument, at) << layer_.cls << "(" << key << "): " << why;
+  ok_ = false;
+  in_.ctx().unread_arguments.push_back({key, why, at, Code::UnsupportedArgument, true});
 }
 
 int64_t LayerArgs::integer(int position, std::initializer_list<const char*> keys,

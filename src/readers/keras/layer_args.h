@@ -36,6 +36,11 @@ class LayerArgs {
 
  private:
   const Value* find(int position, std::initializer_list<const char*> keys) const;
+  // Where the argument is written in the constructor call (the constructor when not found).
+  SourceLocation where(int position, std::initializer_list<const char*> keys) const;
+  // Records an argument that could not be read: the emitter's layer becomes unsupported.
+  void unread(int position, std::initializer_list<const char*> keys, const std::string& why,
+              Code code, bool reported) const;
   Interpreter& in_;
   const Layer& layer_;
   mutable bool ok_ = true;

@@ -533,6 +533,30 @@ std::vector<ValueId> Emitter::cropping(int rank) {
                {inputs_[0]})};
 }
 
+// Keras Masking(mask_value): a step is masked when every feature equals mask_value (the mask
+// is `any(x != mask_value, axis=-1)`, True = kept) and the output is x times that mask. With
+// mask_value 0 the masked steps are already zero: the output is x. The mask of a (N, T, F)
+// input is the pivot's padding mask `max(|x|, axis=-1) == 0` (True = masked), as
+// Embedding(mask_zero=True) gives one, which recurrences follow (mask_input); other mask
+// readers report it.
+std::vector<ValueId> Emitter::masking() {
+  const double value = args_.real(0, {"mask_value"}, 0.0);
+  if (value != 0.0) {
+    args_.reject("mask_value", "only 0 is supported (Keras zeroes the masked steps of x)");
+    return {};
+  }
+  const ValueId x = inputs_[0];
+  const ValueId y = node(OpKind::Identity, {}, {x});
+  in_.ctx().masked.push_back(y);
+  if (in_type().rank_known && in_type().rank() == 3) {
+    const ValueId size = node(OpKind::Abs, {}, {x}, "_magnitude");
+    const ValueId largest =
+        node(OpKind::ReduceMax, {{"axes", std::vector<int64_t>{-1}}}, {size}, "_largest");
+    in_.ctx().padding_mask_of[y] = node(OpKind::Equal, {{"scalar", 0.0}}, {largest}, "_mask");
+  }
+  return {y};
+}
+
 std::vector<ValueId> Emitter::activation_layer(const frameworks::keras::ReaderRow& row) {
   switch (row.rule) {
     case ReadRule::Activation: {
@@ -651,15 +675,12 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
       return {node(OpKind::Dropout,
                    {{"rate", args_.real(0, {"rate"}, 0.5)}, {"spatial", row.rank > 0}}, {x})};
     case ReadRule::Identity: {
+      if (layer_.cls == "Masking") return masking();
       ValueId y = node(OpKind::Identity, {}, {x});
-      // Masking passes its input through but masks the steps equal to mask_value: the layers
-      // that read masks (recurrences, attention) report it.
-      if (layer_.cls == "Masking")
-        in_.ctx().masked.push_back(y);
-      else  // GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization
-        in_.ctx().diags->warning(Code::TrainingOnly, in_.loc(site_))
-            << layer_.cls << " acts only in training; the migrated model passes its input "
-            << "through and trains without it";
+      // GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization
+      in_.ctx().diags->warning(Code::TrainingOnly, in_.loc(site_))
+          << layer_.cls << " acts only in training; the migrated model passes its input "
+          << "through and trains without it";
       return {y};
     }
     case ReadRule::Flatten:
@@ -801,6 +822,28 @@ std::vector<ValueId> Emitter::run(const frameworks::keras::ReaderRow& row) {
   return {};
 }
 
+namespace {
+
+// The unsupported node standing for a layer whose argument `first` could not be read, with the
+// reason at the argument (an error unless the argument's own diagnostic already is one).
+ValueId unread_layer(Interpreter& in, const Layer& layer, const Context::UnreadArgument& first,
+                     const std::vector<ValueId>& inputs, Node site) {
+  const std::string message = "layer '" + layer.name + "' (" + layer.cls +
+                              ") is not migrated (argument '" + first.key + "': " + first.why + ")";
+  auto& diags = *in.ctx().diags;
+  if (first.reported)
+    diags.note(first.code, first.location) << message;
+  else
+    diags.error(first.code, first.location) << message;
+  const std::string text =
+      layer.text.empty() ? std::string(site.text().substr(0, 200)) : layer.text;
+  pivot::Attrs attrs{
+      {"code", std::string(code_info(first.code).name)}, {"text", text}, {"message", message}};
+  return in.add_node(OpKind::Unsupported, std::move(attrs), inputs, site, "unsupported", "")[0];
+}
+
+}  // namespace
+
 std::vector<ValueId> emit_builtin(Interpreter& in, Layer& layer, const std::vector<ValueId>& inputs,
                                   const std::vector<std::pair<std::string, Value>>& call_kwargs,
                                   Node site, const std::string& path) {
@@ -813,7 +856,12 @@ std::vector<ValueId> emit_builtin(Interpreter& in, Layer& layer, const std::vect
       return {};
     }
   Emitter emitter(in, layer, inputs, call_kwargs, site, path);
+  const size_t unread_before = in.ctx().unread_arguments.size();
   auto outs = emitter.run(*row);
+  // An argument not read (not constant, or rejected) means the nodes were built with a fallback
+  // value (`units` of 0): the layer is an unsupported node instead, marked TODO in the output.
+  if (in.ctx().unread_arguments.size() > unread_before)
+    return {unread_layer(in, layer, in.ctx().unread_arguments[unread_before], inputs, site)};
   emitter.check_regularizers();
   layer.built = true;
   assign_initializers(in, layer, site);

@@ -174,7 +174,7 @@ bool changes_needed(Node n, const std::set<std::string>& needed) {
 
 ModuleSlice module_slice(Node root, Node target) {
   std::vector<Node> before;
-  for (Node stmt : root.named_children()) {
+  for (Node stmt : syntax::module_statements(root)) {
     if (stmt == target) break;
     before.push_back(stmt);
   }
@@ -254,7 +254,7 @@ std::vector<Candidate> find_candidates(Context& ctx, Node root, std::vector<Cand
     if (mentions_model(def.text()) &&
         def.field(Field::Body).text().find("return") != std::string_view::npos)
       all.push_back({name, Candidate::Kind::Function, def});
-  for (Node stmt : root.named_children()) {
+  for (Node stmt : syntax::module_statements(root)) {
     if (!stmt.is(Kind::ExpressionStatement)) continue;
     Node e = stmt.named_child(0);
     if (!e.is(Kind::Assignment) || !e.field(Field::Left).is(Kind::Identifier)) continue;
@@ -444,7 +444,7 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
       // The statements the model's assignment depends on, in order, then the assignment and
       // the statements configuring it (`model.add(...)`); other module-level names are
       // evaluated when the model's code uses them.
-      for (Node stmt : root.named_children()) {
+      for (Node stmt : syntax::module_statements(root)) {
         if (!stmt.is(Kind::ExpressionStatement)) continue;
         Node e = stmt.named_child(0);
         if (e.is(Kind::Assignment) && e.field(Field::Left).is(Kind::Identifier) &&
@@ -456,7 +456,7 @@ std::optional<pivot::Model> read_keras(const std::string& path, std::string_view
         for (const auto& [name, value] : module_frame.locals) ctx.module_values[name] = value;
       }
       bool after = false;
-      for (Node stmt : root.named_children()) {
+      for (Node stmt : syntax::module_statements(root)) {
         // A later binding of the same variable starts another model.
         if (after && stmt.is(Kind::ExpressionStatement) &&
             stmt.named_child(0).is(Kind::Assignment) &&

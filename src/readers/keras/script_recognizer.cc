@@ -6,6 +6,7 @@
 #include <set>
 
 #include "frameworks/training_table.h"
+#include "pivot/ops/catalog.h"
 #include "readers/keras/training_wrappers.h"
 #include "readers/pytorch/script_syntax.h"
 
@@ -79,6 +80,18 @@ bool bind_row(const SetupRow& row, const CallArgs& args, pivot::SetupArgs& out, 
 
 bool is_none(Node n) { return !n || n.is(Kind::None); }
 
+// A layer the migrated module refuses to run in training mode: a random augmentation whose
+// transform nnport does not write (writers/pytorch/augmentation_layers.h). Null when none.
+const pivot::Node* untrainable_layer(const pivot::Model* model) {
+  if (!model) return nullptr;
+  for (const auto& module : model->modules)
+    for (const auto& node : module.graph.nodes)
+      if (node.kind == pivot::OpKind::RandomAugment &&
+          pivot::attr_string(node, "transform") != "flip")
+        return &node;
+  return nullptr;
+}
+
 }  // namespace
 
 KerasScriptRecognizer::KerasScriptRecognizer(std::string model_variable)
@@ -126,8 +139,17 @@ bool KerasScriptRecognizer::touches_framework(Node node, const ScriptContext& ct
     auto it = ctx.vars.find(name);
     if (it == ctx.vars.end()) continue;
     // fit()'s History keeps its `.history` dict and the image-folder loader its `.class_names`
-    // in the migrated script: reading them is framework-free.
-    if (it->second == ScriptVar::History) continue;
+    // in the migrated script: reading them is framework-free. Its other attributes (`params`,
+    // `epoch`, `model`) the migrated History does not have.
+    if (it->second == ScriptVar::History) {
+      auto other_attribute = [&](Node id) {
+        Node p = id.parent();
+        return id.text() == name && p && p.is(Kind::Attribute) && p.field(Field::Object) == id &&
+               p.field(Field::Attribute).text() != "history";
+      };
+      if (other_attribute(node) || !pytorch::find_all(node, other_attribute).empty()) return true;
+      continue;
+    }
     if (it->second == ScriptVar::Dataset && text.find(name + ".class_names") != std::string::npos)
       continue;
     return true;
@@ -158,9 +180,11 @@ bool KerasScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<Scr
     return true;
   if (claim_function(stmt, ctx, out)) return true;
   if (!stmt.is(Kind::ExpressionStatement)) return false;
+  if (claim_model_parts(stmt, ctx, out)) return true;
   Node e = pytorch::expression_of(stmt);
   if (e.is(Kind::Assignment) && claim_assignment(stmt, e, ctx, out)) return true;
   if (e.is(Kind::Call) && claim_call(stmt, e, {}, ctx, out)) return true;
+  if (claim_nested_model_calls(stmt, ctx, out)) return true;
   return claim_framework_names(stmt, ctx, out);
 }
 
@@ -176,6 +200,7 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
     dataset_modules_[targets[0]] = qualified(right, ctx);
     return true;
   }
+  if (claim_dataset_passes(stmt, right, targets, ctx, out)) return true;
   // `(a, b), (c, d) = (mnist.load_data())`: the parentheses change nothing.
   Node value = right;
   while (value.is(Kind::ParenthesizedExpression)) {
@@ -203,6 +228,19 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   // `model = build_model()`, `model = Net()`.
   if (targets.size() == 1 && builds_model(right, ctx) &&
       (model_variable_.empty() || targets[0] == model_variable_)) {
+    // Arguments to a builder (or model class) in a loop, a branch or a function: the model was
+    // read from the builder alone (its defaults, or without values), not from this call, so
+    // the class may not be the network these arguments build (`for units in [32, 64]: model =
+    // build_model(units)`). The instance is written after a TODO saying so.
+    if (Node args = right.field(Field::Arguments);
+        !syntax::is_module_statement(stmt) && right.field(Field::Function).is(Kind::Identifier) &&
+        args && !args.named_children().empty())
+      out.push_back(unsupported_step(
+          stmt, ctx,
+          "'" + std::string(right.field(Field::Function).text()) +
+              "' is called with arguments here, but the migrated class is the network it builds "
+              "without them (a call inside a loop, branch or function is not followed): one class "
+              "cannot stand for other arguments"));
     ScriptStep s = step_of(ScriptStep::Kind::BuildModel, stmt);
     s.variable = targets[0];
     ctx.vars[targets[0]] = ScriptVar::Model;
@@ -216,6 +254,7 @@ bool KerasScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
         for (const auto& step : it->second) out.push_back(step);
     return true;
   }
+  if (targets.size() == 1 && claim_reload(stmt, right, targets[0], ctx, out)) return true;
   if (right.is(Kind::Call) && claim_call(stmt, right, targets, ctx, out)) return true;
   // Module-level Functional code building the model's graph (`inputs = keras.Input(...)`,
   // `x = layers.Dense(8)(inputs)`, `x = block(x)`): part of the generated model, which the
@@ -265,6 +304,20 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
       return true;
     Node object = fn.field(Field::Object);
     const std::string method(fn.field(Field::Attribute).text());
+    // `autoencoder.encoder.summary()`: a part of the model summarised, as model.summary().
+    if (method == "summary" && object.is(Kind::Attribute) && targets.empty() &&
+        call_args(call).positional.empty() && call_args(call).keywords.empty()) {
+      Node base = object;
+      while (base.is(Kind::Attribute)) base = base.field(Field::Object);
+      if (auto it = ctx.vars.find(std::string(base.text()));
+          base.is(Kind::Identifier) && it != ctx.vars.end() && it->second == ScriptVar::Model) {
+        out.push_back(dropped_step(stmt, ctx,
+                                   std::string(object.text()) +
+                                       ".summary() has no PyTorch counterpart (print(" +
+                                       std::string(object.text()) + ") shows the modules)"));
+        return true;
+      }
+    }
     if (object.is(Kind::Identifier) && other_models_.count(std::string(object.text()))) {
       out.push_back(unsupported_step(stmt, ctx,
                                      "'" + std::string(object.text()) +
@@ -419,6 +472,7 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
     return true;
   }
   // Data pipelines.
+  if (!var.empty() && claim_dataset_rebatch(stmt, call, var, ctx, out)) return true;
   const bool image_folder = q == "keras.utils.image_dataset_from_directory" ||
                             q == "keras.preprocessing.image_dataset_from_directory";
   if ((image_folder || q.find("from_tensor_slices") != std::string::npos ||
@@ -590,6 +644,18 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
     }
     if (a.positional.size() > 3) {
       out.push_back(unsupported_step(stmt, ctx, "fit(...) with more than 3 positional arguments"));
+      return true;
+    }
+    // The loop would stop at its first batch: said here rather than when the script runs.
+    if (const pivot::Node* layer = untrainable_layer(ctx.model)) {
+      out.push_back(unsupported_step(
+          stmt, ctx,
+          "fit(...) trains the model, and its layers." + pivot::attr_string(*layer, "layer") +
+              " (line " + std::to_string(layer->location.line) +
+              ") raises in training mode in the migrated module: its random transform is not "
+              "migrated (apply it in the data pipeline and remove the layer)"));
+      // The History it binds is not made: statements reading it are reported too.
+      for (const auto& t : targets) ctx.vars[t] = ScriptVar::Framework;
       return true;
     }
     fit.train_data = data_argument(arg(0, "x"), arg(1, "y"), "train", ctx);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "frameworks/training_table.h"
@@ -54,11 +55,41 @@ class KerasScriptRecognizer : public ScriptRecognizer {
                              ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
   // A statement that is framework-free but for names with a framework-free value
   // (`x[..., tf.newaxis]`) or whose only framework use is informative (`print(tf.__version__)`).
+  // `given`: parts of the statement already mapped (a nested model.predict(...) and the
+  // variable that now holds its value), written as given.
   bool claim_framework_names(syntax::Node stmt, ScriptContext& ctx,
-                             std::vector<pivot::ScriptStep>& out);
+                             std::vector<pivot::ScriptStep>& out,
+                             const std::vector<std::pair<syntax::Node, std::string>>& given = {});
+  // `print(model.evaluate(x, y))`, `np.argmax(model.predict(x), axis=-1)`: the model's
+  // evaluate/predict inside a framework-free statement becomes a step of its own binding a new
+  // variable, which the statement reads (script_nested_calls.cc).
+  bool claim_nested_model_calls(syntax::Node stmt, ScriptContext& ctx,
+                                std::vector<pivot::ScriptStep>& out);
+  // `bn1 = model.layers[1]`, `model.get_layer("dense")`, `autoencoder.encoder(x)`: parts of the
+  // model the migrated module does not expose the same way, reported with the reason; what the
+  // statement binds is then a framework object (script_nested_calls.cc).
+  bool claim_model_parts(syntax::Node stmt, ScriptContext& ctx,
+                         std::vector<pivot::ScriptStep>& out);
+  // `AUTOTUNE = tf.data.AUTOTUNE`, `train_ds = train_ds.cache().prefetch(AUTOTUNE)` on a dataset
+  // of the script: pipeline tuning the DataLoader does without (script_dataset_passes.cc).
+  bool claim_dataset_passes(syntax::Node stmt, syntax::Node right,
+                            const std::vector<std::string>& targets, ScriptContext& ctx,
+                            std::vector<pivot::ScriptStep>& out);
+  std::set<std::string> autotune_names_;
+  // `base`, or `base_1`, ...: a name the script does not use yet.
+  std::string fresh_name(const std::string& base, const ScriptContext& ctx);
+  std::set<std::string> script_names_;
   // `callbacks = [keras.callbacks.EarlyStopping(...), ...]`: kept until fit(callbacks=...).
   bool claim_callback_list(syntax::Node stmt, syntax::Node list, const std::string& variable,
                            ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // `model = keras.models.load_model("best.keras", custom_objects=...)` reloading the migrated
+  // model from its own checkpoint: a LoadWeights step (the state_dict the script saved).
+  bool claim_reload(syntax::Node stmt, syntax::Node right, const std::string& variable,
+                    ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // `ds = ds.shuffle(1024).batch(64)` on a from_tensor_slices dataset built unbatched by an
+  // earlier statement: the same pipeline written in two statements (script_names.cc).
+  bool claim_dataset_rebatch(syntax::Node stmt, syntax::Node call, const std::string& variable,
+                             ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
 
   // `def compile_and_fit(model, window, patience=2):` whose body compiles, fits or evaluates
   // the parameter `model` (script_helpers.cc): a Block whose Compile/Train/Evaluate steps are

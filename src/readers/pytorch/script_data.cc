@@ -299,6 +299,13 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
     out.push_back(std::move(step));
     return true;
   };
+  {
+    std::vector<ScriptStep> made;
+    if (auto d = dataset_helper_arrays(stmt, right, var, made)) {
+      out.insert(out.end(), made.begin(), made.end());
+      return add(std::move(*d));
+    }
+  }
   if (right.is(Kind::Call) && right.field(Field::Function).is(Kind::Identifier) &&
       dataset_classes_.count(std::string(right.field(Field::Function).text()))) {
     auto d = dataset_class_instance(right, ctx);
@@ -335,6 +342,12 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
       inline_dataset = tensor_dataset(source, ctx);
     // DataLoader(TabularDataset(x, y), ...): a Dataset class of the script made in place.
     if (source && !inline_dataset) inline_dataset = dataset_class_instance(source, ctx);
+    // DataLoader(load_split("train"), ...): a function returning a TensorDataset, its arrays
+    // bound to a variable of their own first.
+    std::vector<ScriptStep> made;
+    if (source && !inline_dataset)
+      inline_dataset =
+          dataset_helper_arrays(stmt, source, unused_name(stmt, var + "_arrays"), made);
     std::string why;
     for (const auto& [k, v] : a.keywords)
       if (k != "dataset" && k != "batch_size" && k != "shuffle" && k != "drop_last" &&
@@ -379,6 +392,7 @@ bool TorchScriptRecognizer::claim_data(Node stmt, Node left, Node right, const s
     if (Node s = arg("drop_last", 99)) drop = setup_value(s);
     d.drop_last = drop;
     names_.loaders.insert(var);
+    out.insert(out.end(), made.begin(), made.end());
     return add(std::move(d));
   }
   // `transform = transforms.ToTensor()`: one transform, as a Compose of it.

@@ -122,13 +122,14 @@ bool TorchScriptRecognizer::claim_array_evaluation(Node stmt, const std::vector<
 std::vector<ScriptStep> TorchScriptRecognizer::per_epoch_steps(
     Node loop, pivot::Fit fit, std::vector<ScriptStep> extra, const std::vector<Node>& kept,
     const std::vector<Node>& unknown, const std::vector<pivot::ResultBinding>& values,
-    const std::set<std::string>& locals, ScriptContext& ctx) {
+    const std::set<std::string>& locals, const std::set<std::string>& helper_values,
+    ScriptContext& ctx) {
   std::vector<ScriptStep> body;
   fit.epoch_variable = std::string(loop.field(Field::Left).text());
   ScriptArgs range = call_args(loop.field(Field::Right));
   fit.epoch_start = range.positional.size() == 2 ? setup_value(range.positional[0])
                                                  : pivot::SetupValue::integer(0);
-  if (fit.history_variable.empty()) fit.history_variable = "history";
+  if (fit.history_variable.empty()) fit.history_variable = unused_name(loop, "history");
   // Callbacks that keep state across epochs restart with every fit call.
   for (const auto& c : ctx.script->setup.callbacks)
     if (c.kind == "early_stopping")
@@ -167,6 +168,22 @@ std::vector<ScriptStep> TorchScriptRecognizer::per_epoch_steps(
     body.push_back(
         unsupported_step(s, ctx, "a statement of the training loop that Keras fit cannot run"));
   for (Node s : kept) {
+    // A value a helper call returned (its function is not written): never left undefined.
+    std::string returned;
+    for (const auto& n : names_used(s))
+      if (helper_values.count(n)) returned = n;
+    if (!returned.empty()) {
+      const std::string why = "'" + returned +
+                              "' is what a training/evaluation helper returned in the source; "
+                              "its Keras fit does not compute it";
+      if (is_print(s)) {
+        body.push_back(dropped_step(s, ctx, why));
+        ctx.diags->warning(Code::ScriptDropped, s.location()) << why << ": print not migrated";
+      } else {
+        body.push_back(unsupported_step(s, ctx, why));
+      }
+      continue;
+    }
     std::string last_batch;
     for (const auto& n : names_used(s))
       if (locals.count(n) && !bound.count(n)) last_batch = n;

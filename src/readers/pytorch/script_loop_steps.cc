@@ -7,6 +7,7 @@
 
 #include "frameworks/training_table.h"
 #include "readers/pytorch/script_early_stopping.h"
+#include "readers/pytorch/script_global_helpers.h"
 #include "readers/pytorch/script_recognizer.h"
 #include "readers/pytorch/script_setup_calls.h"
 #include "readers/pytorch/script_syntax.h"
@@ -142,6 +143,8 @@ bool TorchScriptRecognizer::functional_loss(const BatchLoop& b, ScriptContext& c
 
 void TorchScriptRecognizer::find_helpers(Node module, const ScriptContext& ctx) {
   find_loader_helpers(module, ctx);
+  find_dataset_helpers(module, ctx);
+  const std::set<std::string> globals = module_globals(module);
   for (Node stmt : module.named_children()) {
     Node def = stmt.is(Kind::DecoratedDefinition) ? stmt.field(Field::Definition) : stmt;
     if (!def.is(Kind::FunctionDefinition)) continue;
@@ -164,10 +167,24 @@ void TorchScriptRecognizer::find_helpers(Node module, const ScriptContext& ctx) 
       continue;
     }
     if (loops.size() != 1) continue;
-    auto loop = analyze_batch_loop(loops[0], names, params);
+    h.names = names;
+    h.loader_names = params;
+    // A helper over the script's globals (`def train(epoch):` using the module's model, loader
+    // and optimizer) is read with them, where its calls are those of the module's epoch loop.
+    const std::string fname(def.field(Field::Name).text());
+    if (called_only_from_epoch_loops(module, fname)) {
+      for (const auto& g : globals) {
+        h.names.models.insert(g);
+        h.names.optimizers.insert(g);
+        h.names.losses.insert(g);
+        h.names.schedules.insert(g);
+        h.loader_names.insert(g);
+      }
+    }
+    auto loop = analyze_batch_loop(loops[0], h.names, h.loader_names);
     if (!loop) continue;
     h.role = loop->trains ? LoopHelper::Role::Train : LoopHelper::Role::Evaluate;
-    helpers_[std::string(def.field(Field::Name).text())] = h;
+    helpers_[fname] = h;
   }
 }
 
@@ -230,6 +247,9 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
   // The training step's own values (accumulators and loss tensors), for per-epoch fits.
   std::vector<pivot::ResultBinding> train_values;
   std::set<std::string> train_locals;
+  // What the loop's helper calls return (`train_loss = train_one_epoch(...)`): fit does not
+  // return them.
+  std::set<std::string> helper_values;
   // Sums restarted every epoch (`running_loss = 0.0` in the epoch loop): one epoch's history
   // gives them; sums over all the epochs are not derived.
   std::set<std::string> epoch_zeroed;
@@ -264,7 +284,11 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     has_accumulators |= !b.accumulators.empty();
     for (const auto& acc : b.accumulators) bookkeeping.insert(acc.variable);
     for (const auto& l : b.locals) bookkeeping.insert(l);
-    unknown.insert(unknown.end(), b.unknown.begin(), b.unknown.end());
+    const bool flattened = flatten_features(loader, b, ctx);
+    for (Node s : b.unknown)
+      if (!flattened || std::find(b.feature_flattens.begin(), b.feature_flattens.end(), s) ==
+                            b.feature_flattens.end())
+        unknown.push_back(s);
   };
   // A helper call: `loss, acc = train_one_epoch(model, train_loader, optimizer, criterion)`.
   auto helper_call = [&](Node e, const std::vector<std::string>& targets) -> bool {
@@ -272,12 +296,10 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     auto it = helpers_.find(std::string(e.field(Field::Function).text()));
     if (it == helpers_.end()) return false;
     const LoopHelper& h = it->second;
-    const std::set<std::string> params(h.params.begin(), h.params.end());
-    LoopNames names;
-    names.models = names.optimizers = names.losses = params;
+    if (h.role == LoopHelper::Role::Fit) return false;
     Node body_loop =
         find_all(h.def.field(Field::Body), [](Node n) { return n.is(Kind::ForStatement); })[0];
-    auto b = analyze_batch_loop(body_loop, names, params);
+    auto b = analyze_batch_loop(body_loop, h.names, h.loader_names);
     if (!b) return false;
     ScriptArgs a = call_args(e);
     std::map<std::string, std::string> loader_of;
@@ -291,6 +313,7 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     copy.unknown.clear();  // the helper's own statements were reported with its definition
     take_batch_loop(copy, h.role == LoopHelper::Role::Train, loader_of);
     for (const auto& t : targets) bookkeeping.insert(t);
+    helper_values.insert(targets.begin(), targets.end());
     if (h.role == LoopHelper::Role::Evaluate && targets.size() == 1)
       validation_losses.insert(targets[0]);
     return true;
@@ -477,7 +500,8 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
   fit.verbose = pivot::SetupValue::integer(2);  // one line per epoch, as the source's prints
   if (accuracy) add_accuracy_metric(ctx, loop);
   if (per_epoch)
-    return per_epoch_steps(loop, fit, extra, kept, unknown, train_values, train_locals, ctx);
+    return per_epoch_steps(loop, fit, extra, kept, unknown, train_values, train_locals,
+                           helper_values, ctx);
   if (folded_report || has_accumulators)
     ctx.diags->note(Code::ScriptDropped, loop.location())
         << "the loop's running loss" << (accuracy ? "/accuracy" : "")
@@ -492,7 +516,7 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
         for (const auto& n : names_used(s)) later.insert(n);
     for (const auto& v : train_values) {
       if (!later.count(v.variable)) continue;
-      if (fit.history_variable.empty()) fit.history_variable = "history";
+      if (fit.history_variable.empty()) fit.history_variable = unused_name(loop, "history");
       fit.bindings.push_back(v);
       if (v.quantity == "loss_last")
         ctx.diags->warning(Code::TrainingConvention, loop.location())
@@ -607,12 +631,9 @@ bool TorchScriptRecognizer::evaluation_call(Node stmt, ScriptContext& ctx,
   auto it = helpers_.find(std::string(call.field(Field::Function).text()));
   if (it == helpers_.end() || it->second.role != LoopHelper::Role::Evaluate) return false;
   const LoopHelper& h = it->second;
-  const std::set<std::string> params(h.params.begin(), h.params.end());
-  LoopNames names;
-  names.models = names.optimizers = names.losses = params;
   Node body = h.def.field(Field::Body);
   Node loop_node = find_all(body, [](Node n) { return n.is(Kind::ForStatement); })[0];
-  auto loop = analyze_batch_loop(loop_node, names, params);
+  auto loop = analyze_batch_loop(loop_node, h.names, h.loader_names);
   if (!loop) return false;
   functional_loss(*loop, ctx, out);
   if (loop->accuracy) add_accuracy_metric(ctx, stmt);
@@ -625,7 +646,15 @@ bool TorchScriptRecognizer::evaluation_call(Node stmt, ScriptContext& ctx,
                                                  : Node{};
       if (arg) ev.data = std::string(arg.text());
     }
+  // A helper over the script's globals evaluates on the global loader it iterates.
+  if (ev.data.empty() &&
+      std::find(h.params.begin(), h.params.end(), loop->loader) == h.params.end())
+    ev.data = loop->loader;
   if (ev.data.empty()) return false;
+  if (!flatten_features(ev.data, *loop, ctx))
+    for (Node s : loop->feature_flattens)
+      out.push_back(unsupported_step(
+          s, ctx, "a per-batch reshape of the features of a dataset nnport cannot reshape whole"));
   ev.location = stmt.location();
   if (auto ds = datasets_.find(ev.data); ds != datasets_.end())
     ev.batch_size = ctx.script->setup.datasets[ds->second].batch_size;

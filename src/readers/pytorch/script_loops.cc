@@ -71,6 +71,33 @@ bool is_sample_count(Node e, const std::set<std::string>& batch) {
   return false;
 }
 
+// `xb.view(-1, n)`, `xb.reshape(xb.size(0), -1)`, `xb.flatten(1)`, `torch.flatten(xb, 1)` of a
+// batch tensor that is not the labels: each sample flattened to one axis.
+bool is_feature_flatten(Node r, const std::set<std::string>& batch,
+                        const std::set<std::string>& labels) {
+  auto is_features = [&](Node n) {
+    return n && n.is(Kind::Identifier) && contains(batch, std::string(n.text())) &&
+           !contains(labels, std::string(n.text()));
+  };
+  if (!r || !r.is(Kind::Call)) return false;
+  ScriptArgs a = call_args(r);
+  if (r.field(Field::Function).text() == "torch.flatten")
+    return a.positional.size() == 2 && is_features(a.positional[0]) &&
+           a.positional[1].text() == "1" && a.keywords.empty();
+  MethodChain chain = method_chain(r);
+  if (chain.methods.size() != 1 || !is_features(chain.base)) return false;
+  const std::string& m = chain.methods[0];
+  if (m == "flatten")
+    return (a.positional.size() == 1 && a.positional[0].text() == "1" && a.keywords.empty()) ||
+           (a.positional.empty() && a.keywords.size() == 1 && a.keywords.count("start_dim") &&
+            a.keywords["start_dim"].text() == "1");
+  if ((m != "view" && m != "reshape") || a.positional.size() != 2 || !a.keywords.empty())
+    return false;
+  const std::string first(a.positional[0].text()), second(a.positional[1].text());
+  return (first == "-1" && second != "-1") ||
+         (is_sample_count(a.positional[0], batch) && second == "-1");
+}
+
 bool mentions_sample_count(Node e, const std::set<std::string>& batch) {
   return !find_all(e, [&](Node n) { return is_sample_count(n, batch); }).empty();
 }
@@ -97,7 +124,9 @@ bool is_report_value(Node r) {
     const std::string f(fn.text());
     const bool item = fn.is(Kind::Attribute) && fn.field(Field::Attribute).text() == "item" &&
                       call_args(c).positional.empty();
-    if (!item && f != "len" && f != "float" && f != "int" && f != "round") return false;
+    // The clock read for an elapsed time it prints.
+    const bool clock = f == "time.time" || f == "time.perf_counter" || f == "time.monotonic";
+    if (!item && !clock && f != "len" && f != "float" && f != "int" && f != "round") return false;
   }
   return true;
 }
@@ -248,6 +277,12 @@ std::optional<BatchLoop> analyze_step_statements(Node loop, const std::vector<No
       for (const auto& t : targets) out.locals.insert(t);
       if (r && is_batch_move(r)) {
         for (const auto& t : targets) batch.insert(t);
+        continue;
+      }
+      if (targets.size() == 1 && is_feature_flatten(r, batch, labels)) {
+        batch.insert(targets[0]);
+        out.feature_flattens.push_back(stmt);
+        out.unknown.push_back(stmt);
         continue;
       }
       // `inputs, labels = data`: the batch unpacked inside the loop; the last one is the labels.

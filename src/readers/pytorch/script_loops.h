@@ -33,7 +33,10 @@ struct BatchLoop {
   std::vector<pivot::ResultBinding> accumulators;  // running sums and counts
   std::set<std::string> locals;                    // names bound inside the loop
   std::vector<syntax::Node> unknown;               // statements not understood
-  std::vector<syntax::Node> progress_reports;      // `if i % k == 0: print(...)` inside the loop
+  // `xb = xb.view(-1, 28 * 28)`: the batch's features flattened per sample in the loop. Also in
+  // `unknown` until a caller flattens the dataset itself (flatten_features).
+  std::vector<syntax::Node> feature_flattens;
+  std::vector<syntax::Node> progress_reports;  // `if i % k == 0: print(...)` inside the loop
   // `if args.dry_run: break` inside a progress report: the loop ends early on a flag (Keras fit
   // runs whole epochs).
   std::vector<syntax::Node> early_breaks;

@@ -90,6 +90,7 @@ bool TorchScriptRecognizer::is_model_ctor(Node expr, const ScriptContext& ctx) c
 
 bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
   if (stmt.is(Kind::ForStatement)) return claim_loop(stmt, ctx, out);
+  if (stmt.is(Kind::ReturnStatement)) return claim_dataset_return(stmt, ctx, out);
   if (claim_dataset_class(stmt, ctx, out)) return true;
   if (claim_loader_helper(stmt, ctx, out) || claim_prediction_concat(stmt, ctx, out)) return true;
   if (stmt.type() == "with_statement" && is_no_grad_with(stmt))
@@ -98,13 +99,7 @@ bool TorchScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<Scr
   if (stmt.is(Kind::FunctionDefinition)) {
     auto it = helpers_.find(std::string(stmt.field(Field::Name).text()));
     if (it == helpers_.end()) return false;
-    // The helper's loop becomes fit/evaluate at its call sites.
-    ctx.diags->note(Code::ScriptDropped, stmt.location())
-        << "'" << it->first << "' runs "
-        << (it->second.role == LoopHelper::Role::Evaluate ? "an evaluation" : "a training")
-        << " loop: its calls become "
-        << (it->second.role == LoopHelper::Role::Evaluate ? "evaluate" : "fit")
-        << " and the function is not written";
+    claim_helper_definition(stmt, it->second, ctx, out);
     return true;
   }
   Node e = expression_of(stmt);
@@ -251,6 +246,17 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
     out.push_back(std::move(step));
     return true;
   }
+  // `net = net.to(device)`: the model moved and bound again; Keras places the model itself.
+  if (left.is(Kind::Identifier) && var == ctx.script->model_variable && !var.empty()) {
+    MethodChain chain = method_chain(right);
+    bool moves =
+        !chain.methods.empty() && chain.base.is(Kind::Identifier) && chain.base.text() == var;
+    for (const auto& m : chain.methods) moves &= m == "to" || m == "cuda" || m == "cpu";
+    if (moves) {
+      out.push_back(dropped_step(stmt, ctx, "device placement: Keras places the model itself"));
+      return true;
+    }
+  }
   // device = torch.device(...) / "cuda" if torch.cuda.is_available() else "cpu".
   if (left.is(Kind::Identifier) && std::string(right.text()).find("cuda") != std::string::npos &&
       touches_framework(right, ctx)) {
@@ -287,6 +293,10 @@ bool TorchScriptRecognizer::claim_assignment(Node stmt, Node assign, ScriptConte
   // `train_ds = TabularDataset(x, y)`: a Dataset class of the script.
   if (q.empty() && left.is(Kind::Identifier) && right.field(Field::Function).is(Kind::Identifier) &&
       dataset_classes_.count(std::string(right.field(Field::Function).text())))
+    return claim_data(stmt, left, right, "", ctx, out);
+  // `train_ds = load_split("train")`: a function of the script returning a TensorDataset.
+  if (q.empty() && left.is(Kind::Identifier) && right.field(Field::Function).is(Kind::Identifier) &&
+      dataset_helpers_.count(std::string(right.field(Field::Function).text())))
     return claim_data(stmt, left, right, "", ctx, out);
   if (q.empty()) return false;
   const auto& rows = frameworks::pytorch::training_rows();

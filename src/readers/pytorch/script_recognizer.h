@@ -25,6 +25,10 @@ struct LoopHelper {
   Role role = Role::Train;
   syntax::Node def;
   std::vector<std::string> params;  // parameter names, in order
+  // What its batch loop is read with: the parameters, and for a helper over the script's
+  // globals (script_global_helpers.h) the module's globals too.
+  LoopNames names;
+  std::set<std::string> loader_names;
 };
 
 // A module-level function returning one DataLoader (`def make_loader(x, y, batch_size): return
@@ -126,13 +130,11 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   bool functional_loss(const BatchLoop& b, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
   // The epoch loop kept around one fit call per epoch, its statements run as written after it
   // (script_epoch_loop.cc).
-  std::vector<pivot::ScriptStep> per_epoch_steps(syntax::Node loop, pivot::Fit fit,
-                                                 std::vector<pivot::ScriptStep> extra,
-                                                 const std::vector<syntax::Node>& kept,
-                                                 const std::vector<syntax::Node>& unknown,
-                                                 const std::vector<pivot::ResultBinding>& values,
-                                                 const std::set<std::string>& locals,
-                                                 ScriptContext& ctx);
+  std::vector<pivot::ScriptStep> per_epoch_steps(
+      syntax::Node loop, pivot::Fit fit, std::vector<pivot::ScriptStep> extra,
+      const std::vector<syntax::Node>& kept, const std::vector<syntax::Node>& unknown,
+      const std::vector<pivot::ResultBinding>& values, const std::set<std::string>& locals,
+      const std::set<std::string>& helper_values, ScriptContext& ctx);
   // A dataset of in-memory arrays batched by the script itself (sliced by hand, or the whole
   // arrays at once when `batch_size` is null): its name in setup.datasets.
   std::string array_dataset(syntax::Node features, syntax::Node labels, syntax::Node batch_size,
@@ -147,6 +149,25 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   // `train(model, train_loader, opt, 5)` of a Fit helper: its epoch loop read with the
   // parameters bound to the arguments (script_fit_helpers.cc).
   bool fit_call(syntax::Node stmt, ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
+  // The per-batch flattening of a batch loop over `loader` done once on its dataset (a
+  // published image dataset: a "flatten" transform after its others); false when the dataset
+  // is of another kind (the statements stay reported).
+  bool flatten_features(const std::string& loader, const BatchLoop& b, ScriptContext& ctx);
+  // Functions returning a TensorDataset (script_dataset_helpers.cc): the pre-scan, their
+  // `return TensorDataset(x, y)` (-> the arrays), and a dataset made from a call of one: the
+  // step binding the arrays to `arrays` and the dataset reading them, or nullopt.
+  void find_dataset_helpers(syntax::Node module, const ScriptContext& ctx);
+  syntax::Node returned_tensor_dataset(syntax::Node ret, const ScriptContext& ctx) const;
+  bool claim_dataset_return(syntax::Node stmt, ScriptContext& ctx,
+                            std::vector<pivot::ScriptStep>& out);
+  std::optional<pivot::Dataset> dataset_helper_arrays(syntax::Node stmt, syntax::Node source,
+                                                      const std::string& arrays,
+                                                      std::vector<pivot::ScriptStep>& out) const;
+  // A loop helper's definition: not written; what it does that its calls' fit/evaluate do not
+  // (statements of its batch loop not understood, saving or reading the model around the loop)
+  // is reported at its line.
+  void claim_helper_definition(syntax::Node def, const LoopHelper& h, ScriptContext& ctx,
+                               std::vector<pivot::ScriptStep>& out);
   // The statements of a torch.no_grad() block that only call the model: Predict steps.
   bool claim_predictions(syntax::Node stmt, const std::vector<syntax::Node>& inner,
                          ScriptContext& ctx, std::vector<pivot::ScriptStep>& out);
@@ -158,6 +179,7 @@ class TorchScriptRecognizer : public ScriptRecognizer {
   std::string entry_;
   std::map<std::string, LoopHelper> helpers_;
   std::map<std::string, LoaderHelper> loader_helpers_;
+  std::set<std::string> dataset_helpers_;
   // A prediction loop's list -> its index in script.predict_loops.
   std::map<std::string, size_t> prediction_lists_;
   std::map<std::string, size_t> datasets_;  // variable -> index in setup.datasets

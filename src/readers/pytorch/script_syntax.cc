@@ -111,4 +111,16 @@ std::vector<std::string> target_names(Node left) {
   return out;
 }
 
+std::string unused_name(syntax::Node any, const std::string& base) {
+  syntax::Node root = any;
+  while (root.parent()) root = root.parent();
+  std::set<std::string> taken;
+  for (syntax::Node n :
+       find_all(root, [](syntax::Node x) { return x.is(syntax::Kind::Identifier); }))
+    taken.insert(std::string(n.text()));
+  std::string name = base;
+  for (int i = 1; taken.count(name); ++i) name = base + "_" + std::to_string(i);
+  return name;
+}
+
 }  // namespace nnport::readers::pytorch

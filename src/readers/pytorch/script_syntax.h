@@ -43,6 +43,9 @@ std::string rename_identifiers(syntax::Node expr,
 
 // The statement's single expression: the child of an expression_statement.
 syntax::Node expression_of(syntax::Node stmt);
+// `base`, or `base_1`, `base_2`, ... : the first that no identifier of the module holding `any`
+// spells (a variable the target script adds must not take one of the source's).
+std::string unused_name(syntax::Node any, const std::string& base);
 // Names bound by an assignment's left side (`a`, `a, b`, `(a, b)`).
 std::vector<std::string> target_names(syntax::Node left);
 

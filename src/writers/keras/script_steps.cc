@@ -287,6 +287,8 @@ class Renderer : public StepRenderer {
         target = "(" + target + " - np.array(" + setup_literal(t.args.at("mean")) +
                  ", dtype=\"float32\")) / np.array(" + setup_literal(t.args.at("std")) +
                  ", dtype=\"float32\")";
+      else if (t.kind == "flatten" && !augments)  // each sample in the source's (C, H, W) order
+        target = "np.transpose(" + target + ", (0, 3, 1, 2)).reshape(len(" + v + "[1]), -1)";
       else
         return todo(step, "the transform '" + t.kind +
                               "' of a keras.datasets dataset has no "
@@ -582,7 +584,14 @@ class Renderer : public StepRenderer {
   // The model's input array of an in-memory dataset (channels-last images for the model).
   std::optional<std::string> features_of(const pivot::Script& script, const pivot::Dataset& d) {
     if (augmented(d)) return std::nullopt;  // its batches only (AugmentedBatches)
-    if (d.kind == "builtin") return channels_last_images(pair_variable(script, d) + "[0]");
+    if (d.kind == "builtin") {
+      // Flattened where it is read: one axis per sample, no image layout left.
+      const bool flat =
+          std::any_of(d.transforms.begin(), d.transforms.end(),
+                      [](const pivot::DataTransform& t) { return t.kind == "flatten"; });
+      const std::string x = pair_variable(script, d) + "[0]";
+      return flat ? x : channels_last_images(x);
+    }
     if (d.kind == "split_of") {
       pivot::Dataset as_arrays = d;
       as_arrays.features = SetupValue::expr(pair_variable(script, d) + "[0]");

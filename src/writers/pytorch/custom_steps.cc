@@ -49,6 +49,10 @@ std::string metric_values_lambda(const pivot::Metric& m, const std::string& thre
     values = "(outputs - targets.float().view_as(outputs)).abs().mean(dim=-1)";
   else if (m.kind == "mse")
     values = "(outputs - targets.float().view_as(outputs)).square().mean(dim=-1)";
+  else if (m.kind == "mape")
+    values =
+        "(100 * (targets.float().view_as(outputs) - outputs).abs() / "
+        "targets.float().view_as(outputs).abs().clamp(min=1e-7)).mean(dim=-1)";
   if (values.empty()) return "";
   return "lambda targets, outputs: " + values;
 }

@@ -503,6 +503,10 @@ class Renderer : public StepRenderer {
              ").float() == targets.float().view_as(outputs)).float().mean()";
     }
     if (m.kind == "mae") return "(outputs - targets.float().view_as(outputs)).abs().mean()";
+    // Keras' MeanAbsolutePercentageError: 100 * |y - y_pred| / max(|y|, epsilon = 1e-7).
+    if (m.kind == "mape")
+      return "(100 * (targets.float().view_as(outputs) - outputs).abs() / "
+             "targets.float().view_as(outputs).abs().clamp(min=1e-7)).mean()";
     if (m.kind == "binary_cross_entropy") {
       // Keras' BinaryCrossentropy metric: the loss's formula (probabilities clipped to 1e-7).
       imports_.insert("F");
@@ -668,8 +672,8 @@ class Renderer : public StepRenderer {
     const std::string eval_loss = "loss_fn(outputs, targets)" + penalty_term();
     out.push_back("            totals[\"loss\"] += " +
                   (penalty_ ? "(" + eval_loss + ")" : eval_loss) + ".item() * " + batch_count());
-    out.push_back("            for name, metric in metrics.items():");
-    out.push_back("                totals[name] += metric(outputs, targets).item() * " +
+    out.push_back("            for name, metric_fn in metrics.items():");
+    out.push_back("                totals[name] += metric_fn(outputs, targets).item() * " +
                   batch_count());
     out.push_back("            seen += " + batch_count());
     out.push_back("    return {name: " + averaged() + " for name, total in totals.items()}");
@@ -1083,8 +1087,8 @@ class Renderer : public StepRenderer {
         "        # Keras reports the epoch's loss and metrics averaged over its samples.");
     out.push_back("        totals[\"loss\"] += loss.item() * " + batch_count());
     out.push_back("        with torch.no_grad():");
-    out.push_back("            for name, metric in metrics.items():");
-    out.push_back("                totals[name] += metric(outputs, targets).item() * " +
+    out.push_back("            for name, metric_fn in metrics.items():");
+    out.push_back("                totals[name] += metric_fn(outputs, targets).item() * " +
                   batch_count());
     out.push_back("        seen += " + batch_count());
     out.push_back("    logs = {name: " + averaged() + " for name, total in totals.items()}");

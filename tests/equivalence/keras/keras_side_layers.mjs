@@ -19,7 +19,8 @@
 //       (TensorFlow.js' GlobalAveragePooling1D has no data_format and always averages axis 1);
 //     - ReLU(threshold != 0 or negative_slope != 0) -> NnportKerasReLU (TensorFlow.js' ReLU only
 //       has max_value);
-//     - LSTM / GRU / SimpleRNN without recurrent_initializer -> "zeros" (seeded afterwards anyway);
+//     - LSTM / GRU / SimpleRNN / ConvLSTM2D without recurrent_initializer -> "zeros" (seeded
+//       afterwards anyway);
 //     - Conv1D(padding="causal") -> NnportKerasCausalConv1D: TensorFlow.js' own Conv1D on the input
 //       left-padded with dilation_rate * (kernel_size - 1) zero steps (its conv1d has no causal mode);
 //     - Global{Average,Max}Pooling{1,2}D(keepdims=True) -> NnportKerasGlobalPoolKeepdims
@@ -83,7 +84,7 @@ function adaptLayer(layer) {
 
 // TensorFlow.js' default recurrent initializer, orthogonal, takes minutes in JavaScript on a
 // 128-unit LSTM; the value is never used (make_case.mjs seeds every weight), so it is skipped.
-const RECURRENT = ['LSTM', 'GRU', 'SimpleRNN', 'NnportKerasGRUResetBefore'];
+const RECURRENT = ['LSTM', 'GRU', 'SimpleRNN', 'NnportKerasGRUResetBefore', 'ConvLSTM2D'];
 
 // Keras spells these initializer names in snake case; TensorFlow.js' camel-case conversion
 // ("lecunNormal") misses its registered "leCunNormal". Only the spelling changes: weights are seeded.

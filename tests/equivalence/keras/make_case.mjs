@@ -99,7 +99,7 @@ function seededValues(variableName, shape, next) {
 
 // Dataset paths of one layer's weights, in TensorFlow.js' weight order (= Keras' order).
 function datasetPaths(cls, layerPath, count) {
-  if (['LSTM', 'GRU', 'SimpleRNN'].includes(cls)) {
+  if (['LSTM', 'GRU', 'SimpleRNN', 'ConvLSTM2D'].includes(cls)) {
     return {paths: [...Array(count).keys()].map((i) => `${layerPath}/cell/vars/${i}`),
             groups: [`${layerPath}/cell`]};
   }
@@ -197,19 +197,30 @@ async function main() {
   // other ids are drawn from U{1..vocab-1}; sequence b gets b * (T - 1) / (N - 1) padding steps
   // (from none to all but one) at the start (pre, Keras' pad_sequences default), at the end
   // (post), or at random steps (scattered, always keeping one).
+  function paddedSteps(n, t, b, mode, next) {
+    const pads = n > 1 ? Math.floor((b * (t - 1)) / (n - 1)) : 0;
+    const padded = new Set();
+    if (mode === 'pre') for (let i = 0; i < pads; ++i) padded.add(i);
+    else if (mode === 'post') for (let i = 0; i < pads; ++i) padded.add(t - 1 - i);
+    else if (mode === 'scattered') while (padded.size < pads) padded.add(Math.floor(next() * t));
+    else fail(`pad=${mode}: expected pre, post or scattered`);
+    return padded;
+  }
   function padIds(data, shape, mode, next, vocab) {
     if (shape.length !== 2) fail('pad= needs (N, T) integer inputs');
     const [n, t] = shape;
     for (let b = 0; b < n; ++b) {
-      const pads = n > 1 ? Math.floor((b * (t - 1)) / (n - 1)) : 0;
-      const padded = new Set();
-      if (mode === 'pre') for (let i = 0; i < pads; ++i) padded.add(i);
-      else if (mode === 'post') for (let i = 0; i < pads; ++i) padded.add(t - 1 - i);
-      else if (mode === 'scattered') while (padded.size < pads) padded.add(Math.floor(next() * t));
-      else fail(`pad=${mode}: expected pre, post or scattered`);
+      const padded = paddedSteps(n, t, b, mode, next);
       for (let i = 0; i < t; ++i)
         data[b * t + i] = padded.has(i) ? 0 : 1 + Math.floor(next() * (vocab - 1));
     }
+  }
+  // Float (N, T, F) inputs (Masking(mask_value=0.0)): the padded steps are all-zero vectors.
+  function padSteps(data, shape, mode, next) {
+    if (shape.length !== 3) fail('pad= needs (N, T) integer or (N, T, F) float inputs');
+    const [n, t, f] = shape;
+    for (let b = 0; b < n; ++b)
+      for (const i of paddedSteps(n, t, b, mode, next)) data.fill(0, (b * t + i) * f, (b * t + i + 1) * f);
   }
 
   // Seeded inputs, one forward pass.
@@ -229,6 +240,7 @@ async function main() {
     } else {
       const [lo, hi] = header.range ?? [-1, 1];
       data = uniform(n, lo, hi, next);
+      if (header.pad) padSteps(data, shape, header.pad, next);
     }
     writeBin(path.join(args.out, `input_${i}.bin`), data);
     caseInfo.inputs.push({file: `input_${i}.bin`, dtype: isInt ? 'int32' : 'float32', shape});

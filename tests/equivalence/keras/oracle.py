@@ -19,7 +19,9 @@ Header line (first line starting with `# nnport-test:`):
     batch=B                                     batch size of the seeded input (default 2)
     pad=pre|post|scattered                      integer (N, T) inputs padded with id 0 (mask_zero):
                                                 sequence b gets b*(T-1)/(N-1) padding steps at the
-                                                start, the end or random steps; other ids >= 1
+                                                start, the end or random steps; other ids >= 1;
+                                                float (N, T, F) inputs get all-zero steps there
+                                                (Masking(mask_value=0.0))
     range=LO,HI                                 float inputs are drawn from U(LO, HI) (default
                                                 -1,1; e.g. 0,255 for models that rescale pixels)
     note=...                                    free text up to the end of the line (what the

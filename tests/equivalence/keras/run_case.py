@@ -67,7 +67,7 @@ CROSS_CHECK_UNKNOWN = ["Normalization", "NnportKerasReLU", "NnportKerasGRUResetB
                       "NnportWeightOp",
                       "NnportArange", "NnportKerasGlobalAvgPool1DChannelsFirst",
                       "NnportKerasInferenceIdentity", "NnportKerasCausalConv1D", "NnportTensordot",
-                      "NnportKerasGlobalPoolKeepdims"]
+                      "NnportKerasGlobalPoolKeepdims", "ConvLSTM2D"]
 # The reason code (src/support/diagnostic_codes.def) for "this nnport does not implement the
 # Keras -> PyTorch direction at all", as opposed to "it read this model wrongly".
 NOT_READY_CODES = {"unsupported-direction"}

@@ -32,6 +32,21 @@ def _train_test_split(*arrays, test_size=0.25, random_state=None, **kwargs):
     return out
 
 
+class _StandardScaler:
+    """sklearn.preprocessing.StandardScaler on the arrays the tutorials scale before training."""
+
+    def fit(self, x, *args, **kwargs):
+        x = np.asarray(x, dtype="float64")
+        self.mean_, self.scale_ = x.mean(axis=0), x.std(axis=0) + 1e-12
+        return self
+
+    def transform(self, x, *args, **kwargs):
+        return (np.asarray(x, dtype="float64") - self.mean_) / self.scale_
+
+    def fit_transform(self, x, *args, **kwargs):
+        return self.fit(x).transform(x)
+
+
 class _DataFrame:
     """pandas.DataFrame built in the file from in-memory columns (tutorials whose CSV is replaced
     by generated data): the NumPy arithmetic tutorials do before building the model (mean, std
@@ -102,3 +117,5 @@ def install():
         sklearn.model_selection = sys.modules["sklearn.model_selection"] = _AnythingModule("sklearn.model_selection")
         sklearn.model_selection.train_test_split = _train_test_split
         sklearn.metrics = sys.modules["sklearn.metrics"] = _AnythingModule("sklearn.metrics")
+        sklearn.preprocessing = sys.modules["sklearn.preprocessing"] = _AnythingModule("sklearn.preprocessing")
+        sklearn.preprocessing.StandardScaler = _StandardScaler

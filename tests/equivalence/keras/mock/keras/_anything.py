@@ -19,7 +19,7 @@ class Anything(metaclass=_AnythingType):
         return Anything()
 
     def __getitem__(self, key):  # history.history["accuracy"]
-        return Anything()
+        return _Items()
 
     # Arithmetic and formatting of results the oracle does not compute (predictions, metrics):
     # f"{100 * predictions[0][0]:.1f}".
@@ -35,6 +35,12 @@ class Anything(metaclass=_AnythingType):
     def __iter__(self):  # `for batch in dataset.take(1):` over a tf.data stand-in: no batches
         return iter(())
 
+    def __float__(self):  # "%.4f" % (float(loss_value),) in a hand-written training loop
+        return 0.0
+
+    def __index__(self):  # np.array(class_names)[np.argmax(model.predict(x), axis=-1)]
+        return 0
+
     def __setitem__(self, key, value):  # dataset["Origin"] = ... (the pandas stand-in)
         pass
 
@@ -42,6 +48,15 @@ class Anything(metaclass=_AnythingType):
         if name.startswith("__"):
             raise AttributeError(name)
         return Anything()
+
+
+class _Items(Anything):
+    """An item of a result (history.history["loss"]): a sequence of no values, since no epoch
+    ran, for range(1, len(history.history["loss"]) + 1). Only items have a length: NumPy would
+    take any object with one for an empty array (np.abs(model.predict(x) - x))."""
+
+    def __len__(self):
+        return 0
 
 
 class Namespace:

@@ -11,6 +11,7 @@ Defaults are left to TensorFlow.js, except the few where TensorFlow.js differs f
 KERAS3_DEFAULTS): those are written into the config so the oracle computes what Keras 3 computes.
 """
 import re
+import types
 
 from ._anything import Anything
 
@@ -43,6 +44,7 @@ SIGNATURES = {
     "Dropout": ["rate"],
     "SpatialDropout1D": ["rate"],
     "SpatialDropout2D": ["rate"],
+    "Masking": ["mask_value"],
     "Flatten": ["data_format"],
     "Reshape": ["target_shape"],
     "Permute": ["dims"],
@@ -51,6 +53,8 @@ SIGNATURES = {
     "LSTM": ["units"],
     "GRU": ["units"],
     "SimpleRNN": ["units"],
+    "ConvLSTM2D": ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+                   "activation", "recurrent_activation"],
     "Bidirectional": ["layer", "merge_mode"],
     "TimeDistributed": ["layer"],
     "Activation": ["activation"],
@@ -97,6 +101,7 @@ TRAINING_ONLY_ARGS = {"kernel_initializer", "bias_initializer", "kernel_regulari
 KERAS3_DEFAULTS = {
     "LSTM": {"recurrent_activation": "sigmoid"},
     "GRU": {"recurrent_activation": "sigmoid", "reset_after": True},
+    "ConvLSTM2D": {"recurrent_activation": "sigmoid"},
 }
 
 RNN_CLASSES = {"LSTM", "GRU", "SimpleRNN"}
@@ -411,8 +416,10 @@ class Layer(Operation):
         for k, v in self._nnport_kwargs.items():
             if k in ("input_shape", "batch_input_shape", "input_dim") and self._nnport_class != "Embedding":
                 continue  # becomes the InputLayer (Sequential)
-            if k in TRAINING_ONLY_ARGS and isinstance(v, Anything):
-                continue
+            if k in TRAINING_ONLY_ARGS and (isinstance(v, Anything) or isinstance(v, types.FunctionType)):
+                continue  # a user initializer / regularizer / constraint function: training only
+            if k == "activation" and isinstance(v, types.FunctionType):
+                continue  # a user activation function: traced after the layer (__call__)
             config[k] = _plain(v)
         return config
 
@@ -448,6 +455,11 @@ class Layer(Operation):
         # rnn(x, initial_state=[h, c]): tf.keras records the states as further inputs of the node.
         tensors = _tensors(inputs) + (_tensors(states) if states is not None else [])
         node = Node(self, tensors, {}, self._nnport_output_count())
+        activation = self._nnport_kwargs.get("activation")
+        if isinstance(activation, types.FunctionType) and len(node.outputs) == 1:
+            # Dense(1, activation=my_softplus): Keras applies the user function to the layer's
+            # linear output; traced inline like a Lambda (its ops are recorded).
+            return activation(node.outputs[0])
         return node.outputs[0] if len(node.outputs) == 1 else list(node.outputs)
 
     def _nnport_attention_call(self, query, value, key=None, use_causal_mask=False):

@@ -7,6 +7,7 @@ import numpy as _np
 import keras
 from keras import _graph as _g
 from keras import ops as _ops
+from keras._anything import Anything as _Anything
 
 sys.modules[__name__ + ".keras"] = keras
 sys.modules[__name__ + ".keras.layers"] = keras.layers
@@ -78,9 +79,35 @@ def _random_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None, name
     return keras.random.normal(shape)
 
 
+def _data_only(name):
+    """A tf.* function the tutorials apply to predictions or losses after training, never to the
+    model's own tensors: no value here (the oracle never predicts)."""
+
+    def fn(*args, **kwargs):
+        if _g._tensors_or_none(list(args) + list(kwargs.values())):
+            raise _g.OracleError(f"tf.{name} of a symbolic tensor is not recorded")
+        return _Anything()
+
+    return fn
+
+
+# Data around the model (a batch of one image for predict): no value here.
+expand_dims = _data_only("expand_dims")
+
+
+def _softmax(logits, axis=-1, name=None):
+    """tf.nn.softmax: recorded on the model's tensors; on predictions after training (scores
+    printed by tutorials, indexed with np.argmax) a single score: the oracle never predicts."""
+    if _g._tensors_or_none([logits]):
+        return _ops.softmax(logits, axis=axis)
+    return _np.ones(1, dtype="float32")
+
+
 math = _Namespace(reduce_mean=reduce_mean, reduce_max=reduce_max, reduce_sum=reduce_sum,
-                  add=add, multiply=multiply, maximum=_ops.maximum)
-nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_ops.softmax,
+                  add=add, multiply=multiply, maximum=_ops.maximum, less=_data_only("math.less"),
+                  log=_ops.log, exp=_ops.exp)
+exp, log, abs, square, sqrt = _ops.exp, _ops.log, _ops.abs, _ops.square, _ops.sqrt  # noqa: A001
+nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_softmax,
                 depth_to_space=depth_to_space)
 float32, int32, int64 = "float32", "int32", "int64"
 initializers = keras.initializers

@@ -65,8 +65,8 @@ def compile_and_fit(model, window, patience=2):
             for inputs, targets in loader:
                 outputs = model(inputs)
                 totals["loss"] += loss_fn(outputs, targets).item() * len(inputs)
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
                 seen += len(inputs)
         return {name: total / seen for name, total in totals.items()}
 
@@ -87,8 +87,8 @@ def compile_and_fit(model, window, patience=2):
             # Keras reports the epoch's loss and metrics averaged over its samples.
             totals["loss"] += loss.item() * len(inputs)
             with torch.no_grad():
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
             seen += len(inputs)
         logs = {name: total / seen for name, total in totals.items()}
         logs.update({"val_" + name: value for name, value in evaluate(window.val).items()})

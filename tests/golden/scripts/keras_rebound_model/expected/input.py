@@ -97,8 +97,8 @@ if __name__ == "__main__":
             for inputs, targets in loader:
                 outputs = model(inputs)
                 totals["loss"] += loss_fn(outputs, targets).item() * len(inputs)
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
                 seen += len(inputs)
         return {name: total / seen for name, total in totals.items()}
 
@@ -120,8 +120,8 @@ if __name__ == "__main__":
             # Keras reports the epoch's loss and metrics averaged over its samples.
             totals["loss"] += loss.item() * len(inputs)
             with torch.no_grad():
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
             seen += len(inputs)
         logs = {name: total / seen for name, total in totals.items()}
         logs.update({"val_" + name: value for name, value in evaluate(val_loader_1).items()})
@@ -152,8 +152,8 @@ if __name__ == "__main__":
             for inputs, targets in loader:
                 outputs = model(inputs)
                 totals["loss"] += loss_fn(outputs, targets).item() * len(inputs)
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
                 seen += len(inputs)
         return {name: total / seen for name, total in totals.items()}
 
@@ -174,8 +174,8 @@ if __name__ == "__main__":
             # Keras reports the epoch's loss and metrics averaged over its samples.
             totals["loss"] += loss.item() * len(inputs)
             with torch.no_grad():
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
             seen += len(inputs)
         logs = {name: total / seen for name, total in totals.items()}
         for name, value in logs.items():
@@ -205,8 +205,8 @@ if __name__ == "__main__":
             for inputs, targets in loader:
                 outputs = model(inputs)
                 totals["loss"] += loss_fn(outputs, targets).item() * len(inputs)
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
                 seen += len(inputs)
         return {name: total / seen for name, total in totals.items()}
 
@@ -227,8 +227,8 @@ if __name__ == "__main__":
             # Keras reports the epoch's loss and metrics averaged over its samples.
             totals["loss"] += loss.item() * len(inputs)
             with torch.no_grad():
-                for name, metric in metrics.items():
-                    totals[name] += metric(outputs, targets).item() * len(inputs)
+                for name, metric_fn in metrics.items():
+                    totals[name] += metric_fn(outputs, targets).item() * len(inputs)
             seen += len(inputs)
         logs = {name: total / seen for name, total in totals.items()}
         for name, value in logs.items():
