@@ -49,7 +49,8 @@ bool is_unary_passthrough(OpKind kind) {
 
 bool is_spatial(OpKind kind) {
   return kind == OpKind::Conv || kind == OpKind::MaxPool || kind == OpKind::AvgPool ||
-         kind == OpKind::ConvTranspose || kind == OpKind::Resize;
+         kind == OpKind::ConvTranspose || kind == OpKind::Resize || kind == OpKind::DepthToSpace ||
+         kind == OpKind::SpaceToDepth;
 }
 
 // Ops that accept any stored layout of their first input (axis attributes are rewritten).
@@ -338,6 +339,8 @@ class Planner {
       case OpKind::AvgPool:
       case OpKind::ConvTranspose:
       case OpKind::Resize:
+      case OpKind::DepthToSpace:  // the channel order (mode) is the same in either layout
+      case OpKind::SpaceToDepth:
       case OpKind::RandomAugment: {  // flips the image axes its data_format names
         const Perm want = spatial_perm(n, rank_of(x));
         attrs["data_format"] = target_.data_format;

@@ -21,13 +21,13 @@ class M(nn.Module):
     def __init__(self):
         super().__init__()
         self.fc = nn.Linear(4, 4)
-        self.shuffle = nn.PixelShuffle(2)
+        self.lrn = nn.LocalResponseNorm(2)
     def forward(self, x):
-        y = self.shuffle(self.fc(x))
+        y = self.lrn(self.fc(x))
         return torch.erf(y)
 )");
   expect_valid(*r);
-  EXPECT_TRUE(r->has(Code::UnsupportedLayer, 7, 24)) << r->dump();
+  EXPECT_TRUE(r->has(Code::UnsupportedLayer, 7, 20)) << r->dump();
   EXPECT_TRUE(r->has(Code::UnsupportedOperation, 10, 16)) << r->dump();
   const auto& g = r->graph();
   ASSERT_EQ(g.nodes.size(), 3u);

@@ -93,6 +93,7 @@ std::vector<OpRow> build() {
        default_only("return_indices", B(false))},
       {{"axes", std::vector<int64_t>{2, 3, 4}}, {"keepdims", true}});
   for (auto& row : function_breadth_rows()) t.push_back(std::move(row));
+  for (auto& row : block_shuffle_function_rows()) t.push_back(std::move(row));
   return t;
 }
 

@@ -140,6 +140,7 @@ std::vector<OpRow> build() {
   // Recurrent layers (rows built in recurrent_rows.cc).
   for (auto& row : recurrent_rows()) t.push_back(std::move(row));
   for (auto& row : layer_breadth_rows()) t.push_back(std::move(row));
+  for (auto& row : block_shuffle_layer_rows()) t.push_back(std::move(row));
   OpRow identity = simple("torch.nn.Identity", OpKind::Identity);
   identity.any_args = true;
   t.push_back(std::move(identity));

@@ -64,6 +64,9 @@ std::vector<OpRow> recurrent_rows();
 // (layer_breadth_rows.cc).
 std::vector<OpRow> layer_breadth_rows();
 std::vector<OpRow> function_breadth_rows();
+// nn.PixelShuffle / nn.PixelUnshuffle and their functions (block_shuffle_rows.cc).
+std::vector<OpRow> block_shuffle_layer_rows();
+std::vector<OpRow> block_shuffle_function_rows();
 
 // Whether a node built from these tables owns the parameter of `role` (bias=False,
 // affine=False and track_running_stats=False drop some).

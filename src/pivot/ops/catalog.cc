@@ -32,6 +32,7 @@ std::vector<OpSchema> build_catalog() {
   register_recurrent_ops(collected);
   register_pointwise_activation_ops(collected);
   register_layer_breadth_ops(collected);
+  register_block_shuffle_ops(collected);
 
   std::vector<OpSchema> by_kind(kOpNames.size());
   std::vector<bool> seen(kOpNames.size(), false);

@@ -123,6 +123,7 @@ void register_attention_ops(std::vector<OpSchema>& out);
 void register_recurrent_ops(std::vector<OpSchema>& out);
 void register_pointwise_activation_ops(std::vector<OpSchema>& out); // activation_pointwise.cc
 void register_layer_breadth_ops(std::vector<OpSchema>& out);        // layer_breadth.cc
+void register_block_shuffle_ops(std::vector<OpSchema>& out);        // block_shuffle.cc
 // Parameter role patterns with a layer number (recurrent ops: "weight_ih_l{k}[_reverse]").
 bool recurrent_role_matches(std::string_view pattern, std::string_view role);
 

@@ -40,7 +40,8 @@ enum class FnRule {
   Shape,
   Arange,
   Flip,
-  Tensordot
+  Tensordot,
+  BlockShuffle
 };
 
 struct FnRow {
@@ -108,6 +109,8 @@ constexpr FnRow kFunctions[] = {
     {"flip", FnRule::Flip, OpKind::Flip},
     {"reverse", FnRule::Flip, OpKind::Flip},
     {"tensordot", FnRule::Tensordot, OpKind::Tensordot},
+    {"depth_to_space", FnRule::BlockShuffle, OpKind::DepthToSpace},
+    {"space_to_depth", FnRule::BlockShuffle, OpKind::SpaceToDepth},
 };
 
 // An `axis` argument: one int or a sequence of ints.
@@ -429,6 +432,23 @@ Value Interpreter::tensor_function(const std::string& name, const std::vector<Va
       if (!axes)
         return unsupported(Code::NotConstant, site, shown + " needs a constant axis", tensors);
       return one(OpKind::Flip, {{"axes", *axes}});
+    }
+    case FnRule::BlockShuffle: {
+      if (!need_tensor()) return Value::unknown();
+      // tf.nn.depth_to_space(input, block_size, data_format="NHWC"): TensorFlow's channel order
+      // is the pivot's 'DCR'. NCHW (a GPU-only TensorFlow kernel) is not followed.
+      auto format = const_arg(args, kwargs, 2, {"data_format"});
+      if (format && !(format->is_string() && format->s == "NHWC"))
+        return unsupported(Code::UnsupportedArgument, site,
+                           shown + " is only supported with data_format=\"NHWC\"", tensors);
+      auto block = const_arg(args, kwargs, 1, {"block_size"});
+      auto r = block ? block->as_int() : std::nullopt;
+      if (!r || *r < 2)
+        return unsupported(Code::NotConstant, site,
+                           shown + " needs a constant block_size of at least 2", tensors);
+      return one(row->kind, {{"blocksize", *r},
+                             {"mode", std::string("DCR")},
+                             {"data_format", std::string("channels_last")}});
     }
     case FnRule::ExpandDims:
     case FnRule::Squeeze: {

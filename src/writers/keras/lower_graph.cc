@@ -262,6 +262,8 @@ void Lowerer::lower_node(const pivot::Node& node) {
     case OpKind::ConvTranspose: return lower_conv_transpose(node);
     case OpKind::GroupNorm: return lower_group_norm(node);
     case OpKind::Resize: return lower_resize(node);
+    case OpKind::DepthToSpace:
+    case OpKind::SpaceToDepth: return lower_block_shuffle(node);
     case OpKind::Pad: return lower_pad(node);
     case OpKind::PRelu: return lower_prelu(node);
     case OpKind::Relu6:

@@ -87,6 +87,8 @@ class Lowerer {
   void lower_pad(const pivot::Node& node);
   void lower_prelu(const pivot::Node& node);
   void lower_pointwise_activation(const pivot::Node& node);
+  // lower_block_shuffle.cc: depth_to_space / space_to_depth.
+  void lower_block_shuffle(const pivot::Node& node);
   // DepthwiseConv2D when the conv is depthwise (groups == in_channels); false otherwise.
   bool lower_depthwise_conv(const pivot::Node& node, const std::string& input,
                             const std::string& padding);

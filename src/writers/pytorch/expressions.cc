@@ -329,6 +329,24 @@ std::optional<std::string> standardize(ExpressionContext& ctx) {
   return "(" + x(ctx) + " - " + mean + ") / " + std_dev;
 }
 
+// PyTorch's own shuffles order a block's channels as mode 'CRD' (F.pixel_shuffle); TensorFlow's
+// 'DCR' order is spelled out on the channels-first tensor, sizes left to PyTorch so any image
+// size runs: depth_to_space splits the channels into (i, j, c) and interleaves i with the rows
+// and j with the columns (ONNX DepthToSpace's reshape / transpose [0, 3, 4, 1, 5, 2]).
+std::optional<std::string> block_shuffle(ExpressionContext& ctx) {
+  if (pivot::attr_string(ctx.node, "data_format") != "channels_first") {
+    ctx.error = "a channels_last shuffle; the PyTorch writer expects a layout-planned graph";
+    return std::nullopt;
+  }
+  if (pivot::attr_string(ctx.node, "mode") == "CRD") return spelled_function(ctx);
+  const std::string r = std::to_string(pivot::attr_int(ctx.node, "blocksize"));
+  if (ctx.node.kind == OpKind::DepthToSpace)
+    return x(ctx) + ".unflatten(1, (" + r + ", " + r +
+           ", -1)).permute(0, 3, 4, 1, 5, 2).flatten(4, 5).flatten(2, 3)";
+  return x(ctx) + ".unflatten(3, (-1, " + r + ")).unflatten(2, (-1, " + r +
+         ")).permute(0, 3, 5, 1, 2, 4).flatten(1, 3)";
+}
+
 const std::map<OpKind, Expression>& table() {
   static const std::map<OpKind, Expression> t = {
       {OpKind::Identity, identity},
@@ -360,6 +378,8 @@ const std::map<OpKind, Expression>& table() {
       {OpKind::Tensordot, tensordot},
       {OpKind::Equal, equal},
       {OpKind::Standardize, standardize},
+      {OpKind::DepthToSpace, block_shuffle},
+      {OpKind::SpaceToDepth, block_shuffle},
   };
   return t;
 }
@@ -368,6 +388,10 @@ const std::map<OpKind, Expression>& table() {
 
 std::optional<std::string> functional_expression(ExpressionContext& ctx) {
   if (auto it = table().find(ctx.node.kind); it != table().end()) return it->second(ctx);
+  return spelled_function(ctx);
+}
+
+std::optional<std::string> spelled_function(ExpressionContext& ctx) {
   if (!ctx.node.params.empty()) {
     ctx.error = std::string(pivot::op_name(ctx.node.kind)) + " with parameters but no layer";
     return std::nullopt;
@@ -434,6 +458,28 @@ bool split_call(const std::string& text, std::string& head, std::vector<std::str
   return true;
 }
 
+// "a.f(1).g(2)" -> {"a.f(1)", "g(2)"}: split at the dots that follow a call's closing
+// parenthesis outside brackets and strings; one item when there is no such chain.
+std::vector<std::string> split_chain(const std::string& text) {
+  std::vector<std::string> links;
+  int depth = 0;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    if (c == '.' && depth == 0 && i > 0 && text[i - 1] == ')') {
+      links.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  links.push_back(text.substr(start));
+  return links;
+}
+
 }  // namespace
 
 std::string wrap_statement(const std::string& target, const std::string& expression, size_t indent,
@@ -442,9 +488,17 @@ std::string wrap_statement(const std::string& target, const std::string& express
   const std::string pad(indent, ' ');
   std::string head;
   std::vector<std::string> args;
-  if (pad.size() + prefix.size() + expression.size() <= width ||
-      !split_call(expression, head, args))
-    return pad + prefix + expression;
+  if (pad.size() + prefix.size() + expression.size() <= width) return pad + prefix + expression;
+  if (!split_call(expression, head, args)) {
+    // A chain of method calls (x.unflatten(...).permute(...)) goes one call per line in
+    // parentheses, as black writes it.
+    auto links = split_chain(expression);
+    if (links.size() < 2) return pad + prefix + expression;
+    std::string out = pad + prefix + "(\n";
+    for (size_t i = 0; i < links.size(); ++i)
+      out += pad + "    " + (i ? "." : "") + links[i] + "\n";
+    return out + pad + ")";
+  }
   std::string text = wrap_call(prefix, head, args, indent, width);
   bool fits = true;
   for (size_t start = 0, end = 0; start < text.size(); start = end + 1) {

@@ -25,6 +25,8 @@ struct ExpressionContext {
 
 // The expression computing the node's (single) output; nullopt with ctx.error set otherwise.
 std::optional<std::string> functional_expression(ExpressionContext& ctx);
+// The same, spelled from the PyTorch function tables only (no op-specific expression).
+std::optional<std::string> spelled_function(ExpressionContext& ctx);
 
 // `target = expression` within `width` columns after `indent` spaces, wrapping the outermost
 // call's arguments (and a long list argument's items) the way black does.

@@ -1,5 +1,7 @@
 """Independent numpy references for the cases whose TensorFlow.js side runs OUR transcriptions
-(GRU reset_after=True in oracle/keras_custom.mjs, MultiHeadAttention in oracle/keras_attention.mjs):
+(GRU reset_after=True in oracle/keras_custom.mjs, MultiHeadAttention in oracle/keras_attention.mjs,
+tf.nn.space_to_depth in oracle/keras_structure_ops.mjs) or whose channel order matters
+(tf.nn.depth_to_space, TensorFlow.js' depthToSpace):
 the same seeded weights (read back from the Keras 3 .weights.h5 with h5py) and input, the Keras
 formulas written out again from keras/src/layers/rnn/gru.py and
 keras/src/layers/attention/multi_head_attention.py. run_case.py compares them with the
@@ -62,6 +64,51 @@ def multi_head_attention(w, path, query, value, key_dim):
     return np.einsum("abcd,cde->abe", out, ok) + ob
 
 
+def conv2d(w, path, x, relu=False):
+    """Conv2D, stride 1, 'same' padding (k // 2 cells each side for an odd kernel k)."""
+    kernel, bias = w(path)
+    kh, kw = kernel.shape[:2]
+    padded = np.pad(x, ((0, 0), (kh // 2, kh // 2), (kw // 2, kw // 2), (0, 0)))
+    h, width = x.shape[1:3]
+    out = sum(padded[:, a:a + h, b:b + width, :] @ kernel[a, b] for a in range(kh) for b in range(kw))
+    out = out + bias
+    return np.maximum(out, 0) if relu else out
+
+
+def depth_to_space(x, r):
+    """tf.nn.depth_to_space on NHWC as TensorFlow documents it: out[n, h*r + i, w*r + j, c] =
+    x[n, h, w, (i*r + j)*C + c] (the block's row and column are the high-order channel digits)."""
+    c = x.shape[3] // (r * r)
+    out = np.empty((x.shape[0], x.shape[1] * r, x.shape[2] * r, c), x.dtype)
+    for i in range(r):
+        for j in range(r):
+            out[:, i::r, j::r, :] = x[:, :, :, (i * r + j) * c:(i * r + j + 1) * c]
+    return out
+
+
+def space_to_depth(x, r):
+    """tf.nn.space_to_depth on NHWC, the inverse: out[n, h, w, (i*r + j)*C + c] =
+    x[n, h*r + i, w*r + j, c]."""
+    c = x.shape[3]
+    out = np.empty((x.shape[0], x.shape[1] // r, x.shape[2] // r, c * r * r), x.dtype)
+    for i in range(r):
+        for j in range(r):
+            out[:, :, :, (i * r + j) * c:(i * r + j + 1) * c] = x[:, i::r, j::r, :]
+    return out
+
+
+def func_depth_to_space(w, inputs):
+    x = depth_to_space(conv2d(w, "layers/conv2d", inputs[0], relu=True), 3)
+    x = depth_to_space(conv2d(w, "layers/conv2d_1", x), 2)
+    return [conv2d(w, "layers/conv2d_2", x)]
+
+
+def func_space_to_depth(w, inputs):
+    x = space_to_depth(conv2d(w, "layers/conv2d", inputs[0], relu=True), 2)
+    x = depth_to_space(conv2d(w, "layers/conv2d_1", x), 2)
+    return [conv2d(w, "layers/conv2d_2", x)]
+
+
 def seq_gru_reset_after(w, inputs):
     (embeddings,) = w("layers/embedding")
     x = embeddings[inputs[0]]
@@ -85,7 +132,8 @@ def func_mha_block(w, inputs):
     return [dense(w, "layers/dense_2", x.mean(axis=1))]
 
 
-REFERENCES = {f.__name__: f for f in (seq_gru_reset_after, func_bigru_sum, func_mha_block)}
+REFERENCES = {f.__name__: f for f in (seq_gru_reset_after, func_bigru_sum, func_mha_block,
+                                      func_depth_to_space, func_space_to_depth)}
 
 
 def check(stem, h5_path, inputs, outputs):

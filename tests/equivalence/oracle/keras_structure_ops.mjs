@@ -8,6 +8,8 @@
 //   - stack {axis}: tf.stack of the layer's list input.
 //   - tile {multiples}: tf.tile.
 //   - reshape {shape}: tf.reshape (one -1 inferred).
+//   - nn.space_to_depth {block_size}: tf.nn.space_to_depth on NHWC (TensorFlow.js has none):
+//     out[n, h, w, (i*b + j)*C + c] = in[n, h*b + i, w*b + j, c], the inverse of depthToSpace.
 //   - math.l2_normalize {axis, epsilon}: x * rsqrt(max(sum(x^2, axis, keepdims), epsilon)),
 //     exactly as tf.math.l2_normalize computes it (epsilon bounds the SQUARED sum).
 // math.maximum / math.minimum are in keras_custom.mjs' binary table.
@@ -111,6 +113,21 @@ export function structureOps(tf) {
       },
       call(list, kw) {
         return tf.depthToSpace(list[0], kw.block_size ?? kw.blockSize, 'NHWC');
+      },
+    },
+    'nn.spacetodepth': {
+      shape(shapes, kw) {
+        const [n, h, w, c] = shapes[0];
+        const b = kw.block_size ?? kw.blockSize;
+        return [n, h == null ? null : h / b, w == null ? null : w / b, c == null ? null : c * b * b];
+      },
+      call(list, kw) {
+        const x = list[0];
+        const b = kw.block_size ?? kw.blockSize;
+        const [n, h, w, c] = x.shape;
+        // (N, H, i, W, j, C) -> (N, H, W, i, j, C): the block's row, column, then channel.
+        const blocks = tf.reshape(x, [n, h / b, b, w / b, b, c]);
+        return tf.reshape(tf.transpose(blocks, [0, 1, 3, 2, 4, 5]), [n, h / b, w / b, b * b * c]);
       },
     },
     'math.l2normalize': {

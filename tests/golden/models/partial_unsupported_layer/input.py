@@ -3,11 +3,11 @@
 import torch.nn as nn
 
 
-class Upscaler(nn.Module):
+class Normed(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv = nn.Conv2d(3, 12, 3, padding=1)
-        self.shuffle = nn.PixelShuffle(2)
+        self.lrn = nn.LocalResponseNorm(2)
 
     def forward(self, x):
-        return self.shuffle(self.conv(x))
+        return self.lrn(self.conv(x))

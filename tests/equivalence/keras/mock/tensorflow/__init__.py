@@ -59,6 +59,15 @@ def depth_to_space(input, block_size, data_format="NHWC", name=None):  # noqa: A
     return _g.op_call("nn.depth_to_space", [input], {"block_size": int(block_size)})
 
 
+def space_to_depth(input, block_size, data_format="NHWC", name=None):  # noqa: A002 - tf spelling
+    """tf.nn.space_to_depth on a symbolic tensor: recorded as TFOpLambda nn.space_to_depth,
+    computed by OUR transcription in oracle/keras_structure_ops.mjs (TensorFlow.js has no
+    spaceToDepth)."""
+    if data_format != "NHWC":
+        raise _g.OracleError("tf.nn.space_to_depth is only recorded for NHWC")
+    return _g.op_call("nn.space_to_depth", [input], {"block_size": int(block_size)})
+
+
 def convert_to_tensor(value, dtype=None, **kwargs):
     """On data around the model (inference samples): the NumPy array."""
     return _np.asarray(value, dtype=dtype)
@@ -108,7 +117,7 @@ math = _Namespace(reduce_mean=reduce_mean, reduce_max=reduce_max, reduce_sum=red
                   log=_ops.log, exp=_ops.exp)
 exp, log, abs, square, sqrt = _ops.exp, _ops.log, _ops.abs, _ops.square, _ops.sqrt  # noqa: A001
 nn = _Namespace(relu=_ops.relu, sigmoid=_ops.sigmoid, tanh=_ops.tanh, softmax=_softmax,
-                depth_to_space=depth_to_space)
+                depth_to_space=depth_to_space, space_to_depth=space_to_depth)
 float32, int32, int64 = "float32", "int32", "int64"
 initializers = keras.initializers
 random_normal_initializer = keras.initializers.RandomNormal

@@ -4,14 +4,14 @@ import keras
 from keras import layers
 
 
-def Upscaler():
-    """Builds the Keras version of the PyTorch model Upscaler."""
+def Normed():
+    """Builds the Keras version of the PyTorch model Normed."""
     return keras.Sequential(
         [
             keras.Input(shape=(8, 8, 3), name="x"),
             layers.Conv2D(12, kernel_size=3, padding="same", name="conv"),
             layers.Permute((3, 1, 2), name="transpose"),
-            # TODO(nnport): unsupported-layer: nn.PixelShuffle is not supported yet
+            # TODO(nnport): unsupported-layer: nn.LocalResponseNorm is not supported yet
         ],
-        name="Upscaler",
+        name="Normed",
     )
