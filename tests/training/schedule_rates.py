@@ -76,7 +76,17 @@ TORCH_CASES = [
     ("MultiStepLR(optimizer, milestones=[5, 2], gamma=0.1)", "batch"),
     ("ExponentialLR(optimizer, gamma=0.9)", "batch"),
     ("LinearLR(optimizer, start_factor=0.25, end_factor=0.5, total_iters=4)", "batch"),
+    # The source's own expressions as arguments: the formulas written around them must keep
+    # their meaning (T_max=num_epochs * steps_per_epoch is not `epoch / num_epochs * ...`).
+    ("CosineAnnealingLR(optimizer, T_max=num_epochs * steps_per_epoch, eta_min=0.001)", "epoch"),
+    ("StepLR(optimizer, step_size=steps_per_epoch + 1, gamma=0.5)", "epoch"),
+    ("LinearLR(optimizer, start_factor=0.5 - 0.25, end_factor=0.25 + 0.25, total_iters=num_epochs + 1)",
+     "batch"),
+    ("MultiStepLR(optimizer, milestones=[2, 5], gamma=0.2 + 0.3)", "batch"),
 ]
+
+# The names those expressions use, defined in the script before the scheduler.
+SCRIPT_NAMES = {"num_epochs": 3, "steps_per_epoch": 2}
 
 TORCH_SCRIPT = '''import numpy as np
 import torch
@@ -90,6 +100,8 @@ torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(4, 3))
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+num_epochs = 3
+steps_per_epoch = 2
 scheduler = torch.optim.lr_scheduler.{scheduler}
 for epoch in range(3):
     for inputs, targets in loader:
@@ -176,7 +188,8 @@ def torch_rates(ctor, steps):
     import torch
     p = torch.nn.Parameter(torch.zeros(1))
     optimizer = torch.optim.SGD([p], lr=0.1)
-    scheduler = eval("torch.optim.lr_scheduler." + ctor, {"torch": torch, "optimizer": optimizer})
+    scheduler = eval("torch.optim.lr_scheduler." + ctor,
+                     {"torch": torch, "optimizer": optimizer, **SCRIPT_NAMES})
     rates = []
     for _ in range(steps):
         rates.append(optimizer.param_groups[0]["lr"])
@@ -200,14 +213,14 @@ def torch_cases(nnport, work, record):
                 m = re.search(r"LearningRateScheduler\((lambda epoch, lr: .*)\)\s*$", text, re.M)
                 if not m:
                     raise AssertionError("no LearningRateScheduler(lambda epoch, lr: ...) in the output")
-                fn = eval(m.group(1), {"math": math})
+                fn = eval(m.group(1), {"math": math, **SCRIPT_NAMES})
                 got, lr = [], 0.1
                 for epoch in range(STEPS):
                     lr = fn(epoch, lr)
                     got.append(lr)
             else:
                 code = statement(text, "scheduler = ")
-                ns = {"keras": keras_ns}
+                ns = {"keras": keras_ns, **SCRIPT_NAMES}
                 exec(code, ns)
                 got = [float(ns["scheduler"](np.float32(step))) for step in range(STEPS)]
             bad = [s for s in range(STEPS) if not close(got[s], want[s])]

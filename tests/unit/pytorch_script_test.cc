@@ -239,4 +239,44 @@ TEST(PytorchScriptReader, ReportsOneCycleMomentumCycling) {
   EXPECT_TRUE(reported) << out.python;
 }
 
+// A loop whose data nnport cannot follow stays a TODO, and the scheduler it steps every batch
+// must not come out as an epoch schedule (a LearningRateScheduler callback): it is reported at
+// the scheduler instead.
+const char* kUnreadLoopBatchSchedule = R"(import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+t = torch.linspace(0, 1, 40)
+train_loader = DataLoader(TensorDataset(t.reshape(10, 4), t[:10]), batch_size=5)
+model = nn.Sequential(nn.Linear(4, 1))
+optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+num_epochs = 3
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=num_epochs * len(train_loader))
+for epoch in range(num_epochs):
+    for xb, yb in train_loader:
+        optimizer.zero_grad()
+        loss = torch.mean((model(xb) - yb) ** 2)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+)";
+
+TEST(PytorchScriptRenderer, ReportsABatchScheduleOfAnUnreadLoop) {
+  Read r;
+  read(kUnreadLoopBatchSchedule, r);
+  ASSERT_EQ(r.script->setup.schedules.size(), 1u);
+  EXPECT_EQ(r.script->setup.schedules[0].unit, "batch");
+  DiagnosticEngine diags;
+  auto renderer =
+      writers::keras::make_step_renderer(*r.script, "model_", writers::keras::Api::Keras3, diags);
+  auto out =
+      writers::write_script("import keras\n\n\ndef model_():\n    pass\n", *r.script, *renderer);
+  EXPECT_TRUE(out.partial);
+  EXPECT_EQ(out.python.find("LearningRateScheduler("), std::string::npos) << out.python;
+  bool reported = false;
+  for (const auto& d : diags.diagnostics())
+    reported |= d.code == Code::ScriptUnsupported && d.location.line == 10;
+  EXPECT_TRUE(reported) << out.python;
+}
+
 }  // namespace

@@ -481,6 +481,19 @@ std::vector<ScriptStep> TorchScriptRecognizer::epoch_loop_steps(Node loop, Scrip
     epoch_unknown.push_back(s);
   }
   if (fit.train_data.empty()) {
+    // The loop stays a TODO, but its schedulers are still written where they are made: one
+    // stepped inside an inner loop steps every batch, not every epoch, and must not be written
+    // as an epoch schedule.
+    for (Node inner :
+         find_all(loop.field(Field::Body), [](Node n) { return n.is(Kind::ForStatement); }))
+      for (Node c : find_all(inner.field(Field::Body), [](Node n) {
+             return n.is(Kind::Call) && n.field(Field::Function).is(Kind::Attribute) &&
+                    n.field(Field::Function).field(Field::Attribute).text() == "step";
+           })) {
+        const std::string object(c.field(Field::Function).field(Field::Object).text());
+        for (auto& sch : ctx.script->setup.schedules)
+          if (sch.variable == object) sch.unit = "batch";
+      }
     extra.push_back(unsupported_step(loop, ctx, "a training loop whose data nnport did not read"));
     return extra;
   }

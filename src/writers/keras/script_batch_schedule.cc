@@ -108,7 +108,9 @@ BatchScheduleSpelling decay_builtin(const pivot::Schedule& sch, const std::strin
         "the optimiser's learning rate, which the schedule starts from, is unknown");
     return s;
   }
-  const std::string lr = value(base_lr), gamma = value(arg("gamma"));
+  // Operands of the formulas below: the source's own expressions keep their meaning.
+  auto operand = [&](const SetupValue& v) { return python_operand(value(v)); };
+  const std::string lr = operand(base_lr), gamma = operand(arg("gamma"));
   const std::string head = sch.variable + " = " + keras + ".optimizers.schedules.";
   auto& l = s.lines;
   l.push_back("# " + sch.variable +
@@ -119,17 +121,17 @@ BatchScheduleSpelling decay_builtin(const pivot::Schedule& sch, const std::strin
     // LinearLR: lr * (start + (end - start) * min(t, total) / total), which is PolynomialDecay
     // of power 1 from lr * start to lr * end over total steps.
     l.push_back(head + "PolynomialDecay(");
-    l.push_back("    initial_learning_rate=" + lr + " * " + value(arg("start_factor")) + ",");
+    l.push_back("    initial_learning_rate=" + lr + " * " + operand(arg("start_factor")) + ",");
     l.push_back("    decay_steps=" + value(arg("total_iters")) + ",");
-    l.push_back("    end_learning_rate=" + lr + " * " + value(arg("end_factor")) + ",");
+    l.push_back("    end_learning_rate=" + lr + " * " + operand(arg("end_factor")) + ",");
     l.push_back("    power=1.0,");
     l.push_back(")");
   } else if (sch.kind == "step" || sch.kind == "exponential") {
     const std::string steps = sch.kind == "step" ? value(arg("step_size")) : "1";
     l.push_back(head + "ExponentialDecay(");
-    l.push_back("    initial_learning_rate=" + lr + ",");
+    l.push_back("    initial_learning_rate=" + value(base_lr) + ",");
     l.push_back("    decay_steps=" + steps + ",");
-    l.push_back("    decay_rate=" + gamma + ",");
+    l.push_back("    decay_rate=" + value(arg("gamma")) + ",");
     l.push_back("    staircase=True,");
     l.push_back(")");
   } else {

@@ -1,6 +1,9 @@
 // Keras spellings of optimisers, losses, metrics and schedules (see script_setup.h).
 #include "writers/keras/script_setup.h"
 
+#include <cctype>
+#include <string_view>
+
 #include "frameworks/training_table.h"
 #include "writers/keras/python_literal.h"
 
@@ -90,6 +93,45 @@ std::string setup_literal(const SetupValue& v) {
   }
   return "None";
 }
+
+std::string python_operand(const std::string& text) {
+  if (!text.empty() && text[0] == '-') return "(" + text + ")";
+  // The exponent sign of a number literal (1e-05) is not an operator.
+  auto exponent_sign = [&](size_t i) {
+    if (i < 2 || (text[i - 1] != 'e' && text[i - 1] != 'E')) return false;
+    size_t start = i - 1;
+    while (start > 0 && (std::isalnum(static_cast<unsigned char>(text[start - 1])) ||
+                         text[start - 1] == '.' || text[start - 1] == '_'))
+      --start;
+    return std::isdigit(static_cast<unsigned char>(text[start])) != 0;
+  };
+  // An operator or a space outside brackets and strings makes the text more than one atom
+  // (a name, a call, an attribute, a subscript, a literal).
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    } else if (depth == 0 &&
+               std::string_view(" +-*/%@<>=!&|^~").find(c) != std::string_view::npos &&
+               !((c == '-' || c == '+') && exponent_sign(i))) {
+      return "(" + text + ")";
+    }
+  }
+  return text;
+}
+
+std::string setup_operand(const SetupValue& v) { return python_operand(setup_literal(v)); }
 
 SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& keras,
                               DiagnosticEngine& diags) {
@@ -267,6 +309,10 @@ SetupSpelling spell_schedule(const pivot::Schedule& sch, const SetupValue& base_
   SetupSpelling s;
   auto arg = [&](const std::string& name) {
     auto it = sch.args.find(name);
+    return it == sch.args.end() ? std::string("None") : setup_operand(it->second);
+  };
+  auto literal = [&](const std::string& name) {
+    auto it = sch.args.find(name);
     return it == sch.args.end() ? std::string("None") : setup_literal(it->second);
   };
   if (sch.unit != "epoch") {
@@ -274,7 +320,7 @@ SetupSpelling spell_schedule(const pivot::Schedule& sch, const SetupValue& base_
         "a schedule stepped every batch (Keras' LearningRateScheduler steps per epoch)");
     return s;
   }
-  const std::string lr = base_lr.set() ? setup_literal(base_lr) : "0.001";
+  const std::string lr = base_lr.set() ? setup_operand(base_lr) : "0.001";
   std::string formula;
   // PyTorch schedules step after each epoch: epoch e (from 0) trains with the closed form at e.
   if (sch.kind == "step")
@@ -284,7 +330,7 @@ SetupSpelling spell_schedule(const pivot::Schedule& sch, const SetupValue& base_
   else if (sch.kind == "exponential")
     formula = lr + " * " + arg("gamma") + " ** epoch";
   else if (sch.kind == "lambda")
-    formula = lr + " * (" + arg("lr_lambda") + ")(epoch)";
+    formula = lr + " * (" + literal("lr_lambda") + ")(epoch)";
   else if (sch.kind == "linear")
     formula = lr + " * (" + arg("start_factor") + " + (" + arg("end_factor") + " - " +
               arg("start_factor") + ") * min(epoch, " + arg("total_iters") + ") / " +

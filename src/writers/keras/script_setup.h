@@ -21,6 +21,11 @@ struct SetupSpelling {
 
 // `keras` is the module prefix ("keras" or "tf.keras").
 std::string setup_literal(const pivot::SetupValue& value);
+// The value as an operand of a formula nnport writes around it (`lr * gamma ** (epoch // n)`):
+// parenthesised when it is an expression of the source with an operator of its own
+// (`num_epochs * len(train_loader)`) or a negative number, so that it keeps its meaning.
+std::string setup_operand(const pivot::SetupValue& value);
+std::string python_operand(const std::string& text);
 SetupSpelling spell_optimizer(const pivot::Optimizer& opt, const std::string& keras,
                               DiagnosticEngine& diags);
 SetupSpelling spell_loss(const pivot::Loss& loss, const std::string& keras,
