@@ -50,6 +50,6 @@ void BM_ReadPlanWrite(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadPlanWrite)->Unit(benchmark::kMillisecond);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

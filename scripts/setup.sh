@@ -10,7 +10,7 @@ case "$flavour" in release|asan) ;; *) echo "usage: $0 [release|asan]" >&2; exit
 
 # Build tools and libraries, plus the real frameworks the tests compare against
 # (PyTorch from Debian; Node.js for the TensorFlow.js Keras oracle).
-packages=(build-essential cmake ninja-build pkg-config git clang
+packages=(build-essential cmake ninja-build pkg-config git clang clang-format
           libtree-sitter-dev nlohmann-json3-dev libhdf5-dev libcli11-dev libfmt-dev
           googletest libgtest-dev libbenchmark-dev
           zlib1g-dev python3 python3-torch python3-numpy python3-h5py

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "cli/input_spec.h"
@@ -83,7 +83,8 @@ FileResult cover_file(const std::string& path) {
   } catch (const std::exception& e) {
     // The same guard as `migrate`: a bug is a failed file in the table, not a crashed run.
     written = false;
-    diags.error(Code::InternalError, SourceLocation{path, 0, 0}) << "internal error (" << e.what() << ")";
+    diags.error(Code::InternalError, SourceLocation{path, 0, 0})
+        << "internal error (" << e.what() << ")";
   }
   std::set<std::string> codes;
   for (const auto& d : diags.diagnostics()) {
@@ -105,7 +106,8 @@ std::vector<std::string> python_files(const std::vector<std::string>& roots) {
       continue;
     }
     for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
-      if (it->is_regular_file(ec) && it->path().extension() == ".py") files.push_back(it->path().string());
+      if (it->is_regular_file(ec) && it->path().extension() == ".py")
+        files.push_back(it->path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -128,16 +130,19 @@ ExitStatus run_coverage(const CoverageOptions& o) {
     }
     std::cout << "\n";
   }
-  std::cout << "\n" << results.size() << " files: " << totals["complete"] << " complete, "
+  std::cout << "\n"
+            << results.size() << " files: " << totals["complete"] << " complete, "
             << totals["partial"] << " partial, " << totals["failed"] << " failed\n";
   std::vector<std::pair<std::string, int>> sorted(histogram.begin(), histogram.end());
-  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [code, count] : sorted) std::cout << "  " << count << "  " << code << "\n";
   if (!o.json.empty()) {
     nlohmann::json table = nlohmann::json::object();
     table["files"] = nlohmann::json::array();
     for (const auto& r : results)
-      table["files"].push_back({{"path", r.path}, {"status", r.status}, {"codes", r.codes}, {"first", r.first}});
+      table["files"].push_back(
+          {{"path", r.path}, {"status", r.status}, {"codes", r.codes}, {"first", r.first}});
     table["totals"] = totals;
     table["codes"] = histogram;
     if (auto error = write_file_atomically(o.json, table.dump(2) + "\n"); !error.empty()) {
@@ -149,7 +154,8 @@ ExitStatus run_coverage(const CoverageOptions& o) {
     std::cerr << "nnport:0:0: error: no .py files found [file-not-found]\n";
     return ExitStatus::Failed;
   }
-  return totals["complete"] == static_cast<int>(results.size()) ? ExitStatus::Complete : ExitStatus::Partial;
+  return totals["complete"] == static_cast<int>(results.size()) ? ExitStatus::Complete
+                                                                : ExitStatus::Partial;
 }
 
 }  // namespace nnport::cli

@@ -25,7 +25,7 @@ bool imports(std::string_view line, std::string_view module) {
   return false;
 }
 
-} // namespace
+}  // namespace
 
 std::string detect_framework(std::string_view source) {
   bool torch = false, keras = false;
@@ -36,11 +36,12 @@ std::string detect_framework(std::string_view source) {
     std::string_view line = source.substr(pos, end - pos);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     if (imports(line, "torch")) torch = true;
-    if (imports(line, "keras") || imports(line, "tensorflow") || imports(line, "tf_keras")) keras = true;
+    if (imports(line, "keras") || imports(line, "tensorflow") || imports(line, "tf_keras"))
+      keras = true;
     pos = end + 1;
   }
   if (torch == keras) return {};
   return torch ? "pytorch" : "keras";
 }
 
-} // namespace nnport::cli
+}  // namespace nnport::cli

@@ -9,4 +9,4 @@ namespace nnport::cli {
 // "pytorch", "keras", or "" when neither (or both) are imported.
 std::string detect_framework(std::string_view source);
 
-} // namespace nnport::cli
+}  // namespace nnport::cli

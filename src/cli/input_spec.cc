@@ -21,7 +21,8 @@ std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (item == "N" || item == "?") {
-      // The batch is usually first; a recurrent initial state (num_layers, N, hidden) has it second.
+      // The batch is usually first; a recurrent initial state (num_layers, N, hidden) has it
+      // second.
       for (int64_t d : dims)
         if (d == pivot::kBatch) {
           error = fmt::format("'{}' is allowed for one (the batch) dimension only", item);
@@ -31,7 +32,8 @@ std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std
     } else {
       int64_t value = 0;
       auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
-      if (ec != std::errc() || ptr != item.data() + item.size() || value <= 0 || value > (int64_t{1} << 40)) {
+      if (ec != std::errc() || ptr != item.data() + item.size() || value <= 0 ||
+          value > (int64_t{1} << 40)) {
         error = fmt::format("'{}' is not a positive integer, N or ?", item);
         return std::nullopt;
       }
@@ -55,4 +57,4 @@ std::optional<pivot::DType> parse_input_dtype(std::string_view text, std::string
   return std::nullopt;
 }
 
-} // namespace nnport::cli
+}  // namespace nnport::cli

@@ -15,4 +15,4 @@ namespace nnport::cli {
 std::optional<std::vector<int64_t>> parse_input_shape(std::string_view text, std::string& error);
 std::optional<pivot::DType> parse_input_dtype(std::string_view text, std::string& error);
 
-} // namespace nnport::cli
+}  // namespace nnport::cli

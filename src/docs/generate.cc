@@ -11,12 +11,12 @@ namespace {
 
 std::string stage_name(Stage stage) {
   switch (stage) {
-  case Stage::Cli: return "cli";
-  case Stage::Syntax: return "syntax";
-  case Stage::Reader: return "reader";
-  case Stage::Pass: return "pass";
-  case Stage::Writer: return "writer";
-  case Stage::Weights: return "weights";
+    case Stage::Cli: return "cli";
+    case Stage::Syntax: return "syntax";
+    case Stage::Reader: return "reader";
+    case Stage::Pass: return "pass";
+    case Stage::Writer: return "writer";
+    case Stage::Weights: return "weights";
   }
   return "?";
 }
@@ -24,14 +24,17 @@ std::string stage_name(Stage stage) {
 std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string ops_markdown() {
   std::string out =
@@ -44,8 +47,9 @@ std::string ops_markdown() {
     if (!op.doc.empty()) out += " " + op.doc;
     out += "\n\n";
     const std::string max = op.max_inputs < 0 ? "any" : std::to_string(op.max_inputs);
-    out += fmt::format("Inputs: {}{}. Outputs: {}. Since {}.\n", op.min_inputs,
-                       op.min_inputs == op.max_inputs ? "" : " to " + max, op.num_outputs, op.since);
+    out +=
+        fmt::format("Inputs: {}{}. Outputs: {}. Since {}.\n", op.min_inputs,
+                    op.min_inputs == op.max_inputs ? "" : " to " + max, op.num_outputs, op.since);
     if (!op.attrs.empty()) {
       out += "\n| attribute | type | default | meaning |\n|---|---|---|---|\n";
       for (const auto& a : op.attrs) {
@@ -53,15 +57,15 @@ std::string ops_markdown() {
                           : std::holds_alternative<std::monostate>(a.default_value)
                               ? "optional"
                               : pivot::attr_to_string(a.default_value);
-        out += fmt::format("| `{}` | {} | {} | {} |\n", a.name, pivot::attr_type_name(a.type), escape(def),
-                           escape(a.doc));
+        out += fmt::format("| `{}` | {} | {} | {} |\n", a.name, pivot::attr_type_name(a.type),
+                           escape(def), escape(a.doc));
       }
     }
     if (!op.params.empty()) {
       out += "\n| parameter | canonical layout | meaning |\n|---|---|---|\n";
       for (const auto& p : op.params)
-        out += fmt::format("| `{}`{} | ({}) | {} |\n", p.role, p.optional ? " (optional)" : "", p.layout,
-                           escape(p.doc));
+        out += fmt::format("| `{}`{} | ({}) | {} |\n", p.role, p.optional ? " (optional)" : "",
+                           p.layout, escape(p.doc));
     }
   }
   return out;
@@ -75,9 +79,9 @@ std::string diagnostics_markdown() {
       "stable: it is never renamed or reused.\n\n"
       "| code | default severity | stage | meaning |\n|---|---|---|---|\n";
   for (const auto& c : all_codes())
-    out += fmt::format("| `{}` | {} | {} | {} |\n", c.name, severity_name(c.default_severity), stage_name(c.stage),
-                       escape(std::string(c.summary)));
+    out += fmt::format("| `{}` | {} | {} | {} |\n", c.name, severity_name(c.default_severity),
+                       stage_name(c.stage), escape(std::string(c.summary)));
   return out;
 }
 
-} // namespace nnport::docs
+}  // namespace nnport::docs

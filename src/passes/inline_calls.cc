@@ -22,7 +22,8 @@ class Inliner {
       out.inputs.push_back({port.name, map[port.value], port.source_to_target_perm});
     }
     if (!splice(entry, "", map, out, 0)) return false;
-    for (const auto& port : entry.outputs) out.outputs.push_back({port.name, map[port.value], port.source_to_target_perm});
+    for (const auto& port : entry.outputs)
+      out.outputs.push_back({port.name, map[port.value], port.source_to_target_perm});
     return true;
   }
 
@@ -36,9 +37,11 @@ class Inliner {
   }
 
   // Copies g's nodes into `out`; `map` already holds g's inputs.
-  bool splice(const Graph& g, const std::string& prefix, std::vector<ValueId>& map, Graph& out, int depth) {
+  bool splice(const Graph& g, const std::string& prefix, std::vector<ValueId>& map, Graph& out,
+              int depth) {
     if (depth > 64) {
-      diags_.error(Code::UnsupportedSyntax, g.nodes.empty() ? SourceLocation{} : g.nodes[0].location)
+      diags_.error(Code::UnsupportedSyntax,
+                   g.nodes.empty() ? SourceLocation{} : g.nodes[0].location)
           << "module calls nest too deeply (recursive module?)";
       return false;
     }
@@ -48,14 +51,18 @@ class Inliner {
         const pivot::ModuleDef* callee = model_.find_module(callee_name);
         if (!callee || callee->graph.inputs.size() != node.inputs.size() ||
             callee->graph.outputs.size() != node.outputs.size()) {
-          diags_.error(Code::VerifierFailure, node.location) << "call of '" << callee_name << "' does not match its definition";
+          diags_.error(Code::VerifierFailure, node.location)
+              << "call of '" << callee_name << "' does not match its definition";
           return false;
         }
-        const std::string instance = join(prefix, node.module_path.empty() ? node.name : node.module_path);
+        const std::string instance =
+            join(prefix, node.module_path.empty() ? node.name : node.module_path);
         std::vector<ValueId> inner(callee->graph.values.size(), 0);
-        for (size_t i = 0; i < node.inputs.size(); ++i) inner[callee->graph.inputs[i].value] = map[node.inputs[i]];
+        for (size_t i = 0; i < node.inputs.size(); ++i)
+          inner[callee->graph.inputs[i].value] = map[node.inputs[i]];
         if (!splice(callee->graph, instance, inner, out, depth + 1)) return false;
-        for (size_t i = 0; i < node.outputs.size(); ++i) map[node.outputs[i]] = inner[callee->graph.outputs[i].value];
+        for (size_t i = 0; i < node.outputs.size(); ++i)
+          map[node.outputs[i]] = inner[callee->graph.outputs[i].value];
         continue;
       }
       pivot::Node copy = node;
@@ -88,7 +95,7 @@ class Inliner {
   }
 };
 
-} // namespace
+}  // namespace
 
 bool inline_calls(pivot::Model& model, DiagnosticEngine& diags) {
   Graph flat;
@@ -98,4 +105,4 @@ bool inline_calls(pivot::Model& model, DiagnosticEngine& diags) {
   return true;
 }
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

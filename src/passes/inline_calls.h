@@ -11,4 +11,4 @@ namespace nnport::passes {
 
 bool inline_calls(pivot::Model& model, DiagnosticEngine& diags);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

@@ -29,4 +29,4 @@ bool plan_channels_last(pivot::Model& model, DiagnosticEngine& diags);
 // left exactly as it is; its ports get identity permutations.
 bool plan_channels_first(pivot::Model& model, DiagnosticEngine& diags);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

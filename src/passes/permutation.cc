@@ -17,7 +17,8 @@ bool is_identity(const Perm& perm) {
 
 Perm invert(const Perm& perm) {
   Perm inv(perm.size());
-  for (size_t i = 0; i < perm.size(); ++i) inv[static_cast<size_t>(perm[i])] = static_cast<int64_t>(i);
+  for (size_t i = 0; i < perm.size(); ++i)
+    inv[static_cast<size_t>(perm[i])] = static_cast<int64_t>(i);
   return inv;
 }
 
@@ -30,11 +31,12 @@ Perm channels_last_perm(size_t rank) {
 }
 
 Perm transpose_between(const Perm& from, const Perm& to) {
-  // stored_from[j] = src axis from[j]; we want stored_to[i] = src axis to[i] = stored_from[inv_from[to[i]]].
+  // stored_from[j] = src axis from[j]; we want stored_to[i] = src axis to[i] =
+  // stored_from[inv_from[to[i]]].
   const Perm inv_from = invert(from);
   Perm t(to.size());
   for (size_t i = 0; i < to.size(); ++i) t[i] = inv_from[static_cast<size_t>(to[i])];
   return t;
 }
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

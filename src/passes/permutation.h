@@ -17,4 +17,4 @@ Perm channels_last_perm(std::size_t rank);
 // The transpose T taking a tensor stored as src.permute(from) to src.permute(to).
 Perm transpose_between(const Perm& from, const Perm& to);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

@@ -41,4 +41,4 @@ bool infer_shapes(pivot::Model& model, DiagnosticEngine& diags) {
   return ok;
 }
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

@@ -15,4 +15,4 @@ bool infer_node(pivot::Graph& graph, size_t node_index, std::string& error);
 // Infers every node of every module; reports contradictions at the node's location.
 bool infer_shapes(pivot::Model& model, DiagnosticEngine& diags);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

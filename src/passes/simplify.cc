@@ -26,7 +26,8 @@ void replace_uses(Graph& g, ValueId from, ValueId to) {
 }
 
 bool is_graph_output(const Graph& g, ValueId v) {
-  return std::any_of(g.outputs.begin(), g.outputs.end(), [&](const pivot::Port& p) { return p.value == v; });
+  return std::any_of(g.outputs.begin(), g.outputs.end(),
+                     [&](const pivot::Port& p) { return p.value == v; });
 }
 
 // Flattening a keepdims reduction whose non-batch kept axes are all reduced: the flatten only
@@ -54,7 +55,7 @@ bool fold_keepdims_flatten(Graph& g, size_t flatten_index) {
   reduce.attrs["keepdims"] = false;
   g.values[in].type = g.values[flat.outputs[0]].type;
   replace_uses(g, flat.outputs[0], in);
-  flat.kind = OpKind::Identity; // removed below
+  flat.kind = OpKind::Identity;  // removed below
   flat.attrs.clear();
   return true;
 }
@@ -62,14 +63,16 @@ bool fold_keepdims_flatten(Graph& g, size_t flatten_index) {
 void remove_identities(Graph& g) {
   // Users come after their producers, so rewiring in order resolves chains of identities.
   for (const auto& n : g.nodes)
-    if (n.kind == OpKind::Identity && n.inputs.size() == 1 && n.outputs.size() == 1 && n.params.empty())
+    if (n.kind == OpKind::Identity && n.inputs.size() == 1 && n.outputs.size() == 1 &&
+        n.params.empty())
       replace_uses(g, n.outputs[0], n.inputs[0]);
   std::erase_if(g.nodes, [](const pivot::Node& n) {
-    return n.kind == OpKind::Identity && n.inputs.size() == 1 && n.outputs.size() == 1 && n.params.empty();
+    return n.kind == OpKind::Identity && n.inputs.size() == 1 && n.outputs.size() == 1 &&
+           n.params.empty();
   });
 }
 
-} // namespace
+}  // namespace
 
 void simplify(pivot::Model& model) {
   Graph& g = model.entry_module().graph;
@@ -77,4 +80,4 @@ void simplify(pivot::Model& model) {
   remove_identities(g);
 }
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

@@ -12,4 +12,4 @@ namespace nnport::passes {
 
 void simplify(pivot::Model& model);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

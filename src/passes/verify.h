@@ -11,4 +11,4 @@ namespace nnport::passes {
 // Returns the problems found (empty when the model is valid).
 std::vector<std::string> verify(const pivot::Model& model);
 
-} // namespace nnport::passes
+}  // namespace nnport::passes

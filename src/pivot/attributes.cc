@@ -7,24 +7,24 @@ namespace nnport::pivot {
 
 std::string_view attr_type_name(AttrType type) {
   switch (type) {
-  case AttrType::Bool: return "bool";
-  case AttrType::Int: return "int";
-  case AttrType::Float: return "float";
-  case AttrType::String: return "string";
-  case AttrType::Ints: return "ints";
-  case AttrType::Floats: return "floats";
+    case AttrType::Bool: return "bool";
+    case AttrType::Int: return "int";
+    case AttrType::Float: return "float";
+    case AttrType::String: return "string";
+    case AttrType::Ints: return "ints";
+    case AttrType::Floats: return "floats";
   }
   return "?";
 }
 
 bool attr_matches(const AttrValue& value, AttrType type) {
   switch (type) {
-  case AttrType::Bool: return std::holds_alternative<bool>(value);
-  case AttrType::Int: return std::holds_alternative<int64_t>(value);
-  case AttrType::Float: return std::holds_alternative<double>(value);
-  case AttrType::String: return std::holds_alternative<std::string>(value);
-  case AttrType::Ints: return std::holds_alternative<std::vector<int64_t>>(value);
-  case AttrType::Floats: return std::holds_alternative<std::vector<double>>(value);
+    case AttrType::Bool: return std::holds_alternative<bool>(value);
+    case AttrType::Int: return std::holds_alternative<int64_t>(value);
+    case AttrType::Float: return std::holds_alternative<double>(value);
+    case AttrType::String: return std::holds_alternative<std::string>(value);
+    case AttrType::Ints: return std::holds_alternative<std::vector<int64_t>>(value);
+    case AttrType::Floats: return std::holds_alternative<std::vector<double>>(value);
   }
   return false;
 }
@@ -46,4 +46,4 @@ std::string attr_to_string(const AttrValue& value) {
   return std::visit(Visitor{}, value);
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

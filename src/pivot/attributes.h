@@ -13,14 +13,13 @@ namespace nnport::pivot {
 enum class AttrType { Bool, Int, Float, String, Ints, Floats };
 
 // monostate = "not set" (only for attributes declared optional without default).
-using AttrValue =
-    std::variant<std::monostate, bool, int64_t, double, std::string, std::vector<int64_t>,
-                 std::vector<double>>;
+using AttrValue = std::variant<std::monostate, bool, int64_t, double, std::string,
+                               std::vector<int64_t>, std::vector<double>>;
 
 using Attrs = std::map<std::string, AttrValue>;
 
 std::string_view attr_type_name(AttrType type);
 bool attr_matches(const AttrValue& value, AttrType type);
-std::string attr_to_string(const AttrValue& value); // readable, Python-like
+std::string attr_to_string(const AttrValue& value);  // readable, Python-like
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -18,14 +18,15 @@ ParamId Graph::add_param(Param param) {
 std::string Graph::unique_value_name(const std::string& name) const {
   NameIndex& index = value_names_;
   if (index.indexed > values.size()) index = NameIndex{};
-  for (; index.indexed < values.size(); ++index.indexed) index.names.reserve(values[index.indexed].name);
+  for (; index.indexed < values.size(); ++index.indexed)
+    index.names.reserve(values[index.indexed].name);
   return index.names.peek_unique(name);
 }
 
 std::string Graph::take_value_name(const std::string& name) {
-  unique_value_name(name); // brings the index up to date
+  unique_value_name(name);  // brings the index up to date
   std::string unique = value_names_.names.make_unique(name);
-  ++value_names_.indexed; // the value about to be appended carries `unique`
+  ++value_names_.indexed;  // the value about to be appended carries `unique`
   return unique;
 }
 
@@ -53,4 +54,4 @@ const ModuleDef* Model::find_module(const std::string& name) const {
   return nullptr;
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

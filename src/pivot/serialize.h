@@ -18,4 +18,4 @@ std::optional<Model> model_from_json(const nlohmann::ordered_json& json, std::st
 
 std::string to_text(const Model& model);
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -28,7 +28,7 @@ constexpr std::array<DTypeInfo, 10> kDTypes = {{
 
 const DTypeInfo& info(DType dtype) { return kDTypes[static_cast<size_t>(dtype)]; }
 
-} // namespace
+}  // namespace
 
 std::string_view dtype_name(DType dtype) { return info(dtype).name; }
 size_t dtype_size(DType dtype) { return info(dtype).size; }
@@ -44,9 +44,12 @@ std::string shape_to_string(const std::vector<int64_t>& shape) {
   std::string out = "(";
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i) out += ", ";
-    if (shape[i] == kBatch) out += "N";
-    else if (shape[i] == kUnknown) out += "?";
-    else out += std::to_string(shape[i]);
+    if (shape[i] == kBatch)
+      out += "N";
+    else if (shape[i] == kUnknown)
+      out += "?";
+    else
+      out += std::to_string(shape[i]);
   }
   if (shape.size() == 1) out += ",";
   return out + ")";
@@ -58,4 +61,4 @@ std::optional<size_t> normalize_axis(int64_t axis, size_t rank) {
   return static_cast<size_t>(axis < 0 ? axis + r : axis);
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -9,9 +9,20 @@
 
 namespace nnport::pivot {
 
-enum class DType : uint8_t { Float32, Float64, Float16, BFloat16, Int64, Int32, Int16, Int8, UInt8, Bool };
+enum class DType : uint8_t {
+  Float32,
+  Float64,
+  Float16,
+  BFloat16,
+  Int64,
+  Int32,
+  Int16,
+  Int8,
+  UInt8,
+  Bool
+};
 
-std::string_view dtype_name(DType dtype); // "float32", ...
+std::string_view dtype_name(DType dtype);  // "float32", ...
 std::optional<DType> parse_dtype(std::string_view name);
 size_t dtype_size(DType dtype);
 bool is_floating(DType dtype);
@@ -34,9 +45,9 @@ struct TensorType {
   friend bool operator==(const TensorType&, const TensorType&) = default;
 };
 
-std::string shape_to_string(const std::vector<int64_t>& shape); // "(N, 3, 32, 32)"
+std::string shape_to_string(const std::vector<int64_t>& shape);  // "(N, 3, 32, 32)"
 
 // Normalises a possibly negative axis against a rank; nullopt when out of range.
 std::optional<size_t> normalize_axis(int64_t axis, size_t rank);
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -10,9 +10,9 @@
 namespace nnport::pivot {
 
 struct WeightSlot {
-  std::string target_name;   // e.g. "layers/conv1/vars/0" (Keras) or "conv1.weight" (PyTorch)
-  ParamId param = 0;         // parameter of the graph the plan was made for
-  std::vector<int64_t> perm; // target = canonical.permute(perm); empty means identity
+  std::string target_name;    // e.g. "layers/conv1/vars/0" (Keras) or "conv1.weight" (PyTorch)
+  ParamId param = 0;          // parameter of the graph the plan was made for
+  std::vector<int64_t> perm;  // target = canonical.permute(perm); empty means identity
   // Row-major reshape after the permutation (Keras EinsumDense kernels (E, heads, head_dim));
   // empty keeps the permuted shape.
   std::vector<int64_t> shape = {};
@@ -38,4 +38,4 @@ struct WeightPlan {
   std::vector<std::string> empty_groups;
 };
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

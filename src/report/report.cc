@@ -17,7 +17,8 @@ TensorInfo describe(const pivot::Graph& g, const pivot::Port& port) {
   info.dtype = std::string(pivot::dtype_name(type.dtype));
   info.source_to_target_perm = port.source_to_target_perm;
   if (info.source_to_target_perm.empty() && type.rank_known)
-    for (size_t i = 0; i < type.rank(); ++i) info.source_to_target_perm.push_back(static_cast<int64_t>(i));
+    for (size_t i = 0; i < type.rank(); ++i)
+      info.source_to_target_perm.push_back(static_cast<int64_t>(i));
   return info;
 }
 
@@ -27,11 +28,13 @@ Json tensor_json(const TensorInfo& t) {
     shape = Json::array();
     for (int64_t d : t.shape) shape.push_back(d >= 0 ? Json(d) : Json(nullptr));
   }
-  return Json{{"name", t.name}, {"shape", shape}, {"dtype", t.dtype},
+  return Json{{"name", t.name},
+              {"shape", shape},
+              {"dtype", t.dtype},
               {"source_to_target_perm", t.source_to_target_perm}};
 }
 
-} // namespace
+}  // namespace
 
 void describe_ports(const pivot::Model& model, Report& report) {
   const auto& g = model.entry_module().graph;
@@ -49,23 +52,31 @@ nlohmann::ordered_json to_json(const Report& r) {
   j["target_framework"] = r.target_framework.empty() ? Json(nullptr) : Json(r.target_framework);
   j["status"] = r.status;
   j["output"] = r.output ? Json(*r.output) : Json(nullptr);
-  if (r.entry_name.empty()) j["entry"] = nullptr;
-  else j["entry"] = Json{{"name", r.entry_name}, {"kind", r.entry_kind}, {"args", Json::object()}};
+  if (r.entry_name.empty())
+    j["entry"] = nullptr;
+  else
+    j["entry"] = Json{{"name", r.entry_name}, {"kind", r.entry_kind}, {"args", Json::object()}};
   Json inputs = Json::array();
   for (const auto& t : r.inputs) inputs.push_back(tensor_json(t));
   Json outputs = Json::array();
   for (const auto& t : r.outputs) outputs.push_back(tensor_json(t));
   j["inputs"] = inputs;
   j["outputs"] = outputs;
-  if (r.weights_input) j["weights"] = Json{{"input", *r.weights_input}, {"output", r.weights_output ? Json(*r.weights_output) : Json(nullptr)}};
-  else j["weights"] = nullptr;
+  if (r.weights_input)
+    j["weights"] = Json{{"input", *r.weights_input},
+                        {"output", r.weights_output ? Json(*r.weights_output) : Json(nullptr)}};
+  else
+    j["weights"] = nullptr;
   Json diags = Json::array();
   for (const auto& d : r.diagnostics)
-    diags.push_back(Json{{"file", d.location.file}, {"line", d.location.line}, {"col", d.location.column},
+    diags.push_back(Json{{"file", d.location.file},
+                         {"line", d.location.line},
+                         {"col", d.location.column},
                          {"severity", std::string(severity_name(d.severity))},
-                         {"code", std::string(code_info(d.code).name)}, {"message", d.message}});
+                         {"code", std::string(code_info(d.code).name)},
+                         {"message", d.message}});
   j["diagnostics"] = diags;
   return j;
 }
 
-} // namespace nnport::report
+}  // namespace nnport::report

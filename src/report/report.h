@@ -14,7 +14,7 @@ namespace nnport::report {
 
 struct TensorInfo {
   std::string name;
-  std::vector<int64_t> shape; // target convention; pivot::kBatch / kUnknown become null
+  std::vector<int64_t> shape;  // target convention; pivot::kBatch / kUnknown become null
   bool rank_known = true;
   std::string dtype;
   std::vector<int64_t> source_to_target_perm;
@@ -24,7 +24,7 @@ struct Report {
   std::string source;
   std::string source_framework;
   std::string target_framework;
-  std::string status = "failed"; // complete | partial | failed
+  std::string status = "failed";  // complete | partial | failed
   std::optional<std::string> output;
   std::string entry_name;
   std::string entry_kind = "class";
@@ -40,4 +40,4 @@ void describe_ports(const pivot::Model& model, Report& report);
 
 nlohmann::ordered_json to_json(const Report& report);
 
-} // namespace nnport::report
+}  // namespace nnport::report

@@ -29,7 +29,7 @@ std::string fsync_path(const std::filesystem::path& path) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 TemporarySibling::TemporarySibling(const std::filesystem::path& destination)
     : destination_(destination), temporary_(temporary_name(destination)) {}
@@ -73,4 +73,4 @@ std::string read_file(const std::filesystem::path& path, bool* ok) {
   return buffer.str();
 }
 
-} // namespace nnport
+}  // namespace nnport

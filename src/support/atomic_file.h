@@ -33,4 +33,4 @@ class TemporarySibling {
 
 std::string read_file(const std::filesystem::path& path, bool* ok);
 
-} // namespace nnport
+}  // namespace nnport

@@ -19,9 +19,9 @@ const CodeInfo& code_info(Code code) { return all_codes()[static_cast<size_t>(co
 
 std::string_view severity_name(Severity severity) {
   switch (severity) {
-  case Severity::Note: return "note";
-  case Severity::Warning: return "warning";
-  case Severity::Error: return "error";
+    case Severity::Note: return "note";
+    case Severity::Warning: return "warning";
+    case Severity::Error: return "error";
   }
   return "error";
 }
@@ -30,7 +30,8 @@ InFlightDiagnostic::InFlightDiagnostic(DiagnosticEngine& engine, Diagnostic diag
     : engine_(&engine), diagnostic_(std::move(diagnostic)) {}
 
 InFlightDiagnostic::InFlightDiagnostic(InFlightDiagnostic&& other) noexcept
-    : engine_(other.engine_), diagnostic_(std::move(other.diagnostic_)),
+    : engine_(other.engine_),
+      diagnostic_(std::move(other.diagnostic_)),
       stream_(std::move(other.stream_)) {
   other.engine_ = nullptr;
 }
@@ -64,4 +65,4 @@ std::string format_diagnostic(const Diagnostic& d) {
                      severity_name(d.severity), d.message, code_info(d.code).name);
 }
 
-} // namespace nnport
+}  // namespace nnport

@@ -27,7 +27,7 @@ enum class Code {
 
 struct CodeInfo {
   Code code;
-  std::string_view name; // stable kebab-case code of the contract
+  std::string_view name;  // stable kebab-case code of the contract
   Severity default_severity;
   Stage stage;
   std::string_view summary;
@@ -104,4 +104,4 @@ class DiagnosticEngine {
 // `FILE:LINE:COL: SEVERITY: MESSAGE [CODE]`, the contract's stderr format.
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
-} // namespace nnport
+}  // namespace nnport

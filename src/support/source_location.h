@@ -7,13 +7,13 @@
 namespace nnport {
 
 struct SourceLocation {
-  std::string file;    // path as the user gave it; empty when unknown
-  uint32_t line = 0;   // 1-based; 0 when unknown
-  uint32_t column = 0; // 1-based; 0 when unknown
+  std::string file;     // path as the user gave it; empty when unknown
+  uint32_t line = 0;    // 1-based; 0 when unknown
+  uint32_t column = 0;  // 1-based; 0 when unknown
 
   bool known() const { return line != 0; }
   static SourceLocation unknown() { return {}; }
   friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
 };
 
-} // namespace nnport
+}  // namespace nnport

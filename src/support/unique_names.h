@@ -10,7 +10,7 @@
 namespace nnport {
 
 class UniqueNames {
-public:
+ public:
   // Marks `name` as taken without renaming it (names that exist already).
   void reserve(const std::string& name) { taken_.insert(name); }
   bool taken(const std::string& name) const { return taken_.count(name) != 0; }
@@ -35,9 +35,9 @@ public:
     }
   }
 
-private:
+ private:
   std::unordered_set<std::string> taken_;
   std::unordered_map<std::string, int> next_suffix_;
 };
 
-} // namespace nnport
+}  // namespace nnport

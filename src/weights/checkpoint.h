@@ -13,9 +13,10 @@ namespace nnport::weights {
 
 struct Checkpoint {
   std::map<std::string, TensorView> tensors;
-  std::map<std::string, std::string> metadata; // free-form strings (safetensors __metadata__)
+  std::map<std::string, std::string> metadata;  // free-form strings (safetensors __metadata__)
   MappedFile mapping;
-  std::vector<std::string> notes; // what the reader chose or skipped, for the user (e.g. the state_dict used)
+  std::vector<std::string>
+      notes;  // what the reader chose or skipped, for the user (e.g. the state_dict used)
   // Bytes that could not be viewed in place (decompressed or converted data). A buffer's
   // heap block does not move when this vector grows, so views into it stay valid.
   std::vector<std::vector<std::byte>> buffers;
@@ -31,4 +32,4 @@ struct Checkpoint {
   }
 };
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

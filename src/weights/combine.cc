@@ -5,14 +5,15 @@
 
 namespace nnport::weights {
 
-std::optional<Tensor> combine_tensors(const std::vector<Tensor>& parts, pivot::WeightSlot::Combine how,
-                                      std::string& error) {
+std::optional<Tensor> combine_tensors(const std::vector<Tensor>& parts,
+                                      pivot::WeightSlot::Combine how, std::string& error) {
   if (parts.empty()) {
     error = "nothing to combine";
     return std::nullopt;
   }
   for (const auto& p : parts) {
-    if (p.shape != parts[0].shape || p.dtype != parts[0].dtype || p.bytes.size() != parts[0].bytes.size()) {
+    if (p.shape != parts[0].shape || p.dtype != parts[0].dtype ||
+        p.bytes.size() != parts[0].bytes.size()) {
       error = "parts differ in shape or dtype: " + pivot::shape_to_string(parts[0].shape) + " vs " +
               pivot::shape_to_string(p.shape);
       return std::nullopt;
@@ -44,7 +45,8 @@ std::optional<Tensor> combine_tensors(const std::vector<Tensor>& parts, pivot::W
   return out;
 }
 
-std::optional<Tensor> reorder_blocks(const Tensor& input, const std::vector<int64_t>& order, std::string& error) {
+std::optional<Tensor> reorder_blocks(const Tensor& input, const std::vector<int64_t>& order,
+                                     std::string& error) {
   const auto blocks = static_cast<int64_t>(order.size());
   if (input.shape.empty() || blocks == 0 || input.shape[0] % blocks != 0) {
     error = "cannot cut the first axis of " + pivot::shape_to_string(input.shape) + " into " +
@@ -64,10 +66,11 @@ std::optional<Tensor> reorder_blocks(const Tensor& input, const std::vector<int6
   Tensor out{input.dtype, input.shape, {}};
   out.bytes.reserve(input.bytes.size());
   for (int64_t b : order) {
-    const auto begin = input.bytes.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(b) * block_bytes);
+    const auto begin =
+        input.bytes.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(b) * block_bytes);
     out.bytes.insert(out.bytes.end(), begin, begin + static_cast<std::ptrdiff_t>(block_bytes));
   }
   return out;
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -14,10 +14,11 @@ namespace nnport::weights {
 
 // Sum: elementwise float32 sum of same-shape tensors; Stack: a new first axis. nullopt and
 // `error` set when shapes or dtypes differ.
-std::optional<Tensor> combine_tensors(const std::vector<Tensor>& parts, pivot::WeightSlot::Combine how,
-                                      std::string& error);
+std::optional<Tensor> combine_tensors(const std::vector<Tensor>& parts,
+                                      pivot::WeightSlot::Combine how, std::string& error);
 
 // The first axis as order.size() equal blocks; block i of the result = block order[i] of `input`.
-std::optional<Tensor> reorder_blocks(const Tensor& input, const std::vector<int64_t>& order, std::string& error);
+std::optional<Tensor> reorder_blocks(const Tensor& input, const std::vector<int64_t>& order,
+                                     std::string& error);
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -17,8 +17,8 @@
 namespace nnport::weights {
 
 struct H5Dataset {
-  std::string path; // "layers/dense/vars/0"
-  Tensor tensor;    // written with its own dtype, shape and (little-endian) bytes
+  std::string path;  // "layers/dense/vars/0"
+  Tensor tensor;     // written with its own dtype, shape and (little-endian) bytes
 };
 
 // Writes a complete file at `path` (the caller passes a temporary sibling): the root "vars"
@@ -39,17 +39,19 @@ class KerasWeightsH5Stream {
   ~KerasWeightsH5Stream();
 
   // Each returns an empty string on success, otherwise what failed.
-  std::string create(const std::string& path); // also creates the root "vars" group
-  std::string begin_dataset(const std::string& path, pivot::DType dtype, std::span<const int64_t> shape);
+  std::string create(const std::string& path);  // also creates the root "vars" group
+  std::string begin_dataset(const std::string& path, pivot::DType dtype,
+                            std::span<const int64_t> shape);
   // Writes `bytes` (row-major elements of the box) at [start, start + count) of the open dataset.
-  std::string write_box(std::span<const int64_t> start, std::span<const int64_t> count, const std::byte* bytes);
+  std::string write_box(std::span<const int64_t> start, std::span<const int64_t> count,
+                        const std::byte* bytes);
   std::string end_dataset();
-  std::string add_empty_group(const std::string& group); // "layers/relu" or "layers/relu/vars"
-  std::string close();                                   // flushes and closes
+  std::string add_empty_group(const std::string& group);  // "layers/relu" or "layers/relu/vars"
+  std::string close();                                    // flushes and closes
 
  private:
   struct State;
   std::unique_ptr<State> state_;
 };
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

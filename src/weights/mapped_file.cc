@@ -13,7 +13,8 @@
 namespace nnport::weights {
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
       mapping_(std::exchange(other.mapping_, nullptr)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
@@ -57,7 +58,7 @@ std::string MappedFile::open(const std::string& path) {
   }
   void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   int map_errno = errno;
-  ::close(fd); // the mapping keeps the file contents reachable
+  ::close(fd);  // the mapping keeps the file contents reachable
   if (mapping == MAP_FAILED) return std::string("cannot map: ") + std::strerror(map_errno);
   mapping_ = mapping;
   data_ = static_cast<const std::byte*>(mapping);
@@ -65,4 +66,4 @@ std::string MappedFile::open(const std::string& path) {
   return {};
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -27,7 +27,7 @@ class MappedFile {
 
   const std::byte* data_ = nullptr;
   size_t size_ = 0;
-  void* mapping_ = nullptr; // what munmap needs; null for empty files
+  void* mapping_ = nullptr;  // what munmap needs; null for empty files
 };
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -30,7 +30,7 @@ constexpr char kSetItems = 'u';
 constexpr char kSetItem = 's';
 constexpr char kStop = '.';
 
-} // namespace
+}  // namespace
 
 PickleWriter::PickleWriter() {
   out_.push_back(kProto);
@@ -145,4 +145,4 @@ std::string PickleWriter::finish() {
   return std::move(out_);
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -52,4 +52,4 @@ class PickleWriter {
   std::map<std::pair<std::string, std::string>, MemoId> globals_;
 };
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

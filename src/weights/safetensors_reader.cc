@@ -54,7 +54,8 @@ std::string parse_entry(const std::string& name, const nlohmann::json& entry,
   if (!dtype_it->is_string()) return fmt::format("tensor '{}' has a non-string dtype", name);
   auto dtype = parse_safetensors_dtype(dtype_it->get<std::string>());
   if (!dtype)
-    return fmt::format("tensor '{}' has unsupported dtype '{}'", name, dtype_it->get<std::string>());
+    return fmt::format("tensor '{}' has unsupported dtype '{}'", name,
+                       dtype_it->get<std::string>());
   if (!shape_it->is_array()) return fmt::format("tensor '{}' has a shape that is not a list", name);
   view.dtype = *dtype;
   view.shape.clear();
@@ -76,15 +77,15 @@ std::string parse_entry(const std::string& name, const nlohmann::json& entry,
   if (!bytes) return fmt::format("tensor '{}' has a shape whose size overflows", name);
   uint64_t expected = *bytes * pivot::dtype_size(view.dtype);
   if (expected != *end - *begin)
-    return fmt::format("tensor '{}' of dtype {} and shape {} needs {} bytes but data_offsets give {}",
-                       name, dtype_it->get<std::string>(), pivot::shape_to_string(view.shape), expected,
-                       *end - *begin);
+    return fmt::format(
+        "tensor '{}' of dtype {} and shape {} needs {} bytes but data_offsets give {}", name,
+        dtype_it->get<std::string>(), pivot::shape_to_string(view.shape), expected, *end - *begin);
   view.bytes = data.subspan(static_cast<size_t>(*begin), static_cast<size_t>(*end - *begin));
   span = {*begin, *end, name};
   return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string read_safetensors(const std::string& path, Checkpoint& out) {
   out = Checkpoint{};
@@ -93,20 +94,22 @@ std::string read_safetensors(const std::string& path, Checkpoint& out) {
 }
 
 std::string read_safetensors(std::span<const std::byte> file, Checkpoint& out) {
-  if (file.size() < 8) return fmt::format("file of {} bytes is too small for a safetensors header", file.size());
+  if (file.size() < 8)
+    return fmt::format("file of {} bytes is too small for a safetensors header", file.size());
 
   uint64_t header_size = 0;
-  for (size_t i = 0; i < 8; ++i) // explicit little-endian decode, independent of the host
+  for (size_t i = 0; i < 8; ++i)  // explicit little-endian decode, independent of the host
     header_size |= static_cast<uint64_t>(std::to_integer<uint8_t>(file[i])) << (8 * i);
   if (header_size > kMaxSafetensorsHeader)
-    return fmt::format("header length {} exceeds the {} byte limit", header_size, kMaxSafetensorsHeader);
+    return fmt::format("header length {} exceeds the {} byte limit", header_size,
+                       kMaxSafetensorsHeader);
   if (header_size > file.size() - 8)
-    return fmt::format("header length {} is larger than the file ({} bytes after the length)", header_size,
-                       file.size() - 8);
+    return fmt::format("header length {} is larger than the file ({} bytes after the length)",
+                       header_size, file.size() - 8);
 
   const char* header_begin = reinterpret_cast<const char*>(file.data() + 8);
-  nlohmann::json header =
-      nlohmann::json::parse(header_begin, header_begin + header_size, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json header = nlohmann::json::parse(header_begin, header_begin + header_size, nullptr,
+                                                /*allow_exceptions=*/false);
   if (header.is_discarded()) return "header is not valid JSON";
   if (!header.is_object()) return "header is not a JSON object";
 
@@ -133,8 +136,9 @@ std::string read_safetensors(std::span<const std::byte> file, Checkpoint& out) {
   });
   for (size_t i = 1; i < spans.size(); ++i)
     if (spans[i].begin < spans[i - 1].end)
-      return fmt::format("tensors '{}' and '{}' overlap in the data section", spans[i - 1].name, spans[i].name);
+      return fmt::format("tensors '{}' and '{}' overlap in the data section", spans[i - 1].name,
+                         spans[i].name);
   return {};
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

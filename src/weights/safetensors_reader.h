@@ -24,4 +24,4 @@ std::string read_safetensors(const std::string& path, Checkpoint& out);
 // `out.tensors` point into `file`.
 std::string read_safetensors(std::span<const std::byte> file, Checkpoint& out);
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -16,7 +16,8 @@
 namespace nnport::weights {
 
 // Checkpoint and HDF5 bytes are little-endian and are reinterpreted with memcpy here.
-static_assert(std::endian::native == std::endian::little, "weight conversion assumes a little-endian host");
+static_assert(std::endian::native == std::endian::little,
+              "weight conversion assumes a little-endian host");
 
 namespace {
 
@@ -54,7 +55,7 @@ uint32_t half_to_float_bits(uint16_t half) {
     mantissa &= 0x3ffu;
     return sign | ((113u - shift) << 23) | (mantissa << 13);
   }
-  if (exponent == 31) return sign | 0x7f800000u | (mantissa << 13); // inf / NaN with payload
+  if (exponent == 31) return sign | 0x7f800000u | (mantissa << 13);  // inf / NaN with payload
   return sign | ((exponent + 112u) << 23) | (mantissa << 13);
 }
 
@@ -64,13 +65,14 @@ float narrow_to_float(double value) {
   if (std::isfinite(value) && std::fabs(value) > static_cast<double>(FLT_MAX)) {
     // Half an ulp above FLT_MAX is the rounding boundary to infinity.
     const double boundary = static_cast<double>(FLT_MAX) + std::ldexp(1.0, 103);
-    float magnitude = std::fabs(value) < boundary ? FLT_MAX : std::numeric_limits<float>::infinity();
+    float magnitude =
+        std::fabs(value) < boundary ? FLT_MAX : std::numeric_limits<float>::infinity();
     return std::signbit(value) ? -magnitude : magnitude;
   }
   return static_cast<float>(value);
 }
 
-} // namespace
+}  // namespace
 
 std::optional<uint64_t> element_count(std::span<const int64_t> shape, size_t element_size) {
   uint64_t count = 1;
@@ -100,8 +102,8 @@ std::optional<Tensor> permute_axes(const TensorView& input, std::span<const int6
   return map.materialize();
 }
 
-std::optional<Tensor> apply_transform(const TensorView& input, const pivot::WeightTransform& transform,
-                                      std::string& error) {
+std::optional<Tensor> apply_transform(const TensorView& input,
+                                      const pivot::WeightTransform& transform, std::string& error) {
   auto axis = pivot::normalize_axis(transform.axis, input.shape.size());
   if (!axis) {
     error = fmt::format("transform axis {} is out of range for shape {}", transform.axis,
@@ -128,7 +130,8 @@ std::optional<Tensor> apply_transform(const TensorView& input, const pivot::Weig
   expanded.shape.insert(expanded.shape.end(), input.shape.begin(),
                         input.shape.begin() + static_cast<std::ptrdiff_t>(*axis));
   expanded.shape.insert(expanded.shape.end(), transform.split.begin(), transform.split.end());
-  expanded.shape.insert(expanded.shape.end(), input.shape.begin() + static_cast<std::ptrdiff_t>(*axis) + 1,
+  expanded.shape.insert(expanded.shape.end(),
+                        input.shape.begin() + static_cast<std::ptrdiff_t>(*axis) + 1,
                         input.shape.end());
   std::vector<int64_t> full_perm(expanded.shape.size());
   std::iota(full_perm.begin(), full_perm.end(), int64_t{0});
@@ -150,7 +153,8 @@ std::optional<Tensor> to_float32(const TensorView& input, uint64_t& changed_valu
   out.dtype = pivot::DType::Float32;
   out.shape = input.shape;
   out.bytes.resize(input.bytes.size() / pivot::dtype_size(input.dtype) * sizeof(float));
-  if (!convert_to_float32(input.dtype, input.bytes, out.bytes.data(), changed_values)) return std::nullopt;
+  if (!convert_to_float32(input.dtype, input.bytes, out.bytes.data(), changed_values))
+    return std::nullopt;
   return out;
 }
 
@@ -167,36 +171,36 @@ bool convert_to_float32(pivot::DType dtype, std::span<const std::byte> input, st
     const std::byte* source = input.data() + i * in_size;
     float value = 0.0f;
     switch (dtype) {
-    case pivot::DType::Float16: {
-      uint16_t bits;
-      std::memcpy(&bits, source, sizeof bits);
-      value = float_from_bits(half_to_float_bits(bits));
-      break;
-    }
-    case pivot::DType::BFloat16: {
-      uint16_t bits;
-      std::memcpy(&bits, source, sizeof bits);
-      value = float_from_bits(static_cast<uint32_t>(bits) << 16); // bfloat16 is float32's top half
-      break;
-    }
-    case pivot::DType::Float64: {
-      double wide;
-      std::memcpy(&wide, source, sizeof wide);
-      value = narrow_to_float(wide);
-      bool both_nan = std::isnan(wide) && std::isnan(value);
-      if (!both_nan && static_cast<double>(value) != wide) ++changed_values;
-      break;
-    }
-    default:
-      return false;
+      case pivot::DType::Float16: {
+        uint16_t bits;
+        std::memcpy(&bits, source, sizeof bits);
+        value = float_from_bits(half_to_float_bits(bits));
+        break;
+      }
+      case pivot::DType::BFloat16: {
+        uint16_t bits;
+        std::memcpy(&bits, source, sizeof bits);
+        value =
+            float_from_bits(static_cast<uint32_t>(bits) << 16);  // bfloat16 is float32's top half
+        break;
+      }
+      case pivot::DType::Float64: {
+        double wide;
+        std::memcpy(&wide, source, sizeof wide);
+        value = narrow_to_float(wide);
+        bool both_nan = std::isnan(wide) && std::isnan(value);
+        if (!both_nan && static_cast<double>(value) != wide) ++changed_values;
+        break;
+      }
+      default: return false;
     }
     std::memcpy(out + i * sizeof(float), &value, sizeof value);
   }
   return true;
 }
 
-std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start, int64_t length,
-                                 std::string& error) {
+std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start,
+                                 int64_t length, std::string& error) {
   auto a = pivot::normalize_axis(axis, input.shape.size());
   if (!a || start < 0 || length < 0 || start + length > input.shape[*a]) {
     error = fmt::format("cannot take [{}, {}) of axis {} of shape {}", start, start + length, axis,
@@ -209,7 +213,8 @@ std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t 
   uint64_t outer = 1;
   uint64_t inner = 1;
   for (size_t i = 0; i < *a; ++i) outer *= static_cast<uint64_t>(input.shape[i]);
-  for (size_t i = *a + 1; i < input.shape.size(); ++i) inner *= static_cast<uint64_t>(input.shape[i]);
+  for (size_t i = *a + 1; i < input.shape.size(); ++i)
+    inner *= static_cast<uint64_t>(input.shape[i]);
   const uint64_t row = inner * elem;
   const uint64_t block = static_cast<uint64_t>(input.shape[*a]) * row;
   Tensor out;
@@ -224,4 +229,4 @@ std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t 
   return out;
 }
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

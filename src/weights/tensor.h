@@ -27,7 +27,7 @@ struct TensorView {
 struct Tensor {
   pivot::DType dtype = pivot::DType::Float32;
   std::vector<int64_t> shape;
-  std::vector<std::byte> bytes; // contiguous row-major, little-endian elements
+  std::vector<std::byte> bytes;  // contiguous row-major, little-endian elements
 
   TensorView view() const { return {dtype, shape, bytes}; }
 };
@@ -45,12 +45,12 @@ std::optional<Tensor> permute_axes(const TensorView& input, std::span<const int6
                                    std::string& error);
 
 // Applies one recorded rearrangement (split an axis, permute the sub-axes, merge back).
-std::optional<Tensor> apply_transform(const TensorView& input, const pivot::WeightTransform& transform,
-                                      std::string& error);
+std::optional<Tensor> apply_transform(const TensorView& input,
+                                      const pivot::WeightTransform& transform, std::string& error);
 
 // result = input[start : start + length] along `axis` (a contiguous block of the stored tensor).
-std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start, int64_t length,
-                                 std::string& error);
+std::optional<Tensor> slice_axis(const TensorView& input, int64_t axis, int64_t start,
+                                 int64_t length, std::string& error);
 
 // Converts floating tensors to float32. float16/bfloat16 are exact; float64 may round, and
 // `changed_values` counts the elements whose value changed (NaN stays NaN and is not counted).
@@ -62,4 +62,4 @@ std::optional<Tensor> to_float32(const TensorView& input, uint64_t& changed_valu
 bool convert_to_float32(pivot::DType dtype, std::span<const std::byte> input, std::byte* out,
                         uint64_t& changed_values);
 
-} // namespace nnport::weights
+}  // namespace nnport::weights

@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nnport::DiagnosticEngine diags;
   nnport::readers::ReadOptions options;
   // With and without an explicit input shape exercise different reader paths.
-  if (size % 2 == 0) options.inputs.push_back({std::vector<int64_t>{nnport::pivot::kBatch, 3, 8, 8}, std::nullopt});
+  if (size % 2 == 0)
+    options.inputs.push_back({std::vector<int64_t>{nnport::pivot::kBatch, 3, 8, 8}, std::nullopt});
   auto model = nnport::readers::read_pytorch("fuzz.py", source, options, diags);
   if (!model) return 0;
   if (!nnport::passes::prepare_for_channels_last(*model, diags)) return 0;

@@ -8,7 +8,8 @@ using namespace nnport;
 
 TEST(CliInputShape, ParsesBatchSymbolsAndRejectsGarbage) {
   std::string error;
-  EXPECT_EQ(cli::parse_input_shape("N,3,32,32", error), (std::vector<int64_t>{pivot::kBatch, 3, 32, 32}));
+  EXPECT_EQ(cli::parse_input_shape("N,3,32,32", error),
+            (std::vector<int64_t>{pivot::kBatch, 3, 32, 32}));
   EXPECT_EQ(cli::parse_input_shape("?,10", error), (std::vector<int64_t>{pivot::kBatch, 10}));
   EXPECT_EQ(cli::parse_input_shape("4,10", error), (std::vector<int64_t>{4, 10}));
   EXPECT_FALSE(cli::parse_input_shape("", error));

@@ -47,16 +47,20 @@ class GraphBuilder {
       graph().nodes.back().params[role] = graph().add_param(p);
     }
     std::string error;
-    EXPECT_TRUE(passes::infer_node(graph(), graph().nodes.size() - 1, error)) << name << ": " << error;
+    EXPECT_TRUE(passes::infer_node(graph(), graph().nodes.size() - 1, error))
+        << name << ": " << error;
     return out;
   }
 
-  void output(pivot::ValueId v, const std::string& name = "output_0") { graph().outputs.push_back({name, v, {}}); }
+  void output(pivot::ValueId v, const std::string& name = "output_0") {
+    graph().outputs.push_back({name, v, {}});
+  }
 
   pivot::Model model;
 };
 
-inline pivot::Attrs conv_attrs(int64_t in, int64_t out, std::vector<int64_t> kernel, std::vector<int64_t> pads = {}) {
+inline pivot::Attrs conv_attrs(int64_t in, int64_t out, std::vector<int64_t> kernel,
+                               std::vector<int64_t> pads = {}) {
   return {{"in_channels", in}, {"out_channels", out}, {"kernel_size", kernel}, {"pads", pads}};
 }
 
@@ -66,4 +70,4 @@ inline size_t count_kind(const pivot::Graph& g, pivot::OpKind kind) {
   return n;
 }
 
-} // namespace nnport::testing
+}  // namespace nnport::testing

@@ -28,8 +28,8 @@ struct ModelBuilder {
     g().inputs.push_back({name, v, {}});
     return v;
   }
-  ValueId node(OpKind kind, const std::string& path, std::vector<ValueId> inputs, std::vector<int64_t> out_shape,
-               Attrs attrs = {}) {
+  ValueId node(OpKind kind, const std::string& path, std::vector<ValueId> inputs,
+               std::vector<int64_t> out_shape, Attrs attrs = {}) {
     // "@name": a pure function node (no module instance).
     const bool function = !path.empty() && path[0] == '@';
     Node n;
@@ -42,10 +42,11 @@ struct ModelBuilder {
                                 {DType::Float32, std::move(out_shape), true, ""});
     n.outputs = {out};
     for (const auto& spec : schema(kind).params) {
-      if (spec.optional && spec.role == "bias" && n.attrs.count("bias") && !std::get<bool>(n.attrs.at("bias")))
+      if (spec.optional && spec.role == "bias" && n.attrs.count("bias") &&
+          !std::get<bool>(n.attrs.at("bias")))
         continue;
-      if (kind == OpKind::BatchNorm && (spec.role == "weight" || spec.role == "bias") && n.attrs.count("affine") &&
-          !std::get<bool>(n.attrs.at("affine")))
+      if (kind == OpKind::BatchNorm && (spec.role == "weight" || spec.role == "bias") &&
+          n.attrs.count("affine") && !std::get<bool>(n.attrs.at("affine")))
         continue;
       Param p;
       p.name = n.name + "." + spec.role;
@@ -58,4 +59,4 @@ struct ModelBuilder {
   void output(ValueId v) { g().outputs.push_back({"out", v, {}}); }
 };
 
-} // namespace nnport::testing
+}  // namespace nnport::testing

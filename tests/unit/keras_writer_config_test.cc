@@ -15,10 +15,8 @@ namespace {
 using nnport::testing::ModelBuilder;
 using namespace nnport;
 using namespace nnport::pivot;
-using nnport::writers::keras::Api;
 using nlohmann::json;
-
-
+using nnport::writers::keras::Api;
 
 writers::keras::KerasOutput write(const Model& model, Api api = Api::Keras3) {
   DiagnosticEngine diags;
@@ -29,22 +27,30 @@ writers::keras::KerasOutput write(const Model& model, Api api = Api::Keras3) {
 
 // When NNPORT_KERAS_JSON_DIR is set, keeps the config for loading in TensorFlow.js by hand.
 void dump(const std::string& name, const json& config) {
-  if (const char* dir = std::getenv("NNPORT_KERAS_JSON_DIR")) std::ofstream(std::string(dir) + "/" + name + ".json") << config.dump(1);
+  if (const char* dir = std::getenv("NNPORT_KERAS_JSON_DIR"))
+    std::ofstream(std::string(dir) + "/" + name + ".json") << config.dump(1);
 }
 
-Attrs conv_attrs(int64_t in, int64_t out, std::vector<int64_t> pads, std::vector<int64_t> stride = {}) {
-  return {{"in_channels", in}, {"out_channels", out}, {"kernel_size", std::vector<int64_t>{3, 3}},
-          {"pads", std::move(pads)}, {"stride", std::move(stride)}, {"data_format", std::string("channels_last")}};
+Attrs conv_attrs(int64_t in, int64_t out, std::vector<int64_t> pads,
+                 std::vector<int64_t> stride = {}) {
+  return {{"in_channels", in},
+          {"out_channels", out},
+          {"kernel_size", std::vector<int64_t>{3, 3}},
+          {"pads", std::move(pads)},
+          {"stride", std::move(stride)},
+          {"data_format", std::string("channels_last")}};
 }
 
 TEST(KerasWriterConfig, SequentialHasInputLayerAndArguments) {
   ModelBuilder b;
   auto x = b.input("x", {kBatch, 6, 6, 2});
   auto c = b.node(OpKind::Conv, "conv", {x}, {kBatch, 6, 6, 4}, conv_attrs(2, 4, {1, 1, 1, 1}));
-  auto n = b.node(OpKind::BatchNorm, "bn", {c}, {kBatch, 6, 6, 4}, {{"num_features", int64_t{4}}, {"axis", int64_t{3}}});
+  auto n = b.node(OpKind::BatchNorm, "bn", {c}, {kBatch, 6, 6, 4},
+                  {{"num_features", int64_t{4}}, {"axis", int64_t{3}}});
   auto l = b.node(OpKind::LeakyRelu, "act", {n}, {kBatch, 6, 6, 4}, {{"negative_slope", 0.2}});
   auto f = b.node(OpKind::Flatten, "flatten", {l}, {kBatch, 144});
-  auto y = b.node(OpKind::Linear, "fc", {f}, {kBatch, 3}, {{"in_features", int64_t{144}}, {"out_features", int64_t{3}}});
+  auto y = b.node(OpKind::Linear, "fc", {f}, {kBatch, 3},
+                  {{"in_features", int64_t{144}}, {"out_features", int64_t{3}}});
   b.output(y);
   const auto out = write(b.model);
   dump("sequential", out.config);
@@ -60,9 +66,10 @@ TEST(KerasWriterConfig, SequentialHasInputLayerAndArguments) {
   EXPECT_EQ(layers[2]["config"]["epsilon"], 1e-5);
   EXPECT_EQ(layers[2]["config"]["axis"], -1);
   EXPECT_EQ(layers[3]["class_name"], "LeakyReLU");
-  EXPECT_EQ(layers[3]["config"]["alpha"], 0.2); // tf.keras spelling, whatever the Python API
+  EXPECT_EQ(layers[3]["config"]["alpha"], 0.2);  // tf.keras spelling, whatever the Python API
   EXPECT_EQ(layers[5]["config"]["units"], 3);
-  EXPECT_NE(out.python.find("layers.LeakyReLU(negative_slope=0.2, name=\"act\")"), std::string::npos);
+  EXPECT_NE(out.python.find("layers.LeakyReLU(negative_slope=0.2, name=\"act\")"),
+            std::string::npos);
   EXPECT_NE(write(b.model, Api::TfKeras).python.find("layers.LeakyReLU(alpha=0.2, name=\"act\")"),
             std::string::npos);
 }
@@ -70,14 +77,20 @@ TEST(KerasWriterConfig, SequentialHasInputLayerAndArguments) {
 TEST(KerasWriterConfig, FunctionalWiringSharedLayerAndOps) {
   ModelBuilder b;
   auto x = b.input("x", {kBatch, 4, 4, 3});
-  auto c = b.node(OpKind::Conv, "conv", {x}, {kBatch, 2, 2, 8}, conv_attrs(3, 8, {0, 1, 0, 1}, {2, 2}));
-  auto m = b.node(OpKind::ReduceMean, "@mean", {c}, {kBatch, 2, 8}, {{"axes", std::vector<int64_t>{1}}, {"keepdims", false}});
+  auto c =
+      b.node(OpKind::Conv, "conv", {x}, {kBatch, 2, 2, 8}, conv_attrs(3, 8, {0, 1, 0, 1}, {2, 2}));
+  auto m = b.node(OpKind::ReduceMean, "@mean", {c}, {kBatch, 2, 8},
+                  {{"axes", std::vector<int64_t>{1}}, {"keepdims", false}});
   auto s = b.node(OpKind::Mul, "@scale", {m}, {kBatch, 2, 8}, {{"scalar", 2.0}});
-  auto r = b.node(OpKind::Sub, "@flip", {s}, {kBatch, 2, 8}, {{"scalar", 1.0}, {"scalar_first", true}});
-  auto fc1 = b.node(OpKind::Linear, "fc", {r}, {kBatch, 2, 8}, {{"in_features", int64_t{8}}, {"out_features", int64_t{8}}});
-  auto fc2 = b.node(OpKind::Linear, "fc", {fc1}, {kBatch, 2, 8}, {{"in_features", int64_t{8}}, {"out_features", int64_t{8}}});
+  auto r =
+      b.node(OpKind::Sub, "@flip", {s}, {kBatch, 2, 8}, {{"scalar", 1.0}, {"scalar_first", true}});
+  auto fc1 = b.node(OpKind::Linear, "fc", {r}, {kBatch, 2, 8},
+                    {{"in_features", int64_t{8}}, {"out_features", int64_t{8}}});
+  auto fc2 = b.node(OpKind::Linear, "fc", {fc1}, {kBatch, 2, 8},
+                    {{"in_features", int64_t{8}}, {"out_features", int64_t{8}}});
   auto d = b.node(OpKind::Div, "@ratio", {fc2, m}, {kBatch, 2, 8});
-  auto t = b.node(OpKind::Transpose, "@swap", {d}, {2, kBatch, 8}, {{"perm", std::vector<int64_t>{1, 0, 2}}});
+  auto t = b.node(OpKind::Transpose, "@swap", {d}, {2, kBatch, 8},
+                  {{"perm", std::vector<int64_t>{1, 0, 2}}});
   b.output(t);
   const auto out = write(b.model);
   dump("functional", out.config);
@@ -92,17 +105,21 @@ TEST(KerasWriterConfig, FunctionalWiringSharedLayerAndOps) {
   EXPECT_EQ(by_name["conv"]["inbound_nodes"], json::parse(R"([[["x", 0, 0, {}]]])"));
   ASSERT_TRUE(by_name.count("tf.math.reduce_mean"));
   EXPECT_EQ(by_name["tf.math.reduce_mean"]["config"]["function"], "math.reduce_mean");
-  EXPECT_EQ(by_name["tf.math.reduce_mean"]["inbound_nodes"], json::parse(R"([["conv", 0, 0, {"axis": [1]}]])"));
+  EXPECT_EQ(by_name["tf.math.reduce_mean"]["inbound_nodes"],
+            json::parse(R"([["conv", 0, 0, {"axis": [1]}]])"));
   EXPECT_EQ(by_name["tf.math.multiply"]["inbound_nodes"],
             json::parse(R"([["tf.math.reduce_mean", 0, 0, {"y": 2.0, "name": null}]])"));
-  EXPECT_EQ(by_name["tf.math.subtract"]["inbound_nodes"],
-            json::parse(R"([["_CONSTANT_VALUE", -1, 1.0, {"y": ["tf.math.multiply", 0, 0], "name": null}]])"));
+  EXPECT_EQ(
+      by_name["tf.math.subtract"]["inbound_nodes"],
+      json::parse(
+          R"([["_CONSTANT_VALUE", -1, 1.0, {"y": ["tf.math.multiply", 0, 0], "name": null}]])"));
   // One Dense object, called twice: two inbound nodes, the second reading node 0's output.
   EXPECT_EQ(by_name["fc"]["inbound_nodes"],
             json::parse(R"([[["tf.math.subtract", 0, 0, {}]], [["fc", 0, 0, {}]]])"));
   EXPECT_EQ(by_name["tf.math.truediv"]["inbound_nodes"],
             json::parse(R"([["fc", 1, 0, {"y": ["tf.math.reduce_mean", 0, 0], "name": null}]])"));
-  EXPECT_EQ(by_name["tf.transpose"]["inbound_nodes"], json::parse(R"([["tf.math.truediv", 0, 0, {"perm": [1, 0, 2]}]])"));
+  EXPECT_EQ(by_name["tf.transpose"]["inbound_nodes"],
+            json::parse(R"([["tf.math.truediv", 0, 0, {"perm": [1, 0, 2]}]])"));
   EXPECT_EQ(config["config"]["input_layers"], json::parse(R"([["x", 0, 0]])"));
   EXPECT_EQ(config["config"]["output_layers"], json::parse(R"([["tf.transpose", 0, 0]])"));
   EXPECT_EQ(out.python,
@@ -114,7 +131,8 @@ TEST(KerasWriterConfig, FunctionalWiringSharedLayerAndOps) {
             "def Net():\n"
             "    \"\"\"Builds the Keras version of the PyTorch model Net.\"\"\"\n"
             "    inputs = keras.Input(shape=(4, 4, 3), name=\"x\")\n"
-            "    x = layers.Conv2D(8, kernel_size=3, strides=2, padding=\"same\", name=\"conv\")(inputs)\n"
+            "    x = layers.Conv2D(8, kernel_size=3, strides=2, padding=\"same\", "
+            "name=\"conv\")(inputs)\n"
             "    mean_out = keras.ops.mean(x, axis=1)\n"
             "    x = mean_out * 2.0\n"
             "    x = 1.0 - x\n"
@@ -126,4 +144,4 @@ TEST(KerasWriterConfig, FunctionalWiringSharedLayerAndOps) {
             "    return keras.Model(inputs=inputs, outputs=x, name=\"Net\")\n");
 }
 
-} // namespace
+}  // namespace

@@ -16,15 +16,13 @@ using namespace nnport;
 using namespace nnport::pivot;
 using nnport::writers::keras::Api;
 
-
-
-
 std::vector<std::string> slots(const WeightPlan& plan, const Graph& g) {
   std::vector<std::string> out;
   for (const auto& s : plan.slots) {
     std::string perm;
     for (auto p : s.perm) perm += std::to_string(p);
-    out.push_back(s.target_name + " <- " + g.params[s.param].name + (perm.empty() ? "" : " perm " + perm));
+    out.push_back(s.target_name + " <- " + g.params[s.param].name +
+                  (perm.empty() ? "" : " perm " + perm));
   }
   return out;
 }
@@ -52,12 +50,16 @@ TEST(KerasWriterWeights, SequentialConvBnDense) {
   ModelBuilder b;
   auto x = b.input("x", {kBatch, 5, 5, 2});
   auto c = b.node(OpKind::Conv, "features.0", {x}, {kBatch, 3, 3, 4},
-                  {{"in_channels", int64_t{2}}, {"out_channels", int64_t{4}}, {"kernel_size", std::vector<int64_t>{3, 3}},
+                  {{"in_channels", int64_t{2}},
+                   {"out_channels", int64_t{4}},
+                   {"kernel_size", std::vector<int64_t>{3, 3}},
                    {"data_format", std::string("channels_last")}});
-  auto n = b.node(OpKind::BatchNorm, "features.1", {c}, {kBatch, 3, 3, 4}, {{"num_features", int64_t{4}}, {"axis", int64_t{3}}});
+  auto n = b.node(OpKind::BatchNorm, "features.1", {c}, {kBatch, 3, 3, 4},
+                  {{"num_features", int64_t{4}}, {"axis", int64_t{3}}});
   auto r = b.node(OpKind::Relu, "features.2", {n}, {kBatch, 3, 3, 4});
   auto f = b.node(OpKind::Flatten, "flatten", {r}, {kBatch, 36});
-  auto y = b.node(OpKind::Linear, "classifier", {f}, {kBatch, 2}, {{"in_features", int64_t{36}}, {"out_features", int64_t{2}}});
+  auto y = b.node(OpKind::Linear, "classifier", {f}, {kBatch, 2},
+                  {{"in_features", int64_t{36}}, {"out_features", int64_t{2}}});
   b.output(y);
   const auto plan = plan_of(b.model);
   EXPECT_EQ(slots(plan, b.g()), (std::vector<std::string>{
@@ -105,15 +107,19 @@ TEST(KerasWriterWeights, SharedLayerHasOneSetOfVariables) {
   auto c = b.node(OpKind::Linear, "fc", {a}, {kBatch, 3}, fc);
   b.output(c);
   const auto plan = plan_of(b.model);
-  EXPECT_EQ(slots(plan, b.g()), (std::vector<std::string>{"layers/dense/vars/0 <- fc.weight perm 10"}));
+  EXPECT_EQ(slots(plan, b.g()),
+            (std::vector<std::string>{"layers/dense/vars/0 <- fc.weight perm 10"}));
 }
 
 TEST(KerasWriterWeights, EmbeddingAndConv1D) {
   ModelBuilder b;
   auto x = b.input("ids", {kBatch, 7}, DType::Int64);
-  auto e = b.node(OpKind::Embedding, "embed", {x}, {kBatch, 7, 8}, {{"num_embeddings", int64_t{50}}, {"embedding_dim", int64_t{8}}});
+  auto e = b.node(OpKind::Embedding, "embed", {x}, {kBatch, 7, 8},
+                  {{"num_embeddings", int64_t{50}}, {"embedding_dim", int64_t{8}}});
   auto c = b.node(OpKind::Conv, "conv", {e}, {kBatch, 5, 4},
-                  {{"in_channels", int64_t{8}}, {"out_channels", int64_t{4}}, {"kernel_size", std::vector<int64_t>{3}},
+                  {{"in_channels", int64_t{8}},
+                   {"out_channels", int64_t{4}},
+                   {"kernel_size", std::vector<int64_t>{3}},
                    {"data_format", std::string("channels_last")}});
   b.output(c);
   DiagnosticEngine diags;
@@ -124,8 +130,10 @@ TEST(KerasWriterWeights, EmbeddingAndConv1D) {
                                             "layers/conv1d/vars/0 <- conv.weight perm 210",
                                             "layers/conv1d/vars/1 <- conv.bias",
                                         }));
-  EXPECT_NE(out->python.find("keras.Input(shape=(7,), dtype=\"int64\", name=\"ids\")"), std::string::npos);
-  EXPECT_NE(out->python.find("layers.Embedding(input_dim=50, output_dim=8, name=\"embed\")"), std::string::npos);
+  EXPECT_NE(out->python.find("keras.Input(shape=(7,), dtype=\"int64\", name=\"ids\")"),
+            std::string::npos);
+  EXPECT_NE(out->python.find("layers.Embedding(input_dim=50, output_dim=8, name=\"embed\")"),
+            std::string::npos);
 }
 
-} // namespace
+}  // namespace

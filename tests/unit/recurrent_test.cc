@@ -149,7 +149,8 @@ TEST(Recurrent, KerasBidirectionalReturnsFinalStatesAndPlansCellWeights) {
   EXPECT_EQ(diags.error_count(), 0u);
   std::vector<std::string> classes;
   for (const auto& rec : records.records) classes.push_back(rec.class_name);
-  EXPECT_EQ(classes, (std::vector<std::string>{"InputLayer", "Bidirectional", "Bidirectional", "Dense"}));
+  EXPECT_EQ(classes,
+            (std::vector<std::string>{"InputLayer", "Bidirectional", "Bidirectional", "Dense"}));
   const auto& last = records.records[2];
   ASSERT_EQ(last.args[0].value.kind, writers::keras::ArgValue::Kind::Layer);
   bool return_sequences = true;
@@ -240,7 +241,8 @@ TEST(Recurrent, KerasInitialStatesAndCellStateRead) {
   ASSERT_TRUE(passes::prepare_for_channels_last(*r->model, diags));
   const auto& planned = r->model->entry_module().graph;
   // Every input is fed batch-first: (T, N, F) and (layers*dirs, N, H) move their batch axis.
-  for (const auto& port : planned.inputs) EXPECT_EQ(port.source_to_target_perm, (std::vector<int64_t>{1, 0, 2}));
+  for (const auto& port : planned.inputs)
+    EXPECT_EQ(port.source_to_target_perm, (std::vector<int64_t>{1, 0, 2}));
   auto records = writers::keras::lower_graph(r->model->entry_module(), false, diags);
   EXPECT_EQ(diags.error_count(), 0u);
   std::vector<const writers::keras::LayerRecord*> rnns;
@@ -323,7 +325,8 @@ class Net(nn.Module):
                   return o;
                 }());
   EXPECT_EQ(r->diags.error_count(), 0u) << r->dump();
-  EXPECT_FALSE(r->has(Code::VariableLengthSequence)) << r->dump();  // total_length = T: no truncation doubt
+  EXPECT_FALSE(r->has(Code::VariableLengthSequence))
+      << r->dump();  // total_length = T: no truncation doubt
   const auto* gru = first(r->graph(), OpKind::Gru);
   ASSERT_NE(gru, nullptr);
   EXPECT_TRUE(pivot::attr_bool(*gru, "lengths_input"));
@@ -336,8 +339,8 @@ class Net(nn.Module):
   EXPECT_EQ(diags.error_count(), 0u);
   std::vector<std::string> classes;
   for (const auto& rec : records.records) classes.push_back(rec.class_name);
-  EXPECT_EQ(classes, (std::vector<std::string>{"InputLayer", "InputLayer", "SequenceMask", "Bidirectional",
-                                                "ZeroPaddedSteps"}));
+  EXPECT_EQ(classes, (std::vector<std::string>{"InputLayer", "InputLayer", "SequenceMask",
+                                               "Bidirectional", "ZeroPaddedSteps"}));
   EXPECT_EQ(records.custom_classes, (std::vector<std::string>{"SequenceMask", "ZeroPaddedSteps"}));
   // h[-1] (the backward final state) comes from return_state, not from the zeroed sequence.
   const auto& rnn = records.records[3];

@@ -13,7 +13,7 @@
 namespace nnport::testing {
 
 struct RunResult {
-  int exit_status = -1; // -1 when killed by a signal
+  int exit_status = -1;  // -1 when killed by a signal
   std::string out;
   std::string err;
 };
@@ -24,7 +24,8 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-inline RunResult run_nnport(const std::vector<std::string>& args, const std::filesystem::path& scratch) {
+inline RunResult run_nnport(const std::vector<std::string>& args,
+                            const std::filesystem::path& scratch) {
   std::filesystem::create_directories(scratch);
   std::string cmd = shell_quote(NNPORT_BINARY);
   for (const auto& a : args) cmd += " " + shell_quote(a);
@@ -41,10 +42,11 @@ inline RunResult run_nnport(const std::vector<std::string>& args, const std::fil
 }
 
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("nnport-test-" + std::to_string(::getpid())) / name;
+  auto dir =
+      std::filesystem::temp_directory_path() / ("nnport-test-" + std::to_string(::getpid())) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
 }
 
-} // namespace nnport::testing
+}  // namespace nnport::testing

@@ -13,12 +13,15 @@ using nnport::testing::GraphBuilder;
 TEST(PivotJson, RoundTripsExactlyIncludingTypesTransformsAndPerms) {
   GraphBuilder b;
   auto x = b.input("x", {kBatch, 3, 8, 8});
-  auto c = b.op(OpKind::Conv, "conv", {x}, conv_attrs(3, 4, {3, 3}, {1, 1, 1, 1}), {"weight", "bias"});
-  auto n = b.op(OpKind::BatchNorm, "bn", {c}, {{"num_features", int64_t{4}}, {"epsilon", 1e-3}, {"momentum", 0.01}},
+  auto c =
+      b.op(OpKind::Conv, "conv", {x}, conv_attrs(3, 4, {3, 3}, {1, 1, 1, 1}), {"weight", "bias"});
+  auto n = b.op(OpKind::BatchNorm, "bn", {c},
+                {{"num_features", int64_t{4}}, {"epsilon", 1e-3}, {"momentum", 0.01}},
                 {"weight", "bias", "running_mean", "running_var"});
   auto l = b.op(OpKind::LeakyRelu, "act", {n}, {{"negative_slope", 0.2}});
   auto f = b.op(OpKind::Flatten, "flatten", {l});
-  auto y = b.op(OpKind::Linear, "fc", {f}, {{"in_features", int64_t{256}}, {"out_features", int64_t{3}}}, {"weight"});
+  auto y = b.op(OpKind::Linear, "fc", {f},
+                {{"in_features", int64_t{256}}, {"out_features", int64_t{3}}}, {"weight"});
   b.output(y);
   DiagnosticEngine diags;
   ASSERT_TRUE(passes::plan_channels_last(b.model, diags));

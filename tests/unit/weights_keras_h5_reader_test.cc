@@ -220,5 +220,5 @@ TEST(KerasH5Reader, ReadsBackWhatOurKerasWriterWrites) {
   EXPECT_EQ(checkpoint.find("layers/missing/vars/0"), nullptr);
 }
 
-} // namespace
-} // namespace nnport::weights
+}  // namespace
+}  // namespace nnport::weights

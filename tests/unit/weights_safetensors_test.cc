@@ -72,7 +72,8 @@ std::vector<Hostile> hostile_files() {
       {"seven bytes", std::string(7, '\0'), "too small"},
       {"header longer than file", safetensors_bytes("{}", "", 1000), "larger than the file"},
       {"huge header length", safetensors_bytes("{}", "", uint64_t{1} << 63), "exceeds"},
-      {"header length just over cap", safetensors_bytes("{}", "", kMaxSafetensorsHeader + 1), "exceeds"},
+      {"header length just over cap", safetensors_bytes("{}", "", kMaxSafetensorsHeader + 1),
+       "exceeds"},
       {"all ones length", safetensors_bytes("{}", "", ~uint64_t{0}), "exceeds"},
       {"not JSON", safetensors_bytes("this is not json", data16), "not valid JSON"},
       {"truncated JSON", safetensors_bytes(R"({"t":{"dtype":"F32")", data16), "not valid JSON"},
@@ -81,26 +82,40 @@ std::vector<Hostile> hostile_files() {
       {"JSON array", safetensors_bytes("[1,2]", data16), "not a JSON object"},
       {"entry not object", safetensors_bytes(one("3"), data16), "not an object"},
       {"missing field", safetensors_bytes(R"({"t":{"dtype":"F32","shape":[4]}})", data16), "lacks"},
-      {"unknown dtype", safetensors_bytes(one(entry("F8_E4M3", "[4]", "[0,4]")), data16), "unsupported dtype"},
-      {"dtype not string", safetensors_bytes(R"({"t":{"dtype":5,"shape":[4],"data_offsets":[0,16]}})", data16),
+      {"unknown dtype", safetensors_bytes(one(entry("F8_E4M3", "[4]", "[0,4]")), data16),
+       "unsupported dtype"},
+      {"dtype not string",
+       safetensors_bytes(R"({"t":{"dtype":5,"shape":[4],"data_offsets":[0,16]}})", data16),
        "non-string dtype"},
-      {"offsets out of range", safetensors_bytes(one(entry("F32", "[4]", "[8,24]")), data16), "beyond"},
-      {"offsets huge", safetensors_bytes(one(entry("F32", "[4]", "[18446744073709551600,18446744073709551616]")), data16),
+      {"offsets out of range", safetensors_bytes(one(entry("F32", "[4]", "[8,24]")), data16),
+       "beyond"},
+      {"offsets huge",
+       safetensors_bytes(one(entry("F32", "[4]", "[18446744073709551600,18446744073709551616]")),
+                         data16),
        "invalid data_offsets"},
-      {"offsets reversed", safetensors_bytes(one(entry("F32", "[0]", "[8,4]")), data16), "invalid data_offsets"},
-      {"offsets negative", safetensors_bytes(one(entry("F32", "[1]", "[-4,0]")), data16), "invalid data_offsets"},
-      {"offsets not pair", safetensors_bytes(one(entry("F32", "[4]", "[0]")), data16), "data_offsets [begin, end]"},
-      {"size mismatch", safetensors_bytes(one(entry("F32", "[2,2]", "[0,12]")), data16), "needs 16 bytes"},
-      {"negative dimension", safetensors_bytes(one(entry("F32", "[-4]", "[0,16]")), data16), "invalid dimension"},
-      {"fractional dimension", safetensors_bytes(one(entry("F32", "[1.5]", "[0,16]")), data16), "invalid dimension"},
+      {"offsets reversed", safetensors_bytes(one(entry("F32", "[0]", "[8,4]")), data16),
+       "invalid data_offsets"},
+      {"offsets negative", safetensors_bytes(one(entry("F32", "[1]", "[-4,0]")), data16),
+       "invalid data_offsets"},
+      {"offsets not pair", safetensors_bytes(one(entry("F32", "[4]", "[0]")), data16),
+       "data_offsets [begin, end]"},
+      {"size mismatch", safetensors_bytes(one(entry("F32", "[2,2]", "[0,12]")), data16),
+       "needs 16 bytes"},
+      {"negative dimension", safetensors_bytes(one(entry("F32", "[-4]", "[0,16]")), data16),
+       "invalid dimension"},
+      {"fractional dimension", safetensors_bytes(one(entry("F32", "[1.5]", "[0,16]")), data16),
+       "invalid dimension"},
       {"shape not list", safetensors_bytes(one(entry("F32", "4", "[0,16]")), data16), "not a list"},
       {"shape overflow",
-       safetensors_bytes(one(entry("F32", "[4611686018427387904,4611686018427387904]", "[0,16]")), data16),
+       safetensors_bytes(one(entry("F32", "[4611686018427387904,4611686018427387904]", "[0,16]")),
+                         data16),
        "overflows"},
-      {"shape overflow via dtype", safetensors_bytes(one(entry("F64", "[4611686018427387904]", "[0,16]")), data16),
+      {"shape overflow via dtype",
+       safetensors_bytes(one(entry("F64", "[4611686018427387904]", "[0,16]")), data16),
        "overflows"},
       {"overlapping tensors",
-       safetensors_bytes("{\"a\":" + entry("F32", "[2]", "[0,8]") + ",\"b\":" + entry("F32", "[2]", "[4,12]") + "}",
+       safetensors_bytes("{\"a\":" + entry("F32", "[2]", "[0,8]") +
+                             ",\"b\":" + entry("F32", "[2]", "[4,12]") + "}",
                          data16),
        "overlap"},
       {"metadata not object", safetensors_bytes(R"({"__metadata__":[1]})", data16), "__metadata__"},
@@ -141,7 +156,7 @@ TEST(WeightsSafetensors, ConversionReportsUnreadableFileAtItsPath) {
     EXPECT_EQ(d.location, (SourceLocation{input, 0, 0}));
     EXPECT_FALSE(std::filesystem::exists(output)) << hostile.name;
   }
-  EXPECT_EQ(dir.entry_count(), 1u); // only the input: no output, no temporary left behind
+  EXPECT_EQ(dir.entry_count(), 1u);  // only the input: no output, no temporary left behind
 }
 
 TEST(WeightsSafetensors, ConversionRecognisesTorchZipCheckpoints) {
@@ -156,5 +171,5 @@ TEST(WeightsSafetensors, ConversionRecognisesTorchZipCheckpoints) {
   EXPECT_NE(diags.diagnostics()[0].message.find("zip end-of-directory"), std::string::npos);
 }
 
-} // namespace
-} // namespace nnport::weights
+}  // namespace
+}  // namespace nnport::weights

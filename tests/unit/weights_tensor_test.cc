@@ -42,7 +42,8 @@ TEST(WeightsTensor, TransposesAMatrix) {
 template <typename T>
 void check_rank4_permutation(DType dtype) {
   const std::vector<int64_t> shape{2, 3, 4, 5};
-  const std::vector<int64_t> perm{2, 3, 1, 0}; // PyTorch conv (O, I, kh, kw) -> Keras (kh, kw, I, O)
+  const std::vector<int64_t> perm{2, 3, 1,
+                                  0};  // PyTorch conv (O, I, kh, kw) -> Keras (kh, kw, I, O)
   std::vector<T> values(120);
   for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<T>(i * 7 + 3);
   Tensor in = make<T>(dtype, shape, values);
@@ -127,15 +128,16 @@ TEST(WeightsTensor, TransformAcceptsNegativeAxisAndRefusesBadSplits) {
   Tensor in = make<float>(DType::Float32, {2, 6}, std::vector<float>(12, 1.0f));
   std::string error;
   EXPECT_TRUE(apply_transform(in.view(), {-1, {2, 3}, {1, 0}}, error)) << error;
-  EXPECT_FALSE(apply_transform(in.view(), {1, {4, 2}, {1, 0}}, error));  // 8 != 6
-  EXPECT_FALSE(apply_transform(in.view(), {2, {2, 3}, {1, 0}}, error));  // axis out of range
-  EXPECT_FALSE(apply_transform(in.view(), {1, {2, 3}, {1, 1}}, error));  // not a permutation
-  EXPECT_FALSE(apply_transform(in.view(), {1, {2, 3}, {0}}, error));     // perm too short
-  EXPECT_FALSE(apply_transform(in.view(), {1, {-2, -3}, {1, 0}}, error)); // negative sizes
+  EXPECT_FALSE(apply_transform(in.view(), {1, {4, 2}, {1, 0}}, error));    // 8 != 6
+  EXPECT_FALSE(apply_transform(in.view(), {2, {2, 3}, {1, 0}}, error));    // axis out of range
+  EXPECT_FALSE(apply_transform(in.view(), {1, {2, 3}, {1, 1}}, error));    // not a permutation
+  EXPECT_FALSE(apply_transform(in.view(), {1, {2, 3}, {0}}, error));       // perm too short
+  EXPECT_FALSE(apply_transform(in.view(), {1, {-2, -3}, {1, 0}}, error));  // negative sizes
 }
 
 TEST(WeightsTensor, ConvertsHalfAndBFloat16Exactly) {
-  Tensor half = make<uint16_t>(DType::Float16, {6}, {0x3c00, 0xc000, 0x0001, 0x7bff, 0x7c00, 0x8000});
+  Tensor half =
+      make<uint16_t>(DType::Float16, {6}, {0x3c00, 0xc000, 0x0001, 0x7bff, 0x7c00, 0x8000});
   uint64_t changed = 99;
   auto f = to_float32(half.view(), changed);
   ASSERT_TRUE(f);
@@ -143,7 +145,7 @@ TEST(WeightsTensor, ConvertsHalfAndBFloat16Exactly) {
   auto v = values_of<float>(*f);
   EXPECT_EQ(v[0], 1.0f);
   EXPECT_EQ(v[1], -2.0f);
-  EXPECT_EQ(v[2], std::ldexp(1.0f, -24)); // smallest subnormal half
+  EXPECT_EQ(v[2], std::ldexp(1.0f, -24));  // smallest subnormal half
   EXPECT_EQ(v[3], 65504.0f);
   EXPECT_TRUE(std::isinf(v[4]));
   EXPECT_TRUE(std::signbit(v[5]));
@@ -153,8 +155,9 @@ TEST(WeightsTensor, ConvertsHalfAndBFloat16Exactly) {
     Tensor one = make<uint16_t>(DType::Float16, {1}, {static_cast<uint16_t>(h)});
     auto g = to_float32(one.view(), changed);
     uint32_t e = h >> 10, m = h & 0x3ff;
-    float expected = e == 0 ? std::ldexp(static_cast<float>(m), -24)
-                            : std::ldexp(1.0f + static_cast<float>(m) / 1024.0f, static_cast<int>(e) - 15);
+    float expected =
+        e == 0 ? std::ldexp(static_cast<float>(m), -24)
+               : std::ldexp(1.0f + static_cast<float>(m) / 1024.0f, static_cast<int>(e) - 15);
     ASSERT_EQ(values_of<float>(*g)[0], expected) << h;
   }
 
@@ -170,7 +173,7 @@ TEST(WeightsTensor, CountsFloat64ValuesThatRound) {
   uint64_t changed = 0;
   auto f = to_float32(d.view(), changed);
   ASSERT_TRUE(f);
-  EXPECT_EQ(changed, 2u); // 0.1 rounds, 1e300 overflows
+  EXPECT_EQ(changed, 2u);  // 0.1 rounds, 1e300 overflows
   auto v = values_of<float>(*f);
   EXPECT_EQ(v[0], 0.5f);
   EXPECT_EQ(v[1], 0.1f);
@@ -187,5 +190,5 @@ TEST(WeightsTensor, ElementCountDetectsOverflow) {
   EXPECT_FALSE(element_count(std::vector<int64_t>{-1}));
 }
 
-} // namespace
-} // namespace nnport::weights
+}  // namespace
+}  // namespace nnport::weights

@@ -49,12 +49,14 @@ pivot::Param param(std::string name, std::vector<int64_t> shape) {
 }
 
 TEST(WeightsTorch, ConvertsARealStateDictBitExactly) {
-  if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 not available";
+  if (!std::filesystem::exists("/usr/bin/python3"))
+    GTEST_SKIP() << "/usr/bin/python3 not available";
   ScratchDir dir;
   std::string command = std::string("/usr/bin/python3 ") + NNPORT_SOURCE_DIR +
                         "/tests/unit/weights_fixtures/torch_state_dict.py " + dir.path().string();
   int status = std::system(command.c_str());
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << "torch is not installed for /usr/bin/python3";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+    GTEST_SKIP() << "torch is not installed for /usr/bin/python3";
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command;
 
   // nn.Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), Linear(16, 5)) on 4x4
@@ -62,7 +64,8 @@ TEST(WeightsTorch, ConvertsARealStateDictBitExactly) {
   pivot::Graph graph;
   pivot::WeightPlan plan;
   auto add = [&](pivot::Param p, std::string target, std::vector<int64_t> perm) {
-    plan.slots.push_back({std::move(target), static_cast<pivot::ParamId>(graph.params.size()), std::move(perm)});
+    plan.slots.push_back(
+        {std::move(target), static_cast<pivot::ParamId>(graph.params.size()), std::move(perm)});
     graph.params.push_back(std::move(p));
   };
   add(param("0.weight", {4, 3, 3, 3}), "layers/conv2d/vars/0", {2, 3, 1, 0});
@@ -75,12 +78,12 @@ TEST(WeightsTorch, ConvertsARealStateDictBitExactly) {
   dense.transforms.push_back({1, {4, 2, 2}, {1, 2, 0}});
   add(dense, "layers/dense/vars/0", {1, 0});
   add(param("4.bias", {5}), "layers/dense/vars/1", {});
-  plan.empty_groups = {"layers/re_lu", "layers/flatten"}; // as the Keras writer plans them
+  plan.empty_groups = {"layers/re_lu", "layers/flatten"};  // as the Keras writer plans them
 
   std::string output = dir.file("model.weights.h5");
   DiagnosticEngine diags;
   ASSERT_TRUE(convert_to_keras_h5(graph, plan, dir.file("model.safetensors"), output, diags));
-  EXPECT_TRUE(diags.diagnostics().empty()); // float16 -> float32 is exact: no warning
+  EXPECT_TRUE(diags.diagnostics().empty());  // float16 -> float32 is exact: no warning
 
   Checkpoint expected;
   ASSERT_EQ(read_safetensors(dir.file("expected.safetensors"), expected), "");
@@ -94,5 +97,5 @@ TEST(WeightsTorch, ConvertsARealStateDictBitExactly) {
   }
 }
 
-} // namespace
-} // namespace nnport::weights
+}  // namespace
+}  // namespace nnport::weights

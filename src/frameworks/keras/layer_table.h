@@ -18,14 +18,14 @@ namespace nnport::frameworks::keras {
 
 // How a canonical pivot parameter is permuted into the Keras variable.
 enum class VarPerm {
-  Identity,   // same layout (biases, BatchNormalization vectors, Embedding table)
-  Transpose,  // (out, in) -> (in, out): Dense kernel
-  ConvKernel, // (out, in/groups, *k) -> (*k, in/groups, out): Conv1D/2D/3D kernel
+  Identity,    // same layout (biases, BatchNormalization vectors, Embedding table)
+  Transpose,   // (out, in) -> (in, out): Dense kernel
+  ConvKernel,  // (out, in/groups, *k) -> (*k, in/groups, out): Conv1D/2D/3D kernel
 };
 
 struct VarRow {
-  std::string_view role;     // pivot parameter role ("weight", "bias", "running_mean")
-  std::string_view variable; // Keras variable name ("kernel", "moving_mean")
+  std::string_view role;      // pivot parameter role ("weight", "bias", "running_mean")
+  std::string_view variable;  // Keras variable name ("kernel", "moving_mean")
   VarPerm perm = VarPerm::Identity;
   // Sublayer holding the variable ("query_dense" of MultiHeadAttention); "" = the layer itself.
   // Its kernels are reshaped to the EinsumDense shapes by the writer (lower_attention.cc).
@@ -33,19 +33,19 @@ struct VarRow {
 };
 
 struct ArgRow {
-  std::string_view pivot_attr; // catalog attribute ("negative_slope"); "" when derived
-  std::string_view keras3;     // Keras 3 keyword ("negative_slope")
-  std::string_view tf_keras;   // tf.keras 2.x keyword ("alpha")
-  std::string_view json_key;   // key in a tf.keras 2.x `to_json()` config ("alpha")
-  std::string_view rule;       // conversion, when not a plain copy
+  std::string_view pivot_attr;  // catalog attribute ("negative_slope"); "" when derived
+  std::string_view keras3;      // Keras 3 keyword ("negative_slope")
+  std::string_view tf_keras;    // tf.keras 2.x keyword ("alpha")
+  std::string_view json_key;    // key in a tf.keras 2.x `to_json()` config ("alpha")
+  std::string_view rule;        // conversion, when not a plain copy
 };
 
 struct LayerRow {
   pivot::OpKind kind;
-  std::string_view keras3_class; // e.g. "Conv{r}D"; "" = no layer: a keras.ops / tf call
+  std::string_view keras3_class;  // e.g. "Conv{r}D"; "" = no layer: a keras.ops / tf call
   std::string_view tf_keras_class;
   std::vector<ArgRow> args;
-  std::vector<VarRow> vars; // Keras variable order (the order of `add_weight` in build())
+  std::vector<VarRow> vars;  // Keras variable order (the order of `add_weight` in build())
   std::string_view note;
 };
 
@@ -67,8 +67,8 @@ std::vector<int64_t> permutation(VarPerm perm, size_t rank);
 struct ActivationName {
   std::string_view keras3;
   std::string_view tf_keras;
-  std::string_view json; // the tf.keras 2.x spelling, which TensorFlow.js also knows
+  std::string_view json;  // the tf.keras 2.x spelling, which TensorFlow.js also knows
 };
 std::optional<ActivationName> activation_name(pivot::OpKind kind);
 
-} // namespace nnport::frameworks::keras
+}  // namespace nnport::frameworks::keras

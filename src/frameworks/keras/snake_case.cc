@@ -11,7 +11,7 @@ namespace {
 bool upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool lower(char c) { return c >= 'a' && c <= 'z'; }
 
-} // namespace
+}  // namespace
 
 std::string to_snake_case(std::string_view class_name) {
   std::string name;
@@ -53,4 +53,4 @@ std::string to_snake_case(std::string_view class_name) {
   return second;
 }
 
-} // namespace nnport::frameworks::keras
+}  // namespace nnport::frameworks::keras

@@ -9,4 +9,4 @@ namespace nnport::frameworks::keras {
 
 std::string to_snake_case(std::string_view class_name);
 
-} // namespace nnport::frameworks::keras
+}  // namespace nnport::frameworks::keras

@@ -13,13 +13,16 @@ namespace convert {
 
 std::string trailing_shape(const ArgContext& ctx, pivot::Attrs& attrs) {
   std::vector<int64_t> shape;
-  if (ctx.value.is_int()) shape.push_back(ctx.value.i);
+  if (ctx.value.is_int())
+    shape.push_back(ctx.value.i);
   else if (ctx.value.is_sequence())
     for (const auto& item : ctx.value.items) {
-      if (!item.is_int()) return "argument '" + std::string(ctx.name) + "' must be an int or a tuple of ints";
+      if (!item.is_int())
+        return "argument '" + std::string(ctx.name) + "' must be an int or a tuple of ints";
       shape.push_back(item.i);
     }
-  else return "argument '" + std::string(ctx.name) + "' must be an int or a tuple of ints";
+  else
+    return "argument '" + std::string(ctx.name) + "' must be an int or a tuple of ints";
   attrs[std::string(ctx.attr)] = shape;
   return {};
 }
@@ -37,17 +40,18 @@ std::string width_or_embed_dim(const ArgContext& ctx, pivot::Attrs& attrs) {
   return {};
 }
 
-} // namespace convert
+}  // namespace convert
 
 void append_attention_layers(std::vector<OpRow>& t) {
-  t.push_back(OpRow{"torch.nn.LayerNorm",
-                    OpKind::LayerNorm,
-                    0,
-                    {required("normalized_shape", convert::trailing_shape, "normalized_shape"),
-                     optional("eps", F(1e-5), convert::to_float, "epsilon"),
-                     optional("elementwise_affine", B(true), convert::to_bool, "elementwise_affine"),
-                     optional("bias", B(true), convert::to_bool, "bias"), ignored("device"), ignored("dtype")},
-                    {}});
+  t.push_back(OpRow{
+      "torch.nn.LayerNorm",
+      OpKind::LayerNorm,
+      0,
+      {required("normalized_shape", convert::trailing_shape, "normalized_shape"),
+       optional("eps", F(1e-5), convert::to_float, "epsilon"),
+       optional("elementwise_affine", B(true), convert::to_bool, "elementwise_affine"),
+       optional("bias", B(true), convert::to_bool, "bias"), ignored("device"), ignored("dtype")},
+      {}});
   // batch_first is read by the tracer (it transposes (T, N, E) inputs) and is not an attribute.
   t.push_back(OpRow{"torch.nn.MultiheadAttention",
                     OpKind::MultiHeadAttention,
@@ -59,9 +63,9 @@ void append_attention_layers(std::vector<OpRow>& t) {
                      default_only("add_bias_kv", B(false)), default_only("add_zero_attn", B(false)),
                      optional("kdim", None(), convert::width_or_embed_dim, "kdim"),
                      optional("vdim", None(), convert::width_or_embed_dim, "vdim"),
-                     optional("batch_first", B(false), convert::to_bool, "batch_first"), ignored("device"),
-                     ignored("dtype")},
+                     optional("batch_first", B(false), convert::to_bool, "batch_first"),
+                     ignored("device"), ignored("dtype")},
                     {}});
 }
 
-} // namespace nnport::frameworks::pytorch
+}  // namespace nnport::frameworks::pytorch

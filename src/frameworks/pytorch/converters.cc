@@ -128,9 +128,12 @@ std::string adaptive_output_size(const ArgContext& ctx, pivot::Attrs& attrs) {
   const size_t rank = ctx.rank == 0 ? 1 : ctx.rank;
   std::vector<int64_t> sizes;
   auto take = [&](const Constant& c) {
-    if (c.is_none()) sizes.push_back(-1);
-    else if (c.is_int() && !c.is_bool() && c.i > 0) sizes.push_back(c.i);
-    else return false;
+    if (c.is_none())
+      sizes.push_back(-1);
+    else if (c.is_int() && !c.is_bool() && c.i > 0)
+      sizes.push_back(c.i);
+    else
+      return false;
     return true;
   };
   bool ok = true;
@@ -142,15 +145,18 @@ std::string adaptive_output_size(const ArgContext& ctx, pivot::Attrs& attrs) {
     sizes.assign(rank, sizes.empty() ? 0 : sizes[0]);
   }
   if (!ok)
-    return expected(ctx, "a positive int, None, or a tuple of those with one entry per spatial axis");
+    return expected(ctx,
+                    "a positive int, None, or a tuple of those with one entry per spatial axis");
   std::vector<int64_t> axes;
   bool reduction = true;
   for (size_t i = 0; i < rank; ++i) {
     if (sizes[i] == 1) axes.push_back(static_cast<int64_t>(i + 2));
     reduction = reduction && (sizes[i] == 1 || sizes[i] == -1);
   }
-  if (reduction && !axes.empty()) attrs["axes"] = axes;
-  else attrs["output_size"] = sizes;
+  if (reduction && !axes.empty())
+    attrs["axes"] = axes;
+  else
+    attrs["output_size"] = sizes;
   return {};
 }
 

@@ -71,7 +71,8 @@ std::vector<OpRow> build() {
   add(t, {"torch.nn.functional.avg_pool1d", "torch.avg_pool1d"}, OpKind::AvgPool, 1,
       avg_pool_args(false), cf);
   add(t, {"torch.nn.functional.avg_pool2d"}, OpKind::AvgPool, 2, avg_pool_args(true), cf);
-  add(t, {"torch.nn.functional.max_pool3d", "torch.max_pool3d"}, OpKind::MaxPool, 3, max_pool_args(), cf);
+  add(t, {"torch.nn.functional.max_pool3d", "torch.max_pool3d"}, OpKind::MaxPool, 3,
+      max_pool_args(), cf);
   add(t, {"torch.nn.functional.avg_pool3d"}, OpKind::AvgPool, 3, avg_pool_args(true), cf);
   add(t, {"torch.nn.functional.adaptive_avg_pool1d", "torch.adaptive_avg_pool1d"},
       OpKind::ReduceMean, 1, {required("output_size", convert::adaptive_output_size)},
@@ -80,10 +81,12 @@ std::vector<OpRow> build() {
       {required("output_size", convert::adaptive_output_size)},
       {{"axes", std::vector<int64_t>{2, 3}}, {"keepdims", true}});
   add(t, {"torch.nn.functional.adaptive_max_pool1d"}, OpKind::ReduceMax, 1,
-      {required("output_size", convert::adaptive_output_size), default_only("return_indices", B(false))},
+      {required("output_size", convert::adaptive_output_size),
+       default_only("return_indices", B(false))},
       {{"axes", std::vector<int64_t>{2}}, {"keepdims", true}});
   add(t, {"torch.nn.functional.adaptive_max_pool2d"}, OpKind::ReduceMax, 2,
-      {required("output_size", convert::adaptive_output_size), default_only("return_indices", B(false))},
+      {required("output_size", convert::adaptive_output_size),
+       default_only("return_indices", B(false))},
       {{"axes", std::vector<int64_t>{2, 3}}, {"keepdims", true}});
   add(t, {"torch.nn.functional.adaptive_avg_pool3d"}, OpKind::ReduceMean, 3,
       {required("output_size", convert::adaptive_output_size)},

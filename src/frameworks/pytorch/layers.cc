@@ -183,8 +183,7 @@ bool param_present(const pivot::Node& node, std::string_view role) {
     case OpKind::Lstm:
     case OpKind::Gru:
     case OpKind::Rnn: return role.rfind("bias", 0) != 0 || flag("bias");
-    case OpKind::LayerNorm:
-      return flag("elementwise_affine") && (role != "bias" || flag("bias"));
+    case OpKind::LayerNorm: return flag("elementwise_affine") && (role != "bias" || flag("bias"));
     case OpKind::MultiHeadAttention: return !role.ends_with("bias") || flag("bias");
     case OpKind::BatchNorm:
       if (role == "weight" || role == "bias") return flag("affine");

@@ -80,19 +80,19 @@ std::string to_int(const ArgContext&, pivot::Attrs&);
 std::string to_bool(const ArgContext&, pivot::Attrs&);
 std::string to_float(const ArgContext&, pivot::Attrs&);
 std::string to_string(const ArgContext&, pivot::Attrs&);
-std::string to_ints_per_axis(const ArgContext&, pivot::Attrs&);  // int or rank-tuple
-std::string pool_stride(const ArgContext&, pivot::Attrs&);       // None: kernel size
-std::string conv_padding(const ArgContext&, pivot::Attrs&);      // int, tuple, 'same', 'valid'
-std::string pool_padding(const ArgContext&, pivot::Attrs&);      // int or tuple, symmetric
+std::string to_ints_per_axis(const ArgContext&, pivot::Attrs&);      // int or rank-tuple
+std::string pool_stride(const ArgContext&, pivot::Attrs&);           // None: kernel size
+std::string conv_padding(const ArgContext&, pivot::Attrs&);          // int, tuple, 'same', 'valid'
+std::string pool_padding(const ArgContext&, pivot::Attrs&);          // int or tuple, symmetric
 std::string adaptive_output_size(const ArgContext&, pivot::Attrs&);  // int/None per axis
-std::string softmax_dim(const ArgContext&, pivot::Attrs&);       // None: implicit, resolved later
+std::string softmax_dim(const ArgContext&, pivot::Attrs&);  // None: implicit, resolved later
 std::string dropout_rate(const ArgContext&, pivot::Attrs&);
 std::string padding_idx(const ArgContext&, pivot::Attrs&);
 std::string bn_momentum(const ArgContext&, pivot::Attrs&);
 std::string gelu_approximate(const ArgContext&, pivot::Attrs&);
 std::string trailing_shape(const ArgContext&, pivot::Attrs&);      // LayerNorm normalized_shape
 std::string width_or_embed_dim(const ArgContext&, pivot::Attrs&);  // MHA kdim/vdim, None: embed_dim
-std::string padding_mode(const ArgContext&, pivot::Attrs&);     // zeros/reflect/replicate/circular
+std::string padding_mode(const ArgContext&, pivot::Attrs&);      // zeros/reflect/replicate/circular
 std::string rnn_nonlinearity(const ArgContext&, pivot::Attrs&);  // 'tanh' | 'relu'
 }  // namespace convert
 

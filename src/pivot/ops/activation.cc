@@ -13,7 +13,7 @@ bool axis_in_range(ShapeContext& ctx) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 void register_activation_ops(std::vector<OpSchema>& out) {
   out.push_back(SchemaBuilder(OpKind::Relu, "max(x, 0)").build());
@@ -42,4 +42,4 @@ void register_activation_ops(std::vector<OpSchema>& out) {
   out.push_back(SchemaBuilder(OpKind::Silu, "x * sigmoid(x) (swish)").build());
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

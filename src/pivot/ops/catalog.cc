@@ -56,7 +56,7 @@ std::vector<OpSchema> build_catalog() {
 
 const AttrValue kUnset{};
 
-} // namespace
+}  // namespace
 
 const std::vector<OpSchema>& all_schemas() {
   static const std::vector<OpSchema> catalog = build_catalog();
@@ -105,7 +105,8 @@ SchemaBuilder& SchemaBuilder::outputs(int count) {
 }
 SchemaBuilder& SchemaBuilder::attr(std::string name, AttrType type, AttrValue default_value,
                                    std::string text) {
-  schema_.attrs.push_back({std::move(name), type, std::move(default_value), false, std::move(text)});
+  schema_.attrs.push_back(
+      {std::move(name), type, std::move(default_value), false, std::move(text)});
   return *this;
 }
 SchemaBuilder& SchemaBuilder::required_attr(std::string name, AttrType type, std::string text) {
@@ -151,13 +152,17 @@ const T& typed_attr(const Node& node, const std::string& name) {
   if (const T* typed = std::get_if<T>(&value)) return *typed;
   // A broken invariant, not bad input: thrown so that the command's guard reports it as an
   // internal error without writing anything, instead of taking the process down.
-  throw std::logic_error("attribute '" + name + "' of " + std::string(op_name(node.kind)) + " node '" +
-                         node.name + "' is missing or mistyped");
+  throw std::logic_error("attribute '" + name + "' of " + std::string(op_name(node.kind)) +
+                         " node '" + node.name + "' is missing or mistyped");
 }
-} // namespace
+}  // namespace
 
-int64_t attr_int(const Node& node, const std::string& name) { return typed_attr<int64_t>(node, name); }
-double attr_float(const Node& node, const std::string& name) { return typed_attr<double>(node, name); }
+int64_t attr_int(const Node& node, const std::string& name) {
+  return typed_attr<int64_t>(node, name);
+}
+double attr_float(const Node& node, const std::string& name) {
+  return typed_attr<double>(node, name);
+}
 bool attr_bool(const Node& node, const std::string& name) { return typed_attr<bool>(node, name); }
 const std::string& attr_string(const Node& node, const std::string& name) {
   return typed_attr<std::string>(node, name);
@@ -204,12 +209,15 @@ bool broadcast(ShapeContext& ctx) {
   for (size_t i = 0; i < rank; ++i) {
     const int64_t da = i + a.rank() >= rank ? a.shape[i + a.rank() - rank] : 1;
     const int64_t db = i + b.rank() >= rank ? b.shape[i + b.rank() - rank] : 1;
-    if (da == 1) out.shape[i] = db;
-    else if (db == 1) out.shape[i] = da;
+    if (da == 1)
+      out.shape[i] = db;
+    else if (db == 1)
+      out.shape[i] = da;
     else if (da >= 0 && db >= 0 && da != db)
       return ctx.fail("cannot broadcast " + shape_to_string(a.shape) + " with " +
                       shape_to_string(b.shape));
-    else out.shape[i] = da >= 0 ? da : db;
+    else
+      out.shape[i] = da >= 0 ? da : db;
   }
   ctx.outputs[0] = out;
   return true;
@@ -226,5 +234,5 @@ int64_t window_output(int64_t size, int64_t kernel, int64_t stride, int64_t dila
   return out;
 }
 
-} // namespace shape_rules
-} // namespace nnport::pivot
+}  // namespace shape_rules
+}  // namespace nnport::pivot

@@ -19,14 +19,14 @@ namespace nnport::pivot {
 struct AttrSpec {
   std::string name;
   AttrType type;
-  AttrValue default_value; // monostate with required=false means "optional, no default"
+  AttrValue default_value;  // monostate with required=false means "optional, no default"
   bool required = false;
   std::string doc;
 };
 
 struct ParamSpec {
-  std::string role;   // "weight", "bias", ...
-  std::string layout; // canonical axis order, e.g. "out, in" or "out, in/groups, *kernel"
+  std::string role;    // "weight", "bias", ...
+  std::string layout;  // canonical axis order, e.g. "out, in" or "out, in/groups, *kernel"
   bool optional = false;
   std::string doc;
 };
@@ -35,8 +35,8 @@ struct ParamSpec {
 struct ShapeContext {
   const Node& node;
   const std::vector<TensorType>& inputs;
-  std::vector<TensorType>& outputs; // pre-sized to the node's output count
-  std::string error;                // set on a real contradiction
+  std::vector<TensorType>& outputs;  // pre-sized to the node's output count
+  std::string error;                 // set on a real contradiction
 
   const AttrValue& attr(const std::string& name) const;
   int64_t get_int(const std::string& name) const;
@@ -61,7 +61,7 @@ struct OpSchema {
   std::string summary;
   std::string doc;
   int min_inputs = 1;
-  int max_inputs = 1; // -1: variadic
+  int max_inputs = 1;  // -1: variadic
   int num_outputs = 1;
   std::vector<AttrSpec> attrs;
   std::vector<ParamSpec> params;
@@ -87,7 +87,7 @@ class SchemaBuilder {
   SchemaBuilder& optional_param(std::string role, std::string layout, std::string doc);
   SchemaBuilder& shape(ShapeRule rule);
   SchemaBuilder& param_shape(ParamShapeRule rule);
-  OpSchema build(); // moves the schema out: call once, last
+  OpSchema build();  // moves the schema out: call once, last
 
  private:
   OpSchema schema_;
@@ -118,12 +118,12 @@ void register_activation_ops(std::vector<OpSchema>& out);
 void register_shape_ops(std::vector<OpSchema>& out);
 void register_elementwise_ops(std::vector<OpSchema>& out);
 void register_reduction_ops(std::vector<OpSchema>& out);
-void register_indexing_ops(std::vector<OpSchema>& out); // ops/indexing.cc
+void register_indexing_ops(std::vector<OpSchema>& out);  // ops/indexing.cc
 void register_attention_ops(std::vector<OpSchema>& out);
 void register_recurrent_ops(std::vector<OpSchema>& out);
-void register_pointwise_activation_ops(std::vector<OpSchema>& out); // activation_pointwise.cc
-void register_layer_breadth_ops(std::vector<OpSchema>& out);        // layer_breadth.cc
-void register_block_shuffle_ops(std::vector<OpSchema>& out);        // block_shuffle.cc
+void register_pointwise_activation_ops(std::vector<OpSchema>& out);  // activation_pointwise.cc
+void register_layer_breadth_ops(std::vector<OpSchema>& out);         // layer_breadth.cc
+void register_block_shuffle_ops(std::vector<OpSchema>& out);         // block_shuffle.cc
 // Parameter role patterns with a layer number (recurrent ops: "weight_ih_l{k}[_reverse]").
 bool recurrent_role_matches(std::string_view pattern, std::string_view role);
 
@@ -138,6 +138,6 @@ bool broadcast(ShapeContext& ctx);
 // Output size of a sliding window along one axis (floor or ceil mode); kUnknown in, kUnknown out.
 int64_t window_output(int64_t size, int64_t kernel, int64_t stride, int64_t dilation,
                       int64_t pad_before, int64_t pad_after, bool ceil_mode);
-} // namespace shape_rules
+}  // namespace shape_rules
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -23,7 +23,8 @@ void register_dense_ops(std::vector<OpSchema>& out) {
             const int64_t in = ctx.get_int("in_features");
             if (t.shape.back() >= 0 && t.shape.back() != in)
               return ctx.fail("input " + shape_to_string(t.shape) + " has a last axis of size " +
-                              std::to_string(t.shape.back()) + " but in_features is " + std::to_string(in));
+                              std::to_string(t.shape.back()) + " but in_features is " +
+                              std::to_string(in));
             t.shape.back() = ctx.get_int("out_features");
             if (!t.layout.empty()) t.layout.back() = 'F';
             ctx.outputs[0] = t;
@@ -37,8 +38,9 @@ void register_dense_ops(std::vector<OpSchema>& out) {
 
   out.push_back(
       SchemaBuilder(OpKind::Embedding, "Looks up rows of a table by integer ids")
-          .doc("Output shape is the ids' shape plus embedding_dim. `padding_idx` (PyTorch) only "
-               "affects initialisation and gradients; Keras has no equivalent (conventions row 13).")
+          .doc(
+              "Output shape is the ids' shape plus embedding_dim. `padding_idx` (PyTorch) only "
+              "affects initialisation and gradients; Keras has no equivalent (conventions row 13).")
           .required_attr("num_embeddings", AttrType::Int, "number of rows")
           .required_attr("embedding_dim", AttrType::Int, "size of each row")
           .optional_attr("padding_idx", AttrType::Int, "row that is zero and frozen in training")
@@ -58,4 +60,4 @@ void register_dense_ops(std::vector<OpSchema>& out) {
           .build());
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -31,7 +31,7 @@ SchemaBuilder pool_schema(OpKind kind, std::string summary) {
           }));
 }
 
-} // namespace
+}  // namespace
 
 void register_pool_ops(std::vector<OpSchema>& out) {
   out.push_back(pool_schema(OpKind::MaxPool, "Maximum over sliding windows")
@@ -45,4 +45,4 @@ void register_pool_ops(std::vector<OpSchema>& out) {
                     .build());
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

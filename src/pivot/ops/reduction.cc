@@ -16,8 +16,9 @@ bool reduce_shape(ShapeContext& ctx) {
   std::vector<bool> reduced(in.rank(), false);
   for (int64_t a : ctx.get_ints("axes")) {
     auto axis = normalize_axis(a, in.rank());
-    if (!axis) return ctx.fail("reduction axis " + std::to_string(a) + " out of range for " +
-                               shape_to_string(in.shape));
+    if (!axis)
+      return ctx.fail("reduction axis " + std::to_string(a) + " out of range for " +
+                      shape_to_string(in.shape));
     reduced[*axis] = true;
   }
   const bool keep = ctx.get_bool("keepdims");
@@ -41,7 +42,7 @@ OpSchema reduction(OpKind kind, std::string summary) {
       .build();
 }
 
-} // namespace
+}  // namespace
 
 void register_reduction_ops(std::vector<OpSchema>& out) {
   out.push_back(reduction(OpKind::ReduceMean, "mean over axes"));
@@ -49,4 +50,4 @@ void register_reduction_ops(std::vector<OpSchema>& out) {
   out.push_back(reduction(OpKind::ReduceSum, "sum over axes"));
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -35,8 +35,8 @@ bool flatten_shape(ShapeContext& ctx) {
   out.shape.insert(out.shape.end(), in.shape.begin() + static_cast<long>(*end) + 1, in.shape.end());
   out.layout.clear();
   if (in.layout.size() == in.rank()) {
-    out.layout = in.layout.substr(0, *start) + (*start == *end ? in.layout.substr(*start, 1) : "F") +
-                 in.layout.substr(*end + 1);
+    out.layout = in.layout.substr(0, *start) +
+                 (*start == *end ? in.layout.substr(*start, 1) : "F") + in.layout.substr(*end + 1);
   }
   ctx.outputs[0] = out;
   return true;
@@ -68,9 +68,12 @@ bool reshape_shape(ShapeContext& ctx) {
     int64_t total = 1;
     int batch_in = 0;
     for (int64_t d : in.shape) {
-      if (d == kBatch) ++batch_in;
-      else if (d < 0) all_known = false;
-      else total *= d;
+      if (d == kBatch)
+        ++batch_in;
+      else if (d < 0)
+        all_known = false;
+      else
+        total *= d;
     }
     const auto batch_out = std::count(target.begin(), target.end(), kBatch);
     if (all_known && batch_in == batch_out) {
@@ -91,11 +94,13 @@ bool transpose_shape(ShapeContext& ctx) {
     ctx.outputs[0] = in;
     return true;
   }
-  if (perm.size() != in.rank()) return ctx.fail("perm has the wrong length for " + shape_to_string(in.shape));
+  if (perm.size() != in.rank())
+    return ctx.fail("perm has the wrong length for " + shape_to_string(in.shape));
   std::vector<bool> seen(perm.size(), false);
   TensorType out = in;
   for (size_t i = 0; i < perm.size(); ++i) {
-    if (perm[i] < 0 || static_cast<size_t>(perm[i]) >= perm.size() || seen[static_cast<size_t>(perm[i])])
+    if (perm[i] < 0 || static_cast<size_t>(perm[i]) >= perm.size() ||
+        seen[static_cast<size_t>(perm[i])])
       return ctx.fail("perm is not a permutation");
     seen[static_cast<size_t>(perm[i])] = true;
     out.shape[i] = in.shape[static_cast<size_t>(perm[i])];
@@ -115,7 +120,7 @@ bool squeeze_shape(ShapeContext& ctx) {
   for (int64_t a : ctx.get_ints("axes")) {
     auto axis = normalize_axis(a, in.rank());
     if (!axis) return ctx.fail("squeeze axis out of range");
-    if (in.shape[*axis] >= 0 && in.shape[*axis] != 1) continue; // PyTorch: no-op on size != 1
+    if (in.shape[*axis] >= 0 && in.shape[*axis] != 1) continue;  // PyTorch: no-op on size != 1
     drop[*axis] = true;
   }
   TensorType out = in;
@@ -147,7 +152,8 @@ bool unsqueeze_shape(ShapeContext& ctx) {
   std::sort(axes.begin(), axes.end());
   for (int64_t a : axes) {
     out.shape.insert(out.shape.begin() + a, 1);
-    if (out.layout.size() + 1 == out.shape.size()) out.layout.insert(static_cast<size_t>(a), 1, '?');
+    if (out.layout.size() + 1 == out.shape.size())
+      out.layout.insert(static_cast<size_t>(a), 1, '?');
   }
   if (out.layout.size() != out.shape.size()) out.layout.clear();
   ctx.outputs[0] = out;
@@ -171,7 +177,8 @@ bool concat_shape(ShapeContext& ctx) {
     if (t.rank() != out.rank()) return ctx.fail("concat inputs differ in rank");
     for (size_t d = 0; d < t.rank(); ++d) {
       if (d == *axis) {
-        out.shape[d] = (out.shape[d] >= 0 && t.shape[d] >= 0) ? out.shape[d] + t.shape[d] : kUnknown;
+        out.shape[d] =
+            (out.shape[d] >= 0 && t.shape[d] >= 0) ? out.shape[d] + t.shape[d] : kUnknown;
       } else if (out.shape[d] >= 0 && t.shape[d] >= 0 && out.shape[d] != t.shape[d]) {
         return ctx.fail("concat inputs differ on axis " + std::to_string(d) + ": " +
                         shape_to_string(out.shape) + " vs " + shape_to_string(t.shape));
@@ -183,25 +190,28 @@ bool concat_shape(ShapeContext& ctx) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 void register_shape_ops(std::vector<OpSchema>& out) {
-  out.push_back(SchemaBuilder(OpKind::Flatten, "Merges axes start_dim..end_dim into one")
-                    .doc("Row-major: the merged axis enumerates the LAST source axis fastest. After "
-                         "a layout change the order of merged elements changes (conventions row 8).")
-                    .attr("start_dim", AttrType::Int, int64_t{1}, "first merged axis")
-                    .attr("end_dim", AttrType::Int, int64_t{-1}, "last merged axis")
-                    .shape(flatten_shape)
-                    .build());
-  out.push_back(SchemaBuilder(OpKind::Reshape, "Row-major reshape including the batch axis")
-                    .doc("`shape` lists every output axis: a size, -1 (inferred) or -2 (the batch size).")
-                    .required_attr("shape", AttrType::Ints, "target shape")
-                    .shape(reshape_shape)
-                    .build());
-  out.push_back(SchemaBuilder(OpKind::Transpose, "Permutes axes: out.shape[i] = in.shape[perm[i]]")
-                    .required_attr("perm", AttrType::Ints, "a permutation of all axes, batch included")
-                    .shape(transpose_shape)
-                    .build());
+  out.push_back(
+      SchemaBuilder(OpKind::Flatten, "Merges axes start_dim..end_dim into one")
+          .doc("Row-major: the merged axis enumerates the LAST source axis fastest. After "
+               "a layout change the order of merged elements changes (conventions row 8).")
+          .attr("start_dim", AttrType::Int, int64_t{1}, "first merged axis")
+          .attr("end_dim", AttrType::Int, int64_t{-1}, "last merged axis")
+          .shape(flatten_shape)
+          .build());
+  out.push_back(
+      SchemaBuilder(OpKind::Reshape, "Row-major reshape including the batch axis")
+          .doc("`shape` lists every output axis: a size, -1 (inferred) or -2 (the batch size).")
+          .required_attr("shape", AttrType::Ints, "target shape")
+          .shape(reshape_shape)
+          .build());
+  out.push_back(
+      SchemaBuilder(OpKind::Transpose, "Permutes axes: out.shape[i] = in.shape[perm[i]]")
+          .required_attr("perm", AttrType::Ints, "a permutation of all axes, batch included")
+          .shape(transpose_shape)
+          .build());
   out.push_back(SchemaBuilder(OpKind::Squeeze, "Removes the listed axes of size 1")
                     .doc("As in PyTorch, an axis whose size is not 1 is left in place.")
                     .required_attr("axes", AttrType::Ints, "axes to remove")
@@ -218,4 +228,4 @@ void register_shape_ops(std::vector<OpSchema>& out) {
                     .build());
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -61,8 +61,8 @@ bool window_shape(ShapeContext& ctx, bool is_conv) {
   }
   for (size_t i = 0; i < rank; ++i) {
     const int64_t size = in.shape[first_spatial + i];
-    const int64_t o = shape_rules::window_output(size, kernel[i], stride[i], dilation[i], pad[2 * i],
-                                                 pad[2 * i + 1], ceil);
+    const int64_t o = shape_rules::window_output(size, kernel[i], stride[i], dilation[i],
+                                                 pad[2 * i], pad[2 * i + 1], ceil);
     if (size >= 0 && o <= 0)
       return ctx.fail("spatial axis " + std::to_string(i) + " of size " + std::to_string(size) +
                       " is too small for the window");
@@ -73,9 +73,9 @@ bool window_shape(ShapeContext& ctx, bool is_conv) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 bool conv_shape(ShapeContext& ctx) { return window_shape(ctx, true); }
 bool pool_shape(ShapeContext& ctx) { return window_shape(ctx, false); }
 
-} // namespace nnport::pivot::spatial
+}  // namespace nnport::pivot::spatial

@@ -11,7 +11,7 @@ void register_structure_ops(std::vector<OpSchema>& out) {
           .inputs(0, -1)
           .outputs(1)
           .required_attr("callee", AttrType::String, "name of the ModuleDef applied")
-          .shape([](ShapeContext&) { return true; }) // resolved by the inliner
+          .shape([](ShapeContext&) { return true; })  // resolved by the inliner
           .build());
   out.push_back(SchemaBuilder(OpKind::Identity, "Returns its input unchanged").build());
   out.push_back(
@@ -25,11 +25,13 @@ void register_structure_ops(std::vector<OpSchema>& out) {
           .required_attr("text", AttrType::String, "the source text of the construct")
           .attr("message", AttrType::String, std::string(), "what the reader reported")
           .shape([](ShapeContext& ctx) {
-            if (ctx.inputs.empty()) ctx.outputs[0] = TensorType{DType::Float32, {}, false, {}};
-            else ctx.outputs[0] = ctx.inputs[0];
+            if (ctx.inputs.empty())
+              ctx.outputs[0] = TensorType{DType::Float32, {}, false, {}};
+            else
+              ctx.outputs[0] = ctx.inputs[0];
             return true;
           })
           .build());
 }
 
-} // namespace nnport::pivot
+}  // namespace nnport::pivot

@@ -15,8 +15,14 @@ namespace {
 
 // forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
 //         average_attn_weights=True, is_causal=False)
-constexpr const char* kArgNames[] = {"query", "key", "value", "key_padding_mask", "need_weights",
-                                     "attn_mask", "average_attn_weights", "is_causal"};
+constexpr const char* kArgNames[] = {"query",
+                                     "key",
+                                     "value",
+                                     "key_padding_mask",
+                                     "need_weights",
+                                     "attn_mask",
+                                     "average_attn_weights",
+                                     "is_causal"};
 
 bool is_none_or_false(const TValue* v) {
   if (v == nullptr) return true;
@@ -24,7 +30,7 @@ bool is_none_or_false(const TValue* v) {
   return v->constant.is_none() || (v->constant.is_bool() && !v->constant.truthy());
 }
 
-} // namespace
+}  // namespace
 
 TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, Node call) {
   for (const auto& [name, value] : args.keywords) {
@@ -63,17 +69,19 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
   std::optional<pivot::ValueId> padding;
   if (const TValue* v = args.get(3, kArgNames[3]); !is_none_or_false(v)) {
     if (!v->is_tensor() || type_of(v->tensor).dtype != pivot::DType::Bool)
-      return refuse("key_padding_mask is migrated only as a bool tensor (e.g. `ids == pad_idx`); "
-                    "a float padding mask is added to the scores",
-                    v);
+      return refuse(
+          "key_padding_mask is migrated only as a bool tensor (e.g. `ids == pad_idx`); "
+          "a float padding mask is added to the scores",
+          v);
     padding = v->tensor;
   }
   if (const TValue* v = args.get(5, kArgNames[5]); !is_none_or_false(v)) {
     if (v->kind != TValue::Kind::Mask)
-      return refuse("attn_mask is migrated only when it is a constant causal mask (e.g. "
-                    "torch.triu(torch.ones(T, T), diagonal=1).bool() or "
-                    "generate_square_subsequent_mask(T)); this one depends on run-time values",
-                    v);
+      return refuse(
+          "attn_mask is migrated only when it is a constant causal mask (e.g. "
+          "torch.triu(torch.ones(T, T), diagonal=1).bool() or "
+          "generate_square_subsequent_mask(T)); this one depends on run-time values",
+          v);
     const auto& q = type_of(qkv[0]);
     const size_t time_axis = batch_first ? 1 : 0;
     const int64_t length = q.rank_known && q.rank() == 3 ? q.shape[time_axis] : pivot::kUnknown;
@@ -93,15 +101,18 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
     for (auto& v : qkv) {
       auto it = moved.find(v);
       if (it == moved.end())
-        it = moved.emplace(v, add_node(OpKind::Transpose, "transpose", {}, {v}, {{"perm", swap}}, call).tensor)
+        it = moved
+                 .emplace(v,
+                          add_node(OpKind::Transpose, "transpose", {}, {v}, {{"perm", swap}}, call)
+                              .tensor)
                  .first;
       v = it->second;
     }
   }
   if (padding) qkv.push_back(*padding);  // (N, S) in both layouts
   const std::string& path = module->path;
-  TValue out = add_node(OpKind::MultiHeadAttention, path.empty() ? "multi_head_attention" : path, path, qkv,
-                        std::move(attrs), call);
+  TValue out = add_node(OpKind::MultiHeadAttention, path.empty() ? "multi_head_attention" : path,
+                        path, qkv, std::move(attrs), call);
   pivot::Node& node = g_.nodes.back();
   auto& params = params_[module.get()];
   if (params.empty()) {
@@ -110,13 +121,20 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
     const std::string prefix = path.empty() ? "" : path + ".";
     const auto& op = pivot::schema(OpKind::MultiHeadAttention);
     // role -> (state_dict key, block index in the packed tensor or -1)
-    struct Source { const char* role; const char* packed_key; const char* own_key; int64_t block; };
-    const Source sources[] = {
-        {"query_weight", "in_proj_weight", "q_proj_weight", 0}, {"key_weight", "in_proj_weight", "k_proj_weight", 1},
-        {"value_weight", "in_proj_weight", "v_proj_weight", 2}, {"query_bias", "in_proj_bias", "in_proj_bias", 0},
-        {"key_bias", "in_proj_bias", "in_proj_bias", 1},        {"value_bias", "in_proj_bias", "in_proj_bias", 2},
-        {"output_weight", "out_proj.weight", "out_proj.weight", -1},
-        {"output_bias", "out_proj.bias", "out_proj.bias", -1}};
+    struct Source {
+      const char* role;
+      const char* packed_key;
+      const char* own_key;
+      int64_t block;
+    };
+    const Source sources[] = {{"query_weight", "in_proj_weight", "q_proj_weight", 0},
+                              {"key_weight", "in_proj_weight", "k_proj_weight", 1},
+                              {"value_weight", "in_proj_weight", "v_proj_weight", 2},
+                              {"query_bias", "in_proj_bias", "in_proj_bias", 0},
+                              {"key_bias", "in_proj_bias", "in_proj_bias", 1},
+                              {"value_bias", "in_proj_bias", "in_proj_bias", 2},
+                              {"output_weight", "out_proj.weight", "out_proj.weight", -1},
+                              {"output_bias", "out_proj.bias", "out_proj.bias", -1}};
     for (const auto& s : sources) {
       if (!frameworks::pytorch::param_present(node, s.role)) continue;
       pivot::Param p;
@@ -130,9 +148,10 @@ TValue Tracer::trace_attention(const InstancePtr& module, const CallArgs& args, 
     }
   }
   node.params = params;
-  if (!batch_first) out = add_node(OpKind::Transpose, "transpose", {}, {out.tensor}, {{"perm", swap}}, call);
+  if (!batch_first)
+    out = add_node(OpKind::Transpose, "transpose", {}, {out.tensor}, {{"perm", swap}}, call);
   // forward returns (attn_output, attn_weights); the weights are not migrated.
   return TValue::of_tuple({out, TValue::invalid()});
 }
 
-} // namespace nnport::readers::pytorch
+}  // namespace nnport::readers::pytorch

@@ -75,7 +75,8 @@ std::optional<TValue> Tracer::iteration_builtin(const std::string& name, const C
   for (const auto& l : lists) n = std::min(n, l.size());
   for (size_t i = 0; i < n; ++i) {
     std::vector<TValue> row;
-    if (name == "enumerate") row.push_back(TValue::of_const(Constant::integer(start + static_cast<int64_t>(i))));
+    if (name == "enumerate")
+      row.push_back(TValue::of_const(Constant::integer(start + static_cast<int64_t>(i))));
     for (const auto& l : lists) row.push_back(l[i]);
     out.push_back(TValue::of_tuple(std::move(row)));
   }
@@ -157,7 +158,8 @@ std::optional<TValue> Tracer::container_method(const TValue& obj, const std::str
       if (name == "keys")
         out.push_back(TValue::of_const(Constant::string(key)));
       else if (name == "items")
-        out.push_back(TValue::of_tuple({TValue::of_const(Constant::string(key)), module_value(child)}));
+        out.push_back(
+            TValue::of_tuple({TValue::of_const(Constant::string(key)), module_value(child)}));
       else
         out.push_back(module_value(child));
     }

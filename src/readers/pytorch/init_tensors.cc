@@ -30,7 +30,9 @@ class ShapeEval {
   }
 
  private:
-  static InitTensorOutcome fail(std::string why) { return InitTensorOutcome{std::nullopt, std::move(why)}; }
+  static InitTensorOutcome fail(std::string why) {
+    return InitTensorOutcome{std::nullopt, std::move(why)};
+  }
   static InitTensorOutcome of(std::vector<int64_t> shape, bool parameter = false) {
     return InitTensorOutcome{InitTensor{std::move(shape), parameter}, {}};
   }
@@ -45,7 +47,8 @@ class ShapeEval {
       // changes values, which come from the checkpoint.
       Node other = a ? expr.field(Field::Right) : expr.field(Field::Left);
       auto c = constant_(other);
-      if (c && c->is_sequence()) return fail("operand '" + std::string(other.text().substr(0, 40)) + "' is not a scalar");
+      if (c && c->is_sequence())
+        return fail("operand '" + std::string(other.text().substr(0, 40)) + "' is not a scalar");
       return of((a ? a : b)->tensor->shape);
     }
     // Broadcasting of two shapes.
@@ -61,7 +64,8 @@ class ShapeEval {
     return of(out);
   }
 
-  std::optional<std::vector<Constant>> constant_args(Node args, std::vector<std::string>& keywords) {
+  std::optional<std::vector<Constant>> constant_args(Node args,
+                                                     std::vector<std::string>& keywords) {
     std::vector<Constant> out;
     for (Node a : args.named_children()) {
       if (a.is(Kind::KeywordArgument)) {
@@ -103,13 +107,15 @@ class ShapeEval {
     std::vector<Node> items = args.named_children();
     std::vector<std::string> keywords;
     if (q == "torch.nn.Parameter" || q == "torch.nn.parameter.Parameter") {
-      if (items.empty() || items[0].is(Kind::KeywordArgument)) return fail("nn.Parameter needs a tensor");
+      if (items.empty() || items[0].is(Kind::KeywordArgument))
+        return fail("nn.Parameter needs a tensor");
       auto t = eval(items[0], depth + 1);
       if (!t) return fail("the argument of nn.Parameter is not a tensor nnport can follow");
       if (t->tensor) t->tensor->parameter = true;
       return t;
     }
-    static const char* kShaped[] = {"torch.zeros", "torch.ones", "torch.randn", "torch.rand", "torch.empty"};
+    static const char* kShaped[] = {"torch.zeros", "torch.ones", "torch.randn", "torch.rand",
+                                    "torch.empty"};
     for (const char* name : kShaped)
       if (q == name) {
         auto cs = constant_args(args, keywords);
@@ -119,7 +125,8 @@ class ShapeEval {
       }
     if (q == "torch.arange") {
       auto cs = constant_args(args, keywords);
-      if (!cs || cs->empty() || cs->size() > 3) return fail("torch.arange() bounds are not constant numbers");
+      if (!cs || cs->empty() || cs->size() > 3)
+        return fail("torch.arange() bounds are not constant numbers");
       double b[3] = {0, 0, 1};
       for (size_t i = 0; i < cs->size(); ++i) {
         auto v = (*cs)[i].as_double();
@@ -130,7 +137,7 @@ class ShapeEval {
       const double n = std::ceil((b[1] - b[0]) / b[2]);
       return of({n > 0 ? static_cast<int64_t>(n) : 0});
     }
-    static const char* kElementwise[] = {"torch.exp", "torch.sin", "torch.cos", "torch.log",
+    static const char* kElementwise[] = {"torch.exp",  "torch.sin",  "torch.cos",     "torch.log",
                                          "torch.sqrt", "torch.tanh", "torch.sigmoid", "torch.pow"};
     for (const char* name : kElementwise)
       if (q == name && !items.empty()) {
@@ -154,8 +161,8 @@ class ShapeEval {
       if (a < 0 || a >= n) return std::nullopt;
       return static_cast<size_t>(a);
     };
-    static const char* kSame[] = {"float", "to", "clone", "detach", "contiguous", "requires_grad_",
-                                  "double", "exp", "sin", "cos"};
+    static const char* kSame[] = {"float",          "to",     "clone", "detach", "contiguous",
+                                  "requires_grad_", "double", "exp",   "sin",    "cos"};
     for (const char* s : kSame)
       if (name == s) return InitTensorOutcome{t, {}};
     if (name == "unsqueeze" && cs->size() == 1) {

@@ -25,10 +25,12 @@ std::optional<TValue> python_math(const std::string& qualified, const CallArgs& 
     if (name == "exp") return real(std::exp(x[0]));
     if (name == "fabs") return real(std::fabs(x[0]));
     if ((name == "floor" || name == "ceil") && std::fabs(x[0]) < 9e18)
-      return TValue::of_const(Constant::integer(static_cast<int64_t>(name == "floor" ? std::floor(x[0]) : std::ceil(x[0]))));
+      return TValue::of_const(Constant::integer(
+          static_cast<int64_t>(name == "floor" ? std::floor(x[0]) : std::ceil(x[0]))));
   }
   if (x.size() == 2 && name == "pow") return real(std::pow(x[0], x[1]));
-  if (x.size() == 2 && name == "log" && x[0] > 0 && x[1] > 0 && x[1] != 1) return real(std::log(x[0]) / std::log(x[1]));
+  if (x.size() == 2 && name == "log" && x[0] > 0 && x[1] > 0 && x[1] != 1)
+    return real(std::log(x[0]) / std::log(x[1]));
   return std::nullopt;
 }
 

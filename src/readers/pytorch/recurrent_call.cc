@@ -17,7 +17,9 @@ using syntax::Kind;
 
 namespace {
 
-bool is_recurrent(OpKind kind) { return kind == OpKind::Lstm || kind == OpKind::Gru || kind == OpKind::Rnn; }
+bool is_recurrent(OpKind kind) {
+  return kind == OpKind::Lstm || kind == OpKind::Gru || kind == OpKind::Rnn;
+}
 
 // Whether an initial state is all zeros (torch.zeros(...), or a tuple of them for LSTM): PyTorch
 // uses zeros when no state is passed, so such a state is the same as none.
@@ -55,14 +57,16 @@ std::optional<TValue> Tracer::recurrent_torch_function(const std::string& q, con
   // torch.zeros(a, b, c) or torch.zeros((a, b, c)); dtype/device/requires_grad do not matter.
   std::vector<TValue> sizes = args.positional;
   if (sizes.size() == 1 && sizes[0].kind == TValue::Kind::Tuple) sizes = sizes[0].items;
-  if (sizes.size() == 1 && sizes[0].kind == TValue::Kind::Const && sizes[0].constant.is_sequence()) {
+  if (sizes.size() == 1 && sizes[0].kind == TValue::Kind::Const &&
+      sizes[0].constant.is_sequence()) {
     std::vector<TValue> items;
     for (const auto& c : sizes[0].constant.items) items.push_back(TValue::of_const(c));
     sizes = items;
   }
   for (const auto& s : sizes) {
     if (s.kind != TValue::Kind::Dim && !(s.kind == TValue::Kind::Const && s.constant.is_int())) {
-      diags_.error(Code::NotConstant, call.location()) << "torch.zeros size is not a constant or x.size(k)";
+      diags_.error(Code::NotConstant, call.location())
+          << "torch.zeros size is not a constant or x.size(k)";
       return TValue::invalid();
     }
   }
@@ -81,40 +85,48 @@ TValue Tracer::pack_padded(const CallArgs& args, Node call) {
   const TValue* lengths = args.get(1, "lengths");
   const TValue* batch_first = args.get(2, "batch_first");
   if (!input || !lengths) {
-    diags_.error(Code::UnsupportedSyntax, call.location()) << "pack_padded_sequence needs input and lengths";
+    diags_.error(Code::UnsupportedSyntax, call.location())
+        << "pack_padded_sequence needs input and lengths";
     return TValue::invalid();
   }
   auto x = as_tensor(*input, call);
   if (!x) return TValue::invalid();
   if (!need_rank(*x, call) || type_of(*x).rank() != 3)
-    return unsupported(call, Code::VariableLengthSequence, "pack_padded_sequence of a tensor that is not 3-D", {*x});
+    return unsupported(call, Code::VariableLengthSequence,
+                       "pack_padded_sequence of a tensor that is not 3-D", {*x});
   bool bf = false;
   if (batch_first && batch_first->kind == TValue::Kind::Const && batch_first->constant.is_bool())
     bf = batch_first->constant.b;
   const int64_t steps = type_of(*x).shape[bf ? 1 : 0];
-  bool full = steps >= 0 && lengths->kind == TValue::Kind::Const && lengths->constant.is_sequence() &&
-              !lengths->constant.items.empty();
+  bool full = steps >= 0 && lengths->kind == TValue::Kind::Const &&
+              lengths->constant.is_sequence() && !lengths->constant.items.empty();
   if (full)
     for (const auto& c : lengths->constant.items) full = full && c.is_int() && c.i == steps;
   std::optional<pivot::ValueId> run_time_lengths;
   if (!full && lengths->is_tensor() && need_rank(lengths->tensor, call)) {
     const auto& t = type_of(lengths->tensor);
-    if (t.rank() != 1 || (t.shape[0] != pivot::kBatch && t.shape[0] != type_of(*x).shape[bf ? 0 : 1]))
+    if (t.rank() != 1 ||
+        (t.shape[0] != pivot::kBatch && t.shape[0] != type_of(*x).shape[bf ? 0 : 1]))
       return unsupported(call, Code::VariableLengthSequence,
-                         "pack_padded_sequence lengths of shape " + pivot::shape_to_string(t.shape) +
+                         "pack_padded_sequence lengths of shape " +
+                             pivot::shape_to_string(t.shape) +
                              " are not one length per sequence of the batch",
                          {*x});
     run_time_lengths = lengths->tensor;
   }
   if (!full && !run_time_lengths)
-    return unsupported(call, Code::VariableLengthSequence,
-                       lengths->kind == TValue::Kind::Invalid
-                           ? "pack_padded_sequence lengths that nnport could not trace (reported above)"
-                           : "pack_padded_sequence with lengths that are neither a tensor nor statically "
-                             "the full sequence length (a Python list of lengths shorter than the sequence)",
-                       {*x});
+    return unsupported(
+        call, Code::VariableLengthSequence,
+        lengths->kind == TValue::Kind::Invalid
+            ? "pack_padded_sequence lengths that nnport could not trace (reported above)"
+            : "pack_padded_sequence with lengths that are neither a tensor nor statically "
+              "the full sequence length (a Python list of lengths shorter than the sequence)",
+        {*x});
   pivot::ValueId packed = *x;
-  if (!bf) packed = add_node(OpKind::Transpose, "packed_batch_first", {}, {*x}, {{"perm", std::vector<int64_t>{1, 0, 2}}}, call).tensor;
+  if (!bf)
+    packed = add_node(OpKind::Transpose, "packed_batch_first", {}, {*x},
+                      {{"perm", std::vector<int64_t>{1, 0, 2}}}, call)
+                 .tensor;
   packed_.insert(packed);
   if (run_time_lengths) packed_lengths_[packed] = *run_time_lengths;
   return TValue::of_tensor(packed);
@@ -133,8 +145,9 @@ TValue Tracer::pad_packed(const CallArgs& args, Node call) {
   if (!input || !input->is_tensor() || !packed_.count(input->tensor)) {
     std::vector<pivot::ValueId> ins;
     if (input && input->is_tensor()) ins.push_back(input->tensor);
-    return unsupported(call, Code::VariableLengthSequence,
-                       "pad_packed_sequence of a sequence nnport did not see packed with full lengths", ins);
+    return unsupported(
+        call, Code::VariableLengthSequence,
+        "pad_packed_sequence of a sequence nnport did not see packed with full lengths", ins);
   }
   bool bf = false;
   if (batch_first && batch_first->kind == TValue::Kind::Const && batch_first->constant.is_bool())
@@ -142,18 +155,22 @@ TValue Tracer::pad_packed(const CallArgs& args, Node call) {
   const TValue* padding_value = args.get(2, "padding_value");
   if (padding_value && !(padding_value->kind == TValue::Kind::Const &&
                          ((padding_value->constant.is_int() && padding_value->constant.i == 0) ||
-                          (padding_value->constant.kind == Constant::Kind::Float && padding_value->constant.f == 0.0))))
+                          (padding_value->constant.kind == Constant::Kind::Float &&
+                           padding_value->constant.f == 0.0))))
     return unsupported(call, Code::UnsupportedArgument,
-                       "pad_packed_sequence with a padding_value other than 0 is not supported", {input->tensor});
+                       "pad_packed_sequence with a padding_value other than 0 is not supported",
+                       {input->tensor});
   auto lengths = packed_lengths_.find(input->tensor);
   if (lengths != packed_lengths_.end()) {
     const TValue* total_length = args.get(3, "total_length");
     const int64_t steps = type_of(input->tensor).shape[1];
     const bool total_is_steps = total_length && total_length->kind == TValue::Kind::Const &&
-                                total_length->constant.is_int() && total_length->constant.i == steps;
+                                total_length->constant.is_int() &&
+                                total_length->constant.i == steps;
     if (!total_is_steps)
       diags_.warning(Code::VariableLengthSequence, call.location())
-          << "pad_packed_sequence returns max(lengths) steps in PyTorch; the migrated model returns all "
+          << "pad_packed_sequence returns max(lengths) steps in PyTorch; the migrated model "
+             "returns all "
           << steps << " steps of its input (the same when the longest sequence has " << steps
           << " steps; pass total_length=" << steps << " to make that explicit)";
   }
@@ -161,7 +178,8 @@ TValue Tracer::pad_packed(const CallArgs& args, Node call) {
   if (!bf)
     padded = add_node(OpKind::Transpose, "padded_time_major", {}, {input->tensor},
                       {{"perm", std::vector<int64_t>{1, 0, 2}}}, call);
-  TValue out_lengths = lengths != packed_lengths_.end() ? TValue::of_tensor(lengths->second) : TValue::invalid();
+  TValue out_lengths =
+      lengths != packed_lengths_.end() ? TValue::of_tensor(lengths->second) : TValue::invalid();
   return TValue::of_tuple({padded, out_lengths});
 }
 
@@ -176,14 +194,16 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   };
   const TValue* input = args.get(0, "input");
   if (!input) {
-    diags_.error(Code::UnsupportedSyntax, call.location()) << "recurrent layer called without an input";
+    diags_.error(Code::UnsupportedSyntax, call.location())
+        << "recurrent layer called without an input";
     return TValue::invalid();
   }
   auto x = as_tensor(*input, call);
   if (!x) return TValue::invalid();
   const TValue* state = args.get(1, "hx");
-  const bool has_state =
-      state && !(state->kind == TValue::Kind::Const && state->constant.is_none()) && !all_zeros(*state);
+  const bool has_state = state &&
+                         !(state->kind == TValue::Kind::Const && state->constant.is_none()) &&
+                         !all_zeros(*state);
   pivot::Attrs attrs = module->attrs;
   bool batch_first = false;
   if (auto it = attrs.find("batch_first"); it != attrs.end()) {
@@ -195,11 +215,12 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   const bool packed = packed_.count(*x) > 0;
   if (packed) batch_first = true;
   if (!need_rank(*x, call))
-    return failed(unsupported(call, Code::NeedsInputShape, "recurrent input rank unknown", {*x}, false));
+    return failed(
+        unsupported(call, Code::NeedsInputShape, "recurrent input rank unknown", {*x}, false));
   if (type_of(*x).rank() != 3)
     return failed(unsupported(call, Code::UnsupportedOperation,
-                       "an unbatched (2-D) input to '" + module->path + "' is not supported",
-                       {*x}));
+                              "an unbatched (2-D) input to '" + module->path + "' is not supported",
+                              {*x}));
   {
     // Keras recurrent layers run over axis 1 of a batch-first input. When the model's batch is
     // the time axis here (`lstm(x.view(len(x), 1, -1))`, the recurrence runs ACROSS samples),
@@ -207,18 +228,19 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
     const auto& dims = type_of(*x).shape;
     const size_t time_axis = batch_first ? 1 : 0;
     if (dims[time_axis] == pivot::kBatch)
-      return failed(unsupported(call, Code::UnsupportedOperation,
-                                "the recurrence of '" + module->path +
-                                    "' runs over the model's batch axis (its input is " +
-                                    pivot::shape_to_string(dims) +
-                                    "); Keras recurrent layers iterate over time within each sample",
-                                {*x}));
+      return failed(unsupported(
+          call, Code::UnsupportedOperation,
+          "the recurrence of '" + module->path +
+              "' runs over the model's batch axis (its input is " + pivot::shape_to_string(dims) +
+              "); Keras recurrent layers iterate over time within each sample",
+          {*x}));
   }
   const std::string path = module->path.empty() ? std::string(pivot::op_name(kind)) : module->path;
   const std::vector<int64_t> swap = {1, 0, 2};
   pivot::ValueId seq_in = *x;
   if (!batch_first)
-    seq_in = add_node(OpKind::Transpose, path + "_batch_first", {}, {*x}, {{"perm", swap}}, call).tensor;
+    seq_in =
+        add_node(OpKind::Transpose, path + "_batch_first", {}, {*x}, {{"perm", swap}}, call).tensor;
 
   std::vector<pivot::ValueId> inputs = {seq_in};
   if (has_state) {
@@ -241,7 +263,8 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   }
   std::string error;
   if (!passes::infer_node(g_, node_index, error))
-    diags_.error(Code::ShapeMismatch, call.location()) << pivot::op_name(kind) << " '" << path << "': " << error;
+    diags_.error(Code::ShapeMismatch, call.location())
+        << pivot::op_name(kind) << " '" << path << "': " << error;
 
   // Parameters: weight_ih_l{k}[_reverse], weight_hh_..., bias_ih_..., bias_hh_... per layer and
   // direction, in PyTorch's state_dict order.
@@ -268,13 +291,15 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
   std::vector<TValue> results;
   TValue seq = TValue::of_tensor(node.outputs[0]);
   if (!batch_first)
-    seq = add_node(OpKind::Transpose, path + "_time_major", {}, {seq.tensor}, {{"perm", swap}}, call);
+    seq =
+        add_node(OpKind::Transpose, path + "_time_major", {}, {seq.tensor}, {{"perm", swap}}, call);
   if (packed) packed_.insert(seq.tensor);
   if (lengths != packed_lengths_.end()) packed_lengths_[seq.tensor] = lengths->second;
   results.push_back(seq);
   const pivot::Node& done = g_.nodes[node_index];
   if (kind == OpKind::Lstm)
-    results.push_back(TValue::of_tuple({TValue::of_tensor(done.outputs[1]), TValue::of_tensor(done.outputs[2])}));
+    results.push_back(
+        TValue::of_tuple({TValue::of_tensor(done.outputs[1]), TValue::of_tensor(done.outputs[2])}));
   else
     results.push_back(TValue::of_tensor(done.outputs[1]));
   (void)out;
@@ -285,8 +310,9 @@ TValue Tracer::apply_recurrent(const InstancePtr& module, const CallArgs& args, 
 // PyTorch's (num_layers*dirs, N, H) layout, whatever batch_first, handed to the pivot op
 // batch-first (N, num_layers*dirs, H) like its sequence (a transpose the layout planner absorbs
 // when the state is a model input). On failure: nullopt and `problem` says why.
-std::optional<std::vector<pivot::ValueId>> Tracer::initial_states(const Instance& module, const TValue& state,
-                                                                  Node call, std::string& problem) {
+std::optional<std::vector<pivot::ValueId>> Tracer::initial_states(const Instance& module,
+                                                                  const TValue& state, Node call,
+                                                                  std::string& problem) {
   const OpKind kind = module.row->kind;
   std::vector<TValue> parts = {state};
   if (kind == OpKind::Lstm) {
@@ -307,7 +333,8 @@ std::optional<std::vector<pivot::ValueId>> Tracer::initial_states(const Instance
       // Keras takes all of a layer's states or none: a zero h0 beside a given c0 would need a
       // zeros tensor of run-time batch size in the Keras model.
       problem = "the initial state of '" + module.path +
-                "' mixes torch.zeros(...) and a tensor; Keras needs both h0 and c0 as tensors, or neither";
+                "' mixes torch.zeros(...) and a tensor; Keras needs both h0 and c0 as tensors, or "
+                "neither";
       return std::nullopt;
     }
     if (!parts[i].is_tensor()) {
@@ -327,7 +354,8 @@ std::optional<std::vector<pivot::ValueId>> Tracer::initial_states(const Instance
     for (size_t a = 0; fits && a < 3; ++a) fits = shape[a] == want[a];
     if (!fits) {
       problem = "the initial state " + role + " of '" + module.path + "' has shape " +
-                pivot::shape_to_string(shape) + "; nnport maps only PyTorch's " + pivot::shape_to_string(want) +
+                pivot::shape_to_string(shape) + "; nnport maps only PyTorch's " +
+                pivot::shape_to_string(want) +
                 " (num_layers*num_directions, batch, hidden_size) with the model's batch";
       return std::nullopt;
     }
@@ -338,7 +366,8 @@ std::optional<std::vector<pivot::ValueId>> Tracer::initial_states(const Instance
   return out;
 }
 
-std::optional<TValue> Tracer::select_index(const TValue& obj, const std::vector<Node>& subs, Node expr) {
+std::optional<TValue> Tracer::select_index(const TValue& obj, const std::vector<Node>& subs,
+                                           Node expr) {
   // Each subscript is a constant int or a full slice `:`; anything else is left to the caller.
   std::vector<std::optional<int64_t>> picks;
   for (Node s : subs) {
@@ -355,7 +384,8 @@ std::optional<TValue> Tracer::select_index(const TValue& obj, const std::vector<
   if (!need_rank(obj.tensor, expr)) return TValue::invalid();
   if (picks.size() > type_of(obj.tensor).rank()) return std::nullopt;
   // Select from the last picked axis down, so earlier axis numbers stay valid.
-  const auto count = std::count_if(picks.begin(), picks.end(), [](const auto& p) { return p.has_value(); });
+  const auto count =
+      std::count_if(picks.begin(), picks.end(), [](const auto& p) { return p.has_value(); });
   TValue current = obj;
   for (size_t i = picks.size(); i-- > 0;) {
     if (!picks[i]) continue;
@@ -374,7 +404,8 @@ std::optional<TValue> Tracer::select_index(const TValue& obj, const std::vector<
         }
       }
     }
-    current = add_node(OpKind::Select, "select", {}, {in}, {{"axis", axis}, {"index", *picks[i]}}, expr);
+    current =
+        add_node(OpKind::Select, "select", {}, {in}, {{"axis", axis}, {"index", *picks[i]}}, expr);
   }
   return current;
 }

@@ -27,8 +27,8 @@ bool is_write(Node node) {
 bool reads_member(Node node, const std::string& self_name, std::string_view attr, int depth) {
   if (depth > 200) return true;  // too deep to tell: assume it is read
   if (node.is(Kind::Attribute) && node.field(Field::Attribute).text() == attr &&
-      node.field(Field::Object).is(Kind::Identifier) && node.field(Field::Object).text() == self_name &&
-      !is_write(node))
+      node.field(Field::Object).is(Kind::Identifier) &&
+      node.field(Field::Object).text() == self_name && !is_write(node))
     return true;
   for (Node c : node.named_children())
     if (reads_member(c, self_name, attr, depth + 1)) return true;

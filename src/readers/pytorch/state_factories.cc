@@ -19,8 +19,9 @@ bool is_self_parameters(Node n, const std::string& self_name) {
   Node fn = n.field(Field::Function);
   Node args = n.field(Field::Arguments);
   return fn.is(Kind::Attribute) && fn.field(Field::Attribute).text() == "parameters" &&
-         fn.field(Field::Object).is(Kind::Identifier) && fn.field(Field::Object).text() == self_name &&
-         args.is(Kind::ArgumentList) && args.named_children().empty();
+         fn.field(Field::Object).is(Kind::Identifier) &&
+         fn.field(Field::Object).text() == self_name && args.is(Kind::ArgumentList) &&
+         args.named_children().empty();
 }
 
 }  // namespace
@@ -58,7 +59,8 @@ std::optional<TValue> Tracer::factory_method(const std::string& name, const TVal
     }
     if (name == "detach" || name == "float") return obj;
     diags_.error(Code::UnsupportedOperation, call.location())
-        << "'." << name << "()' of next(self.parameters()) is not supported (only .new(...).zero_() "
+        << "'." << name
+        << "()' of next(self.parameters()) is not supported (only .new(...).zero_() "
         << "and .new_zeros(...) initial states)";
     return TValue::invalid();
   }

@@ -138,7 +138,8 @@ void Tracer::propagate_folded(const pivot::Node& node) {
 
 TValue Tracer::reshape_to(const std::string& name, pivot::ValueId x,
                           const std::vector<TValue>& dims, Node call) {
-  if (!need_rank(x, call)) return unsupported(call, Code::NeedsInputShape, "rank unknown", {x}, false);
+  if (!need_rank(x, call))
+    return unsupported(call, Code::NeedsInputShape, "rank unknown", {x}, false);
   auto count_of = [](const TValue& d, SymbolicCount& c) {
     if (d.kind == TValue::Kind::Const && d.constant.is_int() && d.constant.i >= 0) {
       c.factor *= d.constant.i;
@@ -220,8 +221,8 @@ TValue Tracer::reshape_to(const std::string& name, pivot::ValueId x,
     for (size_t i = 0; i < resolved.size(); ++i) {
       const TValue& d = resolved[i];
       const int64_t want = d.kind == TValue::Kind::Const ? d.constant.i
-                           : d.scale == 1 ? pivot::kBatch
-                                          : pivot::kUnknown;
+                           : d.scale == 1                ? pivot::kBatch
+                                                         : pivot::kUnknown;
       same = same && want == in.shape[i] && in.shape[i] != pivot::kUnknown;
     }
     if (same) return TValue::of_tensor(x);
@@ -379,7 +380,8 @@ std::optional<TValue> Tracer::structure_function(const std::string& q, const Cal
     const TValue* eps = args.get(3, "eps");
     auto number = [](const TValue* v, double dflt) -> std::optional<double> {
       if (!v) return dflt;
-      if (v->kind == TValue::Kind::Const && v->constant.is_number()) return *v->constant.as_double();
+      if (v->kind == TValue::Kind::Const && v->constant.is_number())
+        return *v->constant.as_double();
       return std::nullopt;
     };
     auto pv = number(p, 2.0);
@@ -401,7 +403,8 @@ std::optional<TValue> Tracer::structure_function(const std::string& q, const Cal
 std::optional<TValue> Tracer::structure_method(const std::string& name, const TValue& self,
                                                const CallArgs& args, Node call) {
   const pivot::ValueId x = self.tensor;
-  if (name == "view" || name == "reshape") return reshape_to(name, x, sizes_of(args, "shape"), call);
+  if (name == "view" || name == "reshape")
+    return reshape_to(name, x, sizes_of(args, "shape"), call);
   if (name == "size" && !args.get(0, "dim")) {
     if (!need_rank(x, call)) return TValue::invalid();
     std::vector<TValue> dims;
@@ -446,7 +449,8 @@ std::optional<TValue> Tracer::structure_method(const std::string& name, const TV
     if (name == "float") dtype = "torch.float32";
     if (name == "double" || name == "half") dtype = "torch." + name;
     for (const auto& a : args.positional)
-      if (a.kind == TValue::Kind::Const && a.constant.is_string() && a.constant.s.rfind("torch.", 0) == 0)
+      if (a.kind == TValue::Kind::Const && a.constant.is_string() &&
+          a.constant.s.rfind("torch.", 0) == 0)
         dtype = a.constant.s;
     if (const TValue* kw = args.keyword("dtype"))
       if (kw->kind == TValue::Kind::Const && kw->constant.is_string()) dtype = kw->constant.s;
@@ -454,7 +458,8 @@ std::optional<TValue> Tracer::structure_method(const std::string& name, const TV
     // migrated.
     if (!dtype || (is_float_dtype(*dtype) && is_float32)) return self;
     return unsupported(call, Code::UnsupportedOperation,
-                       "cast ." + name + "(" + *dtype + ") changes values and is not migrated", {x});
+                       "cast ." + name + "(" + *dtype + ") changes values and is not migrated",
+                       {x});
   }
   if (name == "max" || name == "min" || name == "maximum" || name == "minimum") {
     const TValue* other = args.get(0, "other");
@@ -490,7 +495,8 @@ std::optional<TValue> Tracer::structure_method(const std::string& name, const TV
         if (s.kind != TValue::Kind::Const || !s.constant.is_int() || s.constant.i < 1)
           return unsupported(call, Code::NotConstant, "repeat counts must be constant", {x});
         repeats.push_back(s.constant.i);
-      } else if (same || (s.kind == TValue::Kind::Const && s.constant.is_int() && s.constant.i == -1)) {
+      } else if (same ||
+                 (s.kind == TValue::Kind::Const && s.constant.is_int() && s.constant.i == -1)) {
         repeats.push_back(1);
       } else if (t.shape[i] == 1 && s.kind == TValue::Kind::Const && s.constant.is_int() &&
                  s.constant.i >= 1) {
@@ -533,7 +539,8 @@ std::optional<TValue> Tracer::structure_method(const std::string& name, const TV
     int64_t total = 0;
     for (int64_t s : sizes) total += s;
     if (total != n)
-      return unsupported(call, Code::ShapeMismatch, name + "() sizes do not add up to the axis", {x});
+      return unsupported(call, Code::ShapeMismatch, name + "() sizes do not add up to the axis",
+                         {x});
     std::vector<TValue> parts;
     int64_t at = 0;
     for (int64_t s : sizes) {
@@ -541,7 +548,8 @@ std::optional<TValue> Tracer::structure_method(const std::string& name, const TV
                          {"starts", std::vector<int64_t>{at}},
                          {"stops", std::vector<int64_t>{at + s == n ? pivot::kSliceEnd : at + s}},
                          {"steps", std::vector<int64_t>{1}}};
-      if (name == "unbind") attrs["squeeze_axes"] = std::vector<int64_t>{static_cast<int64_t>(*axis)};
+      if (name == "unbind")
+        attrs["squeeze_axes"] = std::vector<int64_t>{static_cast<int64_t>(*axis)};
       parts.push_back(add_node(OpKind::Slice, name, {}, {x}, std::move(attrs), call));
       at += s;
     }

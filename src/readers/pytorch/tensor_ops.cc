@@ -84,9 +84,10 @@ TValue Tracer::matmul(const TValue& a, const TValue& b, Node where, bool batched
     if (a.is_tensor()) ins.push_back(a.tensor);
     if (b.is_tensor()) ins.push_back(b.tensor);
     const bool quiet = a.kind == TValue::Kind::Invalid || b.kind == TValue::Kind::Invalid;
-    return unsupported(where, Code::UnsupportedOperation,
-                       what + " needs two tensor operands (a product with a constant is not supported)",
-                       ins, !quiet);
+    return unsupported(
+        where, Code::UnsupportedOperation,
+        what + " needs two tensor operands (a product with a constant is not supported)", ins,
+        !quiet);
   }
   if (!need_rank(a.tensor, where) || !need_rank(b.tensor, where))
     return unsupported(where, Code::NeedsInputShape, what + " operand rank unknown",
@@ -94,8 +95,9 @@ TValue Tracer::matmul(const TValue& a, const TValue& b, Node where, bool batched
   const size_t ra = type_of(a.tensor).rank(), rb = type_of(b.tensor).rank();
   if (ra < 2 || rb < 2)
     return unsupported(where, Code::UnsupportedOperation,
-                       what + " with a 1-D operand (a vector product) is not supported; unsqueeze "
-                              "it to a matrix",
+                       what +
+                           " with a 1-D operand (a vector product) is not supported; unsqueeze "
+                           "it to a matrix",
                        {a.tensor, b.tensor});
   if (batched && (ra != 3 || rb != 3))
     return unsupported(where, Code::ShapeMismatch,
@@ -159,8 +161,9 @@ TValue Tracer::apply_row(const frameworks::pytorch::OpRow& row, const TValue& in
   // Named after the source function (adaptive_avg_pool2d, leaky_relu), which reads better in
   // the generated code than the pivot op it maps to.
   const std::string source_name = row.symbol.substr(row.symbol.rfind('.') + 1);
-  return add_node(row.kind, source_name.empty() ? std::string(pivot::op_name(row.kind)) : source_name,
-                  {}, {*in}, std::move(attrs), call);
+  return add_node(row.kind,
+                  source_name.empty() ? std::string(pivot::op_name(row.kind)) : source_name, {},
+                  {*in}, std::move(attrs), call);
 }
 
 std::optional<TValue> Tracer::torch_function(const std::string& q, const CallArgs& args,
@@ -247,9 +250,10 @@ std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValu
     if (!other) return std::nullopt;
     return matmul(self, *other, call, name == "bmm");
   }
-  if (name == "contiguous" || name == "clone" || name == "detach" || name == "float" || name == "cpu" ||
-      name == "cuda")
-    return self;  // no effect on values in inference (float: inputs are float32 already; cpu/cuda: placement)
+  if (name == "contiguous" || name == "clone" || name == "detach" || name == "float" ||
+      name == "cpu" || name == "cuda")
+    return self;  // no effect on values in inference (float: inputs are float32 already; cpu/cuda:
+                  // placement)
   // x.long() / x.int() on token ids that are integers already (an int64 input): no effect.
   if ((name == "long" || name == "int") && args.positional.empty() && args.keywords.empty() &&
       !pending_.count(x) && !pivot::is_floating(type_of(x).dtype))
@@ -372,7 +376,8 @@ std::optional<TValue> Tracer::tensor_method(const std::string& name, const TValu
           // h_n.squeeze() of a one-layer RNN is common: the batch axis is kept, which differs
           // from PyTorch only for a batch of 1 (where PyTorch drops it too).
           diags_.warning(Code::DynamicShape, call.location())
-              << "squeeze() without dim keeps the batch axis (PyTorch would also drop it for a batch of 1)";
+              << "squeeze() without dim keeps the batch axis (PyTorch would also drop it for a "
+                 "batch of 1)";
         else if (t.shape[i] < 0)
           return unsupported(call, Code::DynamicShape,
                              "squeeze() without dim needs every size statically", {x});

@@ -9,7 +9,7 @@
 
 namespace nnport::readers::pytorch {
 
-struct StoredRef;  // stored_tensors.h
+struct StoredRef;    // stored_tensors.h
 struct MaskPattern;  // attention_masks.h
 
 // A value forward() computes with.
@@ -23,7 +23,20 @@ struct TValue {
   // Mask: a constant attention-mask pattern built from sizes alone (torch.ones / full / triu /
   // tril, generate_square_subsequent_mask), whose only supported use is an attn_mask
   // (attention_masks.cc).
-  enum class Kind { Invalid, Tensor, Const, Dim, Tuple, Module, Self, Zeros, Stored, Param, Empty, Mask };
+  enum class Kind {
+    Invalid,
+    Tensor,
+    Const,
+    Dim,
+    Tuple,
+    Module,
+    Self,
+    Zeros,
+    Stored,
+    Param,
+    Empty,
+    Mask
+  };
   Kind kind = Kind::Invalid;
   pivot::ValueId tensor = 0;
   Constant constant;

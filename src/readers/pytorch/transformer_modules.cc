@@ -7,10 +7,10 @@ namespace nnport::readers::pytorch {
 
 namespace {
 
-constexpr const char* kLayerParams[] = {"d_model",        "nhead",       "dim_feedforward",
-                                        "dropout",        "activation",  "layer_norm_eps",
-                                        "batch_first",    "norm_first",  "bias",
-                                        "device",         "dtype"};
+constexpr const char* kLayerParams[] = {"d_model",     "nhead",      "dim_feedforward",
+                                        "dropout",     "activation", "layer_norm_eps",
+                                        "batch_first", "norm_first", "bias",
+                                        "device",      "dtype"};
 constexpr const char* kEncoderParams[] = {"encoder_layer", "num_layers", "norm",
                                           "enable_nested_tensor", "mask_check"};
 constexpr const char* kDecoderParams[] = {"decoder_layer", "num_layers", "norm"};
@@ -146,22 +146,33 @@ InstancePtr encoder_layer(Context& ctx, Node call, const std::vector<CtorArg>& a
   // The layer runs batch-first inside; the composite transposes sequence-first inputs once.
   std::vector<std::pair<std::string, InstancePtr>> children = {
       {"self_attn", child_layer(ctx, call, "torch.nn.MultiheadAttention",
-                                {{"embed_dim", d}, {"num_heads", c.at("nhead")}, {"dropout", p},
-                                 {"bias", bias}, {"batch_first", Constant::boolean(true)}})},
-      {"linear1", child_layer(ctx, call, "torch.nn.Linear", {{"in_features", d}, {"out_features", ff}, {"bias", bias}})},
+                                {{"embed_dim", d},
+                                 {"num_heads", c.at("nhead")},
+                                 {"dropout", p},
+                                 {"bias", bias},
+                                 {"batch_first", Constant::boolean(true)}})},
+      {"linear1", child_layer(ctx, call, "torch.nn.Linear",
+                              {{"in_features", d}, {"out_features", ff}, {"bias", bias}})},
       {"dropout", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})},
-      {"linear2", child_layer(ctx, call, "torch.nn.Linear", {{"in_features", ff}, {"out_features", d}, {"bias", bias}})},
-      {"norm1", child_layer(ctx, call, "torch.nn.LayerNorm", {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})},
-      {"norm2", child_layer(ctx, call, "torch.nn.LayerNorm", {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})},
+      {"linear2", child_layer(ctx, call, "torch.nn.Linear",
+                              {{"in_features", ff}, {"out_features", d}, {"bias", bias}})},
+      {"norm1", child_layer(ctx, call, "torch.nn.LayerNorm",
+                            {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})},
+      {"norm2", child_layer(ctx, call, "torch.nn.LayerNorm",
+                            {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})},
       {"dropout1", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})},
       {"dropout2", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})}};
   if (decoder) {
     children.insert(children.begin() + 1,
                     {"multihead_attn", child_layer(ctx, call, "torch.nn.MultiheadAttention",
-                                                   {{"embed_dim", d}, {"num_heads", c.at("nhead")}, {"dropout", p},
-                                                    {"bias", bias}, {"batch_first", Constant::boolean(true)}})});
-    children.push_back({"norm3", child_layer(ctx, call, "torch.nn.LayerNorm",
-                                             {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})});
+                                                   {{"embed_dim", d},
+                                                    {"num_heads", c.at("nhead")},
+                                                    {"dropout", p},
+                                                    {"bias", bias},
+                                                    {"batch_first", Constant::boolean(true)}})});
+    children.push_back(
+        {"norm3", child_layer(ctx, call, "torch.nn.LayerNorm",
+                              {{"normalized_shape", d}, {"eps", eps}, {"bias", bias}})});
     children.push_back({"dropout3", child_layer(ctx, call, "torch.nn.Dropout", {{"p", p}})});
   }
   for (const auto& [name, child] : children)
@@ -229,8 +240,10 @@ InstancePtr encoder(Context& ctx, Node call, const std::vector<CtorArg>& args, b
 }  // namespace
 
 bool is_transformer_symbol(const std::string& qualified) {
-  return qualified == "torch.nn.TransformerEncoderLayer" || qualified == "torch.nn.TransformerEncoder" ||
-         qualified == "torch.nn.TransformerDecoderLayer" || qualified == "torch.nn.TransformerDecoder";
+  return qualified == "torch.nn.TransformerEncoderLayer" ||
+         qualified == "torch.nn.TransformerEncoder" ||
+         qualified == "torch.nn.TransformerDecoderLayer" ||
+         qualified == "torch.nn.TransformerDecoder";
 }
 
 InstancePtr construct_transformer(Context& ctx, Node call, const std::string& qualified,

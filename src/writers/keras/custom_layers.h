@@ -10,4 +10,4 @@ namespace nnport::writers::keras {
 // The class definition (with its serialization registration), or "" for an unknown name.
 std::string custom_layer_source(std::string_view class_name, bool tf_keras);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

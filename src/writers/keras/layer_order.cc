@@ -19,7 +19,7 @@ int operation_of(const RecordList& list, size_t node) {
   return owner >= 0 ? owner : static_cast<int>(node);
 }
 
-} // namespace
+}  // namespace
 
 std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_layers) {
   std::vector<size_t> order;
@@ -40,7 +40,8 @@ std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_
     std::vector<size_t> out;
     if (records[node].kind == RecordKind::Input) return out;
     for (const auto& in : records[node].inputs)
-      if (auto it = producer.find(list.resolve(in)); it != producer.end()) out.push_back(it->second);
+      if (auto it = producer.find(list.resolve(in)); it != producer.end())
+        out.push_back(it->second);
     return out;
   };
 
@@ -53,7 +54,8 @@ std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_
     const size_t node = it->second;
     if (finished.count(node)) return;
     const int op = operation_of(list, node);
-    if (!operation_indices.count(op)) operation_indices[op] = static_cast<int>(operation_indices.size());
+    if (!operation_indices.count(op))
+      operation_indices[op] = static_cast<int>(operation_indices.size());
     if (records[node].kind != RecordKind::Input)
       for (const auto& in : records[node].inputs) visit(in);
     finished.insert(node);
@@ -70,7 +72,8 @@ std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_
     depth = std::max(depth, op_depth.count(op) ? op_depth[op] : 0);
     op_depth[op] = depth;
     node_depth[node] = depth;
-    for (size_t parent : parents(node)) node_depth[parent] = std::max(depth + 1, node_depth[parent]);
+    for (size_t parent : parents(node))
+      node_depth[parent] = std::max(depth + 1, node_depth[parent]);
   }
   for (size_t i = 0; i < records.size(); ++i) {
     if (records[i].kind == RecordKind::Input && !op_depth.count(static_cast<int>(i))) {
@@ -93,7 +96,8 @@ std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_
   return order;
 }
 
-std::vector<std::string> weights_file_keys(const RecordList& list, const std::vector<size_t>& order) {
+std::vector<std::string> weights_file_keys(const RecordList& list,
+                                           const std::vector<size_t>& order) {
   std::map<std::string, int> used;
   std::vector<std::string> keys;
   for (size_t index : order) {
@@ -121,7 +125,7 @@ pivot::WeightPlan make_weight_plan(const RecordList& list, bool tf_keras) {
       plan.empty_groups.push_back(group);
       continue;
     }
-    std::map<std::string, int> per_sublayer; // variables are numbered within each sublayer
+    std::map<std::string, int> per_sublayer;  // variables are numbered within each sublayer
     for (const auto& var : record.vars) {
       const std::string path = var.sublayer.empty() ? group : group + "/" + var.sublayer;
       const int index = per_sublayer[path]++;
@@ -132,4 +136,4 @@ pivot::WeightPlan make_weight_plan(const RecordList& list, bool tf_keras) {
   return plan;
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

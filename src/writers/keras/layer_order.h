@@ -21,8 +21,9 @@ namespace nnport::writers::keras {
 std::vector<size_t> model_layer_order(const RecordList& list, bool tf_op_lambda_layers);
 
 // Index-aligned with model_layer_order: "dense", "dense_1", "conv2d", ...
-std::vector<std::string> weights_file_keys(const RecordList& list, const std::vector<size_t>& order);
+std::vector<std::string> weights_file_keys(const RecordList& list,
+                                           const std::vector<size_t>& order);
 
 pivot::WeightPlan make_weight_plan(const RecordList& list, bool tf_keras);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

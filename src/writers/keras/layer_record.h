@@ -25,26 +25,66 @@ struct ArgValue {
   int64_t i = 0;
   double f = 0.0;
   std::string s;
-  std::vector<int64_t> ints; // Tuple, List, Shape (negative = None), Pairs (flattened)
-  std::shared_ptr<const struct NestedLayer> layer; // Layer
+  std::vector<int64_t> ints;  // Tuple, List, Shape (negative = None), Pairs (flattened)
+  std::shared_ptr<const struct NestedLayer> layer;  // Layer
 
   static ArgValue none() { return {}; }
-  static ArgValue boolean(bool v) { ArgValue a; a.kind = Kind::Bool; a.b = v; return a; }
-  static ArgValue integer(int64_t v) { ArgValue a; a.kind = Kind::Int; a.i = v; return a; }
-  static ArgValue real(double v) { ArgValue a; a.kind = Kind::Float; a.f = v; return a; }
-  static ArgValue string(std::string v) { ArgValue a; a.kind = Kind::String; a.s = std::move(v); return a; }
-  static ArgValue tuple(std::vector<int64_t> v) { ArgValue a; a.kind = Kind::Tuple; a.ints = std::move(v); return a; }
-  static ArgValue list(std::vector<int64_t> v) { ArgValue a; a.kind = Kind::List; a.ints = std::move(v); return a; }
-  static ArgValue shape(std::vector<int64_t> v) { ArgValue a; a.kind = Kind::Shape; a.ints = std::move(v); return a; }
-  static ArgValue pairs(std::vector<int64_t> v) { ArgValue a; a.kind = Kind::Pairs; a.ints = std::move(v); return a; }
+  static ArgValue boolean(bool v) {
+    ArgValue a;
+    a.kind = Kind::Bool;
+    a.b = v;
+    return a;
+  }
+  static ArgValue integer(int64_t v) {
+    ArgValue a;
+    a.kind = Kind::Int;
+    a.i = v;
+    return a;
+  }
+  static ArgValue real(double v) {
+    ArgValue a;
+    a.kind = Kind::Float;
+    a.f = v;
+    return a;
+  }
+  static ArgValue string(std::string v) {
+    ArgValue a;
+    a.kind = Kind::String;
+    a.s = std::move(v);
+    return a;
+  }
+  static ArgValue tuple(std::vector<int64_t> v) {
+    ArgValue a;
+    a.kind = Kind::Tuple;
+    a.ints = std::move(v);
+    return a;
+  }
+  static ArgValue list(std::vector<int64_t> v) {
+    ArgValue a;
+    a.kind = Kind::List;
+    a.ints = std::move(v);
+    return a;
+  }
+  static ArgValue shape(std::vector<int64_t> v) {
+    ArgValue a;
+    a.kind = Kind::Shape;
+    a.ints = std::move(v);
+    return a;
+  }
+  static ArgValue pairs(std::vector<int64_t> v) {
+    ArgValue a;
+    a.kind = Kind::Pairs;
+    a.ints = std::move(v);
+    return a;
+  }
 };
 
 struct Arg {
-  std::string py_name;  // Python keyword; empty: positional
-  std::string json_key; // key in the JSON config / call kwargs; empty: Python only
+  std::string py_name;   // Python keyword; empty: positional
+  std::string json_key;  // key in the JSON config / call kwargs; empty: Python only
   ArgValue value;
-  bool in_python = true;              // false: a Keras default, written to JSON only
-  std::optional<ArgValue> json_value; // when the JSON spells the value differently
+  bool in_python = true;               // false: a Keras default, written to JSON only
+  std::optional<ArgValue> json_value;  // when the JSON spells the value differently
   // How Python shows the value when it differs from the JSON (e.g. a compact int for a tuple).
   std::optional<ArgValue> py_value;
 };
@@ -56,12 +96,11 @@ struct NestedLayer {
   std::vector<Arg> args;
 };
 
-
 enum class RecordKind {
-  Input, // keras.Input / InputLayer
-  Layer, // a Keras layer call
-  Op,    // a keras.ops / tf call or Python operator; a TFOpLambda layer in the JSON
-  Todo,  // a TODO(nnport) marker; its output is its input
+  Input,  // keras.Input / InputLayer
+  Layer,  // a Keras layer call
+  Op,     // a keras.ops / tf call or Python operator; a TFOpLambda layer in the JSON
+  Todo,   // a TODO(nnport) marker; its output is its input
 };
 
 // One entry of a subscript: an integer index (`start`) or a slice (unset bounds are omitted).
@@ -73,11 +112,11 @@ struct SubscriptItem {
 // A keras.ops / tf call. Python: `py_function(x, kwargs...)` or `x <op> scalar`; JSON:
 // TFOpLambda with `tf_function` and the kwargs under their json keys.
 struct OpCall {
-  std::string py_function;   // "keras.ops.mean", "tf.reduce_mean"; empty for an operator
-  std::string py_operator;   // "*", "+", "-", "/" (with `scalar` or a second input)
+  std::string py_function;  // "keras.ops.mean", "tf.reduce_mean"; empty for an operator
+  std::string py_operator;  // "*", "+", "-", "/" (with `scalar` or a second input)
   std::optional<double> scalar;
-  bool scalar_first = false; // `2.0 - x`
-  std::string tf_function;   // "math.reduce_mean"
+  bool scalar_first = false;  // `2.0 - x`
+  std::string tf_function;    // "math.reduce_mean"
   std::vector<Arg> kwargs;
   // The inputs are one list argument (`keras.ops.stack([a, b], axis=1)`); the JSON node lists
   // every input with the kwargs, like tf.keras does for a list first argument.
@@ -88,13 +127,13 @@ struct OpCall {
 };
 
 struct WeightVar {
-  std::string variable; // Keras variable name, for readers ("kernel")
+  std::string variable;  // Keras variable name, for readers ("kernel")
   pivot::ParamId param = 0;
   std::vector<int64_t> perm;
   // A variable of a sublayer the layer builds itself (MultiHeadAttention's "query_dense"):
   // saved under layers/<layer>/<sublayer>/vars/<i>, numbered per sublayer.
   std::string sublayer;
-  std::vector<int64_t> shape; // reshape after perm (EinsumDense kernels); empty: none
+  std::vector<int64_t> shape;  // reshape after perm (EinsumDense kernels); empty: none
   // Keras RNN weights built from several PyTorch tensors (see pivot::WeightSlot).
   std::vector<int64_t> block_order{};
   std::vector<pivot::ParamId> combine_with{};
@@ -103,17 +142,17 @@ struct WeightVar {
 
 struct LayerRecord {
   RecordKind kind = RecordKind::Layer;
-  std::string class_name; // "Conv2D", "InputLayer", "TFOpLambda"
-  std::string name;       // the layer name (unique in the model)
-  std::vector<Arg> args;  // constructor arguments in Python order
-  std::vector<std::string> inputs; // value keys consumed
-  std::string output;              // value key produced
-  int owner = -1;                  // index of the record whose layer object this call reuses
-  std::vector<WeightVar> vars;     // in Keras variable order
+  std::string class_name;           // "Conv2D", "InputLayer", "TFOpLambda"
+  std::string name;                 // the layer name (unique in the model)
+  std::vector<Arg> args;            // constructor arguments in Python order
+  std::vector<std::string> inputs;  // value keys consumed
+  std::string output;               // value key produced
+  int owner = -1;                   // index of the record whose layer object this call reuses
+  std::vector<WeightVar> vars;      // in Keras variable order
   // Weightless groups the layer's own saving writes besides its vars (sublayer paths).
   std::vector<std::string> empty_subgroups;
   OpCall op;
-  std::string todo; // Todo: "<code>: <message>"
+  std::string todo;  // Todo: "<code>: <message>"
   // Layers taking several tensors as separate call arguments (MultiHeadAttention: query,
   // value, key): the call keyword of each input after the first. Empty: one list argument.
   std::vector<std::string> input_keywords;
@@ -138,12 +177,12 @@ struct LayerRecord {
 struct RecordList {
   std::string model_name;
   std::vector<LayerRecord> records;
-  std::vector<std::string> input_keys;  // graph inputs in order
-  std::vector<std::string> output_keys; // graph outputs in order
-  std::map<std::string, std::string> name_hints; // value key -> readable name for Python
-  std::map<std::string, std::string> aliases;    // value key -> the key it stands for
+  std::vector<std::string> input_keys;            // graph inputs in order
+  std::vector<std::string> output_keys;           // graph outputs in order
+  std::map<std::string, std::string> name_hints;  // value key -> readable name for Python
+  std::map<std::string, std::string> aliases;     // value key -> the key it stands for
   bool partial = false;
-  bool sequential = false; // a plain chain: rendered as keras.Sequential
+  bool sequential = false;  // a plain chain: rendered as keras.Sequential
   // Custom layer classes the generated module defines (custom_layers.h), in first-use order.
   std::vector<std::string> custom_classes;
 
@@ -155,4 +194,4 @@ struct RecordList {
   }
 };
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -11,4 +11,4 @@ namespace nnport::writers::keras {
 
 RecordList lower_graph(const pivot::ModuleDef& module, bool tf_keras, DiagnosticEngine& diags);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -47,9 +47,10 @@ std::vector<int64_t> spatial_sizes(const pivot::TensorType& t, size_t rank) {
   return sizes;
 }
 
-} // namespace
+}  // namespace
 
-std::string Lowerer::zero_pad(const pivot::Node& node, const std::vector<int64_t>& pads, size_t rank) {
+std::string Lowerer::zero_pad(const pivot::Node& node, const std::vector<int64_t>& pads,
+                              size_t rank) {
   const std::string in = key(node.inputs[0]);
   if (all_zero(pads)) return in;
   Arg padding = kw("padding", ArgValue::pairs(pads));
@@ -65,7 +66,7 @@ std::string Lowerer::zero_pad(const pivot::Node& node, const std::vector<int64_t
     for (int64_t p : per_axis) uniform = uniform && p == per_axis[0];
     padding.py_value = uniform ? ArgValue::integer(per_axis[0]) : ArgValue::tuple(per_axis);
   }
-  padding.py_name.clear(); // layers.ZeroPadding2D(1)
+  padding.py_name.clear();  // layers.ZeroPadding2D(1)
   std::vector<Arg> args = {padding};
   if (rank > 1) args.push_back(json_only("data_format", ArgValue::string("channels_last")));
   const std::string out = key(node.outputs[0]) + "_pad";
@@ -76,7 +77,8 @@ std::string Lowerer::zero_pad(const pivot::Node& node, const std::vector<int64_t
 
 void Lowerer::lower_conv(const pivot::Node& node) {
   if (!pivot::spatial::channels_last(node))
-    return no_mapping(node, "conv is channels_first; the Keras writer expects a layout-planned graph");
+    return no_mapping(node,
+                      "conv is channels_first; the Keras writer expects a layout-planned graph");
   const size_t rank = pivot::spatial::spatial_rank(node);
   const auto kernel = pivot::attr_ints(node, "kernel_size");
   const auto stride = pivot::spatial::per_axis(node, "stride", 1);
@@ -87,11 +89,13 @@ void Lowerer::lower_conv(const pivot::Node& node) {
   std::string input = key(node.inputs[0]);
   std::string padding = "valid";
   if (!all_zero(pads) && pivot::attr_string(node, "padding_mode") != "zeros") {
-    input = conv_mode_pad(node, pads); // reflect/replicate: an explicit pad, then 'valid'
+    input = conv_mode_pad(node, pads);  // reflect/replicate: an explicit pad, then 'valid'
     if (input.empty()) return;
   } else if (!all_zero(pads)) {
-    if (matches_same(pads, sizes, kernel, stride, dilation)) padding = "same";
-    else input = zero_pad(node, pads, rank);
+    if (matches_same(pads, sizes, kernel, stride, dilation))
+      padding = "same";
+    else
+      input = zero_pad(node, pads, rank);
   }
   if (lower_depthwise_conv(node, input, padding)) return;
   const int64_t groups = pivot::attr_int(node, "groups");
@@ -122,13 +126,15 @@ void Lowerer::lower_conv(const pivot::Node& node) {
   Arg bias_arg = kw("use_bias", ArgValue::boolean(bias));
   bias_arg.in_python = !bias;
   args.push_back(bias_arg);
-  auto& record = add_layer(node, cls("Conv{r}D", rank), std::move(args), {input}, key(node.outputs[0]));
+  auto& record =
+      add_layer(node, cls("Conv{r}D", rank), std::move(args), {input}, key(node.outputs[0]));
   add_vars(record, node);
 }
 
 void Lowerer::lower_pool(const pivot::Node& node) {
   if (!pivot::spatial::channels_last(node))
-    return no_mapping(node, "pooling is channels_first; the Keras writer expects a layout-planned graph");
+    return no_mapping(node,
+                      "pooling is channels_first; the Keras writer expects a layout-planned graph");
   const bool is_max = node.kind == pivot::OpKind::MaxPool;
   const size_t rank = pivot::spatial::spatial_rank(node);
   const auto kernel = pivot::attr_ints(node, "kernel_size");
@@ -146,13 +152,17 @@ void Lowerer::lower_pool(const pivot::Node& node) {
       const int64_t n = sizes[i];
       if (n < 0) return no_mapping(node, "ceil_mode pooling over an axis of unknown size");
       using pivot::shape_rules::window_output;
-      const int64_t floor_out = window_output(n, kernel[i], stride[i], 1, pads[2 * i], pads[2 * i + 1], false);
-      const int64_t ceil_out = window_output(n, kernel[i], stride[i], 1, pads[2 * i], pads[2 * i + 1], true);
+      const int64_t floor_out =
+          window_output(n, kernel[i], stride[i], 1, pads[2 * i], pads[2 * i + 1], false);
+      const int64_t ceil_out =
+          window_output(n, kernel[i], stride[i], 1, pads[2 * i], pads[2 * i + 1], true);
       if (ceil_out == floor_out) continue;
       if (!is_max)
-        return no_mapping(node, "avg_pool with ceil_mode=True adds partial windows whose divisor "
-                                "Keras cannot reproduce");
-      pads[2 * i + 1] += (ceil_out - 1) * stride[i] + kernel[i] - (n + pads[2 * i] + pads[2 * i + 1]);
+        return no_mapping(node,
+                          "avg_pool with ceil_mode=True adds partial windows whose divisor "
+                          "Keras cannot reproduce");
+      pads[2 * i + 1] +=
+          (ceil_out - 1) * stride[i] + kernel[i] - (n + pads[2 * i] + pads[2 * i + 1]);
     }
   }
 
@@ -160,13 +170,17 @@ void Lowerer::lower_pool(const pivot::Node& node) {
   std::string padding = "valid";
   if (!all_zero(pads)) {
     const bool same = matches_same(pads, sizes, kernel, stride, dilation);
-    if (is_max && same) padding = "same"; // padded cells never win, in both frameworks
-    else if (!is_max && !count_pad && same) padding = "same"; // both exclude padded cells
-    else if (count_pad) input = zero_pad(node, pads, rank);   // padded zeros count: exact
+    if (is_max && same)
+      padding = "same";  // padded cells never win, in both frameworks
+    else if (!is_max && !count_pad && same)
+      padding = "same";  // both exclude padded cells
+    else if (count_pad)
+      input = zero_pad(node, pads, rank);  // padded zeros count: exact
     else
-      return no_mapping(node, std::string(is_max ? "max_pool" : "avg_pool") + " padding " +
-                                  pivot::attr_to_string(pivot::AttrValue(pads)) +
-                                  " is neither Keras 'valid' nor 'same' and has no exact Keras construction");
+      return no_mapping(
+          node, std::string(is_max ? "max_pool" : "avg_pool") + " padding " +
+                    pivot::attr_to_string(pivot::AttrValue(pads)) +
+                    " is neither Keras 'valid' nor 'same' and has no exact Keras construction");
   }
   std::vector<Arg> args;
   args.push_back(int_or_tuple("pool_size", kernel));
@@ -175,8 +189,8 @@ void Lowerer::lower_pool(const pivot::Node& node) {
   pad_arg.in_python = padding != "valid";
   args.push_back(pad_arg);
   args.push_back(json_only("data_format", ArgValue::string("channels_last")));
-  add_layer(node, cls(is_max ? "MaxPooling{r}D" : "AveragePooling{r}D", rank), std::move(args), {input},
-            key(node.outputs[0]));
+  add_layer(node, cls(is_max ? "MaxPooling{r}D" : "AveragePooling{r}D", rank), std::move(args),
+            {input}, key(node.outputs[0]));
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -80,41 +80,45 @@ std::string python_tuple(const std::vector<int64_t>& values) {
 std::string python_value(const ArgValue& value) {
   using Kind = ArgValue::Kind;
   switch (value.kind) {
-  case Kind::None: return "None";
-  case Kind::Bool: return value.b ? "True" : "False";
-  case Kind::Int: return std::to_string(value.i);
-  case Kind::Float: return python_float(value.f);
-  case Kind::String: return python_string(value.s);
-  case Kind::Shape: return python_tuple(value.ints);
-  case Kind::Tuple: {
-    std::string out = "(";
-    for (size_t i = 0; i < value.ints.size(); ++i) out += (i ? ", " : "") + std::to_string(value.ints[i]);
-    return out + (value.ints.size() == 1 ? ",)" : ")");
-  }
-  case Kind::List: {
-    std::string out = "[";
-    for (size_t i = 0; i < value.ints.size(); ++i) out += (i ? ", " : "") + std::to_string(value.ints[i]);
-    return out + "]";
-  }
-  case Kind::Pairs: {
-    std::string out = "(";
-    for (size_t i = 0; i + 1 < value.ints.size(); i += 2) {
-      if (i) out += ", ";
-      out += "(" + std::to_string(value.ints[i]) + ", " + std::to_string(value.ints[i + 1]) + ")";
+    case Kind::None: return "None";
+    case Kind::Bool: return value.b ? "True" : "False";
+    case Kind::Int: return std::to_string(value.i);
+    case Kind::Float: return python_float(value.f);
+    case Kind::String: return python_string(value.s);
+    case Kind::Shape: return python_tuple(value.ints);
+    case Kind::Tuple: {
+      std::string out = "(";
+      for (size_t i = 0; i < value.ints.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(value.ints[i]);
+      return out + (value.ints.size() == 1 ? ",)" : ")");
     }
-    return out + (value.ints.size() == 2 ? ",)" : ")");
-  }
-  case Kind::Layer: {
-    if (!value.layer) return "None";
-    std::string out = "layers." + value.layer->class_name + "(";
-    bool first = true;
-    for (const auto& arg : value.layer->args) {
-      if (!arg.in_python || arg.py_name.empty()) continue; // keywords only: readable and checkable
-      out += (first ? "" : ", ") + arg.py_name + "=" + python_value(arg.py_value ? *arg.py_value : arg.value);
-      first = false;
+    case Kind::List: {
+      std::string out = "[";
+      for (size_t i = 0; i < value.ints.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(value.ints[i]);
+      return out + "]";
     }
-    return out + ")";
-  }
+    case Kind::Pairs: {
+      std::string out = "(";
+      for (size_t i = 0; i + 1 < value.ints.size(); i += 2) {
+        if (i) out += ", ";
+        out += "(" + std::to_string(value.ints[i]) + ", " + std::to_string(value.ints[i + 1]) + ")";
+      }
+      return out + (value.ints.size() == 2 ? ",)" : ")");
+    }
+    case Kind::Layer: {
+      if (!value.layer) return "None";
+      std::string out = "layers." + value.layer->class_name + "(";
+      bool first = true;
+      for (const auto& arg : value.layer->args) {
+        if (!arg.in_python || arg.py_name.empty())
+          continue;  // keywords only: readable and checkable
+        out += (first ? "" : ", ") + arg.py_name + "=" +
+               python_value(arg.py_value ? *arg.py_value : arg.value);
+        first = false;
+      }
+      return out + ")";
+    }
   }
   return "None";
 }
@@ -122,44 +126,48 @@ std::string python_value(const ArgValue& value) {
 nlohmann::json json_value(const ArgValue& value) {
   using Kind = ArgValue::Kind;
   switch (value.kind) {
-  case Kind::None: return nullptr;
-  case Kind::Bool: return value.b;
-  case Kind::Int: return value.i;
-  case Kind::Float: return value.f;
-  case Kind::String: return value.s;
-  case Kind::Tuple:
-  case Kind::List: return value.ints;
-  case Kind::Shape: {
-    auto out = nlohmann::json::array();
-    for (int64_t v : value.ints) out.push_back(v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v));
-    return out;
-  }
-  case Kind::Pairs: {
-    auto out = nlohmann::json::array();
-    for (size_t i = 0; i + 1 < value.ints.size(); i += 2)
-      out.push_back(nlohmann::json::array({value.ints[i], value.ints[i + 1]}));
-    return out;
-  }
-  case Kind::Layer: {
-    if (!value.layer) return nullptr;
-    nlohmann::json config = {{"trainable", true}, {"dtype", "float32"}};
-    for (const auto& arg : value.layer->args)
-      if (!arg.json_key.empty()) config[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
-    return {{"class_name", value.layer->class_name}, {"config", config}};
-  }
+    case Kind::None: return nullptr;
+    case Kind::Bool: return value.b;
+    case Kind::Int: return value.i;
+    case Kind::Float: return value.f;
+    case Kind::String: return value.s;
+    case Kind::Tuple:
+    case Kind::List: return value.ints;
+    case Kind::Shape: {
+      auto out = nlohmann::json::array();
+      for (int64_t v : value.ints)
+        out.push_back(v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v));
+      return out;
+    }
+    case Kind::Pairs: {
+      auto out = nlohmann::json::array();
+      for (size_t i = 0; i + 1 < value.ints.size(); i += 2)
+        out.push_back(nlohmann::json::array({value.ints[i], value.ints[i + 1]}));
+      return out;
+    }
+    case Kind::Layer: {
+      if (!value.layer) return nullptr;
+      nlohmann::json config = {{"trainable", true}, {"dtype", "float32"}};
+      for (const auto& arg : value.layer->args)
+        if (!arg.json_key.empty())
+          config[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+      return {{"class_name", value.layer->class_name}, {"config", config}};
+    }
   }
   return nullptr;
 }
 
 std::string python_identifier(const std::string& text) {
   static const std::set<std::string> kReserved = {
-      "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-      "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-      "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-      "try", "while", "with", "yield", "keras", "layers", "tf", "inputs", "outputs", "model"};
+      "False",  "None",     "True",   "and",     "as",   "assert", "async",  "await",    "break",
+      "class",  "continue", "def",    "del",     "elif", "else",   "except", "finally",  "for",
+      "from",   "global",   "if",     "import",  "in",   "is",     "lambda", "nonlocal", "not",
+      "or",     "pass",     "raise",  "return",  "try",  "while",  "with",   "yield",    "keras",
+      "layers", "tf",       "inputs", "outputs", "model"};
   std::string out;
   for (char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     out.push_back(ok ? c : '_');
   }
   if (out.empty() || (out[0] >= '0' && out[0] <= '9')) out = "v_" + out;
@@ -167,4 +175,4 @@ std::string python_identifier(const std::string& text) {
   return out;
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -11,7 +11,7 @@
 
 namespace nnport::writers::keras {
 
-std::string python_float(double value); // repr(): 0.9, 1e-05, 2.0
+std::string python_float(double value);  // repr(): 0.9, 1e-05, 2.0
 std::string python_string(const std::string& text);
 std::string python_tuple(const std::vector<int64_t>& values);
 std::string python_value(const ArgValue& value);
@@ -21,4 +21,4 @@ double tidy_float(double value);
 // A valid, readable Python identifier made from `text` ("features.0" -> "features_0").
 std::string python_identifier(const std::string& text);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

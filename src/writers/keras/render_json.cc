@@ -38,7 +38,8 @@ json layer_config(const LayerRecord& r) {
     return config;
   }
   for (const auto& arg : r.args)
-    if (!arg.json_key.empty()) config[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+    if (!arg.json_key.empty())
+      config[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
   return config;
 }
 
@@ -113,7 +114,8 @@ class ConfigRenderer {
     if (found == producer_.end()) return json::array({"TODO_nnport", 0, 0});
     const size_t p = found->second;
     const auto& r = list_.records[p];
-    const std::string& name = r.owner >= 0 ? list_.records[static_cast<size_t>(r.owner)].name : r.name;
+    const std::string& name =
+        r.owner >= 0 ? list_.records[static_cast<size_t>(r.owner)].name : r.name;
     auto index = tensor_index_.find(list_.resolve(key));
     return json::array({name, node_index_.at(p), index == tensor_index_.end() ? 0 : index->second});
   }
@@ -148,11 +150,14 @@ class ConfigRenderer {
         kwargs["name"] = nullptr;
         return json::array({"_CONSTANT_VALUE", -1, *op.scalar, kwargs});
       }
-      if (op.scalar) kwargs["y"] = *op.scalar;
-      else kwargs["y"] = ref(r.inputs[1]);
+      if (op.scalar)
+        kwargs["y"] = *op.scalar;
+      else
+        kwargs["y"] = ref(r.inputs[1]);
     }
     for (const auto& arg : op.kwargs)
-      if (!arg.json_key.empty()) kwargs[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
+      if (!arg.json_key.empty())
+        kwargs[arg.json_key] = json_value(arg.json_value ? *arg.json_value : arg.value);
     if (op.subscript) {
       // tf.keras serialises each slice object as {"start", "stop", "step"} and an index as an int.
       json spec = json::array();
@@ -162,7 +167,8 @@ class ConfigRenderer {
           continue;
         }
         auto bound = [](const std::optional<int64_t>& b) { return b ? json(*b) : json(nullptr); };
-        spec.push_back({{"start", bound(item.start)}, {"stop", bound(item.stop)}, {"step", bound(item.step)}});
+        spec.push_back(
+            {{"start", bound(item.start)}, {"stop", bound(item.stop)}, {"step", bound(item.step)}});
       }
       kwargs["slice_spec"] = spec;
     }
@@ -179,11 +185,11 @@ class ConfigRenderer {
   const RecordList& list_;
   std::map<size_t, int> node_index_;
   std::map<std::string, size_t> producer_;
-  std::map<std::string, int> tensor_index_; // outputs after a layer's first (return_state)
+  std::map<std::string, int> tensor_index_;  // outputs after a layer's first (return_state)
 };
 
-} // namespace
+}  // namespace
 
 nlohmann::json render_config(const RecordList& list) { return ConfigRenderer(list).run(); }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

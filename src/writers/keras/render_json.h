@@ -17,4 +17,4 @@ namespace nnport::writers::keras {
 
 nlohmann::json render_config(const RecordList& list);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

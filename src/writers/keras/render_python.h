@@ -10,10 +10,10 @@ namespace nnport::writers::keras {
 
 struct PythonHeader {
   bool tf_keras = false;
-  std::string source_name;      // for the header comment
-  std::string source_framework; // "pytorch"
+  std::string source_name;       // for the header comment
+  std::string source_framework;  // "pytorch"
 };
 
 std::string render_python(const RecordList& list, const PythonHeader& header);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -17,14 +17,16 @@ namespace nnport::writers::keras {
 std::optional<KerasOutput> write_keras(const pivot::Model& model, const WriteOptions& options,
                                        DiagnosticEngine& diags) {
   if (model.modules.empty() || model.entry >= model.modules.size()) {
-    diags.error(Code::NoTargetMapping, SourceLocation{}) << "the model has no entry module to write";
+    diags.error(Code::NoTargetMapping, SourceLocation{})
+        << "the model has no entry module to write";
     return std::nullopt;
   }
   const pivot::ModuleDef& entry = model.entry_module();
   const bool tf_keras = options.api == Api::TfKeras;
   RecordList records = lower_graph(entry, tf_keras, diags);
   if (records.input_keys.empty()) {
-    diags.error(Code::NoTargetMapping, entry.location) << "model '" << entry.name << "' has no inputs";
+    diags.error(Code::NoTargetMapping, entry.location)
+        << "model '" << entry.name << "' has no inputs";
     return std::nullopt;
   }
 
@@ -39,4 +41,4 @@ std::optional<KerasOutput> write_keras(const pivot::Model& model, const WriteOpt
   return output;
 }
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -21,19 +21,19 @@ enum class Api { Keras3, TfKeras };
 
 struct WriteOptions {
   Api api = Api::Keras3;
-  std::string source_name; // SOURCE file name, for the generated header comment
+  std::string source_name;  // SOURCE file name, for the generated header comment
 };
 
 struct KerasOutput {
-  std::string python;          // the generated module
-  nlohmann::json config;       // model.to_json() of the built model (tf.keras 2 format)
-  pivot::WeightPlan weights;   // parameter -> "layers/<layer>/vars/<i>"
-  std::string entry_name;      // function in `python` returning the built keras.Model
-  bool partial = false;        // TODO(nnport) markers were written
+  std::string python;         // the generated module
+  nlohmann::json config;      // model.to_json() of the built model (tf.keras 2 format)
+  pivot::WeightPlan weights;  // parameter -> "layers/<layer>/vars/<i>"
+  std::string entry_name;     // function in `python` returning the built keras.Model
+  bool partial = false;       // TODO(nnport) markers were written
 };
 
 // Returns nullopt when nothing could be written (errors explain why).
 std::optional<KerasOutput> write_keras(const pivot::Model& model, const WriteOptions& options,
                                        DiagnosticEngine& diags);
 
-} // namespace nnport::writers::keras
+}  // namespace nnport::writers::keras

@@ -68,13 +68,15 @@ std::string raw(const std::vector<T>& values) {
 class SafetensorsBuilder {
  public:
   template <typename T>
-  SafetensorsBuilder& add(const std::string& name, const std::string& dtype, std::vector<int64_t> shape,
-                          const std::vector<T>& values) {
+  SafetensorsBuilder& add(const std::string& name, const std::string& dtype,
+                          std::vector<int64_t> shape, const std::vector<T>& values) {
     return add_raw(name, dtype, std::move(shape), raw(values));
   }
-  SafetensorsBuilder& add_raw(const std::string& name, const std::string& dtype, std::vector<int64_t> shape,
-                              const std::string& bytes) {
-    header_[name] = {{"dtype", dtype}, {"shape", shape}, {"data_offsets", {data_.size(), data_.size() + bytes.size()}}};
+  SafetensorsBuilder& add_raw(const std::string& name, const std::string& dtype,
+                              std::vector<int64_t> shape, const std::string& bytes) {
+    header_[name] = {{"dtype", dtype},
+                     {"shape", shape},
+                     {"data_offsets", {data_.size(), data_.size() + bytes.size()}}};
     data_ += bytes;
     return *this;
   }
@@ -90,4 +92,4 @@ class SafetensorsBuilder {
   std::string data_;
 };
 
-} // namespace nnport::weights::testing
+}  // namespace nnport::weights::testing
