@@ -195,6 +195,10 @@ struct Fit {
   SetupValue validation_split;  // Keras: the LAST fraction of the arrays, before shuffling
   SetupValue verbose;
   std::string history_variable;  // `history = model.fit(...)`
+  // The source reads `history.epoch` (the epoch indices run) or `history.params` (verbose,
+  // epochs, steps per epoch): the migrated History records them too.
+  bool history_epoch = false;
+  bool history_params = false;
   // The source's epoch loop kept around fit, because it runs statements every epoch: one fit
   // call per epoch (`initial_epoch` = the epoch's index counted from `epoch_start`), its history
   // in `history_variable`. Empty: one fit call runs all the epochs.

@@ -248,6 +248,14 @@ std::vector<SetupSchema> build() {
        {"start_char", K::Int, "id put at the start of every sequence"},
        {"oov_char", K::Int, "id of the words left out"},
        {"index_from", K::Int, "word ids are shifted by it"}});
+  add(F::Dataset, "imdb", "IMDB movie reviews as word-index sequences, sentiment 0 or 1",
+      {{"num_words", K::Int, "words ranked past it become oov_char (None: all)"},
+       {"skip_top", K::Int, "the most frequent words below it become oov_char"},
+       {"maxlen", K::Int, "longer sequences are dropped (None: none)"},
+       {"seed", K::Int, "seed of the shuffles (NumPy RandomState), train then test"},
+       {"start_char", K::Int, "id put at the start of every sequence"},
+       {"oov_char", K::Int, "id of the words left out"},
+       {"index_from", K::Int, "word ids are shifted by it"}});
   return c;
 }
 

@@ -187,6 +187,12 @@ json to_json(const Script& script) {
                         {"verbose", to_json(f.verbose)},
                         {"history", f.history_variable}});
   for (size_t i = 0; i < script.fits.size(); ++i) {
+    json read = json::array();
+    if (script.fits[i].history_epoch) read.push_back("epoch");
+    if (script.fits[i].history_params) read.push_back("params");
+    if (!read.empty()) fits[i]["history_read"] = read;
+  }
+  for (size_t i = 0; i < script.fits.size(); ++i) {
     const Fit& f = script.fits[i];
     if (f.epoch_variable.empty()) continue;
     json bindings = json::array();

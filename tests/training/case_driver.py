@@ -18,7 +18,13 @@ TIMEOUT = 120
 DEFAULT_STEPS = 5
 
 
+FORKED_PYTHON = os.path.join(HERE, "..", "support", "forked_python.py")
+
+
 def run(cmd, cwd=None, env=None):
+    # Python scripts start as children of the python zygote when one serves (torch imported).
+    if cmd and cmd[0] == sys.executable and (env or os.environ).get("NNPORT_PYTHON_ZYGOTE"):
+        cmd = [sys.executable, FORKED_PYTHON] + list(cmd[1:])
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=TIMEOUT, cwd=cwd,
                            env=env)

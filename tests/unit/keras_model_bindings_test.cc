@@ -5,6 +5,7 @@
 
 #include "keras_reader_test_util.h"
 #include "script_read_util.h"
+#include "writers/pytorch/builtin_datasets.h"
 #include "writers/pytorch/several_classes.h"
 
 using namespace nnport;
@@ -107,6 +108,38 @@ model.fit(x_train, y_train)
   EXPECT_EQ(d.args.at("name").text, "boston_housing");
   EXPECT_EQ(d.args.at("seed").i, 5);
   EXPECT_DOUBLE_EQ(d.args.at("test_split").f, 0.2);
+}
+
+// keras.datasets.imdb: Keras' cached imdb.npz read with NumPy, each published split shuffled
+// (train first, one generator) and prepared as Keras does.
+TEST(KerasModelBindings, ImdbLoadDataReadsKerasCachedFile) {
+  ScriptRead r;
+  nnport::testing::read_keras_with_script(
+      R"(from tensorflow import keras
+from tensorflow.keras.datasets import imdb
+
+(train_data, train_labels), (test_data, test_labels) = imdb.load_data(num_words=10000)
+model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(train_data, train_labels)
+)",
+      r, nnport::testing::keras_reader::with_input({pivot::kBatch, 10000}));
+  for (const auto& d : r.diags.diagnostics()) EXPECT_NE(d.severity, Severity::Error) << d.message;
+  const auto data = steps_of(r.script->steps, ScriptStep::Kind::MakeData);
+  ASSERT_EQ(data.size(), 1u);
+  const auto& d = r.script->setup.datasets.at(data[0]->index);
+  EXPECT_EQ(d.args.at("name").text, "imdb");
+  EXPECT_EQ(d.args.at("num_words").i, 10000);
+  EXPECT_EQ(d.args.at("seed").i, 113);
+  EXPECT_EQ(d.args.at("index_from").i, 3);
+  const auto helper = writers::pytorch::npz_dataset_helper(d);
+  ASSERT_FALSE(helper.empty());
+  EXPECT_EQ(helper[0],
+            "def load_imdb(num_words=None, skip_top=0, maxlen=None, seed=113,\n"
+            "              start_char=1, oov_char=2, index_from=3):");
+  EXPECT_EQ(writers::pytorch::npz_dataset_call(d),
+            "load_imdb(num_words=10000, skip_top=0, maxlen=None, seed=113, start_char=1, "
+            "oov_char=2, index_from=3)");
 }
 
 TEST(KerasModelBindings, ClassesOfAnotherBindingAreMergedOnce) {

@@ -120,21 +120,47 @@ noise = tf.random.normal(shape=(3,), seed=1)
   EXPECT_NE(e.find("train.py:12:1"), std::string::npos) << e;
 }
 
-TEST(KerasScriptAroundModel, LayerListAndHistoryAttributesAreReported) {
+TEST(KerasScriptAroundModel, LayerListIsReportedAndHistoryAttributesKept) {
   Read r;
   nnport::testing::read_keras_with_script(std::string(kHeader) + R"(
 bn1 = model.layers[1]
 print([(var.name, var.trainable) for var in bn1.variables])
 print(history.params)
 print(history.history["loss"])
+print(history.epoch)
+print(history.model)
 )",
                                           r);
   const std::string e = errors(r.diags);
   EXPECT_NE(e.find("train.py:11:1: error: model.layers: Keras' layer list"), std::string::npos)
       << e;
   EXPECT_NE(e.find("train.py:12:1"), std::string::npos) << e;  // reads bn1
-  EXPECT_NE(e.find("train.py:13:1"), std::string::npos) << e;  // History.params
+  EXPECT_EQ(e.find("train.py:13:1"), std::string::npos) << e;  // History.params is kept
   EXPECT_EQ(e.find("train.py:14:1"), std::string::npos) << e;  // History.history is kept
+  EXPECT_EQ(e.find("train.py:15:1"), std::string::npos) << e;  // History.epoch is kept
+  EXPECT_NE(e.find("train.py:16:1"), std::string::npos) << e;  // History.model is not
+  // The migrated History records what the script reads: the epochs run, and fit's parameters
+  // (Keras' verbose "auto" is 1; steps are the training batches of an epoch).
+  const std::string py = pytorch_script(r);
+  EXPECT_NE(py.find("history = SimpleNamespace(history={}, epoch=[])  # what Keras' History holds\n"
+                    "    history.params = {\"verbose\": 1, \"epochs\": 1, \"steps\": "
+                    "len(train_loader)}\n"),
+            std::string::npos)
+      << py;
+  const size_t logged = py.find("history.history.setdefault(name, []).append(value)\n");
+  ASSERT_NE(logged, std::string::npos) << py;
+  EXPECT_NE(py.find("history.epoch.append(epoch)\n", logged), std::string::npos) << py;
+}
+
+TEST(KerasScriptAroundModel, HistoryHoldsOnlyWhatTheScriptReads) {
+  Read r;
+  nnport::testing::read_keras_with_script(std::string(kHeader) + R"(
+print(history.history["loss"])
+)",
+                                          r);
+  const std::string py = pytorch_script(r);
+  EXPECT_NE(py.find("history = SimpleNamespace(history={})"), std::string::npos) << py;
+  EXPECT_EQ(py.find(".epoch.append"), std::string::npos) << py;
 }
 
 TEST(KerasScriptAroundModel, TfDataTuningOfAnImageFolderIsDropped) {

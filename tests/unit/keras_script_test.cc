@@ -29,7 +29,7 @@ model = keras.Sequential([
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="sparse_categorical_crossentropy",
               metrics=["accuracy"])
 model.fit(x_train, y_train, batch_size=16, epochs=2, validation_split=0.2)
-data = keras.datasets.imdb.load_data()
+data = keras.datasets.cifar100.load_data()
 model.save_weights("w.weights.h5")
 )";
 
@@ -71,7 +71,7 @@ TEST(KerasScriptReader, ReportsAnUnmappedFrameworkCallAtItsLine) {
   bool marked = false;
   for (const auto& step : r.script->steps)
     if (step.kind == ScriptStep::Kind::Unsupported &&
-        step.text == "data = keras.datasets.imdb.load_data()") {
+        step.text == "data = keras.datasets.cifar100.load_data()") {
       marked = true;
       EXPECT_EQ(step.location.line, 13u);
     }

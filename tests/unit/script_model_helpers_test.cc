@@ -146,6 +146,45 @@ TEST(KerasScriptHelpers, UncalledHelperIsStillMigrated) {
   EXPECT_FALSE(out.partial);
 }
 
+// keras.io's run_experiment(model): the best checkpoint reloaded, and the model returned with
+// fit()'s History to the name it came in with.
+std::string reloading_helper(const std::string& call) {
+  std::string source = kKerasHelper;
+  source.replace(source.find("  return history\n"), 17,
+                 "  model.load_weights(\"best.weights.h5\")\n  return history, model\n");
+  source.replace(source.find("history = compile_and_fit(dense, window)"), 40, call);
+  return source;
+}
+
+TEST(KerasScriptHelpers, HelperReloadsAndReturnsTheModel) {
+  Read r;
+  read_keras(reloading_helper("hist, dense = compile_and_fit(dense, window)\nprint(hist.epoch)\n"
+                              "dense.save_weights(\"final.weights.h5\")"),
+             r);
+  EXPECT_FALSE(has_code(r.diags, Code::ScriptUnsupported));
+  pivot::Graph graph;
+  auto renderer = writers::pytorch::make_step_renderer(*r.script, "Net", graph, r.diags);
+  auto out =
+      writers::write_script("import torch\n\n\nclass Net:\n    pass\n", *r.script, *renderer);
+  const std::string& py = out.python;
+  EXPECT_FALSE(out.partial) << py;
+  EXPECT_NE(py.find("    model.load_state_dict(torch.load(\"best.weights.h5\"))\n"
+                    "    return history, model\n"),
+            std::string::npos)
+      << py;
+  EXPECT_NE(py.find("hist, dense = compile_and_fit(dense, window)"), std::string::npos) << py;
+  // The History returned is read for its epochs under the caller's name: the helper's records them.
+  EXPECT_NE(py.find("        history.epoch.append(epoch)\n"), std::string::npos) << py;
+  EXPECT_NE(py.find("torch.save(dense.state_dict(), \"final.weights.h5\")"), std::string::npos)
+      << py;
+}
+
+TEST(KerasScriptHelpers, ReturnedModelBoundToAnotherNameIsReported) {
+  Read r;
+  read_keras(reloading_helper("history, trained = compile_and_fit(dense, window)"), r);
+  EXPECT_TRUE(has_code(r.diags, Code::ScriptUnsupported));
+}
+
 const char* kTorchHelper = R"(import numpy as np
 import torch
 import torch.nn as nn

@@ -356,6 +356,20 @@ std::vector<SetupRow> build() {
                 {"index_from", "index_from", i(3), 8}},
                {{"word_index", "get_word_index"}},
                false});
+  // imdb.load_data(path, num_words, ...): the published train/test split, each shuffled.
+  r.push_back({F::Dataset,
+               "imdb",
+               "keras.datasets.imdb",
+               {},
+               {{"num_words", "num_words", SetupValue::expr("None"), 1},
+                {"skip_top", "skip_top", i(0), 2},
+                {"maxlen", "maxlen", SetupValue::expr("None"), 3},
+                {"seed", "seed", i(113), 4},
+                {"start_char", "start_char", i(1), 5},
+                {"oov_char", "oov_char", i(2), 6},
+                {"index_from", "index_from", i(3), 7}},
+               {{"word_index", "get_word_index"}},
+               false});
   return r;
 }
 

@@ -360,6 +360,19 @@ std::vector<SetupRow> build() {
                 {"index_from", "index_from", i(3), -1}},
                {{"file", "reuters.npz"}, {"word_index", "reuters_word_index.json"}},
                false});
+  r.push_back({F::Dataset,
+               "imdb",
+               "numpy (imdb.npz)",
+               {},
+               {{"num_words", "num_words", SetupValue::expr("None"), -1},
+                {"skip_top", "skip_top", i(0), -1},
+                {"maxlen", "maxlen", SetupValue::expr("None"), -1},
+                {"seed", "seed", i(113), -1},
+                {"start_char", "start_char", i(1), -1},
+                {"oov_char", "oov_char", i(2), -1},
+                {"index_from", "index_from", i(3), -1}},
+               {{"file", "imdb.npz"}, {"word_index", "imdb_word_index.json"}},
+               false});
   return r;
 }
 

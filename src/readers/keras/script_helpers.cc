@@ -4,6 +4,8 @@
 // the model, and the Compile/Train/Evaluate steps it yields name the parameter
 // (ScriptStep::variable), so that the writer trains the model passed in. Its calls stay calls.
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "readers/keras/script_recognizer.h"
 #include "readers/pytorch/script_syntax.h"
@@ -39,7 +41,59 @@ std::string header_text(Node stmt, Node body) {
   return header;
 }
 
+// The returned values of a function body's `return` statements (nested definitions aside).
+std::vector<Node> return_statements(Node body) {
+  std::vector<Node> out;
+  for (Node n : body.named_children()) {
+    if (n.is(Kind::FunctionDefinition) || n.is(Kind::ClassDefinition) ||
+        n.is(Kind::DecoratedDefinition))
+      continue;
+    if (n.is(Kind::ReturnStatement)) out.push_back(n);
+    for (Node r : return_statements(n)) out.push_back(r);
+  }
+  return out;
+}
+
+// The elements of a returned value: `history, model` -> {history, model}.
+std::vector<Node> returned_elements(Node ret) {
+  if (ret.named_child_count() != 1) return {};
+  Node value = ret.named_child(0);
+  if (value.is(Kind::ExpressionList) || value.is(Kind::Tuple)) return value.named_children();
+  return {value};
+}
+
+// Where every return statement of the helper gives back its model parameter, unchanged, and
+// how many values it returns: `return history, model` -> {1, 2}. None when a return does not,
+// or returns it elsewhere.
+std::optional<std::pair<size_t, size_t>> returned_position(Node body, const std::string& model) {
+  std::optional<std::pair<size_t, size_t>> at;
+  for (Node ret : return_statements(body)) {
+    const std::vector<Node> elements = returned_elements(ret);
+    std::optional<std::pair<size_t, size_t>> here;
+    for (size_t i = 0; i < elements.size(); ++i)
+      if (elements[i].is(Kind::Identifier) && elements[i].text() == model)
+        here = std::pair{i, elements.size()};
+    if (!here || (at && *at != *here)) return std::nullopt;
+    at = here;
+  }
+  return at;
+}
+
 }  // namespace
+
+// `return history, model` inside a training helper: fit()'s History and the model parameter (the
+// migrated module, trained in place) are returned as they are.
+bool KerasScriptRecognizer::claim_helper_return(Node stmt, ScriptContext& ctx,
+                                                std::vector<ScriptStep>& out) {
+  if (helper_model_.empty() || !stmt.is(Kind::ReturnStatement)) return false;
+  const std::vector<Node> elements = returned_elements(stmt);
+  if (elements.empty()) return false;
+  for (Node e : elements)
+    if (!(e.is(Kind::Identifier) && e.text() == helper_model_) && touches_framework(e, ctx))
+      return false;
+  out.push_back(verbatim_step(stmt));
+  return true;
+}
 
 bool KerasScriptRecognizer::claim_model_helper(Node stmt, ScriptContext& ctx,
                                                std::vector<ScriptStep>& out) {
@@ -61,8 +115,10 @@ bool KerasScriptRecognizer::claim_model_helper(Node stmt, ScriptContext& ctx,
       trained.insert(std::string(object.text()));
   }
   if (trained.size() != 1) return false;
-  model_helpers_[std::string(def.field(Field::Name).text())] = static_cast<size_t>(
+  const std::string name(def.field(Field::Name).text());
+  model_helpers_[name] = static_cast<size_t>(
       std::find(params.begin(), params.end(), *trained.begin()) - params.begin());
+  if (auto at = returned_position(body, *trained.begin())) helper_model_returns_[name] = *at;
   // The helper's names are its own: bindings made inside it end with it.
   const auto saved_vars = ctx.vars;
   helper_model_ = *trained.begin();
@@ -134,8 +190,21 @@ bool KerasScriptRecognizer::claim_helper_call(Node stmt, ScriptContext& ctx,
     if (i != helper->second && !passes(a.positional[i])) return false;
   for (const auto& [name, value] : a.keywords)
     if (!passes(value)) return false;
-  // What it returns is fit()'s History (or evaluate()'s results): read framework-free after.
-  for (const auto& t : targets) ctx.vars[t] = ScriptVar::History;
+  // What it returns is fit()'s History (or evaluate()'s results), read framework-free after, and
+  // perhaps the model it trained: `history, model = run_experiment(model)` binds the same module.
+  std::optional<size_t> model_at;
+  if (auto r = helper_model_returns_.find(helper->first); r != helper_model_returns_.end()) {
+    const auto [at, count] = r->second;
+    // Bound again to the name it came in with; another name (or a tuple held whole) would be a
+    // second reference the migrated script does not follow.
+    if (!targets.empty() && (targets.size() != count || targets[at] != model.text())) return false;
+    model_at = at;
+  }
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (!model_at || i != *model_at) {
+      ctx.vars[targets[i]] = ScriptVar::History;
+      history_names_.insert(targets[i]);
+    }
   out.push_back(verbatim_step(stmt));
   return true;
 }

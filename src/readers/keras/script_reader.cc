@@ -55,6 +55,25 @@ void add_model_helpers(Node root, std::set<std::string>& model_names) {
   }
 }
 
+// Whether the script reads History's `.epoch` or `.params`, so the migrated History records
+// them (and only then: most scripts read `.history` alone). Any name bound to a History counts
+// for every fit: a training helper's History reaches its caller under another name.
+void note_history_reads(Node root, const std::set<std::string>& history_names,
+                        pivot::Script& script) {
+  bool epoch = false, params = false;
+  for (Node a : pytorch::find_all(root, [&](Node n) {
+         return n.is(Kind::Attribute) &&
+                history_names.count(std::string(n.field(Field::Object).text()));
+       })) {
+    epoch = epoch || a.field(Field::Attribute).text() == "epoch";
+    params = params || a.field(Field::Attribute).text() == "params";
+  }
+  for (auto& fit : script.fits) {
+    fit.history_epoch = epoch && !fit.history_variable.empty();
+    fit.history_params = params && !fit.history_variable.empty();
+  }
+}
+
 }  // namespace
 
 std::optional<pivot::Script> read_keras_script(const syntax::Tree& tree, const pivot::Model& model,
@@ -95,7 +114,9 @@ std::optional<pivot::Script> read_keras_script(const syntax::Tree& tree, const p
   ctx.model_definitions = model_names;
   keras::KerasScriptRecognizer recognizer(model_variable);
   recognizer.collect_framework_names(root);
-  return walk_script(root, recognizer, ctx);
+  auto script = walk_script(root, recognizer, ctx);
+  if (script) note_history_reads(root, recognizer.history_names(), *script);
+  return script;
 }
 
 }  // namespace nnport::readers

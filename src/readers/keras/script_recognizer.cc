@@ -138,14 +138,16 @@ bool KerasScriptRecognizer::touches_framework(Node node, const ScriptContext& ct
     if (framework_names_.count(name)) return true;
     auto it = ctx.vars.find(name);
     if (it == ctx.vars.end()) continue;
-    // fit()'s History keeps its `.history` dict and the image-folder loader its `.class_names`
-    // in the migrated script: reading them is framework-free. Its other attributes (`params`,
-    // `epoch`, `model`) the migrated History does not have.
+    // fit()'s History keeps its `.history` dict, `.epoch` list and `.params` dict, and the
+    // image-folder loader its `.class_names`, in the migrated script: reading them is
+    // framework-free. Its other attributes (`model`, methods) the migrated History does not have.
     if (it->second == ScriptVar::History) {
       auto other_attribute = [&](Node id) {
         Node p = id.parent();
-        return id.text() == name && p && p.is(Kind::Attribute) && p.field(Field::Object) == id &&
-               p.field(Field::Attribute).text() != "history";
+        if (id.text() != name || !p || !p.is(Kind::Attribute) || p.field(Field::Object) != id)
+          return false;
+        const std::string_view attribute = p.field(Field::Attribute).text();
+        return attribute != "history" && attribute != "epoch" && attribute != "params";
       };
       if (other_attribute(node) || !pytorch::find_all(node, other_attribute).empty()) return true;
       continue;
@@ -176,7 +178,7 @@ bool KerasScriptRecognizer::builds_model(Node expr, const ScriptContext& ctx) co
 bool KerasScriptRecognizer::claim(Node stmt, ScriptContext& ctx, std::vector<ScriptStep>& out) {
   if (claim_custom_step(stmt, ctx, out)) return true;
   if (claim_model_helper(stmt, ctx, out) || claim_helper_call(stmt, ctx, out) ||
-      claim_optimizer_helper(stmt, ctx, out))
+      claim_helper_return(stmt, ctx, out) || claim_optimizer_helper(stmt, ctx, out))
     return true;
   if (claim_function(stmt, ctx, out)) return true;
   if (!stmt.is(Kind::ExpressionStatement)) return false;
@@ -344,11 +346,13 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
         ctx.vars.at(std::string(object.text())) == ScriptVar::Model) {
       if (object.text() != helper_model_)
         return model_method(stmt, call, method, targets, ctx, out);
-      // A helper's model parameter: its compile/fit/evaluate steps name the parameter.
-      if (method != "compile" && method != "fit" && method != "evaluate" && method != "summary") {
+      // A helper's model parameter: its steps name the parameter.
+      static const std::set<std::string> kHelperMethods = {
+          "compile", "fit", "evaluate", "summary", "load_weights", "save_weights", "save"};
+      if (!kHelperMethods.count(method)) {
         out.push_back(unsupported_step(stmt, ctx,
-                                       "inside a helper, only compile/fit/evaluate of the model "
-                                       "parameter '" +
+                                       "inside a helper, only compile/fit/evaluate/load_weights/"
+                                       "save_weights of the model parameter '" +
                                            helper_model_ + "' are mapped"));
         return true;
       }
@@ -356,7 +360,9 @@ bool KerasScriptRecognizer::claim_call(Node stmt, Node call,
       const bool claimed = model_method(stmt, call, method, targets, ctx, out);
       for (size_t i = before; i < out.size(); ++i)
         if (out[i].kind == ScriptStep::Kind::Compile || out[i].kind == ScriptStep::Kind::Train ||
-            out[i].kind == ScriptStep::Kind::Evaluate)
+            out[i].kind == ScriptStep::Kind::Evaluate ||
+            out[i].kind == ScriptStep::Kind::LoadWeights ||
+            out[i].kind == ScriptStep::Kind::SaveWeights)
           out[i].variable = helper_model_;
       return claimed;
     }
@@ -695,6 +701,7 @@ bool KerasScriptRecognizer::model_method(Node stmt, Node call, const std::string
     if (targets.size() == 1) {
       fit.history_variable = targets[0];
       ctx.vars[targets[0]] = ScriptVar::History;
+      history_names_.insert(targets[0]);
     }
     ScriptStep s = step_of(ScriptStep::Kind::Train, stmt);
     s.index = ctx.script->fits.size();

@@ -29,6 +29,8 @@ class KerasScriptRecognizer : public ScriptRecognizer {
 
   // Names the module's framework imports bind (`keras`, `layers`, `tf`, `Dense`...).
   void collect_framework_names(syntax::Node module);
+  // Every name the script bound to a fit() History (directly, or returned by a training helper).
+  const std::set<std::string>& history_names() const { return history_names_; }
 
   // The steps of a custom training step's body (script_custom_steps.cc): Forward, LossCall,
   // AddModelLosses, Gradients, ApplyGradients, MetricUpdate/MetricReset for the statements of a
@@ -98,6 +100,8 @@ class KerasScriptRecognizer : public ScriptRecognizer {
                           std::vector<pivot::ScriptStep>& out);
   // `history = compile_and_fit(multi_conv_model, multi_window)`: a call of such a helper stays
   // a call (Verbatim), when its other arguments are framework-free.
+  bool claim_helper_return(syntax::Node stmt, ScriptContext& ctx,
+                           std::vector<pivot::ScriptStep>& out);
   bool claim_helper_call(syntax::Node stmt, ScriptContext& ctx,
                          std::vector<pivot::ScriptStep>& out);
   // `window.train` inside such a helper: data made elsewhere (an "iterable" dataset).
@@ -191,6 +195,10 @@ class KerasScriptRecognizer : public ScriptRecognizer {
   std::string helper_model_;
   std::set<std::string> helper_params_;
   std::map<std::string, size_t> model_helpers_;
+  std::set<std::string> history_names_;
+  // Where a helper returns its model parameter: the position and the number of values returned
+  // (`return history, model`: {1, 2}).
+  std::map<std::string, std::pair<size_t, size_t>> helper_model_returns_;
 
   bool numpy_as_np_ = false;  // `import numpy as np` seen (NumPy spellings use `np`)
 

@@ -98,27 +98,85 @@ std::vector<std::string> npz_dataset_helper(const pivot::Dataset& dataset) {
         "",
         "",
     };
+  const std::string words = "num_words=None, skip_top=0, maxlen=None, seed=113,\n" +
+                            std::string(10 + name.size(), ' ') +
+                            "start_char=1, oov_char=2, index_from=3";
+  const std::string file = "    with np.load(os.path.join(home, \"datasets\", \"" +
+                           row->implied.at("file") + "\"), allow_pickle=True) as f:";
+  // keras/src/datasets/{reuters,imdb}.py: ids shifted by index_from after a start_char,
+  // sequences of maxlen or more dropped, ids outside [skip_top, num_words) replaced by oov_char.
+  const std::vector<std::string> word_ids = {
+      "    if not num_words:",
+      "        num_words = max(max(s) for s in x)",
+      "    if oov_char is not None:",
+      "        x = [[w if skip_top <= w < num_words else oov_char for w in s] for s in x]",
+      "    else:",
+      "        x = [[w for w in s if skip_top <= w < num_words] for s in x]",
+  };
   std::vector<std::string> out = {
       "def load_" + name + "(" +
-          std::string(name == "reuters" ? "num_words=None, skip_top=0, maxlen=None, "
-                                          "test_split=0.2, seed=113,\n                 "
-                                          "start_char=1, oov_char=2, index_from=3"
-                                        : "test_split=0.2, seed=113") +
+          (name == "reuters" ? "num_words=None, skip_top=0, maxlen=None, test_split=0.2, seed=113,"
+                               "\n                 start_char=1, oov_char=2, index_from=3"
+           : name == "imdb"  ? words
+                             : "test_split=0.2, seed=113") +
           "):",
-      "    \"\"\"keras.datasets." + name +
-          ".load_data(): Keras' cached file read with NumPy, shuffled and split",
-      "    as Keras does: ((x_train, y_train), (x_test, y_test)).\"\"\"",
-      cache,
-      "    with np.load(os.path.join(home, \"datasets\", \"" + row->implied.at("file") +
-          "\"), allow_pickle=True) as f:",
-      "        x, y = f[\"x\"], f[\"y\"]",
-      "    indices = np.arange(len(x))",
-      "    np.random.RandomState(seed).shuffle(indices)",
-      "    x, y = x[indices], y[indices]",
   };
+  if (name == "imdb") {
+    // keras/src/datasets/imdb.py: the published splits, each shuffled with the same generator
+    // (train first), prepared together, then cut where the training samples end.
+    for (const char* l : {
+             "    \"\"\"keras.datasets.imdb.load_data(): Keras' cached file read with NumPy, each "
+             "split",
+             "    shuffled and prepared as Keras does: ((x_train, y_train), (x_test, "
+             "y_test)).\"\"\"",
+         })
+      out.push_back(l);
+    out.push_back(cache);
+    out.push_back(file);
+    for (const char* l : {
+             "        splits = [(f[\"x_train\"], f[\"y_train\"]), (f[\"x_test\"], f[\"y_test\"])]",
+             "    rng = np.random.RandomState(seed)",
+             "    prepared = []",
+             "    for x, y in splits:",
+             "        indices = np.arange(len(x))",
+             "        rng.shuffle(indices)",
+             "        x, y = x[indices], y[indices]",
+             "        if start_char is not None:",
+             "            x = [[start_char] + [w + index_from for w in s] for s in x]",
+             "        else:",
+             "            x = [[w + index_from for w in s] for s in x]",
+             "        if maxlen:",
+             "            kept = [i for i, s in enumerate(x) if len(s) < maxlen]",
+             "            x, y = [x[i] for i in kept], y[kept]",
+             "        prepared.append((x, y))",
+             "    (x_train, y_train), (x_test, y_test) = prepared",
+             "    x = x_train + x_test",
+         })
+      out.push_back(l);
+    out.insert(out.end(), word_ids.begin(), word_ids.end());
+    for (const char* l : {
+             "    split = len(x_train)",
+             "    return ((np.array(x[:split], dtype=\"object\"), np.asarray(y_train)),",
+             "            (np.array(x[split:], dtype=\"object\"), np.asarray(y_test)))",
+         })
+      out.push_back(l);
+    out.push_back("");
+    out.push_back("");
+    return out;
+  }
+  for (const std::string& l : {
+           "    \"\"\"keras.datasets." + name +
+               ".load_data(): Keras' cached file read with NumPy, shuffled and split",
+           std::string("    as Keras does: ((x_train, y_train), (x_test, y_test)).\"\"\""),
+           cache,
+           file,
+           std::string("        x, y = f[\"x\"], f[\"y\"]"),
+           std::string("    indices = np.arange(len(x))"),
+           std::string("    np.random.RandomState(seed).shuffle(indices)"),
+           std::string("    x, y = x[indices], y[indices]"),
+       })
+    out.push_back(l);
   if (name == "reuters") {
-    // keras/src/datasets/reuters.py: ids shifted by index_from after a start_char, sequences
-    // of maxlen or more dropped, ids outside [skip_top, num_words) replaced by oov_char.
     for (const char* l : {
              "    if start_char is not None:",
              "        x = [[start_char] + [w + index_from for w in s] for s in x]",
@@ -127,12 +185,10 @@ std::vector<std::string> npz_dataset_helper(const pivot::Dataset& dataset) {
              "    if maxlen:",
              "        kept = [i for i, s in enumerate(x) if len(s) < maxlen]",
              "        x, y = [x[i] for i in kept], y[kept]",
-             "    if not num_words:",
-             "        num_words = max(max(s) for s in x)",
-             "    if oov_char is not None:",
-             "        x = [[w if skip_top <= w < num_words else oov_char for w in s] for s in x]",
-             "    else:",
-             "        x = [[w for w in s if skip_top <= w < num_words] for s in x]",
+         })
+      out.push_back(l);
+    out.insert(out.end(), word_ids.begin(), word_ids.end());
+    for (const char* l : {
              "    split = int(len(x) * (1 - test_split))",
              "    return ((np.array(x[:split], dtype=\"object\"), np.array(y[:split])),",
              "            (np.array(x[split:], dtype=\"object\"), np.array(y[split:])))",

@@ -936,7 +936,19 @@ class Renderer : public StepRenderer {
     const bool quiet = fit.verbose.kind == SetupValue::Kind::Int && fit.verbose.i == 0;
     const std::string history = fit.history_variable.empty() ? "history" : fit.history_variable;
     imports_.insert("from types import SimpleNamespace");
-    out.push_back(history + " = SimpleNamespace(history={})  # what Keras' History.history holds");
+    if (fit.history_epoch || fit.history_params) {
+      // Keras' History also lists the epochs run and fit's parameters (verbose "auto" is 1).
+      out.push_back(history + " = SimpleNamespace(history={}" +
+                    (fit.history_epoch ? ", epoch=[]" : "") + ")  # what Keras' History holds");
+      if (fit.history_params)
+        out.push_back(
+            history + ".params = {\"verbose\": " +
+            (fit.verbose.kind == SetupValue::Kind::Int ? py(fit.verbose) : std::string("1")) +
+            ", \"epochs\": " + epochs + ", \"steps\": len(" + train_loader + ")}");
+    } else {
+      out.push_back(history +
+                    " = SimpleNamespace(history={})  # what Keras' History.history holds");
+    }
     // Callbacks as plain code: their state before the loop, their checks after each epoch.
     std::vector<std::string> after;
     int k = 0;
@@ -1097,6 +1109,7 @@ class Renderer : public StepRenderer {
                     val_loader + ").items()})");
     out.push_back("    for name, value in logs.items():");
     out.push_back("        " + history + ".history.setdefault(name, []).append(value)");
+    if (fit.history_epoch) out.push_back("    " + history + ".epoch.append(epoch)");
     if (!quiet)
       out.push_back(
           "    print(f\"Epoch {epoch + 1}/{" + epochs +

@@ -18,6 +18,8 @@ Each script names its data on its `# nnport-training:` header line:
     data=cifar10    the files torchvision's CIFAR10 reads: <root>/cifar-10-batches-py/
                     data_batch_1..5, test_batch (pickled dicts, 32x32x3 uint8, 10 classes),
                     batches.meta
+    data=imdb       Keras' imdb.npz: <root>/imdb.npz, reviews as word-id lists (ids below vocab=,
+                    lengths up to length=), labels 0/1
 Other items: features=, classes=, train=, test=, size=, vocab=, length=, binary=1.
 
 `keras_load_data(name, data_dir)` reads those same files in keras.datasets.<name>.load_data()'s
@@ -136,6 +138,21 @@ def make(spec, out_dir):
         with open(os.path.join(folder, "batches.meta"), "wb") as f:
             pickle.dump({"label_names": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
                                          "horse", "ship", "truck"], "num_vis": 3072}, f)
+    elif kind == "imdb":
+        # Keras' imdb.npz: object arrays of word-id lists of varied lengths (ids from 1, frequent
+        # words small), int64 labels, the published train/test split.
+        vocab, length = int(spec.get("vocab", 50)), int(spec.get("length", 12))
+        arrays = {}
+        for split, n in (("train", n_train), ("test", n_test)):
+            labels = rng.integers(0, 2, size=n).astype("int64")
+            reviews = []
+            for label in labels:
+                ids = rng.integers(1, vocab, size=int(rng.integers(length // 2, length + 1)))
+                reviews.append([int(w) for w in ids if (w % 2 == label) or w > vocab // 2])
+            x = np.empty(n, dtype=object)
+            x[:] = reviews
+            arrays[f"x_{split}"], arrays[f"y_{split}"] = x, labels
+        np.savez(os.path.join(out_dir, "imdb.npz"), **arrays)
     else:
         raise ValueError(f"unknown data kind {kind!r}")
 
@@ -153,7 +170,49 @@ def _read_idx(path):
     return np.frombuffer(data, dtype="uint8", offset=8).copy()
 
 
-def keras_load_data(name, data_dir):
+def keras_imdb_load_data(data_dir, num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1,
+                         oov_char=2, index_from=3):
+    """keras.datasets.imdb.load_data() on the tiny imdb.npz, step by step as Keras' own
+    (keras/src/datasets/imdb.py): the oracle the migrated script's NumPy helper is compared to."""
+    with np.load(os.path.join(data_dir, "imdb.npz"), allow_pickle=True) as f:
+        x_train, labels_train = f["x_train"], f["y_train"]
+        x_test, labels_test = f["x_test"], f["y_test"]
+    rng = np.random.RandomState(seed)
+    indices = np.arange(len(x_train))
+    rng.shuffle(indices)
+    x_train, labels_train = x_train[indices], labels_train[indices]
+    indices = np.arange(len(x_test))
+    rng.shuffle(indices)
+    x_test, labels_test = x_test[indices], labels_test[indices]
+    if start_char is not None:
+        x_train = [[start_char] + [w + index_from for w in x] for x in x_train]
+        x_test = [[start_char] + [w + index_from for w in x] for x in x_test]
+    elif index_from:
+        x_train = [[w + index_from for w in x] for x in x_train]
+        x_test = [[w + index_from for w in x] for x in x_test]
+    else:
+        x_train = [list(x) for x in x_train]
+        x_test = [list(x) for x in x_test]
+    if maxlen:
+        def remove_long_seq(seq, label):
+            kept = [(x, y) for x, y in zip(seq, label) if len(x) < maxlen]
+            return [x for x, _ in kept], [y for _, y in kept]
+        x_train, labels_train = remove_long_seq(x_train, labels_train)
+        x_test, labels_test = remove_long_seq(x_test, labels_test)
+    xs = x_train + x_test
+    labels = np.concatenate([labels_train, labels_test])
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+    if oov_char is not None:
+        xs = [[w if (skip_top <= w < num_words) else oov_char for w in x] for x in xs]
+    else:
+        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    idx = len(x_train)
+    return ((np.array(xs[:idx], dtype="object"), labels[:idx]),
+            (np.array(xs[idx:], dtype="object"), labels[idx:]))
+
+
+def keras_load_data(name, data_dir, **kwargs):
     """keras.datasets.<name>.load_data() over the files `make` wrote: Keras' shapes and dtypes
     (MNIST: (N, 28, 28) uint8 and (N,) uint8; CIFAR-10: (N, 32, 32, 3) uint8 and (N, 1) uint8)."""
     if name in _IDX_FOLDERS:
@@ -173,4 +232,7 @@ def keras_load_data(name, data_dir):
             x = np.concatenate(xs).transpose(0, 2, 3, 1)  # Keras: channels-last
             out.append((x, np.asarray(ys, dtype="uint8").reshape(-1, 1)))
         return tuple(out)
+    kwargs.pop("path", None)  # the cache file's name only
+    if name == "imdb":
+        return keras_imdb_load_data(data_dir, **kwargs)
     raise ValueError(f"no tiny data for keras.datasets.{name}")

@@ -385,6 +385,8 @@ def install(recorder):
         history = Recorded("keras.callbacks.History", [], {})
         n_epochs = int(epochs if isinstance(epochs, int) else 1)
         history.history = {"loss": [0.0] * n_epochs}
+        history.epoch = list(range(n_epochs))
+        history.params = {"verbose": 1 if verbose == "auto" else verbose, "epochs": n_epochs, "steps": 0}
         # Placeholders under the names Keras logs (the script's own code reads them).
         metrics = [m if isinstance(m, str) else "metric" for m in
                    ((recorder.compiles[-1] if recorder.compiles else {}).get("metrics") or [])]
@@ -480,9 +482,10 @@ def install(recorder):
     # torchvision reads on the PyTorch side.
     import datasets as tiny_data
 
-    for name in ("mnist", "fashion_mnist", "cifar10"):
+    for name in ("mnist", "fashion_mnist", "cifar10", "imdb"):
         loader = type(name, (), {"load_data": staticmethod(
-            lambda *a, _name=name, **k: tiny_data.keras_load_data(_name, os.environ.get("DATA_DIR", "data")))})
+            lambda _name=name, **k: tiny_data.keras_load_data(_name, os.environ.get("DATA_DIR", "data"),
+                                                              **k))})
         setattr(keras.datasets, name, loader)
     # `from tensorflow.keras.datasets import cifar10` imports the package by name.
     sys.modules["keras.datasets"] = keras.datasets
